@@ -1,0 +1,87 @@
+"""Settings read from the environment, with safe development defaults.
+
+Every setting is named ``MATURITY_<NAME>`` in the environment and ``<NAME>`` in
+``app.config``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+SECRET_KEY_FILE = "secret_key"
+
+
+class ConfigError(RuntimeError):
+    """The application refuses to start with this configuration."""
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _instance_secret_key(instance_path: Path) -> str:
+    """Generate a secret key once and keep it in the instance folder."""
+    key_file = instance_path / SECRET_KEY_FILE
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for plain ``postgresql://`` URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load_config(instance_path: Path) -> dict[str, Any]:
+    env = os.environ.get("MATURITY_ENV", "development").strip().lower()
+    production = env == "production"
+    instance_path.mkdir(parents=True, exist_ok=True)
+
+    secret_key = os.environ.get("MATURITY_SECRET_KEY")
+    if not secret_key:
+        if production:
+            raise ConfigError(
+                "MATURITY_SECRET_KEY must be set when MATURITY_ENV=production; "
+                "refusing to start with a generated key."
+            )
+        secret_key = _instance_secret_key(instance_path)
+
+    database_url = os.environ.get("MATURITY_DATABASE_URL") or (
+        f"sqlite:///{instance_path / 'maturity.sqlite3'}"
+    )
+
+    return {
+        "ENV_NAME": env,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLITE_BUSY_TIMEOUT_MS": int(os.environ.get("MATURITY_SQLITE_BUSY_TIMEOUT_MS", "15000")),
+        "BABEL_DEFAULT_LOCALE": "zh",
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("MATURITY_TIMEZONE", "Asia/Shanghai"),
+        "LANGUAGES": ("zh", "en"),
+        "QUESTIONNAIRES_DIR": os.environ.get("MATURITY_QUESTIONNAIRES_DIR")
+        or str(Path(__file__).resolve().parent.parent / "questionnaires"),
+        "SEEDS_DIR": os.environ.get("MATURITY_SEEDS_DIR")
+        or str(Path(__file__).resolve().parent.parent / "seeds"),
+        "BENCHMARK_MIN_COHORT": int(os.environ.get("MATURITY_BENCHMARK_MIN_COHORT", "10")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _env_bool("MATURITY_SECURE_COOKIES", production),
+        "REMEMBER_COOKIE_SECURE": _env_bool("MATURITY_SECURE_COOKIES", production),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

@@ -1,0 +1,104 @@
+"""Flask extensions, created here and bound to the app in ``create_app``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, session
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+csrf = CSRFProtect()
+login_manager = LoginManager()
+babel = Babel()
+
+
+def init_db(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    """WAL, a busy timeout, enforced foreign keys, and explicit transaction begins.
+
+    Python's sqlite3 driver (3.11) begins transactions lazily on the first DML
+    statement, which breaks SAVEPOINTs and makes SQLAlchemy's transaction
+    boundaries a fiction. We turn that off and emit ``BEGIN IMMEDIATE``
+    ourselves: taking the write lock up front means a transaction waits for the
+    busy timeout instead of failing at once with "database is locked" when a
+    read lock cannot be upgraded under contention.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def init_migrate(app: Flask) -> None:
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+
+
+def init_csrf(app: Flask) -> None:
+    csrf.init_app(app)
+
+
+def init_login(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    # Lazy so that the message is translated in the user's language at request time.
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please log in to see this page.")
+    login_manager.login_message_category = "warning"
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("locale")
+    if chosen in languages:
+        return str(chosen)
+    from flask_login import current_user
+
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return str(current_user.locale)
+    # Chinese is the product's default; English only by an explicit choice.
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def init_babel(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)

@@ -1,0 +1,31 @@
+"""SQLAlchemy models, one module per aggregate; imported here so that Alembic sees them all."""
+
+from maturity.models.assessment import (
+    Answer,
+    Assessment,
+    AssessmentResult,
+    AssessmentStatus,
+    DimensionResult,
+)
+from maturity.models.audit import AuditEvent
+from maturity.models.organisation import Centre, CentreRegistration, Organisation, OrganisationGoal
+from maturity.models.questionnaire import QuestionnaireVersion
+from maturity.models.user import CentreMembership, Membership, MembershipRole, User
+
+__all__ = [
+    "Answer",
+    "Assessment",
+    "AssessmentResult",
+    "AssessmentStatus",
+    "AuditEvent",
+    "Centre",
+    "CentreMembership",
+    "CentreRegistration",
+    "DimensionResult",
+    "Membership",
+    "MembershipRole",
+    "Organisation",
+    "OrganisationGoal",
+    "QuestionnaireVersion",
+    "User",
+]

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from maturity.extensions import db
+from maturity.models._types import UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from maturity.models.organisation import Organisation
+    from maturity.models.questionnaire import QuestionnaireVersion
+    from maturity.models.user import User
+
+
+class AssessmentStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class Assessment(db.Model):
+    __tablename__ = "assessment"
+    __table_args__ = (UniqueConstraint("organisation_id", "round"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
+    )
+    # RESTRICT: a questionnaire version with assessments can never be deleted,
+    # so answers are never lost with it.
+    questionnaire_version_id: Mapped[int] = mapped_column(
+        ForeignKey("questionnaire_version.id", ondelete="RESTRICT"), index=True
+    )
+    # The content hash of the version the answers were given on.
+    questionnaire_hash: Mapped[str] = mapped_column(String(64))
+    round: Mapped[int] = mapped_column(default=1)
+    status: Mapped[AssessmentStatus] = mapped_column(
+        str_enum(AssessmentStatus, 16),
+        default=AssessmentStatus.DRAFT,
+        index=True,
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organisation: Mapped[Organisation] = relationship(back_populates="assessments")
+    questionnaire_version: Mapped[QuestionnaireVersion] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan"
+    )
+    result: Mapped[AssessmentResult | None] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan"
+    )
+
+
+class Answer(db.Model):
+    """One answer: a level 0-5, or "not applicable" (value NULL)."""
+
+    __tablename__ = "answer"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "question_id"),
+        CheckConstraint(
+            "(not_applicable AND value IS NULL) OR "
+            "(NOT not_applicable AND value IS NOT NULL AND value BETWEEN 0 AND 5)",
+            name="value_or_not_applicable",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[str] = mapped_column(String(64))
+    value: Mapped[int | None]
+    not_applicable: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="answers")
+    answered_by: Mapped[User | None] = relationship()
+
+
+class AssessmentResult(db.Model):
+    """Scores stored at submission, with the scoring version that produced them."""
+
+    __tablename__ = "assessment_result"
+
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True
+    )
+    scoring_version: Mapped[str] = mapped_column(String(16))
+    overall_index: Mapped[float | None] = mapped_column(Float(53))
+    overall_level: Mapped[int | None]
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="result")
+    dimensions: Mapped[list[DimensionResult]] = relationship(
+        back_populates="result", cascade="all, delete-orphan"
+    )
+
+
+class DimensionResult(db.Model):
+    __tablename__ = "dimension_result"
+    __table_args__ = (UniqueConstraint("assessment_id", "dimension_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment_result.assessment_id", ondelete="CASCADE"), index=True
+    )
+    dimension_id: Mapped[str] = mapped_column(String(64))
+    assessed: Mapped[bool]
+    score: Mapped[float | None] = mapped_column(Float(53))
+    level: Mapped[int | None]
+
+    result: Mapped[AssessmentResult] = relationship(back_populates="dimensions")

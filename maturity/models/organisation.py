@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Numeric,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from maturity.core.reference import SizeClass
+from maturity.extensions import db
+from maturity.models._types import UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from maturity.models.assessment import Assessment
+    from maturity.models.user import CentreMembership, Membership
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisation"
+    __table_args__ = (
+        CheckConstraint("employees IS NULL OR employees >= 0", name="employees_not_negative"),
+        CheckConstraint("revenue IS NULL OR revenue >= 0", name="revenue_not_negative"),
+        CheckConstraint("total_assets IS NULL OR total_assets >= 0", name="assets_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
+    industry_section: Mapped[str] = mapped_column(String(1), index=True)
+    # A GB/T 4754-2017 division (two digits), or a real-estate group (three).
+    industry_division: Mapped[str] = mapped_column(String(3))
+    employees: Mapped[int | None]
+    # Annual operating revenue and total assets in 10,000 CNY (万元).
+    revenue: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    total_assets: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    # Derived from the measures by core.reference.classify_size and stored for aggregation.
+    size_class: Mapped[SizeClass] = mapped_column(str_enum(SizeClass, 10), index=True)
+    province_code: Mapped[str] = mapped_column(String(6), index=True)
+    city_code: Mapped[str | None] = mapped_column(String(6))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan"
+    )
+    goals: Mapped[list[OrganisationGoal]] = relationship(
+        back_populates="organisation",
+        cascade="all, delete-orphan",
+        order_by="OrganisationGoal.position",
+    )
+    assessments: Mapped[list[Assessment]] = relationship(back_populates="organisation")
+    centre_registrations: Mapped[list[CentreRegistration]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id} {self.name}>"
+
+
+class OrganisationGoal(db.Model):
+    """A business goal the organisation selected (ids come from the questionnaire)."""
+
+    __tablename__ = "organisation_goal"
+    __table_args__ = (UniqueConstraint("organisation_id", "goal_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    goal_id: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(default=0)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="goals")
+
+
+class Centre(db.Model):
+    """A regional SME service centre (中小企业服务中心)."""
+
+    __tablename__ = "centre"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    province_code: Mapped[str | None] = mapped_column(String(6))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    members: Mapped[list[CentreMembership]] = relationship(
+        back_populates="centre", cascade="all, delete-orphan"
+    )
+    registrations: Mapped[list[CentreRegistration]] = relationship(
+        back_populates="centre", cascade="all, delete-orphan"
+    )
+
+
+class CentreRegistration(db.Model):
+    """An organisation registered with a centre, and its revocable consent to
+    let the centre see its individual results."""
+
+    __tablename__ = "centre_registration"
+    __table_args__ = (UniqueConstraint("centre_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    consent_granted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    consent_revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    centre: Mapped[Centre] = relationship(back_populates="registrations")
+    organisation: Mapped[Organisation] = relationship(back_populates="centre_registrations")
+
+    @property
+    def has_consent(self) -> bool:
+        if self.consent_granted_at is None:
+            return False
+        return self.consent_revoked_at is None or self.consent_revoked_at < self.consent_granted_at

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import delete, event
+
+from maturity import create_app
+from maturity.extensions import db
+from tests.databases import fresh_database
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile the translation catalogs when they are missing or stale."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in (ROOT / "maturity" / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle)
+        with mo_path.open("wb") as handle:
+            write_mo(handle, catalog)
+
+
+def make_app(database_url: str, instance_path: Path, **overrides: Any) -> Flask:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        **overrides,
+    }
+    return create_app(config, instance_path=str(instance_path))
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One database for the session, built by the migrations (not create_all)."""
+    tmp = tmp_path_factory.mktemp("db")
+    with fresh_database(tmp) as url:
+        app = make_app(url, tmp)
+        with app.app_context():
+            upgrade(directory=str(ROOT / "migrations"))
+            db.engine.dispose()
+        yield url
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The app without an active context: requests then get their own app
+    context (and session, and locale) as in production. Tests that touch the
+    database directly open ``with app.app_context():`` blocks."""
+    app = make_app(database_url, tmp_path)
+    yield app
+    with app.app_context():
+        # Isolation: every test starts from empty tables.
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(delete(table))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def csrf_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """An app with CSRF protection on, as in production."""
+    app = make_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Iterator[QueryCounter]:
+    """Count the SQL statements a block issues (transaction control excluded)."""
+    counter = QueryCounter()
+
+    def before_execute(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not re.match(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|PRAGMA)", statement, re.I):
+            counter.statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", before_execute)
+    yield counter
+    event.remove(engine, "before_cursor_execute", before_execute)
+
+
+CSRF_RE = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
+
+
+def csrf_token_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1) or match.group(2)

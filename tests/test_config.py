@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from maturity import create_app
+from maturity.config import ConfigError, load_config, normalise_database_url
+
+
+def test_development_defaults_sqlite_and_a_kept_secret_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("MATURITY_ENV", "MATURITY_SECRET_KEY", "MATURITY_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    first = load_config(tmp_path)
+    assert first["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'maturity.sqlite3'}"
+    assert len(first["SECRET_KEY"]) == 64
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert load_config(tmp_path)["SECRET_KEY"] == first["SECRET_KEY"]
+    assert first["SESSION_COOKIE_SECURE"] is False
+
+
+def test_production_refuses_to_start_without_secret_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MATURITY_ENV", "production")
+    monkeypatch.delenv("MATURITY_SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError):
+        create_app(instance_path=str(tmp_path))
+    assert not (tmp_path / "secret_key").exists()
+    monkeypatch.setenv("MATURITY_SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("MATURITY_DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    app = create_app(instance_path=str(tmp_path))
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_postgres_urls_use_psycopg3() -> None:
+    assert normalise_database_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"
+    assert normalise_database_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
+    assert normalise_database_url("sqlite:///x") == "sqlite:///x"
