@@ -1,0 +1,49 @@
+"""maturity: SME digital-transformation maturity self-assessment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(
+    test_config: dict[str, Any] | None = None, instance_path: str | None = None
+) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=instance_path or os.environ.get("MATURITY_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+    )
+
+    from maturity.config import load_config
+
+    app.config.from_mapping(load_config(Path(app.instance_path)))
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    from maturity import extensions
+
+    extensions.init_db(app)
+    extensions.init_migrate(app)
+    extensions.init_csrf(app)
+    extensions.init_login(app)
+    extensions.init_babel(app)
+
+    import maturity.models  # noqa: F401  (registers every table with the metadata)
+    from maturity import web
+    from maturity.auth import bp as auth_bp
+    from maturity.main import bp as main_bp
+    from maturity.organisations import bp as organisations_bp
+
+    web.init_app(app)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(organisations_bp)
+
+    from maturity.cli import init_app as init_cli
+
+    init_cli(app)
+    return app

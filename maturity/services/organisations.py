@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from maturity.core import reference
+from maturity.extensions import db
+from maturity.models import Membership, MembershipRole, Organisation, User
+
+
+@dataclass(frozen=True)
+class OrganisationProfile:
+    name: str
+    credit_code: str | None
+    industry_division: str
+    employees: int | None
+    revenue: Decimal | None
+    total_assets: Decimal | None
+    province_code: str
+    city_code: str | None
+
+
+def apply_profile(organisation: Organisation, profile: OrganisationProfile) -> None:
+    """Copy a validated profile onto the organisation and derive its size class."""
+    industry = reference.division(profile.industry_division)
+    if industry is None:
+        raise ValueError(f"unknown industry division {profile.industry_division!r}")
+    organisation.name = profile.name.strip()
+    organisation.credit_code = profile.credit_code or None
+    organisation.industry_section = industry.section
+    organisation.industry_division = industry.code
+    organisation.employees = profile.employees
+    organisation.revenue = profile.revenue
+    organisation.total_assets = profile.total_assets
+    organisation.province_code = profile.province_code
+    organisation.city_code = profile.city_code or None
+    organisation.size_class = reference.classify_size(
+        industry.code,
+        employees=profile.employees,
+        revenue=profile.revenue,
+        assets=profile.total_assets,
+    )
+
+
+def create_organisation(profile: OrganisationProfile, owner: User) -> Organisation:
+    organisation = Organisation()
+    apply_profile(organisation, profile)
+    db.session.add(organisation)
+    db.session.add(Membership(user=owner, organisation=organisation, role=MembershipRole.OWNER))
+    return organisation

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from maturity.extensions import db
+from maturity.models import User
+
+PASSWORD = "correct horse battery"
+
+
+def make_user(
+    app: Flask, email: str = "manager@example.com", name: str = "王经理", locale: str = "zh"
+) -> int:
+    with app.app_context():
+        user = User(email=email, name=name, locale=locale)
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+        return user.id
+
+
+def log_in(client: FlaskClient, email: str = "manager@example.com") -> None:
+    response = client.post("/auth/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+VALID_PROFILE = {
+    "name": "杭州测试机械有限公司",
+    "credit_code": "91350100M000100Y43",
+    "industry_section": "C",
+    "industry_division": "34",
+    "employees": "120",
+    "revenue": "8600",
+    "total_assets": "",
+    "province_code": "330000",
+    "city_code": "330100",
+}
