@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from hypothesis import settings
 from sqlalchemy import delete, event
 
 from maturity import create_app
@@ -16,6 +17,10 @@ from maturity.extensions import db
 from tests.databases import fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Hypothesis: no per-example deadline (timings flake on a loaded CI machine).
+settings.register_profile("maturity", deadline=None)
+settings.load_profile("maturity")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

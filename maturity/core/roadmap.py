@@ -1,0 +1,184 @@
+"""Roadmap, version 1: scores + targets + goals → ordered, phased steps.
+
+The rules are those of PRODUCT.md "Roadmap, exactly".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+from maturity.core.questionnaire import Question, Questionnaire, Recommendation
+from maturity.core.scoring import MAX_LEVEL, NOT_APPLICABLE, Answers, ScoreResult
+
+GOAL_BONUS = Fraction(3, 2)
+PHASE_MONTHS = {1: (0, 6), 2: (6, 18), 3: (18, 36)}
+
+
+class InvalidPlanInput(ValueError):
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def phase_of_level(level: int) -> int:
+    """1-2 → phase 1 (0-6 months), 3 → phase 2 (6-18), 4-5 → phase 3 (18-36)."""
+    if level <= 2:
+        return 1
+    if level == 3:
+        return 2
+    return 3
+
+
+@dataclass(frozen=True)
+class Step:
+    question_id: str
+    dimension_id: str
+    from_level: int
+    to_level: int
+    phase: int
+    priority: float
+    position: int  # the question's position in the questionnaire
+    recommendation: Recommendation
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        return self.recommendation.services
+
+
+@dataclass(frozen=True)
+class Roadmap:
+    targets: Mapping[str, int]  # per assessed dimension
+    effective_targets: Mapping[str, int]  # per applicable question
+    steps: tuple[Step, ...]
+    services: tuple[str, ...]  # named by the steps, in questionnaire order
+
+    def phase(self, phase: int) -> list[Step]:
+        return [step for step in self.steps if step.phase == phase]
+
+
+def plan_problems(
+    questionnaire: Questionnaire, targets: Mapping[str, object], goals: Iterable[object]
+) -> list[str]:
+    problems = []
+    dimension_ids = {dimension.id for dimension in questionnaire.dimensions}
+    for dimension_id, level in targets.items():
+        if dimension_id not in dimension_ids:
+            problems.append(f"targets: unknown dimension id {dimension_id!r}")
+        elif isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= MAX_LEVEL:
+            problems.append(f"targets: {dimension_id}: {level!r} is not a level from 0 to 5")
+    goal_list = list(goals)
+    goal_ids = {goal.id for goal in questionnaire.goals}
+    seen: set[object] = set()
+    for goal_id in goal_list:
+        if goal_id not in goal_ids:
+            problems.append(f"goals: unknown goal id {goal_id!r}")
+        elif goal_id in seen:
+            problems.append(f"goals: {goal_id!r} is listed twice")
+        seen.add(goal_id)
+    if len(goal_list) > questionnaire.max_goals:
+        problems.append(
+            f"goals: at most {questionnaire.max_goals} goals may be chosen, not {len(goal_list)}"
+        )
+    return problems
+
+
+def default_target(level: int) -> int:
+    return min(level + 1, MAX_LEVEL)
+
+
+def build_roadmap(
+    questionnaire: Questionnaire,
+    answers: Answers,
+    scores: ScoreResult,
+    targets: Mapping[str, int] | None = None,
+    goals: Iterable[str] = (),
+) -> Roadmap:
+    goals = list(goals)
+    targets = dict(targets or {})
+    problems = plan_problems(questionnaire, targets, goals)
+    if problems:
+        raise InvalidPlanInput(problems)
+
+    dimension_targets: dict[str, int] = {}
+    for dimension_id, result in scores.dimensions.items():
+        if result.assessed and result.level is not None:
+            dimension_targets[dimension_id] = targets.get(
+                dimension_id, default_target(result.level)
+            )
+
+    applicable: dict[str, Question] = {
+        question.id: question
+        for question in questionnaire.questions
+        if answers[question.id] != NOT_APPLICABLE
+    }
+    value = {question_id: int(answers[question_id]) for question_id in applicable}
+
+    # Effective targets: a question's dimension target, raised to every level that
+    # a question with steps requires of it, until nothing changes (chains included).
+    effective = {qid: dimension_targets[q.dimension_id] for qid, q in applicable.items()}
+    changed = True
+    while changed:
+        changed = False
+        for question_id, question in applicable.items():
+            if value[question_id] >= effective[question_id]:
+                continue  # no steps, so it imposes nothing
+            for required_id, required_level in question.requires.items():
+                if required_id in applicable and effective[required_id] < required_level:
+                    effective[required_id] = required_level
+                    changed = True
+
+    # Phase floor of each question: the phase of the prerequisite's step that reaches
+    # the required level, itself already raised by its own prerequisites.
+    step_phase: dict[tuple[str, int], int] = {}
+    floor: dict[str, int] = {}
+
+    def question_floor(question_id: str) -> int:
+        if question_id not in floor:
+            lowest = 1
+            for required_id, required_level in applicable[question_id].requires.items():
+                if required_id in applicable and value[required_id] < required_level:
+                    lowest = max(lowest, phase_for(required_id, required_level))
+            floor[question_id] = lowest
+        return floor[question_id]
+
+    def phase_for(question_id: str, level: int) -> int:
+        key = (question_id, level)
+        if key not in step_phase:
+            step_phase[key] = max(phase_of_level(level), question_floor(question_id))
+        return step_phase[key]
+
+    goal_dimensions = {
+        dimension_id for goal_id in goals for dimension_id in questionnaire.goal(goal_id).dimensions
+    }
+    steps = []
+    for question_id, question in applicable.items():
+        target = effective[question_id]
+        current = value[question_id]
+        if current >= target:
+            continue
+        priority = question.weight * (target - current)
+        if question.dimension_id in goal_dimensions:
+            priority *= GOAL_BONUS
+        for level in range(current + 1, target + 1):
+            steps.append(
+                Step(
+                    question_id=question_id,
+                    dimension_id=question.dimension_id,
+                    from_level=level - 1,
+                    to_level=level,
+                    phase=phase_for(question_id, level),
+                    priority=float(priority),
+                    position=question.position,
+                    recommendation=question.recommendations[level],
+                )
+            )
+    steps.sort(key=lambda s: (s.phase, -s.priority, s.position, s.to_level))
+    named = {service for step in steps for service in step.services}
+    return Roadmap(
+        targets=dimension_targets,
+        effective_targets=effective,
+        steps=tuple(steps),
+        services=tuple(s.id for s in questionnaire.services if s.id in named),
+    )

@@ -1,0 +1,125 @@
+"""Scoring, version 1: answers → dimension and overall scores and gated levels.
+
+The rules are those of PRODUCT.md "Scoring, exactly". Arithmetic is exact
+(fractions) so that the gate's "at least g" boundary never depends on
+floating-point rounding; scores are handed out as floats at full precision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Literal
+
+from maturity.core.questionnaire import LEVEL_VALUES, Questionnaire
+
+SCORING_VERSION = "1"
+NOT_APPLICABLE: Literal["na"] = "na"
+MAX_LEVEL = max(LEVEL_VALUES)
+
+AnswerValue = int | Literal["na"]
+Answers = Mapping[str, AnswerValue]
+
+
+class InvalidAnswers(ValueError):
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def answer_problems(
+    questionnaire: Questionnaire, answers: Mapping[str, object], *, complete: bool = True
+) -> list[str]:
+    """Every reason why ``answers`` cannot be scored on ``questionnaire``."""
+    problems = []
+    for question_id, value in answers.items():
+        if not questionnaire.has_question(question_id):
+            problems.append(f"unknown question id {question_id!r}")
+            continue
+        if value == NOT_APPLICABLE:
+            if not questionnaire.question(question_id).allow_na:
+                problems.append(f"{question_id}: 'na' (not applicable) is not allowed here")
+        elif isinstance(value, bool) or not isinstance(value, int) or value not in LEVEL_VALUES:
+            problems.append(f"{question_id}: {value!r} is not a level from 0 to 5 or 'na'")
+    if complete:
+        for question in questionnaire.questions:
+            if question.id not in answers:
+                problems.append(f"{question.id}: missing answer")
+    return problems
+
+
+def gated_level(weighted_values: Iterable[tuple[Fraction, int]], gate: Fraction) -> int:
+    """The largest n in 0..5 such that for every k in 1..n the weight share of
+    values ≥ k is at least the gate. Shares fall as k rises, so the first k that
+    misses the gate ends the climb."""
+    pairs = list(weighted_values)
+    total = sum((weight for weight, _value in pairs), Fraction(0))
+    if total == 0:
+        raise ValueError("no applicable question")
+    level = 0
+    for k in range(1, MAX_LEVEL + 1):
+        reaching = sum((weight for weight, value in pairs if value >= k), Fraction(0))
+        if reaching < gate * total:
+            break
+        level = k
+    return level
+
+
+@dataclass(frozen=True)
+class DimensionScore:
+    dimension_id: str
+    assessed: bool
+    score: float | None  # 0-100, full precision
+    level: int | None
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    scoring_version: str
+    dimensions: Mapping[str, DimensionScore]
+    overall_index: float | None
+    overall_level: int | None
+
+    def assessed(self) -> list[DimensionScore]:
+        return [d for d in self.dimensions.values() if d.assessed]
+
+
+def score(questionnaire: Questionnaire, answers: Answers) -> ScoreResult:
+    problems = answer_problems(questionnaire, answers)
+    if problems:
+        raise InvalidAnswers(problems)
+
+    dimension_scores: dict[str, DimensionScore] = {}
+    index_parts: list[tuple[Fraction, Fraction]] = []  # (W_d, S_d)
+    pooled: list[tuple[Fraction, int]] = []
+    for dimension in questionnaire.dimensions:
+        applicable = [
+            (question.weight, int(answers[question.id]))
+            for question in dimension.questions
+            if answers[question.id] != NOT_APPLICABLE
+        ]
+        if not applicable:
+            dimension_scores[dimension.id] = DimensionScore(dimension.id, False, None, None)
+            continue
+        weight_sum = sum((weight for weight, _ in applicable), Fraction(0))
+        dimension_score = sum((w * 20 * v for w, v in applicable), Fraction(0)) / weight_sum
+        dimension_scores[dimension.id] = DimensionScore(
+            dimension.id,
+            True,
+            float(dimension_score),
+            gated_level(applicable, questionnaire.gate),
+        )
+        index_parts.append((dimension.weight, dimension_score))
+        pooled.extend((dimension.weight * w / weight_sum, v) for w, v in applicable)
+
+    if not index_parts:
+        return ScoreResult(SCORING_VERSION, dimension_scores, None, None)
+    total_weight = sum((weight for weight, _ in index_parts), Fraction(0))
+    overall_index = sum((w * s for w, s in index_parts), Fraction(0)) / total_weight
+    return ScoreResult(
+        SCORING_VERSION,
+        dimension_scores,
+        float(overall_index),
+        gated_level(pooled, questionnaire.gate),
+    )
