@@ -2,13 +2,40 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from maturity.core.evaluation import (
+    InvalidInput,
+    evaluate,
+    evaluation_json,
+    parse_input,
+    questionnaire_json,
+)
+from maturity.core.questionnaire import QuestionnaireError, load_file
+
+BAD_INPUT = 2
 
 seed_cli = AppGroup("seed", help="Load demo or reference data into the database.")
+questionnaires_cli = AppGroup("questionnaires", help="Validate, publish and export questionnaires.")
+
+
+def fail(problems: list[str], code: int = BAD_INPUT) -> None:
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    sys.exit(code)
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 @seed_cli.command("demo")
@@ -29,5 +56,127 @@ def seed_demo_command(force: bool) -> None:
         click.echo(f"  {email}  /  {password}  ({name})")
 
 
+@questionnaires_cli.command("list")
+def list_command() -> None:
+    """List questionnaire files and their publication state."""
+    from maturity.models import QuestionnaireVersion
+    from maturity.services.questionnaires import catalogue
+
+    files = catalogue()
+    try:
+        from maturity.extensions import db
+
+        rows = {(r.key, r.version): r for r in db.session.scalars(select(QuestionnaireVersion))}
+        database_note = None
+    except (OperationalError, ProgrammingError):
+        rows = {}
+        database_note = "database not initialised (run `flask db upgrade`): showing files only"
+    for key, version in sorted(set(files.files) | set(rows), key=lambda kv: (kv[0], kv[1])):
+        row = rows.get((key, version))
+        path = files.files.get((key, version))
+        state = "file only"
+        digest = ""
+        if path is not None:
+            try:
+                digest = load_file(path).content_hash
+            except QuestionnaireError:
+                state = "INVALID file"
+        if row is not None:
+            if path is None:
+                state = "published (file missing)"
+            elif digest and digest != row.content_hash:
+                state = "published, FILE CHANGED since publication"
+            else:
+                state = "published" + (", current" if row.is_current else "")
+            digest = row.content_hash
+        click.echo(f"{key}@{version}\t{digest[:12]}\t{state}")
+    if database_note:
+        click.echo(database_note, err=True)
+
+
+@questionnaires_cli.command("validate")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def validate_command(path: Path) -> None:
+    """Validate one questionnaire file; list every problem with its location."""
+    try:
+        questionnaire = load_file(path)
+    except QuestionnaireError as error:
+        click.echo(f"{path}: {len(error.problems)} problem(s)", err=True)
+        for problem in error.problems:
+            click.echo(f"{path}: {problem}", err=True)
+        sys.exit(1)
+    counts = ", ".join(f"{d.id} {len(d.questions)}" for d in questionnaire.dimensions)
+    click.echo(f"{path}: OK {questionnaire.label} hash {questionnaire.content_hash} ({counts})")
+
+
+@questionnaires_cli.command("load")
+def load_command() -> None:
+    """Publish every questionnaire file into the database (all or nothing)."""
+    from maturity.services.questionnaires import catalogue, publish_all
+
+    report = publish_all(catalogue())
+    if report.problems:
+        click.echo("nothing published:", err=True)
+        fail(report.problems, code=1)
+    for label in report.published:
+        click.echo(f"published {label}")
+    for label in report.unchanged:
+        click.echo(f"unchanged {label}")
+
+
+@questionnaires_cli.command("export")
+@click.argument("reference")
+@click.option("--format", "output_format", type=click.Choice(["json"]), default="json")
+def export_command(reference: str, output_format: str) -> None:
+    """Export KEY[@VERSION] (the latest version when none is given)."""
+    from maturity.services.questionnaires import catalogue
+
+    try:
+        questionnaire = catalogue().load(reference)
+    except KeyError as error:
+        fail([str(error.args[0])])
+    except QuestionnaireError as error:
+        fail([str(error)], code=1)
+    echo_json(questionnaire_json(questionnaire))
+
+
+@click.command("score")
+@with_appcontext
+@click.argument("reference")
+@click.argument("answers_file", metavar="ANSWERS.json", type=click.File("rb"))
+def score_command(reference: str, answers_file: Any) -> None:
+    """Score answers (a JSON file, or - for standard input) without a database.
+
+    Prints scores, levels and the roadmap as JSON; exits 2 on bad input with
+    one line per problem.
+    """
+    from maturity.services.questionnaires import catalogue
+
+    try:
+        questionnaire = catalogue().load(reference)
+    except KeyError as error:
+        fail([str(error.args[0])])
+    except QuestionnaireError as error:
+        fail([str(error)], code=1)
+    raw = answers_file.read()
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        fail([f"{answers_file.name}: not UTF-8 text"])
+    except json.JSONDecodeError as error:
+        fail(
+            [
+                f"{answers_file.name}: not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+            ]
+        )
+    try:
+        given = parse_input(questionnaire, data)
+    except InvalidInput as error:
+        fail([f"{answers_file.name}: {problem}" for problem in error.problems])
+    echo_json(evaluation_json(evaluate(questionnaire, given)))
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_cli)
+    app.cli.add_command(questionnaires_cli)
+    app.cli.add_command(score_command)

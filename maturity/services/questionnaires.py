@@ -1,0 +1,114 @@
+"""Publishing questionnaire files into the database, and reading them back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from maturity.core.questionnaire import (
+    Catalogue,
+    Questionnaire,
+    QuestionnaireError,
+    parse,
+    version_key,
+)
+from maturity.extensions import db
+from maturity.models import QuestionnaireVersion
+
+
+def catalogue() -> Catalogue:
+    return Catalogue.scan(Path(current_app.config["QUESTIONNAIRES_DIR"]))
+
+
+@dataclass
+class PublishReport:
+    published: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def publish_all(files: Catalogue) -> PublishReport:
+    """Publish every questionnaire file; all or nothing.
+
+    A file whose key and version are already published with other content is
+    refused: published versions are immutable, a change needs a new version.
+    """
+    report = PublishReport()
+    to_add: list[tuple[Questionnaire, str]] = []
+    published = {
+        (row.key, row.version): row for row in db.session.scalars(select(QuestionnaireVersion))
+    }
+    for (key, version), path in sorted(files.files.items()):
+        source = path.read_text(encoding="utf-8")
+        try:
+            questionnaire = parse(source, str(path))
+        except QuestionnaireError as error:
+            report.problems.extend(f"{path}: {problem}" for problem in error.problems)
+            continue
+        if (questionnaire.key, questionnaire.version) != (key, version):
+            report.problems.append(
+                f"{path}: the file declares {questionnaire.label}; "
+                f"it must be stored as questionnaires/{questionnaire.key}/{questionnaire.version}.yaml"
+            )
+            continue
+        existing = published.get((key, version))
+        if existing is None:
+            to_add.append((questionnaire, source))
+        elif existing.content_hash != questionnaire.content_hash:
+            report.problems.append(
+                f"{path}: {questionnaire.label} is already published with content hash "
+                f"{existing.content_hash[:12]}…, this file has {questionnaire.content_hash[:12]}…; "
+                "published versions are immutable, publish the change under a new version"
+            )
+        else:
+            report.unchanged.append(questionnaire.label)
+    if report.problems:
+        db.session.rollback()
+        return report
+    for questionnaire, source in to_add:
+        row = QuestionnaireVersion(
+            key=questionnaire.key,
+            version=questionnaire.version,
+            content_hash=questionnaire.content_hash,
+            source=source,
+        )
+        db.session.add(row)
+        published[(row.key, row.version)] = row
+        report.published.append(questionnaire.label)
+    _mark_current(list(published.values()))
+    db.session.commit()
+    return report
+
+
+def _mark_current(rows: list[QuestionnaireVersion]) -> None:
+    latest: dict[str, QuestionnaireVersion] = {}
+    for row in rows:
+        if row.key not in latest or version_key(row.version) > version_key(latest[row.key].version):
+            latest[row.key] = row
+    for row in rows:
+        row.is_current = latest[row.key] is row
+
+
+def current_version(key: str) -> QuestionnaireVersion | None:
+    return db.session.scalar(
+        select(QuestionnaireVersion).where(
+            QuestionnaireVersion.key == key, QuestionnaireVersion.is_current.is_(True)
+        )
+    )
+
+
+def questionnaire_of(row: QuestionnaireVersion) -> Questionnaire:
+    """The questionnaire as published (parsed from the stored source)."""
+    return _parse_published(row.source, row.content_hash, row.label)
+
+
+@lru_cache(maxsize=32)
+def _parse_published(source: str, expected_hash: str, label: str) -> Questionnaire:
+    questionnaire = parse(source, label)
+    if questionnaire.content_hash != expected_hash:
+        raise RuntimeError(f"stored source of {label} does not match its content hash")
+    return questionnaire

@@ -1,0 +1,168 @@
+"""`flask --app maturity score KEY[@VERSION] ANSWERS.json`: the public contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from maturity.core.questionnaire import load_file
+from tests.conftest import ROOT, make_app
+
+QUESTIONNAIRE = load_file(ROOT / "questionnaires" / "sme-digital" / "1.0.0.yaml")
+
+
+def full_answers(value: Any = 2) -> dict[str, Any]:
+    return {q.id: value for q in QUESTIONNAIRE.questions}
+
+
+def run(app: Flask, tmp_path: Path, payload: Any, reference: str = "sme-digital"):  # type: ignore[no-untyped-def]
+    path = tmp_path / "answers.json"
+    path.write_text(payload if isinstance(payload, str) else json.dumps(payload), encoding="utf-8")
+    return app.test_cli_runner().invoke(args=["score", reference, str(path)])
+
+
+@pytest.fixture
+def offline_app(tmp_path: Path) -> Flask:
+    """No database at all: the path cannot even be created."""
+    return make_app(f"sqlite:///{tmp_path}/missing/dir/none.sqlite3", tmp_path)
+
+
+def test_scores_without_a_database(offline_app: Flask, tmp_path: Path) -> None:
+    answers = full_answers(2)
+    answers["pd_rapid_prototyping"] = "na"
+    answers["bd_core_systems"] = 4
+    result = run(
+        offline_app,
+        tmp_path,
+        {"answers": answers, "targets": {"business_decisions": 4}, "goals": ["better_decisions"]},
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["scoring_version"] == "1"
+    assert data["questionnaire"] == {
+        "key": "sme-digital",
+        "version": "1.0.0",
+        "hash": QUESTIONNAIRE.content_hash,
+    }
+    # Product design: every applicable answer 2 → score 40, level 2, default target 3.
+    assert data["dimensions"]["product_design"] == {
+        "assessed": True,
+        "score": 40.0,
+        "level": 2,
+        "target": 3,
+    }
+    # Business decisions: weights 1.5, 1, 1, 1, 1 → (1.5·80 + 4·40) / 5.5, unrounded.
+    decisions = data["dimensions"]["business_decisions"]
+    assert decisions["score"] == pytest.approx(280 / 5.5, abs=1e-12)
+    assert decisions["score"] != round(decisions["score"], 1)
+    assert (decisions["level"], decisions["target"]) == (2, 4)
+    assert data["overall"]["level"] == 2
+    roadmap = data["roadmap"]
+    assert roadmap and set(roadmap[0]) == {
+        "question", "dimension", "from", "to", "phase", "priority", "services",
+    }  # fmt: skip
+    # Every applicable answer of 2 gets a step to 3 (phase 2); business decisions,
+    # targeted at 4, also a step to 4 (phase 3); bd_core_systems is already at 4.
+    # Priority: w_q × (T − v), × 1.5 for the dimension of the chosen goal.
+    steps = [(s["question"], s["from"], s["to"], s["phase"], s["priority"]) for s in roadmap]
+    assert len(steps) == 5 + 6 + 6 + 4 * 2
+    assert steps[:7] == [
+        ("bd_integrated_management", 2, 3, 2, 3.0),
+        ("bd_data_asset", 2, 3, 2, 3.0),
+        ("bd_analytics", 2, 3, 2, 3.0),
+        ("bd_data_skills", 2, 3, 2, 3.0),
+        ("pd_virtual_design", 2, 3, 2, 1.5),
+        ("pp_equipment_connectivity", 2, 3, 2, 1.5),
+        ("md_demand_insight", 2, 3, 2, 1.5),
+    ]
+    assert steps[-4:] == [
+        ("bd_integrated_management", 3, 4, 3, 3.0),
+        ("bd_data_asset", 3, 4, 3, 3.0),
+        ("bd_analytics", 3, 4, 3, 3.0),
+        ("bd_data_skills", 3, 4, 3, 3.0),
+    ]
+    assert roadmap[0]["services"] == ["management_consulting", "cloud_it"]
+    assert not any(s[0] in ("pd_rapid_prototyping", "bd_core_systems") for s in steps)
+
+
+def test_reads_standard_input(offline_app: Flask) -> None:
+    result = offline_app.test_cli_runner().invoke(
+        args=["score", "sme-digital@1.0.0", "-"], input=json.dumps({"answers": full_answers(0)})
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["overall"] == {"index": 0.0, "level": 0}
+    # Level 0 everywhere → target 1 for every question, raised by prerequisites:
+    # pd_virtual_design to 3 (pd_mass_customisation), pp_equipment_connectivity to 3
+    # (pp_smart_lines), pd_service_design, bd_core_systems and bd_data_asset to 2:
+    # 23 + 2 + 2 + 1 + 1 + 1 = 30 steps.
+    steps = [(s["question"], s["to"], s["phase"]) for s in data["roadmap"]]
+    assert len(steps) == 30
+    assert ("pd_virtual_design", 3, 2) in steps and ("pp_equipment_connectivity", 3, 2) in steps
+    # Steps that need a prerequisite's level-3 step wait for its phase.
+    assert ("pd_mass_customisation", 1, 2) in steps and ("pp_smart_lines", 1, 2) in steps
+    assert ("pd_concurrent_engineering", 1, 1) in steps
+
+
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        (
+            "{not json",
+            [
+                "not valid JSON: Expecting property name enclosed in double quotes (line 1, column 2)"
+            ],
+        ),
+        ("[1, 2]", ["input must be a JSON object"]),
+        (
+            {"answers": {**full_answers(), "nope": 1}},
+            ["unknown question id 'nope'"],
+        ),
+        (
+            {"answers": {**full_answers(), "pd_virtual_design": 6, "pd_mass_customisation": "3"}},
+            [
+                "pd_virtual_design: 6 is not a level from 0 to 5 or 'na'",
+                "pd_mass_customisation: '3' is not a level",
+            ],
+        ),
+        (
+            {"answers": {**full_answers(), "bd_core_systems": "na"}},
+            ["bd_core_systems: 'na' (not applicable) is not allowed here"],
+        ),
+        (
+            {"answers": {k: v for k, v in full_answers().items() if k != "md_co_creation"}},
+            ["md_co_creation: missing answer"],
+        ),
+        (
+            {
+                "answers": full_answers(),
+                "targets": {"product_design": 7},
+                "goals": ["a", "b", "c", "d"],
+            },
+            [
+                "targets: product_design: 7 is not a level",
+                "goals: unknown goal id 'a'",
+                "goals: at most 3 goals",
+            ],
+        ),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_per_problem(
+    offline_app: Flask, tmp_path: Path, payload: Any, expected: list[str]
+) -> None:
+    result = run(offline_app, tmp_path, payload)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert all(line.startswith("error: ") for line in lines)
+    for fragment in expected:
+        assert any(fragment in line for line in lines), (fragment, lines)
+
+
+def test_unknown_questionnaire_exits_2(offline_app: Flask, tmp_path: Path) -> None:
+    result = run(offline_app, tmp_path, {"answers": {}}, reference="no-such-questionnaire")
+    assert result.exit_code == 2
+    assert result.output.strip() == "error: unknown questionnaire 'no-such-questionnaire'"
