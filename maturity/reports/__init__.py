@@ -1,0 +1,1 @@
+"""Presentation shared by pages and PDF: charts (SVG) and, later, the report renderer."""

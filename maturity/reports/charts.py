@@ -1,0 +1,88 @@
+"""Server-rendered SVG charts, used as they are by the web pages and the PDF."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+FONT = "'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', sans-serif"
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    values: Sequence[float | None]  # 0-100 per axis; None = not assessed
+    css_class: str
+
+
+def _point(cx: float, cy: float, radius: float, angle: float) -> tuple[float, float]:
+    return cx + radius * math.sin(angle), cy - radius * math.cos(angle)
+
+
+def radar_svg(
+    axes: Sequence[str],
+    series: Sequence[Series],
+    *,
+    title: str,
+    ring_labels: Sequence[str] = ("20", "40", "60", "80", "100"),
+    size: int = 360,
+) -> str:
+    """A radar chart of 0-100 values on the given axes (at least three).
+
+    Text is escaped here; the caller may insert the result into a page as is.
+    """
+    if len(axes) < 3:
+        raise ValueError("a radar chart needs at least three axes")
+    margin = 78
+    width = size + 2 * margin
+    height = size + 2 * 40 + 28 * len(series)
+    cx, cy, radius = width / 2, 40 + size / 2, size / 2
+    step = 2 * math.pi / len(axes)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'role="img" aria-labelledby="radar-title" class="radar" font-family="{FONT}">',
+        f'<title id="radar-title">{escape(title)}</title>',
+        "<style>.grid{fill:none;stroke:#cbd2d9;stroke-width:1}"
+        ".axis{stroke:#cbd2d9;stroke-width:1}.ring{font-size:11px;fill:#7b8794}"
+        ".label{font-size:14px;fill:#1f2933}.current{fill:rgba(11,110,153,.25);stroke:#0b6e99;stroke-width:2.5}"
+        ".target{fill:none;stroke:#e4572e;stroke-width:2;stroke-dasharray:6 4}"
+        ".peer{fill:none;stroke:#52606d;stroke-width:1.5;stroke-dasharray:2 3}"
+        ".legend{font-size:13px;fill:#1f2933}</style>",
+    ]
+    for ring, ring_label in enumerate(ring_labels, start=1):
+        r = radius * ring / len(ring_labels)
+        points = " ".join(
+            f"{x:.1f},{y:.1f}" for x, y in (_point(cx, cy, r, i * step) for i in range(len(axes)))
+        )
+        parts.append(f'<polygon class="grid" points="{points}"/>')
+        parts.append(
+            f'<text class="ring" x="{cx + 4:.1f}" y="{cy - r + 12:.1f}">{escape(ring_label)}</text>'
+        )
+    for i, axis in enumerate(axes):
+        x, y = _point(cx, cy, radius, i * step)
+        parts.append(f'<line class="axis" x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}"/>')
+        lx, ly = _point(cx, cy, radius + 22, i * step)
+        anchor = "middle" if abs(lx - cx) < 1 else ("start" if lx > cx else "end")
+        parts.append(
+            f'<text class="label" x="{lx:.1f}" y="{ly + 5:.1f}" text-anchor="{anchor}">{escape(axis)}</text>'
+        )
+    for item in series:
+        points = " ".join(
+            f"{x:.1f},{y:.1f}"
+            for x, y in (
+                _point(cx, cy, radius * max(0.0, min(100.0, value or 0.0)) / 100, i * step)
+                for i, value in enumerate(item.values)
+            )
+        )
+        parts.append(f'<polygon class="{escape(item.css_class)}" points="{points}"/>')
+    legend_y = 40 + size + 44
+    for n, item in enumerate(series):
+        y = legend_y + 26 * n
+        parts.append(
+            f'<rect class="{escape(item.css_class)}" x="{margin}" y="{y - 11}" width="22" height="12"/>'
+            f'<text class="legend" x="{margin + 30}" y="{y}">{escape(item.label)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
