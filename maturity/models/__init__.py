@@ -5,10 +5,17 @@ from maturity.models.assessment import (
     Assessment,
     AssessmentResult,
     AssessmentStatus,
+    AssessmentTarget,
     DimensionResult,
 )
 from maturity.models.audit import AuditEvent
-from maturity.models.organisation import Centre, CentreRegistration, Organisation, OrganisationGoal
+from maturity.models.organisation import (
+    Centre,
+    CentreRegistration,
+    Invitation,
+    Organisation,
+    OrganisationGoal,
+)
 from maturity.models.questionnaire import QuestionnaireVersion
 from maturity.models.user import CentreMembership, Membership, MembershipRole, User
 
@@ -17,11 +24,13 @@ __all__ = [
     "Assessment",
     "AssessmentResult",
     "AssessmentStatus",
+    "AssessmentTarget",
     "AuditEvent",
     "Centre",
     "CentreMembership",
     "CentreRegistration",
     "DimensionResult",
+    "Invitation",
     "Membership",
     "MembershipRole",
     "Organisation",

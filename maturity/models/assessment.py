@@ -65,6 +65,9 @@ class Assessment(db.Model):
     result: Mapped[AssessmentResult | None] = relationship(
         back_populates="assessment", cascade="all, delete-orphan"
     )
+    targets: Mapped[list[AssessmentTarget]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan"
+    )
 
 
 class Answer(db.Model):
@@ -88,6 +91,9 @@ class Answer(db.Model):
     value: Mapped[int | None]
     not_applicable: Mapped[bool] = mapped_column(default=False)
     note: Mapped[str | None] = mapped_column(Text)
+    # Incremented on every change: a save that names an older revision is a conflict
+    # (a colleague changed the answer meanwhile) instead of a silent overwrite.
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -128,3 +134,22 @@ class DimensionResult(db.Model):
     level: Mapped[int | None]
 
     result: Mapped[AssessmentResult] = relationship(back_populates="dimensions")
+
+
+class AssessmentTarget(db.Model):
+    """A target level the organisation chose for a dimension (default: level + 1)."""
+
+    __tablename__ = "assessment_target"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "dimension_id"),
+        CheckConstraint("level BETWEEN 0 AND 5", name="level_0_to_5"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True
+    )
+    dimension_id: Mapped[str] = mapped_column(String(64))
+    level: Mapped[int]
+
+    assessment: Mapped[Assessment] = relationship(back_populates="targets")
