@@ -34,6 +34,7 @@ def create_app(
 
     import maturity.models  # noqa: F401  (registers every table with the metadata)
     from maturity import web
+    from maturity.assessments import bp as assessments_bp
     from maturity.auth import bp as auth_bp
     from maturity.main import bp as main_bp
     from maturity.organisations import bp as organisations_bp
@@ -42,6 +43,7 @@ def create_app(
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(organisations_bp)
+    app.register_blueprint(assessments_bp)
 
     from maturity.cli import init_app as init_cli
 

@@ -76,6 +76,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         or str(Path(__file__).resolve().parent.parent / "questionnaires"),
         "SEEDS_DIR": os.environ.get("MATURITY_SEEDS_DIR")
         or str(Path(__file__).resolve().parent.parent / "seeds"),
+        "QUESTIONNAIRE_KEY": os.environ.get("MATURITY_QUESTIONNAIRE_KEY", "sme-digital"),
+        "INVITATION_DAYS": int(os.environ.get("MATURITY_INVITATION_DAYS", "7")),
         "BENCHMARK_MIN_COHORT": int(os.environ.get("MATURITY_BENCHMARK_MIN_COHORT", "10")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

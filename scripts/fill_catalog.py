@@ -24,9 +24,12 @@ for message in catalog:
         continue
     key = message.id if isinstance(message.id, str) else message.id[0]
     if key in translations:
-        message.string = translations[key]
+        if isinstance(message.id, (tuple, list)):
+            message.string = tuple([translations[key]] * catalog.num_plurals)
+        else:
+            message.string = translations[key]
         message.flags.discard("fuzzy")
-    elif not message.string:
+    elif not message.string or (isinstance(message.string, tuple) and not all(message.string)):
         missing.append(key)
 with catalog_path.open("wb") as handle:
     write_po(handle, catalog, width=100)

@@ -36,3 +36,40 @@ VALID_PROFILE = {
     "province_code": "330000",
     "city_code": "330100",
 }
+
+
+def publish_questionnaires(app: Flask) -> None:
+    from maturity.core.questionnaire import Catalogue
+    from maturity.services.questionnaires import publish_all
+    from tests.conftest import ROOT
+
+    with app.app_context():
+        report = publish_all(Catalogue.scan(ROOT / "questionnaires"))
+        assert not report.problems, report.problems
+
+
+def make_organisation(
+    app: Flask, owner_id: int, name: str = "杭州测试机械有限公司", credit_code: str | None = None,
+    section: str = "C", division: str = "34", employees: int = 120,
+) -> int:  # fmt: skip
+    from decimal import Decimal
+
+    from maturity.services.organisations import OrganisationProfile, create_organisation
+
+    with app.app_context():
+        owner = db.session.get(User, owner_id)
+        organisation = create_organisation(
+            OrganisationProfile(
+                name=name,
+                credit_code=credit_code,
+                industry_division=division,
+                employees=employees,
+                revenue=Decimal(8600),
+                total_assets=None,
+                province_code="330000",
+                city_code="330100",
+            ),
+            owner,
+        )
+        db.session.commit()
+        return organisation.id

@@ -36,6 +36,8 @@ def register() -> str | Response:
             db.session.add(user)
             db.session.commit()
             login_user(user)
+            if request.args.get("next"):
+                return redirect(safe_next(request.args.get("next")))
             flash(_("Welcome! Create your organisation profile to begin."), "success")
             return redirect(url_for("organisations.new"))
     return render_template("auth/register.html", form=form)

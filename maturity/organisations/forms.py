@@ -4,8 +4,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, IntegerField, SelectField, StringField
+from wtforms import DecimalField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from maturity.core import reference
 
@@ -102,9 +103,24 @@ class OrganisationForm(FlaskForm):
         validate_choice=False,
     )
     city_code = SelectField(_l("City"), validators=[Optional()], validate_choice=False)
+    goals = SelectMultipleField(
+        _l("Business goals (choose up to three)"),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validate_choice=False,
+    )
 
-    def __init__(self, *args: Any, locale: str = "zh", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        locale: str = "zh",
+        goal_choices: list[tuple[str, str]] | None = None,
+        max_goals: int = 3,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.goals.choices = goal_choices or []
+        self.max_goals = max_goals
         self.industry_section.choices = _section_choices(locale)
         self.industry_division.choices = _division_choices(locale)  # type: ignore[assignment]
         self.province_code.choices = _province_choices(locale)
@@ -139,6 +155,16 @@ class OrganisationForm(FlaskForm):
         if industry.section != self.industry_section.data:
             raise ValidationError(
                 str(_l("This division does not belong to the chosen industry section."))
+            )
+
+    def validate_goals(self, field: SelectMultipleField) -> None:
+        known = {value for value, _label in field.choices or []}
+        chosen = field.data or []
+        if any(goal not in known for goal in chosen):
+            raise ValidationError(str(_l("Unknown business goal.")))
+        if len(chosen) > self.max_goals:
+            raise ValidationError(
+                str(_l("Choose at most %(count)d business goals.", count=self.max_goals))
             )
 
     def validate_province_code(self, field: SelectField) -> None:

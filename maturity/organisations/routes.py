@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
@@ -8,16 +8,50 @@ from werkzeug.wrappers import Response
 
 from maturity import access
 from maturity.core import reference
+from maturity.core.questionnaire import Questionnaire
 from maturity.extensions import db
 from maturity.models import Organisation
 from maturity.organisations import bp
 from maturity.organisations.forms import OrganisationForm
+from maturity.services import assessments as assessment_service
+from maturity.services import invitations
 from maturity.services.organisations import (
     OrganisationProfile,
     apply_profile,
     create_organisation,
 )
+from maturity.services.questionnaires import current_version, questionnaire_of
 from maturity.web import current_locale
+
+
+def current_questionnaire() -> Questionnaire | None:
+    version = current_version(current_app.config["QUESTIONNAIRE_KEY"])
+    return None if version is None else questionnaire_of(version)
+
+
+def make_form(
+    questionnaire: Questionnaire | None, organisation: Organisation | None = None
+) -> OrganisationForm:
+    locale = current_locale()
+    goal_choices = (
+        [(goal.id, goal.label.get(locale)) for goal in questionnaire.goals] if questionnaire else []
+    )
+    form = OrganisationForm(
+        obj=organisation,
+        locale=locale,
+        goal_choices=goal_choices,
+        max_goals=questionnaire.max_goals if questionnaire else 3,
+    )
+    if organisation is not None and request.method == "GET":
+        form.goals.data = assessment_service.goals_of(organisation)
+    return form
+
+
+def save_goals(
+    organisation: Organisation, form: OrganisationForm, questionnaire: Questionnaire | None
+) -> None:
+    if questionnaire is not None:
+        assessment_service.set_goals(organisation, questionnaire, list(form.goals.data or []))
 
 
 def _profile(form: OrganisationForm) -> OrganisationProfile:
@@ -50,9 +84,11 @@ def _load(organisation_id: int) -> Organisation:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new() -> str | Response:
-    form = OrganisationForm(locale=current_locale())
+    questionnaire = current_questionnaire()
+    form = make_form(questionnaire)
     if form.validate_on_submit():
         organisation = create_organisation(_profile(form), current_user)
+        save_goals(organisation, form, questionnaire)
         try:
             db.session.commit()
         except IntegrityError:
@@ -71,8 +107,47 @@ def show(organisation_id: int) -> str:
         "organisations/show.html",
         organisation=organisation,
         reference=reference,
+        questionnaire=current_questionnaire(),
+        assessments=assessment_service.history_of(organisation),
+        draft=assessment_service.draft_of(organisation),
         can_edit=access.can_edit_organisation(current_user, organisation),
+        can_invite=access.can_invite(current_user, organisation),
+        can_assess=access.can_start_assessment(current_user, organisation),
+        locale=current_locale(),
     )
+
+
+@bp.post("/<int:organisation_id>/invitations")
+@login_required
+def invite(organisation_id: int) -> str:
+    organisation = _load(organisation_id)
+    if not access.can_invite(current_user, organisation):
+        abort(403)
+    days = current_app.config["INVITATION_DAYS"]
+    token = invitations.create_invitation(organisation, current_user, days)
+    link = url_for("organisations.join", token=token, _external=True)
+    return render_template(
+        "organisations/invitation.html", organisation=organisation, link=link, days=days
+    )
+
+
+@bp.route("/join/<token>", methods=["GET", "POST"])
+@login_required
+def join(token: str) -> str | Response | tuple[str, int]:
+    try:
+        invitation = invitations.find_invitation(token)
+    except invitations.InvitationInvalid:
+        return render_template(
+            "errors/message.html",
+            message=_(
+                "This invitation link is not valid: it may have expired or been used already. Ask your colleague for a new one."
+            ),
+        ), 404
+    if request.method == "POST":
+        organisation = invitations.accept_invitation(token, current_user)
+        flash(_("You have joined %(name)s.", name=organisation.name), "success")
+        return redirect(url_for("organisations.show", organisation_id=organisation.id))
+    return render_template("organisations/join.html", organisation=invitation.organisation)
 
 
 @bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
@@ -81,9 +156,11 @@ def edit(organisation_id: int) -> str | Response:
     organisation = _load(organisation_id)
     if not access.can_edit_organisation(current_user, organisation):
         abort(403)
-    form = OrganisationForm(obj=organisation, locale=current_locale())
+    questionnaire = current_questionnaire()
+    form = make_form(questionnaire, organisation)
     if form.validate_on_submit():
         apply_profile(organisation, _profile(form))
+        save_goals(organisation, form, questionnaire)
         try:
             db.session.commit()
         except IntegrityError:

@@ -1,0 +1,118 @@
+// Background save of every answer as soon as it is given.
+// Without JavaScript the page's own "Save" buttons post the whole page instead.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-autosave-url]");
+  if (!form) return;
+  var url = form.dataset.autosaveUrl;
+  var csrf = form.dataset.csrf;
+  var pending = {};      // question id -> true while a save is outstanding or queued
+  var timers = {};
+
+  function fieldset(questionId) {
+    return form.querySelector('fieldset[data-question="' + questionId + '"]');
+  }
+
+  function setStatus(box, text, kind) {
+    var status = box.querySelector("[data-status]");
+    status.textContent = text;
+    status.className = "save-status" + (kind ? " " + kind : "");
+  }
+
+  function chosenValue(box) {
+    var checked = box.querySelector('input[type=radio]:checked');
+    return checked ? checked.value : null;
+  }
+
+  function updateProgress(answered, total) {
+    var counter = document.querySelector("[data-answered]");
+    if (counter) counter.textContent = answered;
+    var bar = document.querySelector("[data-progressbar]");
+    if (bar) {
+      bar.setAttribute("aria-valuenow", answered);
+      bar.firstElementChild.style.width = Math.round(100 * answered / total) + "%";
+    }
+    var count = document.querySelector('[data-dimension-count="' + form.dataset.dimension + '"]');
+    if (count) {
+      var done = form.querySelectorAll("fieldset[data-question]").length;
+      var answeredHere = Array.prototype.filter.call(
+        form.querySelectorAll("fieldset[data-question]"), function (box) { return chosenValue(box) !== null; }
+      ).length;
+      count.textContent = answeredHere + "/" + done;
+    }
+  }
+
+  function save(questionId, attempt) {
+    var box = fieldset(questionId);
+    var value = chosenValue(box);
+    if (value === null) {
+      setStatus(box, form.dataset.msgNoteNeedsLevel, "hint");
+      return;
+    }
+    pending[questionId] = true;
+    setStatus(box, form.dataset.msgSaving, "");
+    var body = {
+      question_id: questionId,
+      value: value === "na" ? "na" : parseInt(value, 10),
+      note: box.querySelector("textarea").value,
+      revision: parseInt(box.dataset.revision, 10) || 0
+    };
+    fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().then(function (data) { return { status: response.status, data: data }; });
+    }).then(function (result) {
+      var data = result.data;
+      if (result.status === 200) {
+        delete pending[questionId];
+        box.dataset.revision = data.revision;
+        box.querySelector('input[name="rev-' + questionId + '"]').value = data.revision;
+        setStatus(box, form.dataset.msgSaved + " · " + data.saved_at, "ok");
+        updateProgress(data.answered, data.total);
+      } else if (result.status === 409) {
+        delete pending[questionId];
+        var current = data.current;
+        box.dataset.revision = current.revision;
+        box.querySelector('input[name="rev-' + questionId + '"]').value = current.revision;
+        var radio = box.querySelector('input[type=radio][value="' + current.value + '"]');
+        if (radio) radio.checked = true;
+        box.querySelector("textarea").value = current.note;
+        setStatus(box, form.dataset.msgConflict.replace("__NAME__", current.by || "?"), "error");
+      } else {
+        delete pending[questionId];
+        setStatus(box, data.message || form.dataset.msgFailed, "error");
+      }
+    }).catch(function () {
+      // Network trouble: keep the answer and retry with a growing pause.
+      setStatus(box, form.dataset.msgFailed, "error");
+      var delay = Math.min(30000, 1000 * Math.pow(2, attempt || 0));
+      timers[questionId] = setTimeout(function () { save(questionId, (attempt || 0) + 1); }, delay);
+    });
+  }
+
+  form.dataset.dimension = (location.pathname.split("/").pop() || "");
+  form.addEventListener("change", function (event) {
+    var box = event.target.closest("fieldset[data-question]");
+    if (!box || event.target.type !== "radio") return;
+    clearTimeout(timers[box.dataset.question]);
+    save(box.dataset.question, 0);
+  });
+  form.addEventListener("input", function (event) {
+    if (event.target.tagName !== "TEXTAREA") return;
+    var box = event.target.closest("fieldset[data-question]");
+    var questionId = box.dataset.question;
+    pending[questionId] = true;
+    clearTimeout(timers[questionId]);
+    timers[questionId] = setTimeout(function () { save(questionId, 0); }, 800);
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (Object.keys(pending).length > 0) {
+      event.preventDefault();
+      event.returnValue = form.dataset.msgUnsaved;
+      return form.dataset.msgUnsaved;
+    }
+  });
+})();

@@ -1,0 +1,493 @@
+"""The SME manager's journey through the web pages (server side)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from maturity.core.questionnaire import load_file
+from maturity.core.scoring import score
+from maturity.extensions import db
+from maturity.models import Answer, Assessment, AssessmentStatus, Membership, MembershipRole, User
+from maturity.services import assessments as service
+from tests.conftest import ROOT
+from tests.helpers import log_in, make_organisation, make_user, publish_questionnaires
+
+QUESTIONNAIRE = load_file(ROOT / "questionnaires" / "sme-digital" / "1.0.0.yaml")
+FIRST = QUESTIONNAIRE.questions[0].id  # pd_virtual_design
+
+
+@pytest.fixture
+def setup(app: Flask, client: FlaskClient) -> dict[str, Any]:
+    publish_questionnaires(app)
+    user_id = make_user(app)
+    organisation_id = make_organisation(app, user_id)
+    log_in(client)
+    response = client.post(f"/organisations/{organisation_id}/assessments")
+    assert response.status_code == 302
+    with app.app_context():
+        assessment_id = db.session.scalars(select(Assessment)).one().id
+    return {"user": user_id, "organisation": organisation_id, "assessment": assessment_id}
+
+
+def save(
+    client: FlaskClient,
+    assessment_id: int,
+    question_id: str,
+    value: Any,
+    revision: int = 0,
+    note: str = "",
+):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"/assessments/{assessment_id}/answers",
+        json={"question_id": question_id, "value": value, "note": note, "revision": revision},
+    )
+
+
+def stored(app: Flask, assessment_id: int) -> dict[str, tuple[Any, ...]]:
+    with app.app_context():
+        rows = db.session.scalars(select(Answer).where(Answer.assessment_id == assessment_id))
+        return {a.question_id: (a.value, a.not_applicable, a.note, a.revision) for a in rows}
+
+
+def answer_all(app: Flask, assessment_id: int, user_id: int, values: dict[str, Any]) -> None:
+    with app.app_context():
+        assessment = db.session.get(Assessment, assessment_id)
+        user = db.session.get(User, user_id)
+        for question_id, raw in values.items():
+            value, na = service.parse_value(raw)
+            service.save_answer(
+                assessment,
+                QUESTIONNAIRE,
+                service.AnswerInput(question_id, value, na, None, 0),
+                user,
+            )
+
+
+def test_start_opens_the_first_dimension_with_every_question(
+    client: FlaskClient, setup: dict[str, Any]
+) -> None:
+    response = client.get(f"/assessments/{setup['assessment']}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(
+        f"/assessments/{setup['assessment']}/dimensions/product_design#q-{FIRST}"
+    )
+    html = client.get(f"/assessments/{setup['assessment']}/dimensions/product_design").get_data(
+        as_text=True
+    )
+    assert html.count('data-question="') == 6
+    assert html.count(f'name="q-{FIRST}"') == 6  # six levels, no "not applicable"
+    assert html.count('name="q-pd_rapid_prototyping"') == 7  # six levels + N/A
+    assert "以手绘或二维图纸为主" in html and "<span data-answered>0</span> / 23" in html
+    # Starting again continues the same draft.
+    client.post(f"/organisations/{setup['organisation']}/assessments")
+    with client.application.app_context():
+        assert len(db.session.scalars(select(Assessment)).all()) == 1
+
+
+def test_background_save_is_idempotent_and_detects_conflicts(
+    app: Flask, client: FlaskClient, setup: dict[str, Any]
+) -> None:
+    assessment_id = setup["assessment"]
+    first = save(client, assessment_id, FIRST, 2, note="三维软件试用中")
+    assert first.status_code == 200 and first.json["revision"] == 1 and first.json["answered"] == 1
+    assert (
+        save(client, assessment_id, FIRST, 2, revision=0, note="三维软件试用中").status_code == 200
+    )
+    changed = save(client, assessment_id, FIRST, 3, revision=1)
+    assert changed.status_code == 200 and changed.json["revision"] == 2
+    # A colleague's page still shows revision 1: their save must not overwrite.
+    colleague_id = make_user(app, "colleague@example.com", "李同事")
+    with app.app_context():
+        db.session.add(
+            Membership(
+                user_id=colleague_id,
+                organisation_id=setup["organisation"],
+                role=MembershipRole.MEMBER,
+            )
+        )
+        db.session.commit()
+    other = app.test_client()
+    log_in(other, "colleague@example.com")
+    stale = save(other, assessment_id, FIRST, 1, revision=1)
+    assert stale.status_code == 409
+    assert stale.json["current"] == {"value": 3, "note": "", "revision": 2, "by": "王经理"}
+    assert "同事" in stale.json["message"]
+    assert stored(app, assessment_id)[FIRST] == (3, False, None, 2)
+
+
+@pytest.mark.parametrize(
+    ("payload", "status", "message"),
+    [
+        ({"question_id": FIRST, "value": 9, "revision": 0}, 400, "0 到 5"),
+        ({"question_id": FIRST, "value": "na", "revision": 0}, 400, "不适用"),
+        (
+            {"question_id": "some_other_questionnaires_question", "value": 2, "revision": 0},
+            400,
+            "不属于",
+        ),
+        ({"question_id": FIRST, "value": True, "revision": 0}, 400, "0 到 5"),
+        ({"question_id": FIRST, "value": 2, "revision": "x"}, 400, "无法读取"),
+        ({"question_id": FIRST, "value": 2, "note": "长" * 2001, "revision": 0}, 400, "2000"),
+        ({"value": 2}, 400, "无法读取"),
+    ],
+)
+def test_tampered_background_saves_are_refused_and_change_nothing(
+    app: Flask,
+    client: FlaskClient,
+    setup: dict[str, Any],
+    payload: dict[str, Any],
+    status: int,
+    message: str,
+) -> None:
+    save(client, setup["assessment"], FIRST, 1)
+    response = client.post(f"/assessments/{setup['assessment']}/answers", json=payload)
+    assert response.status_code == status
+    assert message in response.json["message"]
+    assert stored(app, setup["assessment"]) == {FIRST: (1, False, None, 1)}
+
+
+def test_another_organisations_assessment_is_not_found(
+    app: Flask, client: FlaskClient, setup: dict[str, Any]
+) -> None:
+    stranger_id = make_user(app, "stranger@example.com", "陌生人")
+    other_org = make_organisation(app, stranger_id, name="别家公司")
+    stranger = app.test_client()
+    log_in(stranger, "stranger@example.com")
+    stranger.post(f"/organisations/{other_org}/assessments")
+    save(client, setup["assessment"], FIRST, 4)
+    for method, url, kwargs in [
+        (
+            "post",
+            f"/assessments/{setup['assessment']}/answers",
+            {"json": {"question_id": FIRST, "value": 0, "revision": 1}},
+        ),
+        (
+            "post",
+            f"/assessments/{setup['assessment']}/dimensions/product_design",
+            {"data": {f"q-{FIRST}": "0", f"rev-{FIRST}": "1"}},
+        ),
+        ("get", f"/assessments/{setup['assessment']}/dimensions/product_design", {}),
+        ("get", f"/assessments/{setup['assessment']}/results", {}),
+        ("post", f"/assessments/{setup['assessment']}/submit", {}),
+        ("post", f"/organisations/{setup['organisation']}/assessments", {}),
+        ("get", f"/organisations/{setup['organisation']}/history", {}),
+    ]:
+        response = getattr(stranger, method)(url, **kwargs)
+        assert response.status_code == 404, url
+        assert "杭州测试机械" not in response.get_data(as_text=True)
+    assert stored(app, setup["assessment"]) == {FIRST: (4, False, None, 1)}
+
+
+def test_plain_page_save_without_javascript(
+    app: Flask, client: FlaskClient, setup: dict[str, Any]
+) -> None:
+    url = f"/assessments/{setup['assessment']}/dimensions/product_design"
+    form = {
+        f"q-{FIRST}": "2",
+        f"note-{FIRST}": "试点中",
+        f"rev-{FIRST}": "0",
+        "q-pd_rapid_prototyping": "na",
+        "action": "next",
+    }
+    response = client.post(url, data=form)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/dimensions/production_process")
+    assert stored(app, setup["assessment"]) == {
+        FIRST: (2, False, "试点中", 1),
+        "pd_rapid_prototyping": (None, True, None, 1),
+    }
+    html = client.get(url).get_data(as_text=True)
+    assert re.search(rf'name="q-{FIRST}" value="2" checked', html)
+    assert "试点中" in html and "<span data-answered>2</span> / 23" in html
+
+
+def test_tampered_page_posts_are_refused(
+    app: Flask, client: FlaskClient, setup: dict[str, Any]
+) -> None:
+    url = f"/assessments/{setup['assessment']}/dimensions/product_design"
+    foreign = client.post(url, data={f"q-{FIRST}": "2", "q-pp_smart_lines": "3"})
+    assert foreign.status_code == 400 and "不属于" in foreign.get_data(as_text=True)
+    bad = client.post(url, data={f"q-{FIRST}": "9", "q-pd_design_knowledge": "2"})
+    assert bad.status_code == 400
+    html = bad.get_data(as_text=True)
+    assert "0 到 5" in html
+    # The valid answer on the same page is kept; the invalid one changes nothing.
+    assert stored(app, setup["assessment"]) == {"pd_design_knowledge": (2, False, None, 1)}
+    assert client.get("/assessments/999999/dimensions/product_design").status_code == 404
+    assert client.get(f"/assessments/{setup['assessment']}/dimensions/nope").status_code == 404
+
+
+def test_resume_goes_to_the_first_unanswered_question(
+    app: Flask, client: FlaskClient, setup: dict[str, Any]
+) -> None:
+    answer_all(
+        app, setup["assessment"], setup["user"], {q.id: 2 for q in QUESTIONNAIRE.questions[:8]}
+    )
+    response = client.get(f"/assessments/{setup['assessment']}")
+    assert response.headers["Location"].endswith(
+        "/dimensions/production_process#q-pp_realtime_scheduling"
+    )
+
+
+def test_submit_needs_every_answer_then_stores_scores_and_locks(
+    app: Flask, client: FlaskClient, setup: dict[str, Any]
+) -> None:
+    assessment_id = setup["assessment"]
+    values: dict[str, Any] = {q.id: (i % 6) for i, q in enumerate(QUESTIONNAIRE.questions)}
+    values["md_remote_services"] = "na"
+    partial = dict(list(values.items())[:-2])
+    answer_all(app, assessment_id, setup["user"], partial)
+    review = client.get(f"/assessments/{assessment_id}/submit").get_data(as_text=True)
+    assert "还有 2 个问题未回答" in review
+    assert f"/assessments/{assessment_id}/dimensions/business_decisions#q-bd_analytics" in review
+    refused = client.post(f"/assessments/{assessment_id}/submit")
+    assert refused.status_code == 200 and "还有问题未回答" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Assessment, assessment_id).status is AssessmentStatus.DRAFT
+
+    answer_all(app, assessment_id, setup["user"], dict(list(values.items())[-2:]))
+    submitted = client.post(f"/assessments/{assessment_id}/submit")
+    assert submitted.status_code == 302 and submitted.headers["Location"].endswith("/results")
+    expected = score(QUESTIONNAIRE, values)
+    with app.app_context():
+        assessment = db.session.get(Assessment, assessment_id)
+        assert (
+            assessment.status is AssessmentStatus.SUBMITTED
+            and assessment.submitted_by_id == setup["user"]
+        )
+        assert assessment.result.scoring_version == "1"
+        assert assessment.result.overall_index == expected.overall_index
+        assert {d.dimension_id: (d.score, d.level) for d in assessment.result.dimensions} == {
+            d: (r.score, r.level) for d, r in expected.dimensions.items()
+        }
+    # Read-only now.
+    locked = save(client, assessment_id, FIRST, 5, revision=1)
+    assert locked.status_code == 403 and "已提交" in locked.json["message"]
+    assert (
+        client.post(
+            f"/assessments/{assessment_id}/dimensions/product_design", data={f"q-{FIRST}": "5"}
+        ).status_code
+        == 403
+    )
+    assert client.post(f"/assessments/{assessment_id}/submit").status_code == 302
+
+
+def submit_full(app: Flask, client: FlaskClient, setup: dict[str, Any], value: int = 2) -> None:
+    answer_all(
+        app, setup["assessment"], setup["user"], {q.id: value for q in QUESTIONNAIRE.questions}
+    )
+    assert client.post(f"/assessments/{setup['assessment']}/submit").status_code == 302
+
+
+def test_results_show_scores_meaning_chart_roadmap_and_plan_controls(
+    app: Flask, client: FlaskClient, setup: dict[str, Any]
+) -> None:
+    submit_full(app, client, setup, value=2)
+    html = client.get(f"/assessments/{setup['assessment']}/results").get_data(as_text=True)
+    assert "40.0" in html and "规范级" in html
+    assert "该实践日常使用单点数字化工具" in html  # the level's meaning
+    assert "<svg" in html and "产品设计数字化" in html
+    assert "完成该问卷版本的其他企业少于 10 家，暂不显示对标" in html
+    assert "第 2 阶段" in html  # steps 2 → 3 are phase 2
+    assert html.count('data-step="') == 23
+    # Raise the product-design target to 5: three steps per product-design question.
+    response = client.post(
+        f"/assessments/{setup['assessment']}/results",
+        data={
+            "target-product_design": "5",
+            "target-production_process": "2",
+            "goals": ["faster_development"],
+        },
+    )
+    assert response.status_code == 302
+    html = client.get(f"/assessments/{setup['assessment']}/results").get_data(as_text=True)
+    steps = re.findall(r'data-step="([a-z_]+):(\d)"', html)
+    assert sum(1 for q, _ in steps if q.startswith("pd_")) == 6 * 3
+    assert not any(q.startswith("pp_") for q, _ in steps)
+    assert "第 3 阶段" in html
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"target-product_design": "9"}, "这些目标或业务目标对本次评估无效"),
+        ({"target-product_design": "x"}, "目标等级必须是 0 到 5"),
+        (
+            {"goals": ["cut_costs", "grow_markets", "customisation", "supply_chain"]},
+            "最多选择 3 个业务目标",
+        ),
+        ({"goals": ["not_a_goal"]}, "这些目标或业务目标对本次评估无效"),
+    ],
+)
+def test_bad_plan_input_is_refused_with_a_message(
+    app: Flask, client: FlaskClient, setup: dict[str, Any], form: dict[str, Any], message: str
+) -> None:
+    submit_full(app, client, setup)
+    response = client.post(f"/assessments/{setup['assessment']}/results", data=form)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    with app.app_context():
+        assessment = db.session.get(Assessment, setup["assessment"])
+        assert assessment.targets == [] and assessment.organisation.goals == []
+
+
+def test_benchmark_uses_widening_cohorts_and_hides_small_ones(
+    app: Flask, client: FlaskClient, setup: dict[str, Any]
+) -> None:
+    app.config["BENCHMARK_MIN_COHORT"] = 3
+    submit_full(app, client, setup, value=3)
+    for n, (section, division, value) in enumerate(
+        [("C", "34", 1), ("C", "35", 2), ("F", "51", 4)]
+    ):
+        peer_user = make_user(app, f"peer{n}@example.com", f"同行{n}")
+        peer_org = make_organisation(
+            app, peer_user, name=f"同行公司{n}", section=section, division=division, employees=150
+        )
+        peer = app.test_client()
+        log_in(peer, f"peer{n}@example.com")
+        peer.post(f"/organisations/{peer_org}/assessments")
+        with app.app_context():
+            peer_assessment = db.session.scalars(
+                select(Assessment).where(Assessment.organisation_id == peer_org)
+            ).one()
+        answer_all(
+            app, peer_assessment.id, peer_user, {q.id: value for q in QUESTIONNAIRE.questions}
+        )
+        assert peer.post(f"/assessments/{peer_assessment.id}/submit").status_code == 302
+    html = client.get(f"/assessments/{setup['assessment']}/results").get_data(as_text=True)
+    # Two peers share section C and size (small): fewer than 3 → all three organisations.
+    assert "与完成该问卷版本的所有 3 家企业比较" in html
+    # Own overall 60 vs peers 20, 40, 80 → 2 of 3 below → percentile 67.
+    assert "高于约 67% 的同行" in html
+
+
+def test_history_and_comparison_of_two_rounds(
+    app: Flask, client: FlaskClient, setup: dict[str, Any]
+) -> None:
+    first_values = {q.id: 1 for q in QUESTIONNAIRE.questions}
+    first_values["pd_rapid_prototyping"] = "na"
+    answer_all(app, setup["assessment"], setup["user"], first_values)
+    client.post(f"/assessments/{setup['assessment']}/submit")
+    client.post(f"/organisations/{setup['organisation']}/assessments")
+    with app.app_context():
+        second = db.session.scalars(select(Assessment).where(Assessment.round == 2)).one().id
+    answer_all(
+        app,
+        second,
+        setup["user"],
+        {q.id: 3 if q.dimension_id == "product_design" else 1 for q in QUESTIONNAIRE.questions},
+    )
+    client.post(f"/assessments/{second}/submit")
+    history = client.get(f"/organisations/{setup['organisation']}/history").get_data(as_text=True)
+    assert "第 1 轮" in history and "第 2 轮" in history and "比较" in history
+    html = client.get(
+        f"/organisations/{setup['organisation']}/compare",
+        query_string={"earlier": setup["assessment"], "later": second},
+    ).get_data(as_text=True)
+    assert "+40.0" in html  # product design 20 → 60 over the five comparable questions
+    assert "+0.0" in html
+    assert "在其中一轮中为“不适用”" in html  # rapid prototyping is left out, and why
+    bad = client.get(
+        f"/organisations/{setup['organisation']}/compare",
+        query_string={"earlier": second, "later": second},
+    )
+    assert bad.status_code == 400
+
+
+def test_invitation_link_lets_one_colleague_join(
+    app: Flask, client: FlaskClient, setup: dict[str, Any]
+) -> None:
+    html = client.post(f"/organisations/{setup['organisation']}/invitations").get_data(as_text=True)
+    link = re.search(r'value="(http://localhost/organisations/join/[^"]+)"', html).group(1)  # type: ignore[union-attr]
+    path = link.removeprefix("http://localhost")
+    newcomer = app.test_client()
+    to_login = newcomer.get(path)
+    assert to_login.status_code == 302 and "/auth/login" in to_login.headers["Location"]
+    register = newcomer.post(
+        "/auth/register",
+        query_string={"next": path},
+        data={
+            "name": "新同事",
+            "email": "new@example.com",
+            "password": "correct horse battery",
+            "password_again": "correct horse battery",
+        },
+    )
+    assert register.headers["Location"] == path
+    assert "加入" in newcomer.get(path).get_data(as_text=True)
+    joined = newcomer.post(path)
+    assert joined.status_code == 302
+    assert (
+        newcomer.get(f"/assessments/{setup['assessment']}/dimensions/product_design").status_code
+        == 200
+    )
+    # Single use.
+    assert app.test_client().get(path).status_code == 302
+    other = app.test_client()
+    make_user(app, "late@example.com", "迟到")
+    log_in(other, "late@example.com")
+    used = other.get(path)
+    assert used.status_code == 404 and "邀请链接无效" in used.get_data(as_text=True)
+
+
+def test_plan_can_be_changed_again_keeping_some_choices(
+    app: Flask, client: FlaskClient, setup: dict[str, Any]
+) -> None:
+    submit_full(app, client, setup)
+    url = f"/assessments/{setup['assessment']}/results"
+    first = {"target-product_design": "4", "goals": ["cut_costs", "grow_markets"]}
+    assert client.post(url, data=first).status_code == 302
+    second = {
+        "target-product_design": "3",
+        "target-market_development": "4",
+        "goals": ["grow_markets", "supply_chain"],
+    }
+    assert client.post(url, data=second).status_code == 302
+    with app.app_context():
+        assessment = db.session.get(Assessment, setup["assessment"])
+        assert {t.dimension_id: t.level for t in assessment.targets} == {
+            "product_design": 3,
+            "market_development": 4,
+        }
+        assert [g.goal_id for g in assessment.organisation.goals] == [
+            "grow_markets",
+            "supply_chain",
+        ]
+
+
+def test_profile_goals_are_saved_and_limited_to_three(
+    app: Flask, client: FlaskClient, setup: dict[str, Any]
+) -> None:
+    from tests.helpers import VALID_PROFILE
+
+    url = f"/organisations/{setup['organisation']}/edit"
+    profile = {**VALID_PROFILE, "credit_code": ""}
+    assert (
+        client.post(url, data={**profile, "goals": ["cut_costs", "grow_markets"]}).status_code
+        == 302
+    )
+    assert (
+        client.post(url, data={**profile, "goals": ["grow_markets", "customisation"]}).status_code
+        == 302
+    )
+    too_many = client.post(
+        url,
+        data={**profile, "goals": ["cut_costs", "grow_markets", "customisation", "supply_chain"]},
+    )
+    assert too_many.status_code == 200 and "最多选择 3 个业务目标" in too_many.get_data(
+        as_text=True
+    )
+    with app.app_context():
+        assessment = db.session.get(Assessment, setup["assessment"])
+        assert [g.goal_id for g in assessment.organisation.goals] == [
+            "grow_markets",
+            "customisation",
+        ]
+    html = client.get(f"/organisations/{setup['organisation']}").get_data(as_text=True)
+    assert "开拓市场、打造品牌" in html and "满足个性化定制需求" in html
