@@ -17,6 +17,14 @@ class Series:
     css_class: str
 
 
+LABEL_SIZE = 15
+
+
+def text_width(text: str, font_size: float = LABEL_SIZE) -> float:
+    """A generous estimate of rendered width: CJK glyphs are square, Latin ones narrower."""
+    return sum(font_size if ord(char) > 0x2E80 else font_size * 0.6 for char in text)
+
+
 def _point(cx: float, cy: float, radius: float, angle: float) -> tuple[float, float]:
     return cx + radius * math.sin(angle), cy - radius * math.cos(angle)
 
@@ -35,7 +43,8 @@ def radar_svg(
     """
     if len(axes) < 3:
         raise ValueError("a radar chart needs at least three axes")
-    margin = 78
+    # Side labels sit beside the chart: leave room for the widest of them.
+    margin = max(40.0, max(text_width(axis) for axis in axes) + 30)
     width = size + 2 * margin
     height = size + 2 * 40 + 28 * len(series)
     cx, cy, radius = width / 2, 40 + size / 2, size / 2
@@ -46,7 +55,8 @@ def radar_svg(
         f'<title id="radar-title">{escape(title)}</title>',
         "<style>.grid{fill:none;stroke:#cbd2d9;stroke-width:1}"
         ".axis{stroke:#cbd2d9;stroke-width:1}.ring{font-size:11px;fill:#7b8794}"
-        ".label{font-size:14px;fill:#1f2933}.current{fill:rgba(11,110,153,.25);stroke:#0b6e99;stroke-width:2.5}"
+        f".label{{font-size:{LABEL_SIZE}px;fill:#1f2933}}"
+        ".current{fill:rgba(11,110,153,.25);stroke:#0b6e99;stroke-width:2.5}"
         ".target{fill:none;stroke:#e4572e;stroke-width:2;stroke-dasharray:6 4}"
         ".peer{fill:none;stroke:#52606d;stroke-width:1.5;stroke-dasharray:2 3}"
         ".legend{font-size:13px;fill:#1f2933}</style>",

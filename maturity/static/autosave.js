@@ -7,6 +7,8 @@
   var url = form.dataset.autosaveUrl;
   var csrf = form.dataset.csrf;
   var pending = {};      // question id -> true while a save is outstanding or queued
+  var inFlight = {};     // question id -> true while its request is on the way
+  var again = {};        // question id -> changed again while in flight: save once more after
   var timers = {};
 
   function fieldset(questionId) {
@@ -34,11 +36,11 @@
     }
     var count = document.querySelector('[data-dimension-count="' + form.dataset.dimension + '"]');
     if (count) {
-      var done = form.querySelectorAll("fieldset[data-question]").length;
-      var answeredHere = Array.prototype.filter.call(
-        form.querySelectorAll("fieldset[data-question]"), function (box) { return chosenValue(box) !== null; }
-      ).length;
-      count.textContent = answeredHere + "/" + done;
+      var boxes = form.querySelectorAll("fieldset[data-question]");
+      var answeredHere = Array.prototype.filter.call(boxes, function (box) {
+        return chosenValue(box) !== null;
+      }).length;
+      count.textContent = answeredHere + "/" + boxes.length;
     }
   }
 
@@ -50,6 +52,12 @@
       return;
     }
     pending[questionId] = true;
+    if (inFlight[questionId]) {
+      // One request per question at a time, so each names the revision it saw.
+      again[questionId] = true;
+      return;
+    }
+    inFlight[questionId] = true;
     setStatus(box, form.dataset.msgSaving, "");
     var body = {
       question_id: questionId,
@@ -65,6 +73,7 @@
     }).then(function (response) {
       return response.json().then(function (data) { return { status: response.status, data: data }; });
     }).then(function (result) {
+      inFlight[questionId] = false;
       var data = result.data;
       if (result.status === 200) {
         delete pending[questionId];
@@ -72,8 +81,13 @@
         box.querySelector('input[name="rev-' + questionId + '"]').value = data.revision;
         setStatus(box, form.dataset.msgSaved + " · " + data.saved_at, "ok");
         updateProgress(data.answered, data.total);
+        if (again[questionId]) {
+          again[questionId] = false;
+          save(questionId, 0);
+        }
       } else if (result.status === 409) {
         delete pending[questionId];
+        again[questionId] = false;
         var current = data.current;
         box.dataset.revision = current.revision;
         box.querySelector('input[name="rev-' + questionId + '"]').value = current.revision;
@@ -86,6 +100,8 @@
         setStatus(box, data.message || form.dataset.msgFailed, "error");
       }
     }).catch(function () {
+      inFlight[questionId] = false;
+      again[questionId] = false;
       // Network trouble: keep the answer and retry with a growing pause.
       setStatus(box, form.dataset.msgFailed, "error");
       var delay = Math.min(30000, 1000 * Math.pow(2, attempt || 0));

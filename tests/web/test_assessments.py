@@ -291,7 +291,8 @@ def test_results_show_scores_meaning_chart_roadmap_and_plan_controls(
     submit_full(app, client, setup, value=2)
     html = client.get(f"/assessments/{setup['assessment']}/results").get_data(as_text=True)
     assert "40.0" in html and "规范级" in html
-    assert "该实践日常使用单点数字化工具" in html  # the level's meaning
+    assert "日常使用单点数字化工具，并有规范。" in html  # the level's meaning
+    assert "按权重至少 80% 的实践达到该级" in html
     assert "<svg" in html and "产品设计数字化" in html
     assert "完成该问卷版本的其他企业少于 10 家，暂不显示对标" in html
     assert "第 2 阶段" in html  # steps 2 → 3 are phase 2
