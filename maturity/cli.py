@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from flask import Flask, current_app
@@ -20,7 +20,7 @@ from maturity.core.evaluation import (
     parse_input,
     questionnaire_json,
 )
-from maturity.core.questionnaire import QuestionnaireError, load_file
+from maturity.core.questionnaire import Questionnaire, QuestionnaireError, load_file
 
 BAD_INPUT = 2
 
@@ -28,7 +28,7 @@ seed_cli = AppGroup("seed", help="Load demo or reference data into the database.
 questionnaires_cli = AppGroup("questionnaires", help="Validate, publish and export questionnaires.")
 
 
-def fail(problems: list[str], code: int = BAD_INPUT) -> None:
+def fail(problems: list[str], code: int = BAD_INPUT) -> NoReturn:
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
     sys.exit(code)
@@ -36,6 +36,18 @@ def fail(problems: list[str], code: int = BAD_INPUT) -> None:
 
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def questionnaire_file(reference: str) -> Questionnaire:
+    """KEY[@VERSION] from the questionnaire files; exit 2 if unknown, 1 if invalid."""
+    from maturity.services.questionnaires import catalogue
+
+    try:
+        return catalogue().load(reference)
+    except KeyError as error:
+        fail([str(error.args[0])])
+    except QuestionnaireError as error:
+        fail([str(error)], code=1)
 
 
 @seed_cli.command("demo")
@@ -129,14 +141,7 @@ def load_command() -> None:
 @click.option("--format", "output_format", type=click.Choice(["json"]), default="json")
 def export_command(reference: str, output_format: str) -> None:
     """Export KEY[@VERSION] (the latest version when none is given)."""
-    from maturity.services.questionnaires import catalogue
-
-    try:
-        questionnaire = catalogue().load(reference)
-    except KeyError as error:
-        fail([str(error.args[0])])
-    except QuestionnaireError as error:
-        fail([str(error)], code=1)
+    questionnaire = questionnaire_file(reference)
     echo_json(questionnaire_json(questionnaire))
 
 
@@ -150,14 +155,7 @@ def score_command(reference: str, answers_file: Any) -> None:
     Prints scores, levels and the roadmap as JSON; exits 2 on bad input with
     one line per problem.
     """
-    from maturity.services.questionnaires import catalogue
-
-    try:
-        questionnaire = catalogue().load(reference)
-    except KeyError as error:
-        fail([str(error.args[0])])
-    except QuestionnaireError as error:
-        fail([str(error)], code=1)
+    questionnaire = questionnaire_file(reference)
     raw = answers_file.read()
     try:
         data = json.loads(raw.decode("utf-8-sig"))

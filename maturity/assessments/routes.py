@@ -228,11 +228,10 @@ def save_answer_json(assessment_id: int) -> tuple[Response, int]:
         ), 409
     except service.AssessmentError as error:
         return jsonify(error=error.code, message=error_message(error)), 400
-    answers = service.answers_of(assessment)
     return jsonify(
         revision=answer.revision,
         saved_at=format_datetime(answer.answered_at, "short"),
-        answered=len(answers),
+        answered=service.answered_count(assessment),
         total=len(questionnaire.questions),
     ), 200
 

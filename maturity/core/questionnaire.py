@@ -333,31 +333,6 @@ def _message(error: Any) -> str:
     return str(error.message)
 
 
-def _message(error: Any) -> str:
-    """A short, specific message for the schema violations authors make most."""
-    kind, instance, limit = error.validator, error.instance, error.validator_value
-    if kind == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else error.message
-        names = {"zh": "the Chinese text (zh)", "en": "the English text (en)"}
-        return f"missing {names.get(missing, repr(missing))}"
-    if kind == "pattern" and limit == r"\S":
-        return "the text is empty"
-    if kind == "pattern" and limit == ID_PATTERN:
-        return f"{instance!r} is not a valid id (lower-case letters, digits and _, starting with a letter)"
-    if kind in ("minItems", "maxItems") and isinstance(instance, list):
-        if error.schema.get("minItems") == error.schema.get("maxItems"):
-            return f"has {len(instance)} entries; exactly {limit} are required"
-        bound = "at least" if kind == "minItems" else "at most"
-        return f"has {len(instance)} entries; {bound} {limit} are required"
-    if kind == "exclusiveMinimum":
-        return f"{instance!r} must be greater than {limit}"
-    if kind == "maximum":
-        return f"{instance!r} must be at most {limit}"
-    if kind == "minimum":
-        return f"{instance!r} must be at least {limit}"
-    return str(error.message)
-
-
 # --- Locations --------------------------------------------------------------
 
 PathPart = str | int

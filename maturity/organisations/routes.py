@@ -74,6 +74,24 @@ def _credit_code_taken(form: OrganisationForm) -> None:
     ]
 
 
+def _profile_page(organisation: Organisation | None) -> str | Response:
+    """Create (organisation None) or edit a profile; nothing is saved unless all is valid."""
+    questionnaire = current_questionnaire()
+    form = make_form(questionnaire, organisation)
+    if form.validate_on_submit():
+        saved = organisation or create_organisation(_profile(form), current_user)
+        apply_profile(saved, _profile(form))
+        save_goals(saved, form, questionnaire)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            _credit_code_taken(form)
+        else:
+            flash(_("Organisation profile saved."), "success")
+            return redirect(url_for("organisations.show", organisation_id=saved.id))
+    return render_template("organisations/form.html", form=form, organisation=organisation)
+
+
 def _load(organisation_id: int) -> Organisation:
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None or not access.can_view_organisation(current_user, organisation):
@@ -84,19 +102,7 @@ def _load(organisation_id: int) -> Organisation:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new() -> str | Response:
-    questionnaire = current_questionnaire()
-    form = make_form(questionnaire)
-    if form.validate_on_submit():
-        organisation = create_organisation(_profile(form), current_user)
-        save_goals(organisation, form, questionnaire)
-        try:
-            db.session.commit()
-        except IntegrityError:
-            _credit_code_taken(form)
-        else:
-            flash(_("Organisation profile saved."), "success")
-            return redirect(url_for("organisations.show", organisation_id=organisation.id))
-    return render_template("organisations/form.html", form=form, organisation=None)
+    return _profile_page(None)
 
 
 @bp.get("/<int:organisation_id>")
@@ -156,16 +162,4 @@ def edit(organisation_id: int) -> str | Response:
     organisation = _load(organisation_id)
     if not access.can_edit_organisation(current_user, organisation):
         abort(403)
-    questionnaire = current_questionnaire()
-    form = make_form(questionnaire, organisation)
-    if form.validate_on_submit():
-        apply_profile(organisation, _profile(form))
-        save_goals(organisation, form, questionnaire)
-        try:
-            db.session.commit()
-        except IntegrityError:
-            _credit_code_taken(form)
-        else:
-            flash(_("Organisation profile saved."), "success")
-            return redirect(url_for("organisations.show", organisation_id=organisation.id))
-    return render_template("organisations/form.html", form=form, organisation=organisation)
+    return _profile_page(organisation)

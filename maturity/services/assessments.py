@@ -146,6 +146,15 @@ def answers_of(assessment: Assessment) -> dict[str, Answer]:
     return {answer.question_id: answer for answer in rows}
 
 
+def answered_count(assessment: Assessment) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(Answer.id)).where(Answer.assessment_id == assessment.id)
+        )
+        or 0
+    )
+
+
 def answer_value(answer: Answer) -> AnswerValue:
     return NOT_APPLICABLE if answer.not_applicable else int(answer.value or 0)
 

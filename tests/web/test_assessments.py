@@ -492,3 +492,29 @@ def test_profile_goals_are_saved_and_limited_to_three(
         ]
     html = client.get(f"/organisations/{setup['organisation']}").get_data(as_text=True)
     assert "开拓市场、打造品牌" in html and "满足个性化定制需求" in html
+
+
+def test_pages_issue_a_bounded_number_of_queries(
+    app: Flask, client: FlaskClient, setup: dict[str, Any], count_queries: Any
+) -> None:
+    """No query per question or per step: the counts do not grow with the questionnaire."""
+    answer_all(
+        app, setup["assessment"], setup["user"], {q.id: 2 for q in QUESTIONNAIRE.questions[:10]}
+    )
+    start = count_queries.count
+    client.get(f"/assessments/{setup['assessment']}/dimensions/product_design")
+    page_queries = count_queries.count - start
+    start = count_queries.count
+    assert save(client, setup["assessment"], FIRST, 3, revision=1).status_code == 200
+    save_queries = count_queries.count - start
+    answer_all(
+        app, setup["assessment"], setup["user"], {q.id: 2 for q in QUESTIONNAIRE.questions[10:]}
+    )
+    client.post(f"/assessments/{setup['assessment']}/submit")
+    start = count_queries.count
+    client.get(f"/assessments/{setup['assessment']}/results")
+    results_queries = count_queries.count - start
+    print(f"queries: dimension page {page_queries}, save {save_queries}, results {results_queries}")
+    assert page_queries <= 12
+    assert save_queries <= 12
+    assert results_queries <= 20
