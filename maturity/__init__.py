@@ -31,11 +31,16 @@ def create_app(
     extensions.init_csrf(app)
     extensions.init_login(app)
     extensions.init_babel(app)
+    extensions.init_limiter(app)
+    extensions.init_security_headers(app)
 
     import maturity.models  # noqa: F401  (registers every table with the metadata)
     from maturity import web
+    from maturity.admin import bp as admin_bp
     from maturity.assessments import bp as assessments_bp
     from maturity.auth import bp as auth_bp
+    from maturity.centres import bp as centres_bp
+    from maturity.consultants import bp as consultants_bp
     from maturity.main import bp as main_bp
     from maturity.organisations import bp as organisations_bp
 
@@ -44,6 +49,9 @@ def create_app(
     app.register_blueprint(auth_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(assessments_bp)
+    app.register_blueprint(consultants_bp)
+    app.register_blueprint(centres_bp)
+    app.register_blueprint(admin_bp)
 
     from maturity.cli import init_app as init_cli
 

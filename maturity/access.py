@@ -1,16 +1,26 @@
 """The one access policy: every object-level permission is decided here.
 
-Views ask these questions and never decide on their own.
+Views ask these questions (or call ``require``) and never decide on their own.
+Reading another organisation's data — as its consultant, as a centre reviewer
+under consent, or as an administrator — is written to the audit log.
 """
 
 from __future__ import annotations
 
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort, g, has_app_context
 from sqlalchemy import select
 
 from maturity.extensions import db
 from maturity.models import (
     Assessment,
     AssessmentStatus,
+    Centre,
+    CentreMembership,
+    CentreRegistration,
     Membership,
     MembershipRole,
     Organisation,
@@ -21,50 +31,237 @@ STAFF_ROLES = (MembershipRole.OWNER, MembershipRole.MEMBER)
 ASSESSOR_ROLES = (MembershipRole.OWNER, MembershipRole.MEMBER, MembershipRole.CONSULTANT)
 
 
-def _membership(user: User, organisation_id: int) -> Membership | None:
-    if not user.is_authenticated:
-        return None
-    return db.session.scalar(
-        select(Membership).where(
+class Relation(enum.Enum):
+    """How a user stands to an organisation (the strongest relation wins)."""
+
+    NONE = 0
+    REVIEWER = 1  # reviewer of a centre the organisation consented to
+    ADMIN = 2
+    CONSULTANT = 3
+    MEMBER = 4
+    OWNER = 5
+
+
+@dataclass(frozen=True)
+class Standing:
+    relation: Relation
+
+    @property
+    def is_staff(self) -> bool:
+        return self.relation in (Relation.MEMBER, Relation.OWNER)
+
+    @property
+    def is_assessor(self) -> bool:
+        return self.relation in (Relation.MEMBER, Relation.OWNER, Relation.CONSULTANT)
+
+    @property
+    def may_read(self) -> bool:
+        return self.relation is not Relation.NONE
+
+    @property
+    def is_foreign(self) -> bool:
+        """Reading this organisation's data must be audited."""
+        return self.relation in (Relation.CONSULTANT, Relation.REVIEWER, Relation.ADMIN)
+
+
+def _authenticated(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def standing(user: User, organisation_id: int) -> Standing:
+    """How the user stands to the organisation, remembered for the current request."""
+    if not _authenticated(user):
+        return Standing(Relation.NONE)
+    if not has_app_context():
+        return _standing(user, organisation_id)
+    cache: dict[tuple[int, int], Standing] = g.setdefault("access_standings", {})
+    key = (user.id, organisation_id)
+    if key not in cache:
+        cache[key] = _standing(user, organisation_id)
+    return cache[key]
+
+
+def forget_standings() -> None:
+    """After a change of membership or consent within a request."""
+    if has_app_context():
+        g.pop("access_standings", None)
+
+
+def _standing(user: User, organisation_id: int) -> Standing:
+    role = db.session.scalar(
+        select(Membership.role).where(
             Membership.user_id == user.id, Membership.organisation_id == organisation_id
         )
     )
+    if role is MembershipRole.OWNER:
+        return Standing(Relation.OWNER)
+    if role is MembershipRole.MEMBER:
+        return Standing(Relation.MEMBER)
+    if role is MembershipRole.CONSULTANT:
+        return Standing(Relation.CONSULTANT)
+    if user.is_admin:
+        return Standing(Relation.ADMIN)
+    if consenting_registration(user, organisation_id) is not None:
+        return Standing(Relation.REVIEWER)
+    return Standing(Relation.NONE)
 
 
-def _role(user: User, organisation_id: int) -> MembershipRole | None:
-    membership = _membership(user, organisation_id)
-    return None if membership is None else membership.role
+def consenting_registration(user: User, organisation_id: int) -> CentreRegistration | None:
+    """A registration of the organisation with one of the user's centres, under consent."""
+    registrations = db.session.scalars(
+        select(CentreRegistration)
+        .join(CentreMembership, CentreMembership.centre_id == CentreRegistration.centre_id)
+        .where(
+            CentreMembership.user_id == user.id,
+            CentreRegistration.organisation_id == organisation_id,
+        )
+    )
+    return next((r for r in registrations if r.has_consent), None)
+
+
+# --- Organisations -----------------------------------------------------------
 
 
 def can_view_organisation(user: User, organisation: Organisation) -> bool:
-    return _role(user, organisation.id) is not None
+    return standing(user, organisation.id).may_read
 
 
 def can_edit_organisation(user: User, organisation: Organisation) -> bool:
-    return _role(user, organisation.id) in STAFF_ROLES
+    return standing(user, organisation.id).is_staff
 
 
 def can_invite(user: User, organisation: Organisation) -> bool:
-    return _role(user, organisation.id) in STAFF_ROLES
+    return standing(user, organisation.id).is_staff
+
+
+def can_manage_consultants(user: User, organisation: Organisation) -> bool:
+    return standing(user, organisation.id).is_staff
+
+
+def can_manage_centres(user: User, organisation: Organisation) -> bool:
+    """Register with centres and grant or revoke consent."""
+    return standing(user, organisation.id).is_staff
 
 
 def can_start_assessment(user: User, organisation: Organisation) -> bool:
-    return _role(user, organisation.id) in ASSESSOR_ROLES
+    return standing(user, organisation.id).is_assessor
+
+
+# --- Assessments -------------------------------------------------------------
 
 
 def can_view_assessment(user: User, assessment: Assessment) -> bool:
-    return _role(user, assessment.organisation_id) is not None
+    relation = standing(user, assessment.organisation_id)
+    if relation.relation is Relation.REVIEWER:
+        # Centres see results, never work in progress.
+        return assessment.status == AssessmentStatus.SUBMITTED
+    return relation.may_read
 
 
 def can_answer(user: User, assessment: Assessment) -> bool:
     return (
         assessment.status == AssessmentStatus.DRAFT
-        and _role(user, assessment.organisation_id) in ASSESSOR_ROLES
+        and standing(user, assessment.organisation_id).is_assessor
     )
 
 
 def can_plan(user: User, assessment: Assessment) -> bool:
     return (
         assessment.status == AssessmentStatus.SUBMITTED
-        and _role(user, assessment.organisation_id) in ASSESSOR_ROLES
+        and standing(user, assessment.organisation_id).is_assessor
     )
+
+
+def can_write_findings(user: User, assessment: Assessment) -> bool:
+    return standing(user, assessment.organisation_id).relation is Relation.CONSULTANT
+
+
+# --- Centres and administration ---------------------------------------------
+
+
+def is_reviewer(user: User, centre: Centre) -> bool:
+    if not _authenticated(user):
+        return False
+    return (
+        db.session.scalar(
+            select(CentreMembership.id).where(
+                CentreMembership.user_id == user.id, CentreMembership.centre_id == centre.id
+            )
+        )
+        is not None
+    )
+
+
+def can_review_centre(user: User, centre: Centre) -> bool:
+    return is_reviewer(user, centre) or is_admin(user)
+
+
+def can_import_into_centre(user: User, centre: Centre) -> bool:
+    return is_reviewer(user, centre) or is_admin(user)
+
+
+def can_assign_consultant(user: User, centre: Centre, organisation: Organisation) -> bool:
+    """A centre may assign a consultant only to an organisation that consented."""
+    if not can_review_centre(user, centre):
+        return False
+    registration = db.session.scalar(
+        select(CentreRegistration).where(
+            CentreRegistration.centre_id == centre.id,
+            CentreRegistration.organisation_id == organisation.id,
+        )
+    )
+    return registration is not None and registration.has_consent
+
+
+def is_admin(user: User) -> bool:
+    return _authenticated(user) and bool(user.is_admin) and bool(user.active)
+
+
+def is_consultant(user: User) -> bool:
+    if not _authenticated(user):
+        return False
+    return (
+        db.session.scalar(
+            select(Membership.id).where(
+                Membership.user_id == user.id, Membership.role == MembershipRole.CONSULTANT
+            )
+        )
+        is not None
+    )
+
+
+# --- Enforcement --------------------------------------------------------------
+
+
+def require(allowed: bool, *, hide: bool = True) -> None:
+    """Stop the request unless allowed: 404 hides that the object exists, 403 says no."""
+    if not allowed:
+        abort(404 if hide else 403)
+
+
+def audit_read(user: User, organisation_id: int, what: str, object_id: Any) -> None:
+    """Log a read of another organisation's data (consultant, reviewer, admin)."""
+    if standing(user, organisation_id).is_foreign:
+        from maturity.services.audit import record_now
+
+        record_now(user, f"view_{what}", what, object_id, organisation_id)
+
+
+def visible_organisation(
+    user: User, organisation_id: int, what: str = "organisation"
+) -> Organisation:
+    """Load an organisation the user may read (404 otherwise), auditing foreign reads."""
+    organisation = db.session.get(Organisation, organisation_id)
+    require(organisation is not None and can_view_organisation(user, organisation))
+    assert organisation is not None
+    audit_read(user, organisation.id, what, organisation.id)
+    return organisation
+
+
+def visible_assessment(user: User, assessment_id: int, what: str = "assessment") -> Assessment:
+    """Load an assessment the user may read (404 otherwise), auditing foreign reads."""
+    assessment = db.session.get(Assessment, assessment_id)
+    require(assessment is not None and can_view_assessment(user, assessment))
+    assert assessment is not None
+    audit_read(user, assessment.organisation_id, what, assessment.id)
+    return assessment

@@ -85,5 +85,9 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "REMEMBER_COOKIE_SECURE": _env_bool("MATURITY_SECURE_COOKIES", production),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_ENABLED": True,
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MATURITY_MAX_UPLOAD_MB", "5")) * 1024 * 1024,
+        "FORCE_HTTPS": _env_bool("MATURITY_FORCE_HTTPS", False),
+        "LOGIN_RATE_LIMIT": os.environ.get("MATURITY_LOGIN_RATE_LIMIT", "10 per minute"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("MATURITY_RATELIMIT_STORAGE_URI", "memory://"),
         "WTF_CSRF_TIME_LIMIT": None,
     }

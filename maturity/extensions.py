@@ -6,9 +6,12 @@ from typing import Any
 
 from flask import Flask, current_app, session
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
@@ -32,6 +35,23 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+talisman = Talisman()
+
+# Scripts only from our own files (no inline script anywhere); inline styles are
+# allowed because the server-rendered SVG charts carry their own <style>.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
 
 
 def init_db(app: Flask) -> None:
@@ -102,3 +122,22 @@ def select_locale() -> str:
 
 def init_babel(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+
+
+def init_limiter(app: Flask) -> None:
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limiter.init_app(app)
+
+
+def init_security_headers(app: Flask) -> None:
+    production = app.config["ENV_NAME"] == "production"
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        strict_transport_security=production,
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="same-origin",
+        x_content_type_options=True,
+    )

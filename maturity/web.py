@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, render_template
+from flask import Flask, render_template
 from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
@@ -36,9 +36,15 @@ def init_app(app: Flask) -> None:
         code = error.code or 500
         return render_template("errors/http.html", code=code), code
 
-    @app.after_request
-    def security_headers(response: Response) -> Response:
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+    @app.context_processor
+    def roles() -> dict[str, object]:
+        from flask_login import current_user
+
+        from maturity import access
+
+        return {
+            "nav_is_admin": access.is_admin(current_user),
+            "nav_is_consultant": access.is_consultant(current_user),
+            "nav_is_reviewer": bool(getattr(current_user, "is_authenticated", False))
+            and bool(current_user.centre_memberships),
+        }

@@ -15,23 +15,19 @@ from maturity.core.questionnaire import Dimension, Questionnaire
 from maturity.core.roadmap import PHASE_MONTHS
 from maturity.extensions import db
 from maturity.models import Answer, Assessment, AssessmentStatus, Organisation
+from maturity.models.assessment import OVERALL
 from maturity.reports.charts import Series, radar_svg
 from maturity.services import assessments as service
+from maturity.services import consultants
 from maturity.web import current_locale
 
 
 def load_assessment(assessment_id: int) -> Assessment:
-    assessment = db.session.get(Assessment, assessment_id)
-    if assessment is None or not access.can_view_assessment(current_user, assessment):
-        abort(404)
-    return assessment
+    return access.visible_assessment(current_user, assessment_id)
 
 
 def load_organisation(organisation_id: int) -> Organisation:
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None or not access.can_view_organisation(current_user, organisation):
-        abort(404)
-    return organisation
+    return access.visible_organisation(current_user, organisation_id)
 
 
 def progress(questionnaire: Questionnaire, answers: dict[str, Answer]) -> dict[str, Any]:
@@ -338,6 +334,9 @@ def results(assessment_id: int) -> str | Response | tuple[str, int]:
         radar=radar_for(evaluation, locale),
         phases=PHASE_MONTHS,
         can_plan=access.can_plan(current_user, assessment),
+        can_write_findings=access.can_write_findings(current_user, assessment),
+        findings=consultants.findings_of(assessment),
+        overall_key=OVERALL,
         plan_error=plan_error,
         locale=locale,
     ), (400 if plan_error else 200)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from maturity.auth import bp
 from maturity.auth.forms import LoginForm, RegisterForm
-from maturity.extensions import db
+from maturity.extensions import db, limiter
 from maturity.main.routes import safe_next
 from maturity.models import User
 from maturity.web import current_locale
@@ -19,6 +19,7 @@ def find_user_by_email(email: str) -> User | None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("30 per hour", methods=["POST"])
 def register() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -43,7 +44,16 @@ def register() -> str | Response:
     return render_template("auth/register.html", form=form)
 
 
+def _login_key() -> str:
+    """Attempts are limited per address and, separately, per account."""
+    return "login:" + (request.form.get("email") or "").strip().lower()
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=_login_key
+)
 def login() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))

@@ -7,6 +7,7 @@ from maturity.models.assessment import (
     AssessmentStatus,
     AssessmentTarget,
     DimensionResult,
+    Finding,
 )
 from maturity.models.audit import AuditEvent
 from maturity.models.organisation import (
@@ -30,6 +31,7 @@ __all__ = [
     "CentreMembership",
     "CentreRegistration",
     "DimensionResult",
+    "Finding",
     "Invitation",
     "Membership",
     "MembershipRole",

@@ -68,6 +68,9 @@ class Assessment(db.Model):
     targets: Mapped[list[AssessmentTarget]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan"
     )
+    findings: Mapped[list[Finding]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan"
+    )
 
 
 class Answer(db.Model):
@@ -153,3 +156,26 @@ class AssessmentTarget(db.Model):
     level: Mapped[int]
 
     assessment: Mapped[Assessment] = relationship(back_populates="targets")
+
+
+OVERALL = "__overall__"
+
+
+class Finding(db.Model):
+    """A consultant's finding on one dimension, or the overall note (dimension OVERALL);
+    both go into the report."""
+
+    __tablename__ = "finding"
+    __table_args__ = (UniqueConstraint("assessment_id", "dimension_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True
+    )
+    dimension_id: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="findings")
+    author: Mapped[User | None] = relationship()

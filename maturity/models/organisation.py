@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from maturity.core.reference import SizeClass
 from maturity.extensions import db
 from maturity.models._types import UTCDateTime, str_enum, utcnow
+from maturity.models.user import MembershipRole
 
 if TYPE_CHECKING:
     from maturity.models.assessment import Assessment
@@ -113,6 +114,7 @@ class CentreRegistration(db.Model):
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     consent_granted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     consent_revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     centre: Mapped[Centre] = relationship(back_populates="registrations")
     organisation: Mapped[Organisation] = relationship(back_populates="centre_registrations")
@@ -136,6 +138,10 @@ class Invitation(db.Model):
         ForeignKey("organisation.id", ondelete="CASCADE"), index=True
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The role the link grants: a colleague (member) or a consultant.
+    role: Mapped[MembershipRole] = mapped_column(
+        str_enum(MembershipRole, 20), default=MembershipRole.MEMBER, server_default="member"
+    )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

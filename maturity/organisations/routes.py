@@ -10,11 +10,11 @@ from maturity import access
 from maturity.core import reference
 from maturity.core.questionnaire import Questionnaire
 from maturity.extensions import db
-from maturity.models import Organisation
+from maturity.models import Centre, Organisation
 from maturity.organisations import bp
 from maturity.organisations.forms import OrganisationForm
 from maturity.services import assessments as assessment_service
-from maturity.services import invitations
+from maturity.services import centres, consultants, invitations
 from maturity.services.organisations import (
     OrganisationProfile,
     apply_profile,
@@ -93,10 +93,7 @@ def _profile_page(organisation: Organisation | None) -> str | Response:
 
 
 def _load(organisation_id: int) -> Organisation:
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None or not access.can_view_organisation(current_user, organisation):
-        abort(404)
-    return organisation
+    return access.visible_organisation(current_user, organisation_id)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -119,6 +116,11 @@ def show(organisation_id: int) -> str:
         can_edit=access.can_edit_organisation(current_user, organisation),
         can_invite=access.can_invite(current_user, organisation),
         can_assess=access.can_start_assessment(current_user, organisation),
+        can_manage_consultants=access.can_manage_consultants(current_user, organisation),
+        can_manage_centres=access.can_manage_centres(current_user, organisation),
+        consultants=consultants.consultants_of(organisation),
+        registrations=centres.registrations_of(organisation),
+        all_centres=centres.all_centres(),
         locale=current_locale(),
     )
 
@@ -153,7 +155,75 @@ def join(token: str) -> str | Response | tuple[str, int]:
         organisation = invitations.accept_invitation(token, current_user)
         flash(_("You have joined %(name)s.", name=organisation.name), "success")
         return redirect(url_for("organisations.show", organisation_id=organisation.id))
-    return render_template("organisations/join.html", organisation=invitation.organisation)
+    return render_template(
+        "organisations/join.html", organisation=invitation.organisation, role=invitation.role
+    )
+
+
+@bp.post("/<int:organisation_id>/consultants/<int:membership_id>/remove")
+@login_required
+def remove_consultant(organisation_id: int, membership_id: int) -> Response:
+    organisation = _load(organisation_id)
+    access.require(access.can_manage_consultants(current_user, organisation), hide=False)
+    if consultants.remove_consultant(organisation, membership_id, current_user):
+        flash(_("The consultant no longer has access to this organisation."), "success")
+    return redirect(
+        url_for("organisations.show", organisation_id=organisation.id, _anchor="consultants")
+    )
+
+
+@bp.post("/<int:organisation_id>/centres")
+@login_required
+def register_with_centre(organisation_id: int) -> Response:
+    organisation = _load(organisation_id)
+    access.require(access.can_manage_centres(current_user, organisation), hide=False)
+    centre = db.session.get(Centre, request.form.get("centre_id", type=int) or -1)
+    if centre is None:
+        flash(_("Please choose a service centre."), "error")
+    else:
+        centres.register(organisation, centre, current_user)
+        flash(
+            _(
+                "Registered with %(centre)s. The centre sees only aggregated, anonymised results unless you grant consent.",
+                centre=centre.name,
+            ),
+            "success",
+        )
+    return redirect(
+        url_for("organisations.show", organisation_id=organisation.id, _anchor="centres")
+    )
+
+
+@bp.post("/<int:organisation_id>/centres/<int:centre_id>/consent")
+@login_required
+def consent(organisation_id: int, centre_id: int) -> Response:
+    organisation = _load(organisation_id)
+    access.require(access.can_manage_centres(current_user, organisation), hide=False)
+    centre = db.session.get(Centre, centre_id)
+    registration = centres.registration(centre, organisation) if centre else None
+    access.require(registration is not None)
+    assert registration is not None and centre is not None
+    granted = request.form.get("action") == "grant"
+    centres.set_consent(registration, granted, current_user)
+    if granted:
+        flash(
+            _(
+                "%(centre)s may now see your individual results. You can revoke this at any time.",
+                centre=centre.name,
+            ),
+            "success",
+        )
+    else:
+        flash(
+            _(
+                "Consent revoked: %(centre)s no longer sees your individual results.",
+                centre=centre.name,
+            ),
+            "success",
+        )
+    return redirect(
+        url_for("organisations.show", organisation_id=organisation.id, _anchor="centres")
+    )
 
 
 @bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])

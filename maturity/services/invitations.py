@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from maturity.extensions import db
 from maturity.models import Invitation, Membership, MembershipRole, Organisation, User
+from maturity.services.audit import record
 
 
 class InvitationInvalid(Exception):
@@ -20,16 +21,27 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_invitation(organisation: Organisation, user: User, days: int) -> str:
+INVITABLE_ROLES = (MembershipRole.MEMBER, MembershipRole.CONSULTANT)
+
+
+def create_invitation(
+    organisation: Organisation, user: User, days: int, role: MembershipRole = MembershipRole.MEMBER
+) -> str:
     """Store an invitation and return its token (shown once, never stored)."""
+    if role not in INVITABLE_ROLES:
+        raise ValueError(f"cannot invite as {role}")
     token = secrets.token_urlsafe(24)
     db.session.add(
         Invitation(
             organisation=organisation,
             token_hash=_hash(token),
+            role=role,
             created_by_id=user.id,
             expires_at=datetime.now(UTC) + timedelta(days=days),
         )
+    )
+    record(
+        user, "create_invitation", "organisation", organisation.id, organisation.id, role=str(role)
     )
     db.session.commit()
     return token
@@ -53,7 +65,15 @@ def accept_invitation(token: str, user: User) -> Organisation:
         )
     )
     if already is None:
-        db.session.add(Membership(user=user, organisation=organisation, role=MembershipRole.MEMBER))
+        db.session.add(Membership(user=user, organisation=organisation, role=invitation.role))
+    record(
+        user,
+        "accept_invitation",
+        "organisation",
+        organisation.id,
+        organisation.id,
+        role=str(invitation.role),
+    )
     invitation.accepted_by_id = user.id
     invitation.accepted_at = datetime.now(UTC)
     db.session.commit()

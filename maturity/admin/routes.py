@@ -1,0 +1,162 @@
+"""Administration: centres and their reviewers, users, questionnaire versions, audit log."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.wrappers import Response
+
+from maturity import access
+from maturity.admin import bp
+from maturity.extensions import db
+from maturity.models import AuditEvent, Centre, CentreMembership, QuestionnaireVersion, User
+from maturity.services import audit, centres
+from maturity.services.questionnaires import catalogue, publish_all
+
+AUDIT_PAGE = 100
+
+
+@bp.before_request
+@login_required
+def require_admin() -> None:
+    # Not found rather than forbidden: the admin area is not advertised.
+    access.require(access.is_admin(current_user))
+
+
+@bp.get("/")
+def index() -> str:
+    return render_template("admin/index.html")
+
+
+@bp.route("/centres", methods=["GET", "POST"])
+def centres_page() -> str | Response:
+    if request.method == "POST":
+        name = (request.form.get("name") or "").strip()
+        if not name or len(name) > 200:
+            flash(_("Please enter the centre's name (at most 200 characters)."), "error")
+        else:
+            db.session.add(
+                Centre(name=name, province_code=request.form.get("province_code") or None)
+            )
+            try:
+                audit.record(current_user, "create_centre", "centre", name)
+                db.session.commit()
+            except IntegrityError:
+                db.session.rollback()
+                flash(_("A centre with this name already exists."), "error")
+            else:
+                flash(_("Centre created."), "success")
+                return redirect(url_for("admin.centres_page"))
+    rows = [(c, centres.reviewer_count(c)) for c in centres.all_centres()]
+    return render_template("admin/centres.html", rows=rows)
+
+
+@bp.post("/centres/<int:centre_id>/reviewers")
+def add_reviewer(centre_id: int) -> Response:
+    centre = db.session.get(Centre, centre_id)
+    access.require(centre is not None)
+    assert centre is not None
+    email = (request.form.get("email") or "").strip().lower()
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email)) if email else None
+    if user is None:
+        flash(_("No account with this email: the reviewer must sign up first."), "error")
+    elif any(m.centre_id == centre.id for m in user.centre_memberships):
+        flash(_("This person already reviews this centre."), "error")
+    else:
+        db.session.add(CentreMembership(user=user, centre=centre))
+        audit.record(current_user, "add_reviewer", "centre", centre.id, reviewer=user.email)
+        db.session.commit()
+        flash(_("%(name)s now reviews %(centre)s.", name=user.name, centre=centre.name), "success")
+    return redirect(url_for("admin.centres_page"))
+
+
+@bp.get("/users")
+def users() -> str:
+    rows = list(db.session.scalars(select(User).order_by(User.created_at.desc()).limit(500)))
+    return render_template("admin/users.html", users=rows)
+
+
+@bp.post("/users/<int:user_id>")
+def update_user(user_id: int) -> Response:
+    user = db.session.get(User, user_id)
+    access.require(user is not None)
+    assert user is not None
+    action = request.form.get("action")
+    if user.id == current_user.id and action in ("deactivate", "revoke_admin"):
+        flash(_("You cannot lock yourself out."), "error")
+        return redirect(url_for("admin.users"))
+    changes = {
+        "activate": ("active", True),
+        "deactivate": ("active", False),
+        "make_admin": ("is_admin", True),
+        "revoke_admin": ("is_admin", False),
+    }
+    if action not in changes:
+        flash(_("Unknown action."), "error")
+        return redirect(url_for("admin.users"))
+    attribute, value = changes[action]
+    setattr(user, attribute, value)
+    audit.record(current_user, f"user_{action}", "user", user.id)
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.get("/questionnaires")
+def questionnaires() -> str:
+    rows = list(
+        db.session.scalars(
+            select(QuestionnaireVersion).order_by(
+                QuestionnaireVersion.key, QuestionnaireVersion.published_at
+            )
+        )
+    )
+    files = sorted(catalogue().files)
+    return render_template("admin/questionnaires.html", rows=rows, files=files)
+
+
+@bp.post("/questionnaires/publish")
+def publish() -> Response:
+    report = publish_all(catalogue())
+    if report.problems:
+        for problem in report.problems:
+            flash(problem, "error")
+        flash(_("Nothing was published."), "error")
+    else:
+        if report.published:
+            audit.record(
+                current_user, "publish_questionnaires", "questionnaire", ",".join(report.published)
+            )
+            db.session.commit()
+        flash(
+            _(
+                "Published: %(published)s. Unchanged: %(unchanged)s.",
+                published=", ".join(report.published) or "—",
+                unchanged=", ".join(report.unchanged) or "—",
+            ),
+            "success",
+        )
+    return redirect(url_for("admin.questionnaires"))
+
+
+@bp.get("/audit")
+def audit_log() -> str:
+    page = max(1, request.args.get("page", 1, type=int))
+    events = audit.recent(AUDIT_PAGE + 1, (page - 1) * AUDIT_PAGE)
+    actors = {
+        u.id: u
+        for u in db.session.scalars(
+            select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id}))
+        )
+    }
+    return render_template(
+        "admin/audit.html",
+        events=events[:AUDIT_PAGE],
+        actors=actors,
+        page=page,
+        has_next=len(events) > AUDIT_PAGE,
+        total=db.session.scalar(select(func.count(AuditEvent.id))),
+    )

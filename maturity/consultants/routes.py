@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from maturity import access
+from maturity.consultants import bp
+from maturity.extensions import db
+from maturity.models.assessment import OVERALL
+from maturity.services import assessments as assessment_service
+from maturity.services import consultants
+from maturity.web import current_locale
+
+
+@bp.get("/consultant")
+@login_required
+def workspace() -> str:
+    return render_template(
+        "consultants/workspace.html",
+        clients=consultants.clients_of(current_user),
+        locale=current_locale(),
+    )
+
+
+@bp.post("/assessments/<int:assessment_id>/findings")
+@login_required
+def save_findings(assessment_id: int) -> Response:
+    assessment = access.visible_assessment(current_user, assessment_id)
+    access.require(access.can_write_findings(current_user, assessment), hide=False)
+    questionnaire = assessment_service.questionnaire_for(assessment)
+    keys = [OVERALL, *(d.id for d in questionnaire.dimensions)]
+    texts = {key: request.form.get(f"finding-{key}", "") for key in keys}
+    try:
+        consultants.save_findings(assessment, texts, current_user)
+    except ValueError:
+        db.session.rollback()
+        flash(
+            _(
+                "A finding may have at most %(count)d characters; nothing was saved.",
+                count=consultants.MAX_FINDING_LENGTH,
+            ),
+            "error",
+        )
+    else:
+        flash(_("Findings saved; they will appear in the report."), "success")
+    return redirect(url_for("assessments.results", assessment_id=assessment.id, _anchor="findings"))
