@@ -44,6 +44,8 @@ def make_app(database_url: str, instance_path: Path, **overrides: Any) -> Flask:
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
+        # Many logins from one address in a test run; the limit has a test of its own.
+        "RATELIMIT_ENABLED": False,
         **overrides,
     }
     return create_app(config, instance_path=str(instance_path))

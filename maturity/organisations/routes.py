@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
@@ -10,7 +10,7 @@ from maturity import access
 from maturity.core import reference
 from maturity.core.questionnaire import Questionnaire
 from maturity.extensions import db
-from maturity.models import Centre, Organisation
+from maturity.models import Centre, MembershipRole, Organisation
 from maturity.organisations import bp
 from maturity.organisations.forms import OrganisationForm
 from maturity.services import assessments as assessment_service
@@ -129,13 +129,17 @@ def show(organisation_id: int) -> str:
 @login_required
 def invite(organisation_id: int) -> str:
     organisation = _load(organisation_id)
-    if not access.can_invite(current_user, organisation):
-        abort(403)
+    access.require(access.can_invite(current_user, organisation), hide=False)
     days = current_app.config["INVITATION_DAYS"]
-    token = invitations.create_invitation(organisation, current_user, days)
+    role = (
+        MembershipRole.CONSULTANT
+        if request.form.get("role") == "consultant"
+        else MembershipRole.MEMBER
+    )
+    token = invitations.create_invitation(organisation, current_user, days, role)
     link = url_for("organisations.join", token=token, _external=True)
     return render_template(
-        "organisations/invitation.html", organisation=organisation, link=link, days=days
+        "organisations/invitation.html", organisation=organisation, link=link, days=days, role=role
     )
 
 
@@ -230,6 +234,5 @@ def consent(organisation_id: int, centre_id: int) -> Response:
 @login_required
 def edit(organisation_id: int) -> str | Response:
     organisation = _load(organisation_id)
-    if not access.can_edit_organisation(current_user, organisation):
-        abort(403)
+    access.require(access.can_edit_organisation(current_user, organisation), hide=False)
     return _profile_page(organisation)

@@ -1,0 +1,262 @@
+"""Every route × every role × own and foreign objects: nothing leaks.
+
+A role that is not allowed gets 403 or 404 (anonymous visitors are sent to the
+login page), and no response ever contains the name of an organisation the
+role may not see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.web.world import ROLES, SECRET_A, SECRET_B, World, build_world
+
+STAFF = {"owner", "member"}
+ASSESSORS = STAFF | {"consultant"}
+READERS = ASSESSORS | {"reviewer", "admin"}
+CENTRE = {"reviewer", "admin"}
+LOGGED_IN = set(ROLES) - {"anonymous"}
+
+
+@dataclass(frozen=True)
+class Case:
+    endpoint: str
+    method: str
+    url: str
+    allowed: frozenset[str]
+    data: Any = None
+    json: Any = None
+
+
+def cases(w: World) -> list[Case]:
+    a, b = w.ids["org_a"], w.ids["org_b"]
+    a1, a2, b1 = w.ids["a1"], w.ids["a2"], w.ids["b1"]
+    c, m = w.ids["centre"], w.ids["consultant_membership"]
+    first = "pd_virtual_design"
+
+    def case(endpoint: str, method: str, url: str, allowed: set[str], **kw: Any) -> Case:
+        return Case(endpoint, method, url, frozenset(allowed), **kw)
+
+    return [
+        case("organisations.show", "GET", f"/organisations/{a}", READERS),
+        case("organisations.edit", "GET", f"/organisations/{a}/edit", STAFF),
+        case("organisations.edit", "POST", f"/organisations/{a}/edit", STAFF, data={"name": ""}),
+        case("organisations.invite", "POST", f"/organisations/{a}/invitations", STAFF),
+        case(
+            "organisations.remove_consultant",
+            "POST",
+            f"/organisations/{a}/consultants/{m + 999}/remove",
+            STAFF,
+        ),
+        case("organisations.register_with_centre", "POST", f"/organisations/{a}/centres", STAFF),
+        case(
+            "organisations.consent",
+            "POST",
+            f"/organisations/{a}/centres/{c}/consent",
+            STAFF,
+            data={"action": "grant"},
+        ),
+        case("assessments.start", "POST", f"/organisations/{a}/assessments", ASSESSORS),
+        case("assessments.resume", "GET", f"/assessments/{a1}", READERS),
+        case("assessments.resume", "GET", f"/assessments/{a2}", ASSESSORS | {"admin"}),
+        case(
+            "assessments.dimension_page",
+            "GET",
+            f"/assessments/{a1}/dimensions/product_design",
+            READERS,
+        ),
+        case(
+            "assessments.dimension_page",
+            "GET",
+            f"/assessments/{a2}/dimensions/product_design",
+            ASSESSORS | {"admin"},
+        ),
+        case(
+            "assessments.dimension_page",
+            "POST",
+            f"/assessments/{a2}/dimensions/product_design",
+            ASSESSORS,
+        ),
+        case(
+            "assessments.save_answer_json",
+            "POST",
+            f"/assessments/{a2}/answers",
+            ASSESSORS,
+            json={"question_id": first, "value": 1, "revision": 0},
+        ),
+        case("assessments.review", "GET", f"/assessments/{a2}/submit", ASSESSORS | {"admin"}),
+        case("assessments.review", "POST", f"/assessments/{a2}/submit", ASSESSORS),
+        case("assessments.results", "GET", f"/assessments/{a1}/results", READERS),
+        case(
+            "assessments.results",
+            "POST",
+            f"/assessments/{a1}/results",
+            ASSESSORS,
+            data={"target-product_design": "3"},
+        ),
+        case(
+            "consultants.save_findings",
+            "POST",
+            f"/assessments/{a1}/findings",
+            {"consultant"},
+            data={"finding-product_design": "注意"},
+        ),
+        case("assessments.history", "GET", f"/organisations/{a}/history", READERS),
+        case(
+            "assessments.compare",
+            "GET",
+            f"/organisations/{a}/compare?earlier={a1}&later={a1}",
+            READERS,
+        ),
+        # Foreign objects: organisation B is nobody's here but its owner's, and gave no consent.
+        case("organisations.show", "GET", f"/organisations/{b}", {"other_owner", "admin"}),
+        case("assessments.results", "GET", f"/assessments/{b1}/results", {"other_owner", "admin"}),
+        case(
+            "assessments.save_answer_json",
+            "POST",
+            f"/assessments/{b1}/answers",
+            set(),
+            json={"question_id": first, "value": 1, "revision": 1},
+        ),
+        case("consultants.workspace", "GET", "/consultant", LOGGED_IN),
+        case("centres.index", "GET", "/centres/", CENTRE),
+        case("centres.show", "GET", f"/centres/{c}", CENTRE),
+        case("centres.import_file", "POST", f"/centres/{c}/import", CENTRE),
+        case("centres.import_template", "GET", f"/centres/{c}/import-template.csv", CENTRE),
+        case(
+            "centres.assign_consultant",
+            "POST",
+            f"/centres/{c}/consultants",
+            CENTRE,
+            data={"organisation_id": str(a), "email": "nobody@example.com"},
+        ),
+        case(
+            "centres.assign_consultant",
+            "POST",
+            f"/centres/{c}/consultants",
+            set(),
+            data={"organisation_id": str(b), "email": "consultant@example.com"},
+        ),
+        case("admin.index", "GET", "/admin/", {"admin"}),
+        case("admin.centres_page", "GET", "/admin/centres", {"admin"}),
+        case("admin.centres_page", "POST", "/admin/centres", {"admin"}, data={"name": ""}),
+        case(
+            "admin.add_reviewer",
+            "POST",
+            f"/admin/centres/{c}/reviewers",
+            {"admin"},
+            data={"email": "nobody@example.com"},
+        ),
+        case("admin.users", "GET", "/admin/users", {"admin"}),
+        case(
+            "admin.update_user",
+            "POST",
+            f"/admin/users/{w.ids['user_stranger']}",
+            {"admin"},
+            data={"action": "nothing"},
+        ),
+        case("admin.questionnaires", "GET", "/admin/questionnaires", {"admin"}),
+        case("admin.publish", "POST", "/admin/questionnaires/publish", {"admin"}),
+        case("admin.audit_log", "GET", "/admin/audit", {"admin"}),
+    ]
+
+
+# Endpoints that hold no organisation's data or are reachable by anyone on purpose.
+PUBLIC = {
+    "static", "main.index", "main.set_language", "auth.login", "auth.register", "auth.logout",
+    "organisations.new", "organisations.join",
+}  # fmt: skip
+
+
+def visible_secrets(role: str, case: Case) -> set[str]:
+    """Which organisation names this role may legitimately see on this route."""
+    if role not in case.allowed:
+        return set()
+    names = set()
+    if role in READERS or role == "admin":
+        names.add(SECRET_A)
+    if role in {"other_owner", "admin"}:
+        names.add(SECRET_B)
+    return names
+
+
+def check(world: World, case: Case, role: str) -> str | None:
+    client = world.client(role)
+    response = client.open(case.url, method=case.method, data=case.data, json=case.json)
+    body = response.get_data(as_text=True)
+    allowed = role in case.allowed
+    if allowed:
+        if response.status_code in (403, 404) or "/auth/login" in response.headers.get(
+            "Location", ""
+        ):
+            return f"{role} {case.method} {case.url}: expected access, got {response.status_code}"
+    else:
+        if role == "anonymous":
+            if not (response.status_code == 302 and "/auth/login" in response.headers["Location"]):
+                return f"anonymous {case.method} {case.url}: expected login redirect, got {response.status_code}"
+        elif response.status_code not in (403, 404):
+            return f"{role} {case.method} {case.url}: expected 403/404, got {response.status_code}"
+    for secret in (SECRET_A, SECRET_B):
+        if secret in body and secret not in visible_secrets(role, case):
+            return f"{role} {case.method} {case.url}: response shows {secret}"
+    return None
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    return build_world(app)
+
+
+def test_every_route_and_role(world: World) -> None:
+    failures = [
+        failure
+        for case in cases(world)
+        for role in ROLES
+        if (failure := check(world, case, role)) is not None
+    ]
+    assert failures == []
+
+
+def test_every_route_is_in_the_matrix(app: Flask, world: World) -> None:
+    covered = {case.endpoint for case in cases(world)}
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - covered - PUBLIC == set()
+
+
+def test_revoking_consent_closes_the_centre_s_view_at_once(world: World) -> None:
+    a, a1, c = world.ids["org_a"], world.ids["a1"], world.ids["centre"]
+    reviewer = world.client("reviewer")
+    assert reviewer.get(f"/assessments/{a1}/results").status_code == 200
+    assert SECRET_A in reviewer.get(f"/centres/{c}").get_data(as_text=True)
+    response = world.client("owner").post(
+        f"/organisations/{a}/centres/{c}/consent", data={"action": "revoke"}
+    )
+    assert response.status_code == 302
+    for url in (f"/assessments/{a1}/results", f"/organisations/{a}", f"/organisations/{a}/history",
+                f"/assessments/{a1}/dimensions/product_design"):  # fmt: skip
+        denied = reviewer.get(url)
+        assert denied.status_code == 404, url
+        assert SECRET_A not in denied.get_data(as_text=True)
+    assert SECRET_A not in reviewer.get(f"/centres/{c}").get_data(as_text=True)
+    # A centre can no longer assign a consultant either.
+    assign = reviewer.post(
+        f"/centres/{c}/consultants",
+        data={"organisation_id": str(a), "email": "stranger@example.com"},
+    )
+    assert assign.status_code == 404
+    # Granting again reopens it.
+    world.client("owner").post(f"/organisations/{a}/centres/{c}/consent", data={"action": "grant"})
+    assert reviewer.get(f"/assessments/{a1}/results").status_code == 200
+
+
+def test_removed_consultant_loses_access(world: World) -> None:
+    a, a1, m = world.ids["org_a"], world.ids["a1"], world.ids["consultant_membership"]
+    consultant = world.client("consultant")
+    assert consultant.get(f"/assessments/{a1}/results").status_code == 200
+    world.client("owner").post(f"/organisations/{a}/consultants/{m}/remove")
+    assert consultant.get(f"/assessments/{a1}/results").status_code == 404
+    assert SECRET_A not in consultant.get("/consultant").get_data(as_text=True)

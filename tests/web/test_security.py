@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from flask import Flask
+
+from tests.conftest import make_app
+from tests.helpers import make_user
+
+
+def test_security_headers_and_content_security_policy(app: Flask) -> None:
+    response = app.test_client().get("/")
+    headers = response.headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+    policy = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "object-src 'none'" in policy
+    # No inline script anywhere, so the policy needs no 'unsafe-inline' for scripts.
+    assert "<script>" not in response.get_data(as_text=True)
+
+
+def test_production_cookies_are_secure_httponly_samesite(
+    tmp_path: Path, database_url: str, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("MATURITY_ENV", "production")
+    monkeypatch.setenv("MATURITY_SECRET_KEY", "s" * 40)
+    app = make_app(database_url, tmp_path)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    response = app.test_client().get("/lang/en", base_url="https://localhost")
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    hsts = (
+        app.test_client()
+        .get("/", base_url="https://localhost")
+        .headers.get("Strict-Transport-Security")
+    )
+    assert hsts and "max-age" in hsts
+
+
+def test_every_post_route_requires_a_csrf_token(csrf_app: Flask) -> None:
+    client = csrf_app.test_client()
+    posted = 0
+    for rule in csrf_app.url_map.iter_rules():
+        if "POST" not in (rule.methods or set()):
+            continue
+        url = re.sub(
+            r"<(?:\w+:)?(\w+)>",
+            lambda m: "x" if m.group(1) in ("token", "dimension_id") else "1",
+            rule.rule,
+        )
+        response = client.post(url, data={"anything": "1"})
+        assert response.status_code == 400, url
+        assert "表单已过期" in response.get_data(as_text=True), url
+        posted += 1
+    assert posted >= 20
+
+
+def test_login_attempts_are_rate_limited(tmp_path: Path, database_url: str) -> None:
+    app = make_app(database_url, tmp_path, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="5 per minute")
+    make_user(app, "victim@example.com")
+    client = app.test_client()
+    statuses = [
+        client.post(
+            "/auth/login", data={"email": "victim@example.com", "password": f"guess {n}"}
+        ).status_code
+        for n in range(7)
+    ]
+    assert statuses[:5] == [200] * 5
+    assert statuses[5:] == [429, 429]
+    limited = client.post("/auth/login", data={"email": "victim@example.com", "password": "x"})
+    assert "尝试次数过多" in limited.get_data(as_text=True)

@@ -1,0 +1,120 @@
+"""A small world of organisations, people and relations for access tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from maturity.core.questionnaire import load_file
+from maturity.extensions import db
+from maturity.models import (
+    Assessment,
+    Centre,
+    CentreMembership,
+    CentreRegistration,
+    Membership,
+    MembershipRole,
+    User,
+)
+from maturity.services import assessments as service
+from tests.conftest import ROOT
+from tests.helpers import PASSWORD, log_in, make_organisation, make_user, publish_questionnaires
+
+QUESTIONNAIRE = load_file(ROOT / "questionnaires" / "sme-digital" / "1.0.0.yaml")
+SECRET_A = "甲方保密精工有限公司"
+SECRET_B = "乙方保密电子有限公司"
+ROLES = (
+    "anonymous",
+    "owner",
+    "member",
+    "consultant",
+    "reviewer",
+    "admin",
+    "stranger",
+    "other_owner",
+)
+
+
+@dataclass
+class World:
+    app: Flask
+    ids: dict[str, int] = field(default_factory=dict)
+    clients: dict[str, FlaskClient] = field(default_factory=dict)
+
+    def client(self, role: str) -> FlaskClient:
+        if role not in self.clients:
+            client = self.app.test_client()
+            if role != "anonymous":
+                log_in(client, f"{role}@example.com")
+            self.clients[role] = client
+        return self.clients[role]
+
+
+def _submit(app: Flask, assessment_id: int, user_id: int, value: int) -> None:
+    with app.app_context():
+        assessment = db.session.get(Assessment, assessment_id)
+        user = db.session.get(User, user_id)
+        for question in QUESTIONNAIRE.questions:
+            service.save_answer(
+                assessment,
+                QUESTIONNAIRE,
+                service.AnswerInput(question.id, value, False, None, 0),
+                user,
+            )
+        service.submit(assessment, QUESTIONNAIRE, user)
+
+
+def build_world(app: Flask) -> World:
+    publish_questionnaires(app)
+    world = World(app)
+    users = {
+        role: make_user(app, f"{role}@example.com", role) for role in ROLES if role != "anonymous"
+    }
+    world.ids.update({f"user_{role}": user_id for role, user_id in users.items()})
+    org_a = make_organisation(app, users["owner"], name=SECRET_A)
+    org_b = make_organisation(
+        app, users["other_owner"], name=SECRET_B, section="F", division="51", employees=30
+    )
+    world.ids.update(org_a=org_a, org_b=org_b)
+    with app.app_context():
+        db.session.add(
+            Membership(user_id=users["member"], organisation_id=org_a, role=MembershipRole.MEMBER)
+        )
+        consultant = Membership(
+            user_id=users["consultant"], organisation_id=org_a, role=MembershipRole.CONSULTANT
+        )
+        db.session.add(consultant)
+        admin = db.session.get(User, users["admin"])
+        admin.is_admin = True
+        centre = Centre(name="测试服务中心")
+        db.session.add(centre)
+        db.session.flush()
+        db.session.add(CentreMembership(user_id=users["reviewer"], centre_id=centre.id))
+        db.session.add(
+            CentreRegistration(
+                centre_id=centre.id, organisation_id=org_a, consent_granted_at=datetime.now(UTC)
+            )
+        )
+        db.session.add(CentreRegistration(centre_id=centre.id, organisation_id=org_b))
+        db.session.commit()
+        world.ids.update(centre=centre.id, consultant_membership=consultant.id)
+        owner = db.session.get(User, users["owner"])
+        other = db.session.get(User, users["other_owner"])
+        from maturity.models import Organisation
+
+        a1 = service.start_or_resume(db.session.get(Organisation, org_a), owner).id
+        b1 = service.start_or_resume(db.session.get(Organisation, org_b), other).id
+    _submit(app, a1, users["owner"], 2)
+    _submit(app, b1, users["other_owner"], 3)
+    with app.app_context():
+        a2 = service.start_or_resume(
+            db.session.get(Organisation, org_a), db.session.get(User, users["owner"])
+        ).id
+        assert db.session.scalar(select(Assessment.status).where(Assessment.id == a2)) == "draft"
+    world.ids.update(a1=a1, a2=a2, b1=b1)
+    assert PASSWORD
+    return world
