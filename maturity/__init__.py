@@ -43,6 +43,7 @@ def create_app(
     from maturity.consultants import bp as consultants_bp
     from maturity.main import bp as main_bp
     from maturity.organisations import bp as organisations_bp
+    from maturity.reports.views import bp as reports_bp
 
     web.init_app(app)
     app.register_blueprint(main_bp)
@@ -52,6 +53,7 @@ def create_app(
     app.register_blueprint(consultants_bp)
     app.register_blueprint(centres_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(reports_bp)
 
     from maturity.cli import init_app as init_cli
 

@@ -61,6 +61,8 @@ def seed_demo_command(force: bool) -> None:
     report = seed_demo(Path(current_app.config["SEEDS_DIR"]) / "demo.yaml")
     for line in report.created:
         click.echo(f"created {line}")
+    for line in report.skipped:
+        click.echo(f"skipped {line} (run `flask questionnaires load` first)")
     if not report.created:
         click.echo("demo data already present; nothing created")
     click.echo("Demo logins:")
@@ -156,9 +158,21 @@ def score_command(reference: str, answers_file: Any) -> None:
     one line per problem.
     """
     questionnaire = questionnaire_file(reference)
+    data = read_answers_file(answers_file)
+    try:
+        given = parse_input(questionnaire, data)
+    except InvalidInput as error:
+        fail([f"{answers_file.name}: {problem}" for problem in error.problems])
+    echo_json(evaluation_json(evaluate(questionnaire, given)))
+
+
+report_cli = AppGroup("report", help="PDF reports.")
+
+
+def read_answers_file(answers_file: Any) -> Any:
     raw = answers_file.read()
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        return json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         fail([f"{answers_file.name}: not UTF-8 text"])
     except json.JSONDecodeError as error:
@@ -167,14 +181,87 @@ def score_command(reference: str, answers_file: Any) -> None:
                 f"{answers_file.name}: not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
             ]
         )
-    try:
-        given = parse_input(questionnaire, data)
-    except InvalidInput as error:
-        fail([f"{answers_file.name}: {problem}" for problem in error.problems])
-    echo_json(evaluation_json(evaluate(questionnaire, given)))
+
+
+@report_cli.command("pdf")
+@click.option("--assessment", "assessment_id", type=int, help="A submitted assessment's id.")
+@click.option(
+    "--questionnaire", "reference", help="Offline: KEY[@VERSION] of a questionnaire file."
+)
+@click.option(
+    "--answers",
+    "answers_file",
+    type=click.File("rb"),
+    help="Offline: scoring input JSON (as for `flask score`).",
+)
+@click.option("--organisation-name", help="Offline: the name on the cover.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True
+)
+def report_pdf_command(
+    assessment_id: int | None,
+    reference: str | None,
+    answers_file: Any,
+    organisation_name: str | None,
+    lang: str,
+    output: Path,
+) -> None:
+    """Write the PDF report of a submitted assessment, or of an answers file offline."""
+    from datetime import date
+
+    from maturity.reports.data import AnswerLine, ReportData
+    from maturity.reports.render import render_pdf
+    from maturity.services.reports import load_report_data
+
+    if assessment_id is not None:
+        if reference or answers_file or organisation_name:
+            fail(
+                [
+                    "--assessment cannot be combined with --questionnaire/--answers/--organisation-name"
+                ]
+            )
+        try:
+            data = load_report_data(assessment_id, lang)
+        except LookupError:
+            fail([f"assessment {assessment_id} does not exist or is not submitted"])
+    else:
+        missing = [
+            option
+            for option, value in (
+                ("--questionnaire", reference),
+                ("--answers", answers_file),
+                ("--organisation-name", organisation_name),
+            )
+            if not value
+        ]
+        if missing:
+            fail([f"give --assessment ID, or {', '.join(missing)} for an offline report"])
+        questionnaire = questionnaire_file(str(reference))
+        payload = read_answers_file(answers_file)
+        try:
+            given = parse_input(questionnaire, payload)
+        except InvalidInput as error:
+            fail([f"{answers_file.name}: {problem}" for problem in error.problems])
+        evaluation = evaluate(questionnaire, given)
+        data = ReportData(
+            language=lang,
+            organisation_name=str(organisation_name).strip(),
+            organisation_facts=(),
+            evaluation=evaluation,
+            answers={
+                qid: AnswerLine(questionnaire.question(qid), value)
+                for qid, value in given.answers.items()
+            },
+            generated_on=date.today(),
+        )
+    pdf = render_pdf(data)
+    output.write_bytes(pdf)
+    click.echo(f"wrote {output} ({len(pdf) // 1024} KiB)")
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_cli)
     app.cli.add_command(questionnaires_cli)
     app.cli.add_command(score_command)
+    app.cli.add_command(report_cli)

@@ -76,6 +76,10 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         or str(Path(__file__).resolve().parent.parent / "questionnaires"),
         "SEEDS_DIR": os.environ.get("MATURITY_SEEDS_DIR")
         or str(Path(__file__).resolve().parent.parent / "seeds"),
+        "REPORT_CACHE_DIR": os.environ.get("MATURITY_REPORT_CACHE_DIR")
+        or str(instance_path / "report-cache"),
+        "REPORT_JOBS_DIR": os.environ.get("MATURITY_REPORT_JOBS_DIR")
+        or str(instance_path / "report-jobs"),
         "QUESTIONNAIRE_KEY": os.environ.get("MATURITY_QUESTIONNAIRE_KEY", "sme-digital"),
         "INVITATION_DAYS": int(os.environ.get("MATURITY_INVITATION_DAYS", "7")),
         "BENCHMARK_MIN_COHORT": int(os.environ.get("MATURITY_BENCHMARK_MIN_COHORT", "10")),

@@ -70,6 +70,9 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     database directly open ``with app.app_context():`` blocks."""
     app = make_app(database_url, tmp_path)
     yield app
+    from maturity.reports.jobs import drain
+
+    drain()  # background report jobs must not outlive their test's data
     with app.app_context():
         # Isolation: every test starts from empty tables.
         db.session.remove()

@@ -18,6 +18,7 @@ from maturity.models.organisation import (
     OrganisationGoal,
 )
 from maturity.models.questionnaire import QuestionnaireVersion
+from maturity.models.report import ReportJob, ReportJobStatus
 from maturity.models.user import CentreMembership, Membership, MembershipRole, User
 
 __all__ = [
@@ -38,5 +39,7 @@ __all__ = [
     "Organisation",
     "OrganisationGoal",
     "QuestionnaireVersion",
+    "ReportJob",
+    "ReportJobStatus",
     "User",
 ]

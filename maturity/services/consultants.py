@@ -9,6 +9,7 @@ from sqlalchemy import select
 from maturity.extensions import db
 from maturity.models import (
     Assessment,
+    AssessmentStatus,
     Finding,
     Membership,
     MembershipRole,
@@ -25,6 +26,7 @@ MAX_FINDING_LENGTH = 5000
 class Client:
     organisation: Organisation
     latest: Assessment | None
+    latest_submitted: Assessment | None
 
 
 def clients_of(user: User) -> list[Client]:
@@ -37,6 +39,7 @@ def clients_of(user: User) -> list[Client]:
         )
     )
     latest: dict[int, Assessment] = {}
+    latest_submitted: dict[int, Assessment] = {}
     if organisations:
         for assessment in db.session.scalars(
             select(Assessment)
@@ -44,7 +47,9 @@ def clients_of(user: User) -> list[Client]:
             .order_by(Assessment.round)
         ):
             latest[assessment.organisation_id] = assessment
-    return [Client(o, latest.get(o.id)) for o in organisations]
+            if assessment.status == AssessmentStatus.SUBMITTED:
+                latest_submitted[assessment.organisation_id] = assessment
+    return [Client(o, latest.get(o.id), latest_submitted.get(o.id)) for o in organisations]
 
 
 def consultants_of(organisation: Organisation) -> list[Membership]:

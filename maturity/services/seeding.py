@@ -27,6 +27,7 @@ from maturity.services.organisations import OrganisationProfile, apply_profile
 @dataclass
 class SeedReport:
     created: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
     logins: list[tuple[str, str, str]] = field(default_factory=list)
 
 
@@ -110,4 +111,62 @@ def seed_demo(path: Path) -> SeedReport:
                     )
                 )
     db.session.commit()
+    seed_assessments(data.get("assessments", []), users, report)
     return report
+
+
+def seed_assessments(
+    entries: list[dict[str, Any]], users: dict[str, User], report: SeedReport
+) -> None:
+    """Submitted demo rounds, created once (an organisation's rounds are matched by number)."""
+    from maturity.models import Assessment, Finding, QuestionnaireVersion
+    from maturity.services import assessments as service
+    from maturity.services.questionnaires import questionnaire_of
+
+    for round_number, entry in enumerate(entries, start=1):
+        organisation = db.session.scalar(
+            select(Organisation).where(Organisation.credit_code == entry["organisation"])
+        )
+        key, _, version = entry["questionnaire"].partition("@")
+        published = db.session.scalar(
+            select(QuestionnaireVersion).where(
+                QuestionnaireVersion.key == key, QuestionnaireVersion.version == version
+            )
+        )
+        if organisation is None or published is None:
+            report.skipped.append(f"assessment round {round_number}: questionnaire not published")
+            continue
+        exists = db.session.scalar(
+            select(Assessment.id).where(
+                Assessment.organisation_id == organisation.id, Assessment.round == round_number
+            )
+        )
+        if exists is not None:
+            continue
+        user = users[entry["by"].lower()]
+        questionnaire = questionnaire_of(published)
+        assessment = Assessment(
+            organisation=organisation,
+            questionnaire_version=published,
+            questionnaire_hash=published.content_hash,
+            round=round_number,
+            created_by=user,
+        )
+        db.session.add(assessment)
+        db.session.commit()
+        notes = entry.get("notes", {})
+        for question_id, raw in entry["answers"].items():
+            value, not_applicable = service.parse_value(raw)
+            service.save_answer(
+                assessment,
+                questionnaire,
+                service.AnswerInput(question_id, value, not_applicable, notes.get(question_id), 0),
+                user,
+            )
+        service.submit(assessment, questionnaire, user)
+        for dimension_id, text in entry.get("findings", {}).items():
+            db.session.add(
+                Finding(assessment=assessment, dimension_id=dimension_id, text=text, author=user)
+            )
+        db.session.commit()
+        report.created.append(f"assessment {organisation.name} round {round_number}")

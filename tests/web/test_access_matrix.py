@@ -35,7 +35,7 @@ class Case:
 def cases(w: World) -> list[Case]:
     a, b = w.ids["org_a"], w.ids["org_b"]
     a1, a2, b1 = w.ids["a1"], w.ids["a2"], w.ids["b1"]
-    c, m = w.ids["centre"], w.ids["consultant_membership"]
+    c, m, job = w.ids["centre"], w.ids["consultant_membership"], w.ids["job"]
     first = "pd_virtual_design"
 
     def case(endpoint: str, method: str, url: str, allowed: set[str], **kw: Any) -> Case:
@@ -106,6 +106,27 @@ def cases(w: World) -> list[Case]:
             data={"finding-product_design": "注意"},
         ),
         case("assessments.history", "GET", f"/organisations/{a}/history", READERS),
+        case("reports.download", "GET", f"/assessments/{a1}/report.pdf?lang=en", READERS),
+        case("reports.download", "GET", f"/assessments/{b1}/report.pdf", {"other_owner", "admin"}),
+        case(
+            "reports.download", "GET", f"/assessments/{a2}/report.pdf", set()
+        ),  # a draft has no report
+        case(
+            "reports.batch",
+            "POST",
+            "/reports/batch",
+            READERS,
+            data={"assessment_id": str(a1), "lang": "zh"},
+        ),
+        case(
+            "reports.batch",
+            "POST",
+            "/reports/batch",
+            {"other_owner", "admin"},
+            data={"assessment_id": str(b1)},
+        ),
+        case("reports.job", "GET", f"/reports/jobs/{job}", {"owner"}),
+        case("reports.job_download", "GET", f"/reports/jobs/{job}/download", {"owner"}),
         case(
             "assessments.compare",
             "GET",
@@ -187,7 +208,7 @@ def visible_secrets(role: str, case: Case) -> set[str]:
 def check(world: World, case: Case, role: str) -> str | None:
     client = world.client(role)
     response = client.open(case.url, method=case.method, data=case.data, json=case.json)
-    body = response.get_data(as_text=True)
+    body = response.get_data().decode("utf-8", "replace")
     allowed = role in case.allowed
     if allowed:
         if response.status_code in (403, 404) or "/auth/login" in response.headers.get(

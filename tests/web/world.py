@@ -116,5 +116,21 @@ def build_world(app: Flask) -> World:
         ).id
         assert db.session.scalar(select(Assessment.status).where(Assessment.id == a2)) == "draft"
     world.ids.update(a1=a1, a2=a2, b1=b1)
+    from maturity.models import ReportJob, ReportJobStatus
+
+    with app.app_context():
+        job = ReportJob(
+            user_id=users["owner"], language="zh", assessment_ids=str(a1), total=1, done=1,
+            status=ReportJobStatus.DONE,
+        )  # fmt: skip
+        db.session.add(job)
+        db.session.commit()
+        world.ids["job"] = job.id
+        import zipfile
+
+        from maturity.reports.jobs import zip_path
+
+        with zipfile.ZipFile(zip_path(job), "w") as archive:
+            archive.writestr("placeholder.txt", "")
     assert PASSWORD
     return world

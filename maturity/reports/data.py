@@ -1,0 +1,134 @@
+"""Everything a report shows, as plain data (no Flask, no database).
+
+The same structure serves the web download, the batch ZIP, the offline command
+line report and the cache fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from maturity.core.benchmark import Benchmark
+from maturity.core.comparison import Comparison
+from maturity.core.evaluation import Evaluation
+from maturity.core.questionnaire import Dimension, Question
+from maturity.core.roadmap import Step
+from maturity.core.scoring import NOT_APPLICABLE, AnswerValue
+
+OVERALL = "__overall__"
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    question: Question
+    value: AnswerValue
+    note: str | None = None
+    answered_by: str | None = None
+
+    @property
+    def not_applicable(self) -> bool:
+        return self.value == NOT_APPLICABLE
+
+
+@dataclass(frozen=True)
+class ReportData:
+    language: str
+    organisation_name: str
+    organisation_facts: tuple[tuple[str, str], ...]  # (label, value) already in the language
+    evaluation: Evaluation
+    answers: dict[str, AnswerLine]
+    generated_on: date
+    round: int | None = None
+    submitted_at: datetime | None = None
+    assessed_by: tuple[str, ...] = ()
+    findings: dict[str, str] = field(default_factory=dict)
+    finding_authors: tuple[str, ...] = ()
+    benchmark: Benchmark | None = None
+    comparison: Comparison | None = None
+    previous_round: int | None = None
+
+    @property
+    def report_date(self) -> date:
+        """The date on the cover: when the assessment was submitted (stable for caching)."""
+        return self.submitted_at.date() if self.submitted_at else self.generated_on
+
+    @property
+    def questionnaire(self) -> Any:
+        return self.evaluation.questionnaire
+
+    def assessed_dimensions(self) -> list[Dimension]:
+        scores = self.evaluation.scores.dimensions
+        return [d for d in self.questionnaire.dimensions if scores[d.id].assessed]
+
+    def strongest_and_weakest(self) -> tuple[Dimension | None, Dimension | None]:
+        """By score; ties go to the dimension that comes first in the questionnaire."""
+        assessed = self.assessed_dimensions()
+        if not assessed:
+            return None, None
+        scores = self.evaluation.scores.dimensions
+
+        def key(d: Dimension) -> float:
+            return float(scores[d.id].score or 0)
+
+        strongest = max(assessed, key=key)
+        weakest = min(assessed, key=key)
+        return strongest, weakest
+
+    def next_steps(self, count: int = 3) -> list[Step]:
+        """The first steps of the roadmap in its specified order."""
+        return list(self.evaluation.roadmap.steps[:count])
+
+    def fingerprint(self, renderer_version: str) -> str:
+        """Changes whenever anything shown in the report changes."""
+        scores = self.evaluation.scores
+        payload = {
+            "renderer": renderer_version,
+            "language": self.language,
+            "organisation": [self.organisation_name, list(self.organisation_facts)],
+            "questionnaire": self.questionnaire.content_hash,
+            "scores": [
+                scores.scoring_version,
+                scores.overall_index,
+                scores.overall_level,
+                sorted((d, r.score, r.level) for d, r in scores.dimensions.items()),
+            ],
+            "targets": sorted(self.evaluation.roadmap.targets.items()),
+            "goals": list(self.evaluation.input.goals),
+            "answers": sorted(
+                (qid, str(a.value), a.note or "", a.answered_by or "")
+                for qid, a in self.answers.items()
+            ),
+            "round": self.round,
+            "submitted": self.submitted_at.isoformat() if self.submitted_at else None,
+            "assessed_by": list(self.assessed_by),
+            "findings": sorted(self.findings.items()),
+            "finding_authors": list(self.finding_authors),
+            "benchmark": None
+            if self.benchmark is None
+            else [
+                str(self.benchmark.scope),
+                self.benchmark.cohort_size,
+                sorted(
+                    (d, None if s is None else round(s.percentile, 6))
+                    for d, s in self.benchmark.dimensions.items()
+                ),
+                None
+                if self.benchmark.overall is None
+                else round(self.benchmark.overall.percentile, 6),
+            ],
+            "comparison": None
+            if self.comparison is None
+            else [
+                self.previous_round,
+                [(d.dimension_id, d.earlier, d.later) for d in self.comparison.dimensions],
+                [(q.question_id, q.earlier, q.later) for q in self.comparison.questions],
+                [(q, str(r)) for q, r in self.comparison.left_out],
+            ],
+            "date": self.report_date.isoformat(),
+        }
+        canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

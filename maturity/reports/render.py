@@ -1,0 +1,84 @@
+"""ReportData → HTML (Jinja, in the report's language) → PDF, with a file cache."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from maturity.core.roadmap import PHASE_MONTHS
+from maturity.reports.charts import Series, radar_svg
+from maturity.reports.data import OVERALL, ReportData
+from maturity.reports.pdf import REPORT_STATIC, html_to_pdf
+
+TEMPLATE = "reports/report.html"
+
+
+def renderer_version() -> str:
+    """Changes when the template or stylesheet changes, so cached PDFs follow."""
+    digest = hashlib.sha256()
+    templates = Path(current_app.root_path) / "templates" / "reports"
+    for path in sorted([*templates.glob("*.html"), *REPORT_STATIC.glob("*")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def radar(data: ReportData) -> str:
+    q = data.questionnaire
+    scores = data.evaluation.scores.dimensions
+    targets = data.evaluation.roadmap.targets
+    return radar_svg(
+        [d.label.get(data.language) for d in q.dimensions],
+        [
+            Series(_("Current score"), [scores[d.id].score for d in q.dimensions], "current"),
+            Series(
+                _("Target level"),
+                [20 * targets[d.id] if d.id in targets else None for d in q.dimensions],
+                "target",
+            ),
+        ],
+        title=_("Scores by dimension"),
+        size=300,
+    )
+
+
+def render_html(data: ReportData) -> str:
+    with force_locale(data.language):
+        return render_template(
+            TEMPLATE, data=data, radar=radar(data), phases=PHASE_MONTHS, overall_key=OVERALL
+        )
+
+
+def render_pdf(data: ReportData) -> bytes:
+    return html_to_pdf(render_html(data))
+
+
+def cache_dir() -> Path:
+    folder = Path(current_app.config["REPORT_CACHE_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def cached_pdf(data: ReportData) -> tuple[Path, bool]:
+    """The PDF for this data, rendered once and served from the cache afterwards.
+
+    The file name is the data's fingerprint: anything that changes what the report
+    shows (answers, notes, findings, targets, a newer earlier round, the template)
+    gives a new name, so a stale PDF is never served. Returns (path, was_cached).
+    """
+    path = cache_dir() / f"{data.fingerprint(renderer_version())}.pdf"
+    if path.exists():
+        return path, True
+    pdf = render_pdf(data)
+    # Write then rename: a concurrent reader never sees half a file.
+    fd, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(pdf)
+    os.replace(temporary, path)
+    return path, False

@@ -1,0 +1,92 @@
+"""Report downloads and batch jobs on the web."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from maturity import access
+from maturity.extensions import db
+from maturity.models import AssessmentStatus, ReportJob, ReportJobStatus
+from maturity.reports import jobs
+from maturity.reports.render import cached_pdf
+from maturity.services.reports import load_report_data
+
+bp = Blueprint("reports", __name__)
+LANGUAGES = ("zh", "en")
+MAX_BATCH = 200
+
+
+@bp.get("/assessments/<int:assessment_id>/report.pdf")
+@login_required
+def download(assessment_id: int) -> Response:
+    assessment = access.visible_assessment(current_user, assessment_id, "report")
+    access.require(assessment.status == AssessmentStatus.SUBMITTED)
+    language = request.args.get("lang", "zh")
+    access.require(language in LANGUAGES)
+    data = load_report_data(assessment.id, language)
+    path, _cached = cached_pdf(data)
+    return send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=jobs.report_file_name(data.organisation_name, data.round, language),
+        max_age=0,
+    )
+
+
+@bp.post("/reports/batch")
+@login_required
+def batch() -> Response:
+    language = request.form.get("lang", "zh")
+    raw_ids = request.form.getlist("assessment_id")
+    ids: list[int] = []
+    for raw in raw_ids:
+        if not raw.isdigit():
+            access.require(False)
+        ids.append(int(raw))
+    ids = list(dict.fromkeys(ids))
+    if not ids or language not in LANGUAGES or len(ids) > MAX_BATCH:
+        flash(_("Choose between 1 and %(count)d submitted assessments.", count=MAX_BATCH), "error")
+        return redirect(request.referrer or url_for("consultants.workspace"))
+    from maturity.models import Assessment
+
+    for assessment_id in ids:
+        assessment = db.session.get(Assessment, assessment_id)
+        access.require(
+            assessment is not None
+            and access.can_view_assessment(current_user, assessment)
+            and assessment.status == AssessmentStatus.SUBMITTED
+        )
+        assert assessment is not None
+        access.audit_read(current_user, assessment.organisation_id, "report", assessment.id)
+    job = jobs.queue_batch(current_user, ids, language)
+    return redirect(url_for("reports.job", job_id=job.id))
+
+
+def own_job(job_id: int) -> ReportJob:
+    job = db.session.get(ReportJob, job_id)
+    access.require(job is not None and job.user_id == current_user.id)
+    assert job is not None
+    return job
+
+
+@bp.get("/reports/jobs/<int:job_id>")
+@login_required
+def job(job_id: int) -> str:
+    return render_template("reports/job.html", job=own_job(job_id), statuses=ReportJobStatus)
+
+
+@bp.get("/reports/jobs/<int:job_id>/download")
+@login_required
+def job_download(job_id: int) -> Response:
+    found = own_job(job_id)
+    access.require(found.status == ReportJobStatus.DONE and jobs.zip_path(found).exists())
+    return send_file(
+        jobs.zip_path(found),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"reports-{found.id}-{found.language}.zip",
+    )
