@@ -260,8 +260,44 @@ def report_pdf_command(
     click.echo(f"wrote {output} ({len(pdf) // 1024} KiB)")
 
 
+bench_cli = AppGroup("bench", help="Performance figures.")
+
+
+@bench_cli.command("report")
+@click.option(
+    "--assessment", "assessment_id", type=int, help="Default: the latest submitted assessment."
+)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option(
+    "--count", type=int, default=50, show_default=True, help="Reports in the serial/parallel run."
+)
+@click.option("--workers", type=int, default=2, show_default=True)
+def bench_report_command(assessment_id: int | None, lang: str, count: int, workers: int) -> None:
+    """Print report rendering figures (fresh, bare WeasyPrint, cached, parallel, memory)."""
+    from maturity.extensions import db
+    from maturity.models import Assessment, AssessmentStatus
+    from maturity.reports.bench import run
+
+    if assessment_id is None:
+        assessment_id = db.session.scalar(
+            select(Assessment.id)
+            .where(Assessment.status == AssessmentStatus.SUBMITTED)
+            .order_by(Assessment.id.desc())
+            .limit(1)
+        )
+        if assessment_id is None:
+            fail(
+                [
+                    "no submitted assessment: run `flask seed demo` (after `flask questionnaires load`) first"
+                ]
+            )
+    for line in run(assessment_id, lang, count, workers).lines():
+        click.echo(line)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_cli)
     app.cli.add_command(questionnaires_cli)
     app.cli.add_command(score_command)
     app.cli.add_command(report_cli)
+    app.cli.add_command(bench_cli)

@@ -50,7 +50,9 @@ def organisation_facts(assessment: Assessment, language: str) -> tuple[tuple[str
 
 
 def load_report_data(assessment_id: int, language: str) -> ReportData:
-    """Everything the report shows for one submitted assessment."""
+    """Everything the report shows for one submitted assessment.
+
+    Ends the current transaction (commit) once the data is gathered."""
     assessment = db.session.scalar(
         select(Assessment)
         .where(Assessment.id == assessment_id)
@@ -134,7 +136,7 @@ def load_report_data(assessment_id: int, language: str) -> ReportData:
         service.peer_results(assessment.questionnaire_version_id),
         current_app.config["BENCHMARK_MIN_COHORT"],
     )
-    return ReportData(
+    data = ReportData(
         language=language,
         organisation_name=organisation.name,
         organisation_facts=organisation_facts(assessment, language),
@@ -159,3 +161,7 @@ def load_report_data(assessment_id: int, language: str) -> ReportData:
         comparison=comparison,
         previous_round=previous.round if previous is not None else None,
     )
+    # The data is plain from here on: end the transaction before the (long) render
+    # so that SQLite's write lock, taken by BEGIN IMMEDIATE, is not held meanwhile.
+    db.session.commit()
+    return data

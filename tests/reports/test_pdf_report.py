@@ -1,0 +1,300 @@
+"""The PDF report as a reader sees it: text, fonts, resources, cache, downloads, batches."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+import subprocess
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from maturity.core.questionnaire import load_file
+from maturity.extensions import db
+from maturity.models import Assessment, Finding, Organisation, ReportJob, User
+from maturity.reports.pdf import StaticFilesOnly, html_to_pdf
+from maturity.reports.render import cached_pdf, render_pdf
+from maturity.services import assessments as service
+from maturity.services.reports import load_report_data
+from tests.conftest import ROOT
+from tests.helpers import log_in, make_organisation, make_user, publish_questionnaires
+
+pytestmark = pytest.mark.slow
+QUESTIONNAIRE = load_file(ROOT / "questionnaires" / "sme-digital" / "1.0.0.yaml")
+HOSTILE_NAME = '<script>alert("x")</script> 测试&公司'
+
+
+def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def squeeze(text: str) -> str:
+    """pdftotext breaks lines where the page does: compare without any whitespace."""
+    return re.sub(r"\s+", "", text)
+
+
+def pdf_fonts(pdf: bytes, tmp_path: Path) -> list[list[str]]:
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(pdf)
+    lines = subprocess.run(
+        ["pdffonts", str(path)], check=True, capture_output=True, text=True
+    ).stdout.splitlines()[2:]
+    return [line.split() for line in lines]
+
+
+def submit_round(
+    app: Flask, organisation_id: int, user_id: int, value_of: Any, note: str | None = None
+) -> int:
+    with app.app_context():
+        organisation = db.session.get(Organisation, organisation_id)
+        user = db.session.get(User, user_id)
+        assessment = service.start_or_resume(organisation, user)
+        for index, question in enumerate(QUESTIONNAIRE.questions):
+            raw = value_of(index, question)
+            value, na = service.parse_value(raw)
+            service.save_answer(
+                assessment, QUESTIONNAIRE,
+                service.AnswerInput(question.id, value, na, note if index == 0 else None, 0), user,
+            )  # fmt: skip
+        service.submit(assessment, QUESTIONNAIRE, user)
+        return assessment.id
+
+
+@pytest.fixture
+def reported(app: Flask) -> dict[str, int]:
+    publish_questionnaires(app)
+    user_id = make_user(app, name="<b>王经理</b>")
+    organisation_id = make_organisation(app, user_id, name=HOSTILE_NAME)
+    first = submit_round(
+        app, organisation_id, user_id, lambda i, q: 1 if not q.allow_na or i % 2 else "na"
+    )
+    second = submit_round(
+        app, organisation_id, user_id, lambda i, q: 2 + (i % 2), note="备注 <i>不是标签</i>\n第二行"
+    )
+    with app.app_context():
+        db.session.add(
+            Finding(
+                assessment_id=second,
+                dimension_id="__overall__",
+                text="顾问意见：优先推进数据治理。",
+                author_id=user_id,
+            )
+        )
+        db.session.commit()
+    return {"user": user_id, "organisation": organisation_id, "first": first, "second": second}
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_report_text_fonts_and_escaping(
+    app: Flask, reported: dict[str, int], tmp_path: Path, language: str, caplog: Any
+) -> None:
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+    with app.app_context():
+        data = load_report_data(reported["second"], language)
+        pdf = render_pdf(data)
+    text = pdf_text(pdf, tmp_path)
+    flat = squeeze(text)
+    assert squeeze(HOSTILE_NAME) in flat  # user text is printed as text, never interpreted
+    assert squeeze("<b>王经理</b>") in flat and squeeze("备注 <i>不是标签</i>") in flat
+    for dimension in QUESTIONNAIRE.dimensions:
+        assert squeeze(dimension.label.get(language)) in flat
+    for level in QUESTIONNAIRE.levels:
+        assert squeeze(level.label.get(language)) in flat
+    for step in data.evaluation.roadmap.steps:
+        assert squeeze(QUESTIONNAIRE.question(step.question_id).title.get(language)) in flat
+    expected = {
+        "zh": [
+            "目录",
+            "摘要",
+            "改进路线图",
+            "与第 1 轮相比的进展",
+            "附录：全部答案",
+            "顾问意见：优先推进数据治理。",
+            "第 2 阶段：第 6–18 个月",
+        ],
+        "en": [
+            "Contents",
+            "Executive summary",
+            "Improvement roadmap",
+            "Progress since round 1",
+            "Appendix: every answer",
+            "Phase 2: months 6–18",
+        ],
+    }[language]
+    for phrase in expected:
+        assert squeeze(phrase) in flat, phrase
+    assert f"{data.evaluation.scores.overall_index:.1f}" in flat
+    pages = int(
+        subprocess.run(
+            ["pdfinfo", str(tmp_path / "report.pdf")], capture_output=True, text=True, check=True
+        )
+        .stdout.split("Pages:")[1]
+        .split()[0]
+    )
+    assert pages >= 10
+    assert f"{pages}/{pages}" in flat  # page numbers "n / total"
+    fonts = pdf_fonts(pdf, tmp_path)
+    assert fonts and all(row[0].split("+", 1)[1].startswith("Noto-Sans-CJK-SC") for row in fonts)
+    assert all(len(row[0].split("+")[0]) == 6 for row in fonts)  # subset prefix
+    assert all(row[-5:-2] == ["yes", "yes", "yes"] for row in fonts)  # embedded, subset, unicode
+    messages = [record.getMessage() for record in caplog.records]
+    assert not any("fontTools" in message for message in messages), messages
+    assert not any("Failed to load" in message or "refused" in message for message in messages), (
+        messages
+    )
+
+
+def test_url_fetcher_serves_only_report_static_files(tmp_path: Path, caplog: Any) -> None:
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+    fetcher = StaticFilesOnly()
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"\x89PNG")
+    html = (
+        '<html><body><img src="logo.svg"><img src="http://example.com/track.png">'
+        f'<img src="{secret.as_uri()}"><img src="../../../../../../../../../../etc/passwd">'
+        '<link rel="stylesheet" href="https://cdn.example.com/x.css"></body></html>'
+    )
+    from weasyprint import HTML
+
+    from maturity.reports.pdf import base_url
+
+    HTML(string=html, base_url=base_url(), url_fetcher=fetcher).write_pdf()
+    assert sorted(fetcher.refused) == sorted([
+        "http://example.com/track.png", secret.as_uri(),
+        "file:///etc/passwd", "https://cdn.example.com/x.css",
+    ])  # fmt: skip
+    assert html_to_pdf("<p>ok</p>").startswith(b"%PDF")
+
+
+def test_report_data_needs_at_most_20_queries(
+    app: Flask, reported: dict[str, int], count_queries: Any
+) -> None:
+    with app.app_context():
+        start = count_queries.count
+        load_report_data(reported["second"], "zh")
+        used = count_queries.count - start
+    print(f"queries to build one report: {used}")
+    assert used <= 20
+
+
+def test_pdf_is_cached_until_something_in_it_changes(app: Flask, reported: dict[str, int]) -> None:
+    with app.app_context():
+        started = time.perf_counter()
+        path, cached = cached_pdf(load_report_data(reported["second"], "zh"))
+        fresh = time.perf_counter() - started
+        assert not cached and path.read_bytes().startswith(b"%PDF")
+        started = time.perf_counter()
+        again, cached = cached_pdf(load_report_data(reported["second"], "zh"))
+        served = time.perf_counter() - started
+        assert cached and again == path
+        print(f"fresh {fresh:.3f}s, cached {served:.4f}s")
+        english, cached = cached_pdf(load_report_data(reported["second"], "en"))
+        assert not cached and english != path
+        finding = db.session.scalars(select(Finding)).one()
+        finding.text = "改过的意见"
+        db.session.commit()
+        changed, cached = cached_pdf(load_report_data(reported["second"], "zh"))
+        assert not cached and changed != path
+
+
+def test_download_and_background_batch(
+    app: Flask, client: FlaskClient, reported: dict[str, int]
+) -> None:
+    log_in(client)
+    response = client.get(f"/assessments/{reported['second']}/report.pdf?lang=en")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert client.get(f"/assessments/{reported['second']}/report.pdf?lang=fr").status_code == 404
+
+    queued = client.post(
+        "/reports/batch",
+        data={"assessment_id": [str(reported["first"]), str(reported["second"])], "lang": "zh"},
+    )
+    assert queued.status_code == 302
+    job_url = queued.headers["Location"]
+    deadline = time.monotonic() + 120
+    while True:
+        page = client.get(job_url).get_data(as_text=True)
+        if "下载 ZIP 文件" in page or time.monotonic() > deadline:
+            break
+        assert 'http-equiv="refresh"' in page and "份报告" in page
+        time.sleep(0.2)
+    assert "已生成 2 / 2 份报告" in page
+    archive = zipfile.ZipFile(io.BytesIO(client.get(job_url + "/download").data))
+    names = sorted(archive.namelist())
+    assert len(names) == 2 and all(name.endswith("-zh.pdf") and "<" not in name for name in names)
+    assert all(archive.read(name).startswith(b"%PDF") for name in names)
+    with app.app_context():
+        assert db.session.scalars(select(ReportJob)).one().done == 2
+
+
+def test_report_command_for_an_assessment_and_offline(
+    app: Flask, reported: dict[str, int], tmp_path: Path
+) -> None:
+    runner = app.test_cli_runner()
+    target = tmp_path / "cli.pdf"
+    result = runner.invoke(
+        args=[
+            "report",
+            "pdf",
+            "--assessment",
+            str(reported["second"]),
+            "--lang",
+            "en",
+            "-o",
+            str(target),
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Executive summary" in pdf_text(target.read_bytes(), tmp_path)
+    answers = tmp_path / "answers.json"
+    answers.write_text(
+        json.dumps({"answers": {q.id: 3 for q in QUESTIONNAIRE.questions}, "goals": ["cut_costs"]}),
+        encoding="utf-8",
+    )
+    offline = tmp_path / "offline.pdf"
+    result = runner.invoke(
+        args=[
+            "report",
+            "pdf",
+            "--questionnaire",
+            "sme-digital@1.0.0",
+            "--answers",
+            str(answers),
+            "--organisation-name",
+            "离线示例公司",
+            "--lang",
+            "zh",
+            "-o",
+            str(offline),
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    text = squeeze(pdf_text(offline.read_bytes(), tmp_path))
+    assert "离线示例公司" in text and "60.0" in text and "无同行对标" in text
+    bad = runner.invoke(
+        args=["report", "pdf", "--questionnaire", "sme-digital", "-o", str(offline)]
+    )
+    assert bad.exit_code == 2 and "--answers" in bad.output
+    missing = runner.invoke(args=["report", "pdf", "--assessment", "999999", "-o", str(offline)])
+    assert missing.exit_code == 2 and "not submitted" in missing.output
+    draft = runner.invoke(args=["report", "pdf", "--assessment", "0", "-o", str(offline)])
+    assert draft.exit_code == 2
+    with app.app_context():
+        assert (
+            db.session.scalar(select(Assessment).where(Assessment.id == reported["second"]))
+            is not None
+        )
