@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +116,12 @@ class Questionnaire:
     @property
     def label(self) -> str:
         return f"{self.key}@{self.version}"
+
+    @cached_property
+    def weight_units(self) -> dict[str, int]:
+        """Question weights as integers in a common unit (exact ratios, fast sums)."""
+        unit = math.lcm(*(q.weight.denominator for q in self.questions))
+        return {q.id: int(q.weight * unit) for q in self.questions}
 
     @property
     def questions(self) -> tuple[Question, ...]:

@@ -90,36 +90,57 @@ def score(questionnaire: Questionnaire, answers: Answers) -> ScoreResult:
     if problems:
         raise InvalidAnswers(problems)
 
+    # Exact arithmetic in integers: question weights in a common unit, one weight
+    # histogram per dimension; fractions only where dimensions are combined.
+    units = questionnaire.weight_units
+    gate = questionnaire.gate
     dimension_scores: dict[str, DimensionScore] = {}
-    index_parts: list[tuple[Fraction, Fraction]] = []  # (W_d, S_d)
-    pooled: list[tuple[Fraction, int]] = []
+    index_numerator = Fraction(0)
+    weight_total = Fraction(0)
+    pooled_reach = [Fraction(0)] * (MAX_LEVEL + 1)
     for dimension in questionnaire.dimensions:
-        applicable = [
-            (question.weight, int(answers[question.id]))
-            for question in dimension.questions
-            if answers[question.id] != NOT_APPLICABLE
-        ]
-        if not applicable:
+        histogram = [0] * (MAX_LEVEL + 1)
+        for question in dimension.questions:
+            value = answers[question.id]
+            if value != NOT_APPLICABLE:
+                histogram[int(value)] += units[question.id]
+        total = sum(histogram)
+        if total == 0:
             dimension_scores[dimension.id] = DimensionScore(dimension.id, False, None, None)
             continue
-        weight_sum = sum((weight for weight, _ in applicable), Fraction(0))
-        dimension_score = sum((w * 20 * v for w, v in applicable), Fraction(0)) / weight_sum
+        numerator = sum(20 * value * weight for value, weight in enumerate(histogram))
+        reach = _reach(histogram)
+        level = 0
+        for k in range(1, MAX_LEVEL + 1):
+            if reach[k] * gate.denominator < gate.numerator * total:
+                break
+            level = k
         dimension_scores[dimension.id] = DimensionScore(
-            dimension.id,
-            True,
-            float(dimension_score),
-            gated_level(applicable, questionnaire.gate),
+            dimension.id, True, numerator / total, level
         )
-        index_parts.append((dimension.weight, dimension_score))
-        pooled.extend((dimension.weight * w / weight_sum, v) for w, v in applicable)
+        index_numerator += dimension.weight * Fraction(numerator, total)
+        weight_total += dimension.weight
+        for k in range(1, MAX_LEVEL + 1):
+            pooled_reach[k] += dimension.weight * Fraction(reach[k], total)
 
-    if not index_parts:
+    if weight_total == 0:
         return ScoreResult(SCORING_VERSION, dimension_scores, None, None)
-    total_weight = sum((weight for weight, _ in index_parts), Fraction(0))
-    overall_index = sum((w * s for w, s in index_parts), Fraction(0)) / total_weight
+    overall_level = 0
+    for k in range(1, MAX_LEVEL + 1):
+        if pooled_reach[k] < gate * weight_total:
+            break
+        overall_level = k
     return ScoreResult(
         SCORING_VERSION,
         dimension_scores,
-        float(overall_index),
-        gated_level(pooled, questionnaire.gate),
+        float(index_numerator / weight_total),
+        overall_level,
     )
+
+
+def _reach(histogram: list[int]) -> list[int]:
+    """reach[k]: the weight of answers with a value of k or more."""
+    reach = [0] * (MAX_LEVEL + 2)
+    for k in range(MAX_LEVEL, -1, -1):
+        reach[k] = reach[k + 1] + histogram[k]
+    return reach
