@@ -19,9 +19,11 @@ from maturity.models.organisation import (
 )
 from maturity.models.questionnaire import QuestionnaireVersion
 from maturity.models.report import ReportJob, ReportJobStatus
+from maturity.models.summary import MAX_DIMENSIONS, ResultSummary
 from maturity.models.user import CentreMembership, Membership, MembershipRole, User
 
 __all__ = [
+    "MAX_DIMENSIONS",
     "Answer",
     "Assessment",
     "AssessmentResult",
@@ -41,5 +43,6 @@ __all__ = [
     "QuestionnaireVersion",
     "ReportJob",
     "ReportJobStatus",
+    "ResultSummary",
     "User",
 ]

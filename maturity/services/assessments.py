@@ -41,6 +41,7 @@ from maturity.models import (
     User,
 )
 from maturity.services.questionnaires import current_version, questionnaire_of
+from maturity.services.summaries import write_summary
 
 MAX_NOTE_LENGTH = 2000
 
@@ -287,8 +288,11 @@ def submit(assessment: Assessment, questionnaire: Questionnaire, user: User) -> 
         ],
     )
     db.session.add(stored)
-    db.session.commit()
     db.session.refresh(assessment)
+    write_summary(
+        assessment, questionnaire, result, {qid: answer_value(a) for qid, a in answers.items()}
+    )
+    db.session.commit()
     return stored
 
 

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from maturity.extensions import db
+from maturity.models._types import UTCDateTime
+
+MAX_DIMENSIONS = 8
+
+
+class ResultSummary(db.Model):
+    """One row per submitted assessment, denormalised for the centres' aggregates.
+
+    Written once at submission from the stored scores (never re-scored): the
+    organisation's attributes as they were then, the dimension scores and levels
+    by position in the questionnaire (``score_1`` is its first dimension), the
+    change per dimension since the organisation's previous round (over unchanged
+    questions, by the core comparison rule), and the answers packed one character
+    per question in questionnaire order ('0'-'5', 'n' for not applicable).
+    Dashboards read this table only, so 100,000 organisations aggregate in one scan.
+    """
+
+    __tablename__ = "result_summary"
+    __table_args__ = (
+        Index("ix_result_summary_latest_version", "is_latest", "questionnaire_version_id"),
+    )
+
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"))
+    round: Mapped[int]
+    is_latest: Mapped[bool] = mapped_column(default=True)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    industry_section: Mapped[str] = mapped_column(String(1))
+    size_class: Mapped[str] = mapped_column(String(10))
+    province_code: Mapped[str] = mapped_column(String(6))
+    city_code: Mapped[str | None] = mapped_column(String(6))
+    overall_index: Mapped[float | None] = mapped_column(Float(53))
+    overall_level: Mapped[int | None]
+    answers: Mapped[str] = mapped_column(String(200))
+    score_1: Mapped[float | None] = mapped_column(Float(53))
+    score_2: Mapped[float | None] = mapped_column(Float(53))
+    score_3: Mapped[float | None] = mapped_column(Float(53))
+    score_4: Mapped[float | None] = mapped_column(Float(53))
+    score_5: Mapped[float | None] = mapped_column(Float(53))
+    score_6: Mapped[float | None] = mapped_column(Float(53))
+    score_7: Mapped[float | None] = mapped_column(Float(53))
+    score_8: Mapped[float | None] = mapped_column(Float(53))
+    level_1: Mapped[int | None]
+    level_2: Mapped[int | None]
+    level_3: Mapped[int | None]
+    level_4: Mapped[int | None]
+    level_5: Mapped[int | None]
+    level_6: Mapped[int | None]
+    level_7: Mapped[int | None]
+    level_8: Mapped[int | None]
+    delta_1: Mapped[float | None] = mapped_column(Float(53))
+    delta_2: Mapped[float | None] = mapped_column(Float(53))
+    delta_3: Mapped[float | None] = mapped_column(Float(53))
+    delta_4: Mapped[float | None] = mapped_column(Float(53))
+    delta_5: Mapped[float | None] = mapped_column(Float(53))
+    delta_6: Mapped[float | None] = mapped_column(Float(53))
+    delta_7: Mapped[float | None] = mapped_column(Float(53))
+    delta_8: Mapped[float | None] = mapped_column(Float(53))
