@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from flask import Response as FlaskResponse
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,10 +12,14 @@ from werkzeug.wrappers import Response
 
 from maturity import access
 from maturity.centres import bp
+from maturity.centres.tables import build_tables, to_csv, to_xlsx
+from maturity.core import reference
 from maturity.core.organisation_import import COLUMNS, RowProblem, UnreadableFile
 from maturity.extensions import db
 from maturity.models import Centre, Organisation, User
-from maturity.services import centres
+from maturity.reports.charts import bar_svg
+from maturity.services import audit, centres
+from maturity.services import dashboard as dashboard_service
 from maturity.web import current_locale
 
 
@@ -172,3 +179,156 @@ def assign_consultant(centre_id: int) -> Response:
                 "success",
             )
     return redirect(url_for("centres.show", centre_id=centre.id))
+
+
+# --- Dashboard -----------------------------------------------------------------
+
+
+def dashboard_filters(questionnaire_version_id: int) -> tuple[dashboard_service.Filters, list[str]]:
+    """Filters from the query string; unknown values are reported, not applied."""
+    problems: list[str] = []
+    args = request.args
+
+    def code(name: str, valid: bool) -> str | None:
+        value = (args.get(name) or "").strip() or None
+        if value is not None and not valid:
+            problems.append(name)
+            return None
+        return value
+
+    section = args.get("section") or None
+    size = args.get("size") or None
+    province = args.get("province") or None
+    city = args.get("city") or None
+    regions = reference.regions()
+
+    def day(name: str) -> date | None:
+        raw = (args.get(name) or "").strip()
+        if not raw:
+            return None
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            problems.append(name)
+            return None
+
+    filters = dashboard_service.Filters(
+        questionnaire_version_id=questionnaire_version_id,
+        industry_section=code(
+            "section",
+            section is None
+            or (section in reference.industries() and reference.industries()[section].is_section),
+        ),
+        size_class=code("size", size is None or size in {s.value for s in reference.SizeClass}),
+        province_code=code(
+            "province",
+            province is None or (province in regions and regions[province].parent is None),
+        ),
+        city_code=code(
+            "city", city is None or (city in regions and regions[city].parent == province)
+        ),
+        period_from=day("from"),
+        period_to=day("to"),
+    )
+    return filters, problems
+
+
+def current_dashboard(centre: Centre) -> tuple[Any, Any, Any, list[str]]:
+    from maturity.services.questionnaires import current_version, questionnaire_of
+
+    version = current_version(current_app.config["QUESTIONNAIRE_KEY"])
+    access.require(version is not None)
+    assert version is not None
+    questionnaire = questionnaire_of(version)
+    filters, problems = dashboard_filters(version.id)
+    data = dashboard_service.build(
+        centre.id, questionnaire, filters, current_app.config["BENCHMARK_MIN_COHORT"]
+    )
+    return questionnaire, filters, data, problems
+
+
+@bp.get("/<int:centre_id>/dashboard")
+@login_required
+def dashboard(centre_id: int) -> str:
+    centre = load_centre(centre_id)
+    questionnaire, filters, data, problems = current_dashboard(centre)
+    locale = current_locale()
+    tables = build_tables(data, questionnaire, locale)
+    charts = {}
+    if data.shown:
+        overall = next((d for d in data.distributions if d.key == "overall"), None)
+        if overall is not None:
+            charts["levels"] = bar_svg(
+                [f"{lv.value} · {lv.label.get(locale)}" for lv in questionnaire.levels],
+                [overall.counts[lv.value] for lv in questionnaire.levels],
+                title=_("Distribution of overall levels"),
+                maximum=max((n or 0) for n in overall.counts.values()) or 1,
+            )
+        charts["means"] = bar_svg(
+            [
+                _("Overall")
+                if m.key == "overall"
+                else questionnaire.dimension(m.key).label.get(locale)
+                for m in data.measures
+            ],
+            [round(m.mean, 1) for m in data.measures],
+            title=_("Mean scores"),
+            maximum=100,
+        )
+        charts["weakest"] = bar_svg(
+            [questionnaire.question(p.question_id).title.get(locale) for p in data.weakest],
+            [round(p.mean, 2) for p in data.weakest],
+            title=_("Weakest practices"),
+            maximum=5,
+        )
+    return render_template(
+        "centres/dashboard.html",
+        centre=centre,
+        data=data,
+        tables=tables,
+        charts=charts,
+        filters=filters,
+        problems=problems,
+        reference=reference,
+        locale=locale,
+        query=request.query_string.decode(),
+    )
+
+
+@bp.get("/<int:centre_id>/dashboard.<export_format>")
+@login_required
+def dashboard_export(centre_id: int, export_format: str) -> FlaskResponse:
+    centre = load_centre(centre_id)
+    access.require(export_format in ("csv", "xlsx", "pdf"))
+    questionnaire, filters, data, _problems = current_dashboard(centre)
+    locale = current_locale()
+    tables = build_tables(data, questionnaire, locale)
+    audit.record_now(current_user, "export_dashboard", "centre", centre.id, format=export_format)
+    name = f"dashboard-{centre.id}-{date.today().isoformat()}"
+    if export_format == "csv":
+        return FlaskResponse(
+            to_csv(tables),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f"attachment; filename={name}.csv"},
+        )
+    if export_format == "xlsx":
+        return FlaskResponse(
+            to_xlsx(tables),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f"attachment; filename={name}.xlsx"},
+        )
+    from maturity.reports.pdf import html_to_pdf
+
+    html = render_template(
+        "centres/dashboard_print.html",
+        centre=centre,
+        data=data,
+        tables=tables,
+        filters=filters,
+        today=date.today(),
+    )
+    return FlaskResponse(
+        html_to_pdf(html),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f"attachment; filename={name}.pdf"},
+    )

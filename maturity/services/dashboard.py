@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from maturity.core.questionnaire import Questionnaire
 from maturity.core.suppression import group_shown, suppressed_cells
@@ -94,54 +95,81 @@ def _floats(values: list[float | None]) -> np.ndarray:
     return np.array([math.nan if v is None else v for v in values], dtype=float)
 
 
-def build(
-    centre_id: int, questionnaire: Questionnaire, filters: Filters, min_cohort: int
-) -> Dashboard:
-    dimension_count = len(questionnaire.dimensions)
-    columns = [
-        ResultSummary.organisation_id,
-        ResultSummary.round,
-        ResultSummary.industry_section,
-        ResultSummary.size_class,
-        ResultSummary.province_code,
-        ResultSummary.overall_index,
-        ResultSummary.overall_level,
-        ResultSummary.answers,
-        *(getattr(ResultSummary, f"score_{i}") for i in range(1, dimension_count + 1)),
-        *(getattr(ResultSummary, f"level_{i}") for i in range(1, dimension_count + 1)),
-        *(getattr(ResultSummary, f"delta_{i}") for i in range(1, dimension_count + 1)),
-    ]
-    statement = (
-        select(*columns)
-        .join(
-            CentreRegistration,
-            (CentreRegistration.organisation_id == ResultSummary.organisation_id)
-            & (CentreRegistration.centre_id == centre_id),
-        )
-        .where(ResultSummary.questionnaire_version_id == filters.questionnaire_version_id)
-    )
+def _filtered(statement: Any, filters: Filters) -> Any:
+    summary = ResultSummary.__table__.c
     for column, value in (
-        (ResultSummary.industry_section, filters.industry_section),
-        (ResultSummary.size_class, filters.size_class),
-        (ResultSummary.province_code, filters.province_code),
-        (ResultSummary.city_code, filters.city_code),
+        (summary.industry_section, filters.industry_section),
+        (summary.size_class, filters.size_class),
+        (summary.province_code, filters.province_code),
+        (summary.city_code, filters.city_code),
     ):
         if value:
             statement = statement.where(column == value)
     if filters.period_from:
-        statement = statement.where(ResultSummary.submitted_at >= _day_start(filters.period_from))
+        statement = statement.where(summary.submitted_at >= _day_start(filters.period_from))
     if filters.period_to:
         statement = statement.where(
-            ResultSummary.submitted_at < _day_start(filters.period_to + timedelta(days=1))
+            summary.submitted_at < _day_start(filters.period_to + timedelta(days=1))
         )
+    return statement
+
+
+def _count_all_rounds(connection: Any, centre_id: int, filters: Filters) -> int:
+    summary = ResultSummary.__table__.c
+    registration = CentreRegistration.__table__.c
+    statement = (
+        select(func.count())
+        .select_from(ResultSummary.__table__)
+        .join(
+            CentreRegistration.__table__,
+            (registration.organisation_id == summary.organisation_id)
+            & (registration.centre_id == centre_id),
+        )
+        .where(summary.questionnaire_version_id == filters.questionnaire_version_id)
+    )
+    return int(connection.execute(_filtered(statement, filters)).scalar_one())
+
+
+def build(
+    centre_id: int, questionnaire: Questionnaire, filters: Filters, min_cohort: int
+) -> Dashboard:
+    dimension_count = len(questionnaire.dimensions)
+    summary = ResultSummary.__table__.c  # Core columns: plain rows, no ORM per-row work
+    registration = CentreRegistration.__table__.c
+    columns = [
+        summary.organisation_id,
+        summary.round,
+        summary.industry_section,
+        summary.size_class,
+        summary.province_code,
+        summary.overall_index,
+        summary.overall_level,
+        summary.answers,
+        *(summary[f"score_{i}"] for i in range(1, dimension_count + 1)),
+        *(summary[f"level_{i}"] for i in range(1, dimension_count + 1)),
+        *(summary[f"delta_{i}"] for i in range(1, dimension_count + 1)),
+    ]
+    statement = (
+        select(*columns)
+        .join(
+            CentreRegistration.__table__,
+            (registration.organisation_id == summary.organisation_id)
+            & (registration.centre_id == centre_id),
+        )
+        .where(summary.questionnaire_version_id == filters.questionnaire_version_id)
+    )
+    statement = _filtered(statement, filters)
     if not (filters.period_from or filters.period_to):
         # Without a period only the latest round counts: let the index do the work.
-        statement = statement.where(ResultSummary.is_latest.is_(True))
-    rows = db.session.execute(
-        statement.order_by(ResultSummary.organisation_id, ResultSummary.round)
-    ).all()
+        statement = statement.where(summary.is_latest.is_(True))
+    connection = db.session.connection()
+    rows = connection.execute(statement.order_by(summary.organisation_id, summary.round)).all()
+    if filters.period_from or filters.period_to:
+        assessments = len(rows)
+    else:
+        # Every submitted round counts as an assessment, not only the latest.
+        assessments = _count_all_rounds(connection, centre_id, filters)
     db.session.commit()  # release the read transaction before the arithmetic
-    assessments = len(rows)
     if rows:
         # The latest round in the period of each organisation (rows are ordered).
         organisation_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))

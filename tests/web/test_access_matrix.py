@@ -148,6 +148,8 @@ def cases(w: World) -> list[Case]:
         case("centres.show", "GET", f"/centres/{c}", CENTRE),
         case("centres.import_file", "POST", f"/centres/{c}/import", CENTRE),
         case("centres.import_template", "GET", f"/centres/{c}/import-template.csv", CENTRE),
+        case("centres.dashboard", "GET", f"/centres/{c}/dashboard", CENTRE),
+        case("centres.dashboard_export", "GET", f"/centres/{c}/dashboard.csv", CENTRE),
         case(
             "centres.assign_consultant",
             "POST",

@@ -1,0 +1,171 @@
+"""The dashboard as titled tables of already-suppressed values.
+
+Pages, CSV, XLSX and the PDF summary are all written from these tables, so an
+export holds exactly what the page shows (and hides exactly what it hides).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from maturity.core import reference
+from maturity.core.questionnaire import Questionnaire
+from maturity.services.dashboard import Dashboard
+
+Cell = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[Cell]]
+
+
+def hidden() -> str:
+    return _("hidden")
+
+
+def build_tables(dashboard: Dashboard, questionnaire: Questionnaire, locale: str) -> list[Table]:
+    def label(key: str) -> str:
+        return _("Overall") if key == "overall" else questionnaire.dimension(key).label.get(locale)
+
+    def rounded(value: float | None, places: int = 1) -> Cell:
+        return None if value is None else round(value, places)
+
+    tables = [
+        Table(
+            "headline",
+            _("Organisations and assessments"),
+            [_("Organisations"), _("Assessments")],
+            [[dashboard.organisations, dashboard.assessments]],
+        )
+    ]
+    if not dashboard.shown:
+        return tables
+    tables.append(
+        Table(
+            "scores",
+            _("Scores (0–100)"),
+            [
+                _("Measure"),
+                _("Organisations"),
+                _("Mean"),
+                _("Lower quartile"),
+                _("Median"),
+                _("Upper quartile"),
+            ],
+            [
+                [
+                    label(m.key),
+                    m.count,
+                    rounded(m.mean),
+                    rounded(m.q1),
+                    rounded(m.median),
+                    rounded(m.q3),
+                ]
+                for m in dashboard.measures
+            ],
+        )
+    )
+    level_names = [f"{lv.value} · {lv.label.get(locale)}" for lv in questionnaire.levels]
+    tables.append(
+        Table(
+            "levels",
+            _("Distribution of levels (organisations)"),
+            [_("Measure"), *level_names, _("Total")],
+            [
+                [label(d.key), *(hidden() if n is None else n for n in d.counts.values()), d.total]
+                for d in dashboard.distributions
+            ],
+        )
+    )
+    tables.append(
+        Table(
+            "weakest",
+            _("Weakest practices (lowest mean level)"),
+            [_("Practice"), _("Dimension"), _("Organisations"), _("Mean level (0–5)")],
+            [
+                [
+                    questionnaire.question(p.question_id).title.get(locale),
+                    questionnaire.dimension(p.dimension_id).label.get(locale),
+                    p.count,
+                    rounded(p.mean, 2),
+                ]
+                for p in dashboard.weakest
+            ],
+        )
+    )
+    tables.append(
+        Table(
+            "progress",
+            _("Progress between rounds (organisations with two or more)"),
+            [_("Dimension"), _("Organisations"), _("Mean change of score")],
+            [
+                [
+                    label(p.dimension_id),
+                    hidden() if p.count is None else p.count,
+                    rounded(p.mean_delta),
+                ]
+                for p in dashboard.progress
+            ],
+        )
+    )
+    names = {
+        "size_class": (_("By size class"), lambda v: reference.size_class_label(v, locale)),
+        "industry_section": (
+            _("By industry section"),
+            lambda v: reference.industries()[v].name(locale),
+        ),
+        "province_code": (_("By province"), lambda v: reference.regions()[v].name(locale)),
+    }
+    for breakdown in dashboard.breakdowns:
+        title, name = names[breakdown.by]
+        tables.append(
+            Table(
+                breakdown.by,
+                title,
+                ["", _("Organisations"), _("Mean overall index")],
+                [
+                    [name(value), hidden() if count is None else count, rounded(mean)]
+                    for value, count, mean in breakdown.rows
+                ]
+                + [[_("Total"), breakdown.total, None]],
+            )
+        )
+    return tables
+
+
+def to_csv(tables: list[Table]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for table in tables:
+        writer.writerow([table.title])
+        writer.writerow(table.columns)
+        writer.writerows([["" if c is None else c for c in row] for row in table.rows])
+        writer.writerow([])
+    return "\ufeff" + buffer.getvalue()  # BOM: Excel opens UTF-8 Chinese correctly
+
+
+def to_xlsx(tables: list[Table]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "dashboard"
+    for table in tables:
+        sheet.append([table.title])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+        sheet.append(table.columns)
+        for row in table.rows:
+            sheet.append(row)
+        sheet.append([])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

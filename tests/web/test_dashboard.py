@@ -1,0 +1,320 @@
+"""Centre dashboards: figures checked independently, suppression, exports, isolation."""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from typing import Any
+
+import pytest
+from flask import Flask
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from maturity.core.questionnaire import load_file
+from maturity.extensions import db
+from maturity.models import (
+    Answer,
+    Assessment,
+    AssessmentResult,
+    Centre,
+    CentreMembership,
+    CentreRegistration,
+    Organisation,
+    User,
+)
+from maturity.services import assessments as service
+from maturity.services.questionnaires import current_version
+from maturity.services.synthetic import generate
+from tests.conftest import ROOT
+from tests.helpers import log_in, make_user, publish_questionnaires
+
+QUESTIONNAIRE = load_file(ROOT / "questionnaires" / "sme-digital" / "1.0.0.yaml")
+
+
+def reviewer_of(app: Flask, centre_name: str, email: str) -> tuple[int, Any]:
+    user_id = make_user(app, email, f"审阅 {centre_name}")
+    with app.app_context():
+        centre_id = db.session.scalar(select(Centre.id).where(Centre.name == centre_name))
+        db.session.add(CentreMembership(user_id=user_id, centre_id=centre_id))
+        db.session.commit()
+    client = app.test_client()
+    log_in(client, email)
+    return centre_id, client
+
+
+@pytest.fixture
+def synthetic(app: Flask) -> dict[str, Any]:
+    publish_questionnaires(app)
+    with app.app_context():
+        version = current_version("sme-digital")
+        generate(120, 3, "甲中心", version)
+        generate(40, 4, "乙中心", version)
+    centre_a, client_a = reviewer_of(app, "甲中心", "a@example.com")
+    centre_b, client_b = reviewer_of(app, "乙中心", "b@example.com")
+    return {"a": centre_a, "b": centre_b, "client_a": client_a, "client_b": client_b}
+
+
+def latest_results(
+    app: Flask, centre_id: int
+) -> list[tuple[Organisation, AssessmentResult, Assessment]]:
+    """Computed independently of the dashboard: ORM, no summaries, no NumPy."""
+    with app.app_context():
+        organisations = db.session.scalars(
+            select(Organisation)
+            .join(CentreRegistration)
+            .where(CentreRegistration.centre_id == centre_id)
+        ).all()
+        rows = []
+        for organisation in organisations:
+            assessment = db.session.scalars(
+                select(Assessment)
+                .where(Assessment.organisation_id == organisation.id)
+                .order_by(Assessment.round.desc())
+            ).first()
+            rows.append((organisation, assessment.result, assessment))
+        return [(o, r, a) for o, r, a in rows]
+
+
+def trimmed(row: list[str]) -> list[str]:
+    """A sheet pads every row to its widest and stores 43.0 as 43: compare without either."""
+
+    def same(cell: str) -> str:
+        try:
+            return f"{float(cell):g}"
+        except ValueError:
+            return cell
+
+    while row and row[-1] == "":
+        row = row[:-1]
+    return [same(cell) for cell in row]
+
+
+def parse_csv(text: str) -> dict[str, list[list[str]]]:
+    tables: dict[str, list[list[str]]] = {}
+    title = None
+    for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))):
+        if not row:
+            title = None
+        elif title is None:
+            title = row[0]
+            tables[title] = []
+        else:
+            tables[title].append(row)
+    return tables
+
+
+def test_figures_match_an_independent_computation(app: Flask, synthetic: dict[str, Any]) -> None:
+    with app.app_context():
+        pairs = []
+        organisations = db.session.scalars(
+            select(Organisation)
+            .join(CentreRegistration)
+            .where(CentreRegistration.centre_id == synthetic["a"])
+        ).all()
+        assessments = 0
+        for organisation in organisations:
+            rounds = db.session.scalars(
+                select(Assessment)
+                .where(Assessment.organisation_id == organisation.id)
+                .order_by(Assessment.round)
+            ).all()
+            assessments += len(rounds)
+            pairs.append((organisation, rounds[-1].result.overall_index, rounds))
+        overall = sorted(p[1] for p in pairs)
+        expected_mean = statistics.fmean(overall)
+        q1, median, q3 = statistics.quantiles(overall, n=4, method="inclusive")
+        # Weakest practice: the lowest mean applicable value over latest rounds.
+        sums: dict[str, list[int]] = {}
+        for _, _, rounds in pairs:
+            for answer in db.session.scalars(
+                select(Answer).where(Answer.assessment_id == rounds[-1].id)
+            ):
+                if not answer.not_applicable:
+                    sums.setdefault(answer.question_id, []).append(answer.value)
+        weakest = min(sums, key=lambda q: (statistics.fmean(sums[q]), q))
+    response = synthetic["client_a"].get(f"/centres/{synthetic['a']}/dashboard.csv")
+    tables = parse_csv(response.get_data(as_text=True))
+    assert tables["企业与评估数量"][1] == [str(len(organisations)), str(assessments)]
+    overall_row = tables["得分（0–100）"][1]
+    assert overall_row[:2] == ["总体", str(len(organisations))]
+    assert [float(x) for x in overall_row[2:]] == pytest.approx(
+        [round(expected_mean, 1), round(q1, 1), round(median, 1), round(q3, 1)], abs=0.051
+    )
+    first_weakest = tables["最薄弱的实践（平均等级最低）"][1]
+    assert first_weakest[0] == QUESTIONNAIRE.question(weakest).title.zh
+    assert float(first_weakest[3]) == pytest.approx(
+        round(statistics.fmean(sums[weakest]), 2), abs=0.006
+    )
+
+
+def make_org(
+    app: Flask, centre_id: int, division: str, employees: int, revenue: int, value: int, index: int
+) -> None:
+    """One organisation with one submitted round through the real services."""
+    from decimal import Decimal
+
+    from maturity.services.organisations import OrganisationProfile, apply_profile
+
+    with app.app_context():
+        organisation = Organisation()
+        apply_profile(organisation, OrganisationProfile(
+            name=f"手工企业 {index}", credit_code=None, industry_division=division, employees=employees,
+            revenue=Decimal(revenue), total_assets=None, province_code="330000", city_code="330100",
+        ))  # fmt: skip
+        db.session.add(organisation)
+        db.session.add(CentreRegistration(centre_id=centre_id, organisation=organisation))
+        version = current_version("sme-digital")
+        assessment = Assessment(
+            organisation=organisation,
+            questionnaire_version=version,
+            questionnaire_hash=version.content_hash,
+        )
+        db.session.add(assessment)
+        db.session.flush()
+        for question in QUESTIONNAIRE.questions:
+            db.session.add(
+                Answer(assessment_id=assessment.id, question_id=question.id, value=value)
+            )
+        db.session.commit()
+        submitter = db.session.scalars(select(User)).first()
+        service.submit(assessment, QUESTIONNAIRE, submitter)
+
+
+def test_only_complementary_suppression_protects_a_cell(app: Flask) -> None:
+    publish_questionnaires(app)
+    user_id = make_user(app, "reviewer@example.com", "审阅")
+    with app.app_context():
+        centre = Centre(name="丙中心")
+        db.session.add(centre)
+        db.session.commit()
+        db.session.add(CentreMembership(user_id=user_id, centre_id=centre.id))
+        db.session.commit()
+        centre_id = centre.id
+    # Industry (division 34) size classes: 3 large, 12 medium, 25 small → total 40.
+    plan = [(1500, 50000, 4)] * 3 + [(400, 5000, 3)] * 12 + [(50, 1000, 2)] * 25
+    for index, (employees, revenue, value) in enumerate(plan):
+        make_org(app, centre_id, "34", employees, revenue, value, index)
+    client = app.test_client()
+    log_in(client, "reviewer@example.com")
+    tables = parse_csv(client.get(f"/centres/{centre_id}/dashboard.csv").get_data(as_text=True))
+    by_size = {row[0]: row[1:] for row in tables["按企业规模"][1:]}
+    assert by_size["大型"] == ["不显示", ""]  # 3 < 10: primary suppression
+    assert by_size["中型"] == [
+        "不显示",
+        "",
+    ]  # 12 >= 10, hidden only so that "large" cannot be derived
+    assert by_size["小型"] == ["25", "40.0"]
+    assert by_size["合计"] == ["40", ""]
+    # The levels table: level 4 (3 organisations) and its complement are hidden too.
+    overall_levels = tables["等级分布（企业数）"][1]
+    assert overall_levels[0] == "总体" and overall_levels[-1] == "40"
+    assert overall_levels.count("不显示") >= 2
+
+
+def test_exports_equal_what_is_shown(app: Flask, synthetic: dict[str, Any]) -> None:
+    from maturity.centres.tables import build_tables
+    from maturity.services import dashboard
+
+    client = synthetic["client_a"]
+    url = f"/centres/{synthetic['a']}/dashboard"
+    query = "?section=C"
+    html = client.get(url + query).get_data(as_text=True)
+    csv_tables = parse_csv(client.get(url + ".csv" + query).get_data(as_text=True))
+    workbook = load_workbook(io.BytesIO(client.get(url + ".xlsx" + query).data))
+    xlsx_rows = [
+        trimmed([("" if c is None else str(c)) for c in row])
+        for row in workbook.active.iter_rows(values_only=True)
+    ]
+    with app.app_context(), app.test_request_context():
+        version = current_version("sme-digital")
+        data = dashboard.build(
+            synthetic["a"], QUESTIONNAIRE, dashboard.Filters(version.id, industry_section="C"), 10
+        )
+        from flask_babel import force_locale
+
+        with force_locale("zh"):
+            tables = build_tables(data, QUESTIONNAIRE, "zh")
+    for table in tables:
+        assert table.title in html and table.title in csv_tables
+        assert csv_tables[table.title][0] == table.columns
+        for row in table.rows:
+            text_row = ["" if c is None else str(c) for c in row]
+            assert text_row in csv_tables[table.title]
+            assert trimmed(text_row) in xlsx_rows
+            for cell in row:
+                if cell is not None:
+                    assert str(cell) in html
+    pdf = client.get(url + ".pdf" + query)
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_a_reviewer_sees_only_their_centre(app: Flask, synthetic: dict[str, Any]) -> None:
+    a, b = synthetic["a"], synthetic["b"]
+    client_a = synthetic["client_a"]
+    headline_a = parse_csv(client_a.get(f"/centres/{a}/dashboard.csv").get_data(as_text=True))[
+        "企业与评估数量"
+    ][1]
+    assert headline_a[0] == "120"
+    for url in (
+        f"/centres/{b}/dashboard",
+        f"/centres/{b}/dashboard.csv",
+        f"/centres/{b}/dashboard.xlsx",
+        f"/centres/{b}/dashboard.pdf",
+        f"/centres/{b}",
+    ):
+        assert client_a.get(url).status_code == 404, url
+    headline_b = parse_csv(
+        synthetic["client_b"].get(f"/centres/{b}/dashboard.csv").get_data(as_text=True)
+    )["企业与评估数量"][1]
+    assert headline_b[0] == "40"
+
+
+def test_small_filtered_groups_show_nothing_and_bad_filters_are_reported(
+    app: Flask, synthetic: dict[str, Any]
+) -> None:
+    client = synthetic["client_a"]
+    page = client.get(f"/centres/{synthetic['a']}/dashboard?section=R&size=large").get_data(
+        as_text=True
+    )
+    assert "符合筛选条件的企业少于 10 家" in page
+    assert "得分（0–100）" not in page
+    bad = client.get(f"/centres/{synthetic['a']}/dashboard?section=ZZ&from=yesterday").get_data(
+        as_text=True
+    )
+    assert "部分筛选条件无法识别" in bad and "得分（0–100）" in bad
+
+
+def test_synthetic_data_is_realistic_and_reproducible(
+    app: Flask, synthetic: dict[str, Any]
+) -> None:
+    with app.app_context():
+        organisations = db.session.scalars(
+            select(Organisation)
+            .join(CentreRegistration)
+            .where(CentreRegistration.centre_id == synthetic["a"])
+        ).all()
+        sections = {o.industry_section for o in organisations}
+        assert "C" in sections and len(sections) >= 4
+        rounds = db.session.scalars(
+            select(Assessment).where(Assessment.organisation_id.in_([o.id for o in organisations]))
+        ).all()
+        second = [a for a in rounds if a.round == 2]
+        assert 0.15 * len(organisations) < len(second) < 0.45 * len(organisations)
+        firsts = {a.organisation_id: a for a in rounds if a.round == 1}
+        gains = [
+            a.result.overall_index - firsts[a.organisation_id].result.overall_index for a in second
+        ]
+        assert statistics.fmean(gains) > 0  # plausible progress
+        # Answers correlate within an organisation: the spread of an organisation's answers
+        # is smaller than the spread of all answers.
+        values = db.session.execute(
+            select(Answer.assessment_id, Answer.value).where(Answer.not_applicable.is_(False))
+        ).all()
+        by_assessment: dict[int, list[int]] = {}
+        for assessment_id, value in values:
+            by_assessment.setdefault(assessment_id, []).append(value)
+        within = statistics.fmean(statistics.pstdev(v) for v in by_assessment.values())
+        overall = statistics.pstdev([v for _, v in values])
+        assert within < overall
