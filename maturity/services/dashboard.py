@@ -130,27 +130,28 @@ def _count_all_rounds(connection: Any, centre_id: int, filters: Filters) -> int:
     return int(connection.execute(_filtered(statement, filters)).scalar_one())
 
 
-def build(
-    centre_id: int, questionnaire: Questionnaire, filters: Filters, min_cohort: int
-) -> Dashboard:
-    dimension_count = len(questionnaire.dimensions)
-    summary = ResultSummary.__table__.c  # Core columns: plain rows, no ORM per-row work
+@dataclass
+class RawStats:
+    """Unsuppressed figures of the filtered group, however they were computed."""
+
+    organisations: int
+    assessments: int
+    measures: dict[str, tuple[int, float, float, float, float]]  # count, mean, q1, median, q3
+    levels: dict[str, dict[int, int]]
+    practices: list[tuple[int, float]]  # per question in order: answered, sum of values
+    progress: dict[str, tuple[int, float | None]]  # dimension: organisations, mean delta
+    breakdowns: dict[str, dict[str, tuple[int, float | None]]]  # by: value: count, mean overall
+
+
+BREAKDOWNS = ("size_class", "industry_section", "province_code")
+
+
+def _base_statement(columns: list[Any], centre_id: int, filters: Filters) -> Any:
+    summary = ResultSummary.__table__.c
     registration = CentreRegistration.__table__.c
-    columns = [
-        summary.organisation_id,
-        summary.round,
-        summary.industry_section,
-        summary.size_class,
-        summary.province_code,
-        summary.overall_index,
-        summary.overall_level,
-        summary.answers,
-        *(summary[f"score_{i}"] for i in range(1, dimension_count + 1)),
-        *(summary[f"level_{i}"] for i in range(1, dimension_count + 1)),
-        *(summary[f"delta_{i}"] for i in range(1, dimension_count + 1)),
-    ]
     statement = (
         select(*columns)
+        .select_from(ResultSummary.__table__)
         .join(
             CentreRegistration.__table__,
             (registration.organisation_id == summary.organisation_id)
@@ -158,18 +159,86 @@ def build(
         )
         .where(summary.questionnaire_version_id == filters.questionnaire_version_id)
     )
-    statement = _filtered(statement, filters)
+    return _filtered(statement, filters)
+
+
+def build(
+    centre_id: int, questionnaire: Questionnaire, filters: Filters, min_cohort: int
+) -> Dashboard:
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        raw = _stats_in_database(connection, centre_id, questionnaire, filters)
+    else:
+        raw = _stats_in_numpy(connection, centre_id, questionnaire, filters)
+    db.session.commit()  # release the read transaction
+    return _present(raw, questionnaire, min_cohort)
+
+
+def _present(raw: RawStats, questionnaire: Questionnaire, min_cohort: int) -> Dashboard:
+    """Apply the k-anonymity rules (core.suppression) to the raw figures."""
+    dashboard = Dashboard(
+        min_cohort, raw.organisations, raw.assessments, group_shown(raw.organisations, min_cohort)
+    )
+    if not dashboard.shown:
+        return dashboard
+    for key, (count, mean, q1, median, q3) in raw.measures.items():
+        if group_shown(count, min_cohort):
+            dashboard.measures.append(Measure(key, count, mean, q1, median, q3))
+    for key, counts in raw.levels.items():
+        total = sum(counts.values())
+        if group_shown(total, min_cohort):
+            hidden = suppressed_cells(counts, min_cohort)
+            dashboard.distributions.append(
+                Distribution(
+                    key, {lv: (None if lv in hidden else n) for lv, n in counts.items()}, total
+                )
+            )
+    practices = [
+        Practice(q.id, q.dimension_id, answered, total / answered)
+        for q, (answered, total) in zip(questionnaire.questions, raw.practices, strict=True)
+        if group_shown(answered, min_cohort)
+    ]
+    dashboard.weakest = sorted(practices, key=lambda p: (p.mean, p.question_id))[:WEAKEST_SHOWN]
+    for dimension in questionnaire.dimensions:
+        count, mean = raw.progress[dimension.id]
+        shown = group_shown(count, min_cohort)
+        dashboard.progress.append(
+            Progress(dimension.id, count if shown else None, mean if shown else None)
+        )
+    for by in BREAKDOWNS:
+        groups = raw.breakdowns[by]
+        hidden = suppressed_cells({value: n for value, (n, _mean) in groups.items()}, min_cohort)
+        rows = [
+            (value, None, None) if value in hidden else (value, groups[value][0], groups[value][1])
+            for value in sorted(groups)
+        ]
+        dashboard.breakdowns.append(Breakdown(by, rows, raw.organisations))
+    return dashboard
+
+
+def _stats_in_numpy(
+    connection: Any, centre_id: int, questionnaire: Questionnaire, filters: Filters
+) -> RawStats:
+    """SQLite: one scan of the summary rows, arithmetic in NumPy."""
+    summary = ResultSummary.__table__.c
+    dimension_count = len(questionnaire.dimensions)
+    columns = [
+        summary.organisation_id, summary.round, summary.industry_section, summary.size_class,
+        summary.province_code, summary.overall_index, summary.overall_level, summary.answers,
+        *(summary[f"score_{i}"] for i in range(1, dimension_count + 1)),
+        *(summary[f"level_{i}"] for i in range(1, dimension_count + 1)),
+        *(summary[f"delta_{i}"] for i in range(1, dimension_count + 1)),
+    ]  # fmt: skip
+    statement = _base_statement(columns, centre_id, filters)
     if not (filters.period_from or filters.period_to):
         # Without a period only the latest round counts: let the index do the work.
         statement = statement.where(summary.is_latest.is_(True))
-    connection = db.session.connection()
     rows = connection.execute(statement.order_by(summary.organisation_id, summary.round)).all()
     if filters.period_from or filters.period_to:
         assessments = len(rows)
     else:
         # Every submitted round counts as an assessment, not only the latest.
         assessments = _count_all_rounds(connection, centre_id, filters)
-    db.session.commit()  # release the read transaction before the arithmetic
     if rows:
         # The latest round in the period of each organisation (rows are ordered).
         organisation_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
@@ -177,81 +246,164 @@ def build(
         latest = [row for row, keep in zip(rows, last, strict=True) if keep]
     else:
         latest = []
-    dashboard = Dashboard(
-        min_cohort, len(latest), assessments, group_shown(len(latest), min_cohort)
-    )
-    if not dashboard.shown:
-        return dashboard
 
     base = 8
-    overall = _floats([r[5] for r in latest])
-    measures = [("overall", overall)]
-    levels = [("overall", [r[6] for r in latest])]
-    for position, dimension in enumerate(questionnaire.dimensions):
-        measures.append((dimension.id, _floats([r[base + position] for r in latest])))
-        levels.append((dimension.id, [r[base + dimension_count + position] for r in latest]))
-
-    for key, values in measures:
-        present = values[~np.isnan(values)]
-        if group_shown(len(present), min_cohort):
-            q1, median, q3 = np.percentile(present, [25, 50, 75])
-            dashboard.measures.append(
-                Measure(
-                    key, len(present), float(present.mean()), float(q1), float(median), float(q3)
-                )
-            )
-
-    for key, values in levels:
-        counts = {level: 0 for level in LEVELS}
-        for value in values:
-            if value is not None:
-                counts[value] += 1
-        total = sum(counts.values())
-        if not group_shown(total, min_cohort):
-            continue
-        hidden = suppressed_cells(counts, min_cohort)
-        dashboard.distributions.append(
-            Distribution(
-                key, {lv: (None if lv in hidden else n) for lv, n in counts.items()}, total
-            )
-        )
-
-    packed = np.frombuffer("".join(r[7] for r in latest).encode("ascii"), dtype=np.uint8)
-    grid = packed.reshape(len(latest), len(questionnaire.questions)).astype(np.int16) - ord("0")
-    applicable = grid <= 5  # 'n' (not applicable) decodes far above 5
-    answered = applicable.sum(axis=0)
-    sums = np.where(applicable, grid, 0).sum(axis=0)
-    practices = [
-        Practice(q.id, q.dimension_id, int(answered[i]), float(sums[i] / answered[i]))
-        for i, q in enumerate(questionnaire.questions)
-        if group_shown(int(answered[i]), min_cohort)
+    series = [("overall", 5, 6)] + [
+        (d.id, base + i, base + dimension_count + i) for i, d in enumerate(questionnaire.dimensions)
     ]
-    dashboard.weakest = sorted(practices, key=lambda p: (p.mean, p.question_id))[:WEAKEST_SHOWN]
+    measures: dict[str, tuple[int, float, float, float, float]] = {}
+    levels: dict[str, dict[int, int]] = {}
+    for key, score_index, level_index in series:
+        values = _floats([r[score_index] for r in latest])
+        present = values[~np.isnan(values)]
+        if len(present):
+            q1, median, q3 = np.percentile(present, [25, 50, 75])
+            measures[key] = (
+                len(present),
+                float(present.mean()),
+                float(q1),
+                float(median),
+                float(q3),
+            )
+        else:
+            measures[key] = (0, math.nan, math.nan, math.nan, math.nan)
+        counts = {level: 0 for level in LEVELS}
+        for row in latest:
+            if row[level_index] is not None:
+                counts[row[level_index]] += 1
+        levels[key] = counts
 
+    question_count = len(questionnaire.questions)
+    if latest:
+        packed = np.frombuffer("".join(r[7] for r in latest).encode("ascii"), dtype=np.uint8)
+        grid = packed.reshape(len(latest), question_count).astype(np.int16) - ord("0")
+        applicable = grid <= 5  # 'n' (not applicable) decodes far above 5
+        answered = applicable.sum(axis=0)
+        sums = np.where(applicable, grid, 0).sum(axis=0)
+        practices = [(int(answered[i]), float(sums[i])) for i in range(question_count)]
+    else:
+        practices = [(0, 0.0)] * question_count
+
+    progress: dict[str, tuple[int, float | None]] = {}
     for position, dimension in enumerate(questionnaire.dimensions):
         deltas = _floats([r[base + 2 * dimension_count + position] for r in latest])
         present = deltas[~np.isnan(deltas)]
-        shown = group_shown(len(present), min_cohort)
-        dashboard.progress.append(
-            Progress(
-                dimension.id,
-                len(present) if shown else None,
-                float(present.mean()) if shown else None,
-            )
-        )
+        progress[dimension.id] = (len(present), float(present.mean()) if len(present) else None)
 
-    for by, index in (("size_class", 3), ("industry_section", 2), ("province_code", 4)):
-        groups: dict[str, list[float]] = {}
+    breakdowns: dict[str, dict[str, tuple[int, float | None]]] = {}
+    for by, index in zip(BREAKDOWNS, (3, 2, 4), strict=True):
+        groups: dict[str, list[float | None]] = {}
         for row in latest:
             groups.setdefault(row[index], []).append(row[5])
-        counts = {value: len(items) for value, items in groups.items()}
-        hidden = suppressed_cells(counts, min_cohort)
-        table = []
-        for value in sorted(groups):
-            if value in hidden:
-                table.append((value, None, None))
-            else:
-                scores = [s for s in groups[value] if s is not None]
-                table.append((value, counts[value], float(np.mean(scores)) if scores else None))
-        dashboard.breakdowns.append(Breakdown(by, table, len(latest)))
-    return dashboard
+        breakdowns[by] = {
+            value: (
+                len(items),
+                float(np.mean(scores)) if (scores := [s for s in items if s is not None]) else None,
+            )
+            for value, items in groups.items()
+        }
+    return RawStats(len(latest), assessments, measures, levels, practices, progress, breakdowns)
+
+
+def _stats_in_database(
+    connection: Any, centre_id: int, questionnaire: Questionnaire, filters: Filters
+) -> RawStats:
+    """PostgreSQL: every figure in two queries over the summary rows (one scan each)."""
+    from sqlalchemy import Integer, case, cast, literal_column
+
+    summary = ResultSummary.__table__.c
+    dimension_count = len(questionnaire.dimensions)
+    if filters.period_from or filters.period_to:
+        ranked = (
+            _base_statement([summary], centre_id, filters)
+            .order_by(summary.organisation_id, summary.round.desc())
+            .distinct(summary.organisation_id)
+            .subquery()
+        )
+    else:
+        ranked = (
+            _base_statement([summary], centre_id, filters)
+            .where(summary.is_latest.is_(True))
+            .subquery()
+        )
+    latest = ranked.c
+    series = [("overall", latest.overall_index, latest.overall_level)] + [
+        (d.id, latest[f"score_{i}"], latest[f"level_{i}"])
+        for i, d in enumerate(questionnaire.dimensions, start=1)
+    ]
+    columns: list[Any] = [func.count()]
+    for _key, score_column, level_column in series:
+        columns += [
+            func.count(score_column),
+            func.avg(score_column),
+            *(
+                func.percentile_cont(fraction).within_group(score_column.asc())
+                for fraction in (0.25, 0.5, 0.75)
+            ),
+            *(func.count().filter(level_column == level) for level in LEVELS),
+        ]
+    for position in range(1, len(questionnaire.questions) + 1):
+        character = func.substr(latest.answers, position, 1)
+        columns += [
+            func.count().filter(character != "n"),
+            func.coalesce(func.sum(case((character != "n", cast(character, Integer)), else_=0)), 0),
+        ]
+    for position in range(1, dimension_count + 1):
+        delta = latest[f"delta_{position}"]
+        columns += [func.count(delta), func.avg(delta)]
+    figures = list(connection.execute(select(*columns).select_from(ranked)).one())
+
+    organisations = int(figures.pop(0))
+    measures: dict[str, tuple[int, float, float, float, float]] = {}
+    levels: dict[str, dict[int, int]] = {}
+    for key, _score, _level in series:
+        count, mean, q1, median, q3 = figures[:5]
+        del figures[:5]
+        measures[key] = (
+            int(count),
+            *(math.nan if v is None else float(v) for v in (mean, q1, median, q3)),
+        )  # type: ignore[assignment]
+        levels[key] = {level: int(figures[level]) for level in LEVELS}
+        del figures[: len(LEVELS)]
+    practices = []
+    for _ in questionnaire.questions:
+        practices.append((int(figures[0]), float(figures[1])))
+        del figures[:2]
+    progress = {}
+    for dimension in questionnaire.dimensions:
+        count, mean = figures[:2]
+        del figures[:2]
+        progress[dimension.id] = (int(count), None if mean is None else float(mean))
+
+    breakdowns: dict[str, dict[str, tuple[int, float | None]]] = {by: {} for by in BREAKDOWNS}
+    grouping = literal_column("GROUPING SETS ((size_class), (industry_section), (province_code))")
+    rows = connection.execute(
+        select(
+            latest.size_class,
+            latest.industry_section,
+            latest.province_code,
+            func.count(),
+            func.avg(latest.overall_index),
+        )
+        .select_from(ranked)
+        .group_by(grouping)
+    ).all()
+    for size, section, province, count, mean in rows:
+        by, value = (
+            ("size_class", size) if size is not None else
+            ("industry_section", section) if section is not None else
+            ("province_code", province)
+        )  # fmt: skip
+        breakdowns[by][value] = (int(count), None if mean is None else float(mean))
+    assessments = (
+        _count_all_rounds(connection, centre_id, filters)
+        if not (filters.period_from or filters.period_to)
+        else int(
+            connection.execute(
+                select(func.count()).select_from(
+                    _base_statement([summary.assessment_id], centre_id, filters).subquery()
+                )
+            ).scalar_one()
+        )
+    )
+    return RawStats(organisations, assessments, measures, levels, practices, progress, breakdowns)
