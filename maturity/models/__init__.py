@@ -19,11 +19,12 @@ from maturity.models.organisation import (
 )
 from maturity.models.questionnaire import QuestionnaireVersion
 from maturity.models.report import ReportJob, ReportJobStatus
-from maturity.models.summary import MAX_DIMENSIONS, ResultSummary
+from maturity.models.summary import MAX_DIMENSIONS, MAX_QUESTIONS, ResultSummary
 from maturity.models.user import CentreMembership, Membership, MembershipRole, User
 
 __all__ = [
     "MAX_DIMENSIONS",
+    "MAX_QUESTIONS",
     "Answer",
     "Assessment",
     "AssessmentResult",

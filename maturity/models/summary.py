@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, String
+from sqlalchemy import Float, ForeignKey, Index, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from maturity.extensions import db
 from maturity.models._types import UTCDateTime
 
 MAX_DIMENSIONS = 8
+MAX_QUESTIONS = 40
 
 
 class ResultSummary(db.Model):
@@ -69,3 +70,11 @@ class ResultSummary(db.Model):
     delta_6: Mapped[float | None] = mapped_column(Float(53))
     delta_7: Mapped[float | None] = mapped_column(Float(53))
     delta_8: Mapped[float | None] = mapped_column(Float(53))
+
+
+# One column per question position (NULL: not applicable or no such question), so
+# that a database computes the mean of every practice with plain aggregates.
+for _position in range(1, MAX_QUESTIONS + 1):
+    setattr(
+        ResultSummary, f"answer_{_position}", mapped_column(f"answer_{_position}", SmallInteger)
+    )

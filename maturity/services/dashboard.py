@@ -308,57 +308,84 @@ def _stats_in_numpy(
 def _stats_in_database(
     connection: Any, centre_id: int, questionnaire: Questionnaire, filters: Filters
 ) -> RawStats:
-    """PostgreSQL: every figure in two queries over the summary rows (one scan each)."""
-    from sqlalchemy import Integer, case, cast, literal_column
+    """PostgreSQL: one scan computes every figure but the breakdowns, a second one
+    groups those; both are plain aggregates over the summary rows."""
+    from sqlalchemy import text
 
-    summary = ResultSummary.__table__.c
-    dimension_count = len(questionnaire.dimensions)
+    params: dict[str, Any] = {"centre": centre_id, "version": filters.questionnaire_version_id}
+    conditions = ["s.questionnaire_version_id = :version"]
+    for column, name, value in (
+        ("industry_section", "section", filters.industry_section),
+        ("size_class", "size", filters.size_class),
+        ("province_code", "province", filters.province_code),
+        ("city_code", "city", filters.city_code),
+    ):
+        if value:
+            conditions.append(f"s.{column} = :{name}")
+            params[name] = value
+    if filters.period_from:
+        conditions.append("s.submitted_at >= :period_from")
+        params["period_from"] = _day_start(filters.period_from)
+    if filters.period_to:
+        conditions.append("s.submitted_at < :period_to")
+        params["period_to"] = _day_start(filters.period_to + timedelta(days=1))
+    rows_in_filter = (
+        "FROM result_summary s JOIN centre_registration r "
+        "ON r.organisation_id = s.organisation_id AND r.centre_id = :centre "
+        f"WHERE {' AND '.join(conditions)}"
+    )
     if filters.period_from or filters.period_to:
-        ranked = (
-            _base_statement([summary], centre_id, filters)
-            .order_by(summary.organisation_id, summary.round.desc())
-            .distinct(summary.organisation_id)
-            .subquery()
+        # The latest round within the period of each organisation.
+        source = (
+            f"(SELECT DISTINCT ON (s.organisation_id) s.* {rows_in_filter} "
+            "ORDER BY s.organisation_id, s.round DESC) AS s"
         )
+        latest = ""
+        assessments_sql = f"SELECT count(*) {rows_in_filter}"
     else:
-        ranked = (
-            _base_statement([summary], centre_id, filters)
-            .where(summary.is_latest.is_(True))
-            .subquery()
+        source = (
+            "result_summary s JOIN centre_registration r "
+            "ON r.organisation_id = s.organisation_id AND r.centre_id = :centre "
+            f"WHERE {' AND '.join(conditions)}"
         )
-    latest = ranked.c
-    series = [("overall", latest.overall_index, latest.overall_level)] + [
-        (d.id, latest[f"score_{i}"], latest[f"level_{i}"])
-        for i, d in enumerate(questionnaire.dimensions, start=1)
+        latest = " FILTER (WHERE s.is_latest)"
+        assessments_sql = None
+    dimension_count = len(questionnaire.dimensions)
+    series = [("overall", "overall_index", "overall_level")] + [
+        (d.id, f"score_{i}", f"level_{i}") for i, d in enumerate(questionnaire.dimensions, start=1)
     ]
-    columns: list[Any] = [func.count()]
+    where_latest = "s.is_latest AND " if latest else ""
+    columns = [f"count(*){latest}", "count(*)"]
     for _key, score_column, level_column in series:
         columns += [
-            func.count(score_column),
-            func.avg(score_column),
+            f"count(s.{score_column}){latest}",
+            f"avg(s.{score_column}){latest}",
+            f"percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY s.{score_column}){latest}",
             *(
-                func.percentile_cont(fraction).within_group(score_column.asc())
-                for fraction in (0.25, 0.5, 0.75)
+                f"count(*) FILTER (WHERE {where_latest}s.{level_column} = {level})"
+                for level in LEVELS
             ),
-            *(func.count().filter(level_column == level) for level in LEVELS),
         ]
     for position in range(1, len(questionnaire.questions) + 1):
-        character = func.substr(latest.answers, position, 1)
         columns += [
-            func.count().filter(character != "n"),
-            func.coalesce(func.sum(case((character != "n", cast(character, Integer)), else_=0)), 0),
+            f"count(s.answer_{position}){latest}",
+            f"coalesce(sum(s.answer_{position}){latest}, 0)",
         ]
     for position in range(1, dimension_count + 1):
-        delta = latest[f"delta_{position}"]
-        columns += [func.count(delta), func.avg(delta)]
-    figures = list(connection.execute(select(*columns).select_from(ranked)).one())
+        columns += [f"count(s.delta_{position}){latest}", f"avg(s.delta_{position}){latest}"]
+    statement = f"SELECT {', '.join(columns)} FROM {source}"
+    figures = list(connection.execute(text(statement), params).one())
 
     organisations = int(figures.pop(0))
+    assessments = int(figures.pop(0))
+    if assessments_sql is not None:
+        assessments = int(connection.execute(text(assessments_sql), params).scalar_one())
     measures: dict[str, tuple[int, float, float, float, float]] = {}
     levels: dict[str, dict[int, int]] = {}
     for key, _score, _level in series:
-        count, mean, q1, median, q3 = figures[:5]
-        del figures[:5]
+        count, mean, quartiles = figures[:3]
+        del figures[:3]
+        q1, median, q3 = quartiles if quartiles else (None, None, None)
         measures[key] = (
             int(count),
             *(math.nan if v is None else float(v) for v in (mean, q1, median, q3)),
@@ -375,35 +402,24 @@ def _stats_in_database(
         del figures[:2]
         progress[dimension.id] = (int(count), None if mean is None else float(mean))
 
-    breakdowns: dict[str, dict[str, tuple[int, float | None]]] = {by: {} for by in BREAKDOWNS}
-    grouping = literal_column("GROUPING SETS ((size_class), (industry_section), (province_code))")
-    rows = connection.execute(
-        select(
-            latest.size_class,
-            latest.industry_section,
-            latest.province_code,
-            func.count(),
-            func.avg(latest.overall_index),
-        )
-        .select_from(ranked)
-        .group_by(grouping)
+    grouped = connection.execute(
+        text(
+            "SELECT s.size_class, s.industry_section, s.province_code, count(*), "
+            f"count(s.overall_index), sum(s.overall_index) FROM {source} "
+            + ("AND s.is_latest " if latest else "")
+            + "GROUP BY 1, 2, 3"
+        ),
+        params,
     ).all()
-    for size, section, province, count, mean in rows:
-        by, value = (
-            ("size_class", size) if size is not None else
-            ("industry_section", section) if section is not None else
-            ("province_code", province)
-        )  # fmt: skip
-        breakdowns[by][value] = (int(count), None if mean is None else float(mean))
-    assessments = (
-        _count_all_rounds(connection, centre_id, filters)
-        if not (filters.period_from or filters.period_to)
-        else int(
-            connection.execute(
-                select(func.count()).select_from(
-                    _base_statement([summary.assessment_id], centre_id, filters).subquery()
-                )
-            ).scalar_one()
-        )
-    )
+    totals: dict[str, dict[str, list[float]]] = {by: {} for by in BREAKDOWNS}
+    for size, section, province, count, scored, total in grouped:
+        for by, value in zip(BREAKDOWNS, (size, section, province), strict=True):
+            entry = totals[by].setdefault(value, [0, 0, 0.0])
+            entry[0] += count
+            entry[1] += scored
+            entry[2] += float(total or 0)
+    breakdowns = {
+        by: {value: (int(n), (s / m) if m else None) for value, (n, m, s) in groups.items()}
+        for by, groups in totals.items()
+    }
     return RawStats(organisations, assessments, measures, levels, practices, progress, breakdowns)

@@ -12,7 +12,14 @@ from maturity.core.comparison import Comparison, compare
 from maturity.core.questionnaire import Questionnaire
 from maturity.core.scoring import NOT_APPLICABLE, AnswerValue, ScoreResult
 from maturity.extensions import db
-from maturity.models import MAX_DIMENSIONS, Answer, Assessment, AssessmentStatus, ResultSummary
+from maturity.models import (
+    MAX_DIMENSIONS,
+    MAX_QUESTIONS,
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    ResultSummary,
+)
 from maturity.services.questionnaires import questionnaire_of
 
 
@@ -30,8 +37,13 @@ def summary_values(
     comparison: Comparison | None,
 ) -> dict[str, Any]:
     """The score, level, delta and answer columns of a summary row."""
-    if len(questionnaire.dimensions) > MAX_DIMENSIONS:
-        raise ValueError(f"at most {MAX_DIMENSIONS} dimensions can be summarised")
+    if (
+        len(questionnaire.dimensions) > MAX_DIMENSIONS
+        or len(questionnaire.questions) > MAX_QUESTIONS
+    ):
+        raise ValueError(
+            f"at most {MAX_DIMENSIONS} dimensions and {MAX_QUESTIONS} questions can be summarised"
+        )
     deltas = {d.dimension_id: d.delta for d in comparison.dimensions} if comparison else {}
     values: dict[str, Any] = {
         "overall_index": scores.overall_index,
@@ -42,6 +54,11 @@ def summary_values(
         values[f"score_{position}"] = None
         values[f"level_{position}"] = None
         values[f"delta_{position}"] = None
+    for position in range(1, MAX_QUESTIONS + 1):
+        values[f"answer_{position}"] = None
+    for position, question in enumerate(questionnaire.questions, start=1):
+        value = answers[question.id]
+        values[f"answer_{position}"] = None if value == NOT_APPLICABLE else int(value)
     for position, dimension in enumerate(questionnaire.dimensions, start=1):
         result = scores.dimensions[dimension.id]
         if result.assessed:

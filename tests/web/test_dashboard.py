@@ -318,3 +318,15 @@ def test_synthetic_data_is_realistic_and_reproducible(
         within = statistics.fmean(statistics.pstdev(v) for v in by_assessment.values())
         overall = statistics.pstdev([v for _, v in values])
         assert within < overall
+
+
+def test_a_period_covering_everything_gives_the_same_figures(
+    app: Flask, synthetic: dict[str, Any]
+) -> None:
+    client = synthetic["client_a"]
+    url = f"/centres/{synthetic['a']}/dashboard.csv"
+    everything = parse_csv(client.get(url).get_data(as_text=True))
+    period = parse_csv(client.get(url + "?from=2000-01-01&to=2099-12-31").get_data(as_text=True))
+    assert period == everything
+    nothing = parse_csv(client.get(url + "?from=2099-01-01").get_data(as_text=True))
+    assert nothing["企业与评估数量"][1] == ["0", "0"]
