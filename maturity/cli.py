@@ -206,6 +206,17 @@ def score_command(reference: str, answers_file: Any) -> None:
     echo_json(evaluation_json(evaluate(questionnaire, given)))
 
 
+summaries_cli = AppGroup("summaries", help="The result summaries that centre dashboards read.")
+
+
+@summaries_cli.command("rebuild")
+def summaries_rebuild_command() -> None:
+    """Recreate every result summary from the stored results (after an upgrade)."""
+    from maturity.services.summaries import rebuild_all
+
+    click.echo(f"rebuilt {rebuild_all()} result summaries")
+
+
 report_cli = AppGroup("report", help="PDF reports.")
 
 
@@ -382,3 +393,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(score_command)
     app.cli.add_command(report_cli)
     app.cli.add_command(bench_cli)
+    app.cli.add_command(summaries_cli)
