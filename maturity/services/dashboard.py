@@ -340,48 +340,46 @@ def _stats_in_database(
             f"(SELECT DISTINCT ON (s.organisation_id) s.* {rows_in_filter} "
             "ORDER BY s.organisation_id, s.round DESC) AS s"
         )
-        latest = ""
-        assessments_sql = f"SELECT count(*) {rows_in_filter}"
     else:
-        source = (
-            "result_summary s JOIN centre_registration r "
-            "ON r.organisation_id = s.organisation_id AND r.centre_id = :centre "
-            f"WHERE {' AND '.join(conditions)}"
-        )
-        latest = " FILTER (WHERE s.is_latest)"
-        assessments_sql = None
-    dimension_count = len(questionnaire.dimensions)
+        source = f"result_summary s JOIN centre_registration r ON r.organisation_id = s.organisation_id AND r.centre_id = :centre WHERE {' AND '.join(conditions)} AND s.is_latest"
     series = [("overall", "overall_index", "overall_level")] + [
         (d.id, f"score_{i}", f"level_{i}") for i, d in enumerate(questionnaire.dimensions, start=1)
     ]
-    where_latest = "s.is_latest AND " if latest else ""
-    columns = [f"count(*){latest}", "count(*)"]
-    for _key, score_column, level_column in series:
-        columns += [
-            f"count(s.{score_column}){latest}",
-            f"avg(s.{score_column}){latest}",
-            f"percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY s.{score_column}){latest}",
-            *(
-                f"count(*) FILTER (WHERE {where_latest}s.{level_column} = {level})"
-                for level in LEVELS
-            ),
+    measure_columns = ["count(*)"]
+    for _key, score_column, _level_column in series:
+        measure_columns += [
+            f"count(s.{score_column})",
+            f"avg(s.{score_column})",
+            f"percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY s.{score_column})",
         ]
+    other_columns = [
+        f"count(*) FILTER (WHERE s.{level_column} = {level})"
+        for _key, _score, level_column in series
+        for level in LEVELS
+    ]
     for position in range(1, len(questionnaire.questions) + 1):
-        columns += [
-            f"count(s.answer_{position}){latest}",
-            f"coalesce(sum(s.answer_{position}){latest}, 0)",
-        ]
-    for position in range(1, dimension_count + 1):
-        columns += [f"count(s.delta_{position}){latest}", f"avg(s.delta_{position}){latest}"]
-    statement = f"SELECT {', '.join(columns)} FROM {source}"
-    figures = list(connection.execute(text(statement), params).one())
+        other_columns += [f"count(s.answer_{position})", f"coalesce(sum(s.answer_{position}), 0)"]
+    for position in range(1, len(questionnaire.dimensions) + 1):
+        other_columns += [f"count(s.delta_{position})", f"avg(s.delta_{position})"]
+    statements = {
+        "measures": f"SELECT {', '.join(measure_columns)} FROM {source}",
+        "others": f"SELECT {', '.join(other_columns)} FROM {source}",
+        "assessments": f"SELECT count(*) {rows_in_filter}",
+        "breakdowns": (
+            "SELECT s.size_class, s.industry_section, s.province_code, count(*), "
+            f"count(s.overall_index), sum(s.overall_index) FROM {source} GROUP BY 1, 2, 3"
+        ),
+    }
+    # Sequential on one connection: one snapshot. (PostgreSQL already spreads each
+    # scan over the cores with parallel workers; concurrent queries gained nothing.)
+    results = {
+        name: list(connection.execute(text(sql), params).all()) for name, sql in statements.items()
+    }
 
+    figures = list(results["measures"][0])
     organisations = int(figures.pop(0))
-    assessments = int(figures.pop(0))
-    if assessments_sql is not None:
-        assessments = int(connection.execute(text(assessments_sql), params).scalar_one())
+    assessments = int(results["assessments"][0][0])
     measures: dict[str, tuple[int, float, float, float, float]] = {}
-    levels: dict[str, dict[int, int]] = {}
     for key, _score, _level in series:
         count, mean, quartiles = figures[:3]
         del figures[:3]
@@ -390,6 +388,9 @@ def _stats_in_database(
             int(count),
             *(math.nan if v is None else float(v) for v in (mean, q1, median, q3)),
         )  # type: ignore[assignment]
+    figures = list(results["others"][0])
+    levels: dict[str, dict[int, int]] = {}
+    for key, _score, _level in series:
         levels[key] = {level: int(figures[level]) for level in LEVELS}
         del figures[: len(LEVELS)]
     practices = []
@@ -402,17 +403,8 @@ def _stats_in_database(
         del figures[:2]
         progress[dimension.id] = (int(count), None if mean is None else float(mean))
 
-    grouped = connection.execute(
-        text(
-            "SELECT s.size_class, s.industry_section, s.province_code, count(*), "
-            f"count(s.overall_index), sum(s.overall_index) FROM {source} "
-            + ("AND s.is_latest " if latest else "")
-            + "GROUP BY 1, 2, 3"
-        ),
-        params,
-    ).all()
     totals: dict[str, dict[str, list[float]]] = {by: {} for by in BREAKDOWNS}
-    for size, section, province, count, scored, total in grouped:
+    for size, section, province, count, scored, total in results["breakdowns"]:
         for by, value in zip(BREAKDOWNS, (size, section, province), strict=True):
             entry = totals[by].setdefault(value, [0, 0, 0.0])
             entry[0] += count
