@@ -241,7 +241,7 @@ def current_dashboard(centre: Centre) -> tuple[Any, Any, Any, list[str]]:
     assert version is not None
     questionnaire = questionnaire_of(version)
     filters, problems = dashboard_filters(version.id)
-    data = dashboard_service.build(
+    data, _cached = dashboard_service.cached_build(
         centre.id, questionnaire, filters, current_app.config["BENCHMARK_MIN_COHORT"]
     )
     return questionnaire, filters, data, problems

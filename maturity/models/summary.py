@@ -78,3 +78,16 @@ for _position in range(1, MAX_QUESTIONS + 1):
     setattr(
         ResultSummary, f"answer_{_position}", mapped_column(f"answer_{_position}", SmallInteger)
     )
+
+
+class AggregateGeneration(db.Model):
+    """A counter raised by every change that can alter a centre's aggregates
+    (a submission, a registration, an import), so cached dashboards know when
+    they are stale. One row."""
+
+    __tablename__ = "aggregate_generation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Random per row: a restored or rebuilt database never matches an old cache key.
+    token: Mapped[str] = mapped_column(String(32))
+    value: Mapped[int] = mapped_column(default=0)

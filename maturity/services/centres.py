@@ -26,6 +26,7 @@ from maturity.models import (
     Organisation,
     User,
 )
+from maturity.services import generation
 from maturity.services.audit import record
 from maturity.services.organisations import OrganisationProfile, apply_profile
 
@@ -67,6 +68,7 @@ def register(organisation: Organisation, centre: Centre, user: User) -> CentreRe
     created = CentreRegistration(centre=centre, organisation=organisation, registered_by_id=user.id)
     db.session.add(created)
     record(user, "register_with_centre", "centre", centre.id, organisation.id)
+    generation.bump()
     db.session.commit()
     return created
 
@@ -209,6 +211,7 @@ def import_organisations(centre: Centre, filename: str, data: bytes, user: User)
         linked=len(result.linked),
         already=len(result.already),
     )
+    generation.bump()
     db.session.commit()
     return result
 

@@ -8,6 +8,8 @@ are all made from the returned, already-suppressed tables.
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -19,6 +21,7 @@ from maturity.core.questionnaire import Questionnaire
 from maturity.core.suppression import group_shown, suppressed_cells
 from maturity.extensions import db
 from maturity.models import CentreRegistration, ResultSummary
+from maturity.services import generation
 
 WEAKEST_SHOWN = 5
 LEVELS = range(6)
@@ -160,6 +163,31 @@ def _base_statement(columns: list[Any], centre_id: int, filters: Filters) -> Any
         .where(summary.questionnaire_version_id == filters.questionnaire_version_id)
     )
     return _filtered(statement, filters)
+
+
+_CACHE: OrderedDict[tuple[Any, ...], Dashboard] = OrderedDict()
+_CACHE_SIZE = 256
+_CACHE_LOCK = threading.Lock()
+
+
+def cached_build(
+    centre_id: int, questionnaire: Questionnaire, filters: Filters, min_cohort: int
+) -> tuple[Dashboard, bool]:
+    """The dashboard, from this process's cache while no submission, registration
+    or import has changed the aggregates since it was computed (the aggregate
+    generation says). Returns (dashboard, was_cached)."""
+    key = (centre_id, questionnaire.content_hash, filters, min_cohort, generation.current())
+    with _CACHE_LOCK:
+        found = _CACHE.get(key)
+        if found is not None:
+            _CACHE.move_to_end(key)
+            return found, True
+    dashboard = build(centre_id, questionnaire, filters, min_cohort)
+    with _CACHE_LOCK:
+        _CACHE[key] = dashboard
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return dashboard, False
 
 
 def build(

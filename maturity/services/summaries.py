@@ -20,6 +20,7 @@ from maturity.models import (
     AssessmentStatus,
     ResultSummary,
 )
+from maturity.services import generation
 from maturity.services.questionnaires import questionnaire_of
 
 
@@ -124,6 +125,7 @@ def write_summary(
         **summary_values(questionnaire, scores, answers, comparison),
     )
     db.session.add(summary)
+    generation.bump()
     return summary
 
 
@@ -147,5 +149,6 @@ def rebuild_all() -> int:
         )
         db.session.flush()
         count += 1
+    generation.bump()
     db.session.commit()
     return count

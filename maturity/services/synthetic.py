@@ -34,6 +34,7 @@ from maturity.models import (
     QuestionnaireVersion,
     ResultSummary,
 )
+from maturity.services import generation
 from maturity.services.questionnaires import questionnaire_of
 from maturity.services.summaries import summary_values
 
@@ -219,6 +220,7 @@ def generate(
         org_id += 1
         if len(organisation_rows) >= 5_000:
             flush()
+    generation.bump()
     flush()
     if db.engine.dialect.name == "postgresql":
         for table in (

@@ -353,3 +353,15 @@ def test_rebuilding_summaries_reproduces_them(app: Flask, synthetic: dict[str, A
     for old, new in zip(before, after, strict=True):
         # Same values; floats may differ in the last bit after a database round trip.
         assert [pytest.approx(a) if isinstance(a, float) else a for a in old] == list(new)
+
+
+def test_cached_dashboard_follows_new_submissions_and_registrations(
+    app: Flask, synthetic: dict[str, Any]
+) -> None:
+    client = synthetic["client_a"]
+    url = f"/centres/{synthetic['a']}/dashboard.csv"
+    first = parse_csv(client.get(url).get_data(as_text=True))["企业与评估数量"][1]
+    assert parse_csv(client.get(url).get_data(as_text=True))["企业与评估数量"][1] == first  # cached
+    make_org(app, synthetic["a"], "34", 50, 1000, 3, 999)  # registers and submits
+    after = parse_csv(client.get(url).get_data(as_text=True))["企业与评估数量"][1]
+    assert after == [str(int(first[0]) + 1), str(int(first[1]) + 1)]
