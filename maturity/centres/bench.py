@@ -27,36 +27,47 @@ from maturity.extensions import db
 MEASURES = ["overall_index", "score_1", "score_2", "score_3", "score_4"]
 
 
-def bare_sql(dialect: str) -> str:
-    latest = (
-        "FROM result_summary s JOIN centre_registration r "
-        "ON r.organisation_id = s.organisation_id AND r.centre_id = :centre "
-        "WHERE s.questionnaire_version_id = :version"
+ROWS = (
+    "FROM result_summary s JOIN centre_registration r "
+    "ON r.organisation_id = s.organisation_id AND r.centre_id = :centre "
+    "WHERE s.questionnaire_version_id = :version"
+)
+
+
+def _postgres_statistics(measures: list[str]) -> str:
+    """Mean and quartiles of each measure over the latest rounds."""
+    return ", ".join(
+        f"avg(s.{m}) FILTER (WHERE s.is_latest), "
+        f"percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY s.{m}) FILTER (WHERE s.is_latest)"
+        for m in measures
     )
-    if dialect == "postgresql":
-        latest_only = "FILTER (WHERE s.is_latest)"
-        stats = ", ".join(
-            f"avg(s.{m}) {latest_only}, "
-            f"percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY s.{m}) {latest_only}"
-            for m in MEASURES
-        )
-        return f"SELECT count(*) {latest_only}, count(*), {stats} {latest}"
-    # SQLite has no percentile function: rank each measure once with a window.
-    ranked = ", ".join(f"{m}, row_number() OVER (ORDER BY {m}) AS rank_{m}" for m in MEASURES)
+
+
+def _sqlite_ranked(measures: list[str]) -> tuple[str, str]:
+    """SQLite has no percentile function: rank each measure once with a window and
+    pick the quartile ranks. Returns (ranked CTE, statistics columns)."""
+    ranks = ", ".join(f"row_number() OVER (ORDER BY s.{m}) AS rank_{m}" for m in measures)
     picks = ", ".join(
-        f"avg({m}), "
+        f"avg(s.{m}), "
         + ", ".join(
-            f"max(CASE WHEN rank_{m} = CAST(1 + {fraction} * (n - 1) AS INTEGER) THEN {m} END)"
+            f"max(CASE WHEN rank_{m} = CAST(1 + {fraction} * (n - 1) AS INTEGER) THEN s.{m} END)"
             for fraction in (0.25, 0.5, 0.75)
         )
-        for m in MEASURES
+        for m in measures
     )
-    return (
-        f"WITH latest AS (SELECT s.* {latest} AND s.is_latest), "
-        f"ranked AS (SELECT {ranked}, count(*) OVER () AS n FROM latest) "
-        f"SELECT (SELECT count(*) FROM latest), "
-        f"(SELECT count(*) {latest}), {picks} FROM ranked"
+    cte = (
+        f"WITH latest AS (SELECT s.* {ROWS} AND s.is_latest), "
+        f"ranked AS (SELECT s.*, {ranks}, count(*) OVER () AS n FROM latest s) "
     )
+    return cte, picks
+
+
+def bare_sql(dialect: str) -> str:
+    """The headline numbers: organisations, assessments, mean and quartiles."""
+    if dialect == "postgresql":
+        return f"SELECT count(*) FILTER (WHERE s.is_latest), count(*), {_postgres_statistics(MEASURES)} {ROWS}"
+    cte, picks = _sqlite_ranked(MEASURES)
+    return f"{cte}SELECT count(*), (SELECT count(*) {ROWS}), {picks} FROM ranked s"
 
 
 def _median_time(action: Callable[[], object], runs: int) -> float:
@@ -200,32 +211,13 @@ def bare_sql_everything(dialect: str, questions: int, dimensions: int) -> str:
                 f"count(*) FILTER (WHERE {condition})",
                 f"avg(s.overall_index) FILTER (WHERE {condition})",
             ]
-    rows = (
-        "FROM result_summary s JOIN centre_registration r "
-        "ON r.organisation_id = s.organisation_id AND r.centre_id = :centre "
-        "WHERE s.questionnaire_version_id = :version"
-    )
     if dialect == "postgresql":
-        stats = ", ".join(
-            f"avg(s.{m}) FILTER (WHERE s.is_latest), "
-            f"percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY s.{m}) FILTER (WHERE s.is_latest)"
-            for m in measures
+        return (
+            "SELECT count(*) FILTER (WHERE s.is_latest), count(*), "
+            f"{_postgres_statistics(measures)}, {', '.join(aggregates)} {ROWS}"
         )
-        return f"SELECT count(*) FILTER (WHERE s.is_latest), count(*), {stats}, {', '.join(aggregates)} {rows}"
-    ranked = ", ".join(f"row_number() OVER (ORDER BY s.{m}) AS rank_{m}" for m in measures)
-    picks = ", ".join(
-        f"avg(s.{m}), "
-        + ", ".join(
-            f"max(CASE WHEN rank_{m} = CAST(1 + {fraction} * (n - 1) AS INTEGER) THEN s.{m} END)"
-            for fraction in (0.25, 0.5, 0.75)
-        )
-        for m in measures
-    )
-    return (
-        f"WITH latest AS (SELECT s.* {rows} AND s.is_latest), "
-        f"ranked AS (SELECT s.*, {ranked}, count(*) OVER () AS n FROM latest s) "
-        f"SELECT (SELECT count(*) {rows}), count(*), {picks}, {', '.join(aggregates)} FROM ranked s"
-    )
+    cte, picks = _sqlite_ranked(measures)
+    return f"{cte}SELECT (SELECT count(*) {ROWS}), count(*), {picks}, {', '.join(aggregates)} FROM ranked s"
 
 
 def _filter(where: str) -> str:

@@ -34,7 +34,8 @@ def suppressed_cells(counts: Mapping[Key, int], k: int, *, total_shown: bool = T
     while not protected() and candidates:
         hidden.add(candidates.pop(0))
     if not protected():
-        # Not even all cells together protect the small ones: show none of them.
+        # Only when the whole table holds fewer than k: hide every cell (and the
+        # caller must not show such a table at all; dashboards never do).
         hidden = {key for key, n in counts.items() if n > 0}
     return hidden
 

@@ -18,6 +18,7 @@ from maturity.models import Answer, Assessment, AssessmentStatus, Finding
 from maturity.reports.data import AnswerLine, ReportData
 from maturity.services import assessments as service
 from maturity.services.questionnaires import questionnaire_of
+from maturity.services.summaries import previous_round
 
 
 def organisation_facts(assessment: Assessment, language: str) -> tuple[tuple[str, str], ...]:
@@ -102,17 +103,7 @@ def load_report_data(assessment_id: int, language: str) -> ReportData:
         if user is not None:
             assessors.add(user.name)
 
-    previous = db.session.scalar(
-        select(Assessment)
-        .where(
-            Assessment.organisation_id == assessment.organisation_id,
-            Assessment.status == AssessmentStatus.SUBMITTED,
-            Assessment.round < assessment.round,
-        )
-        .order_by(Assessment.round.desc())
-        .limit(1)
-        .options(joinedload(Assessment.questionnaire_version))
-    )
+    previous = previous_round(assessment)
     comparison = None
     if previous is not None:
         previous_answers = {

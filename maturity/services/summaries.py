@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from maturity.core.comparison import Comparison, compare
 from maturity.core.questionnaire import Questionnaire
@@ -79,6 +80,7 @@ def previous_round(assessment: Assessment) -> Assessment | None:
         )
         .order_by(Assessment.round.desc())
         .limit(1)
+        .options(joinedload(Assessment.questionnaire_version))
     )
 
 
