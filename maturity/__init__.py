@@ -58,4 +58,15 @@ def create_app(
     from maturity.cli import init_app as init_cli
 
     init_cli(app)
+    if not app.testing and os.environ.get("MATURITY_REQUEST_LOG", "on") != "off":
+        # One JSON line per request on standard error (gunicorn passes it on).
+        import logging
+
+        requests = logging.getLogger("maturity.requests")
+        if not requests.handlers:
+            handler = logging.StreamHandler()
+            handler.setFormatter(logging.Formatter("%(message)s"))
+            requests.addHandler(handler)
+            requests.setLevel(logging.INFO)
+            requests.propagate = False
     return app

@@ -391,6 +391,31 @@ def bench_dashboard_command(sizes: tuple[int, ...], runs: int, seed: int) -> Non
         )
 
 
+@click.command("export")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def export_data_command(file: Path) -> None:
+    """Write all data to FILE (JSON Lines), for import into another database."""
+    from maturity.services.backup import export_file
+
+    counts = export_file(file)
+    click.echo(f"exported {sum(counts.values())} rows from {len(counts)} tables to {file}")
+
+
+@click.command("import")
+@with_appcontext
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_data_command(file: Path) -> None:
+    """Load FILE (made by `flask export`) into this empty database."""
+    from maturity.services.backup import BackupError, import_file
+
+    try:
+        counts = import_file(file)
+    except BackupError as error:
+        fail([str(error)])
+    click.echo(f"imported {sum(counts.values())} rows into {len(counts)} tables")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_cli)
     app.cli.add_command(questionnaires_cli)
@@ -398,3 +423,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(report_cli)
     app.cli.add_command(bench_cli)
     app.cli.add_command(summaries_cli)
+    app.cli.add_command(export_data_command)
+    app.cli.add_command(import_data_command)

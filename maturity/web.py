@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+import json
+import logging
+import time
+
+from flask import Flask, Response, g, render_template, request
 from flask_babel import get_locale
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from maturity.extensions import db, login_manager
 from maturity.models import User
+
+request_logger = logging.getLogger("maturity.requests")
 
 
 @login_manager.user_loader
@@ -30,6 +38,46 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
         return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error: Exception) -> tuple[str, int]:
+        # The database cannot be reached: say so plainly, in the user's language.
+        app.logger.error("database unavailable: %s", error)
+        db.session.remove()
+        return render_template("errors/unavailable.html"), 503
+
+    @app.get("/health")
+    def health() -> tuple[dict[str, str], int]:
+        try:
+            db.session.execute(text("SELECT 1"))
+            db.session.commit()
+        except (OperationalError, InterfaceError):
+            db.session.remove()
+            return {"status": "unavailable", "database": "unreachable"}, 503
+        return {"status": "ok", "database": "ok"}, 200
+
+    @app.before_request
+    def start_timer() -> None:
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def log_request(response: Response) -> Response:
+        # One structured (JSON) line per request for log collectors.
+        started = g.get("request_started")
+        request_logger.info(
+            json.dumps(
+                {
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
+                    "user": getattr(current_user, "id", None) if current_user else None,
+                    "address": request.remote_addr,
+                }
+            )
+        )
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:

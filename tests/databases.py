@@ -26,13 +26,21 @@ def is_postgres() -> bool:
     return backend().startswith("postgres")
 
 
+def postgres_server() -> str | None:
+    """A PostgreSQL server for cross-database tests, also during the SQLite run."""
+    if is_postgres():
+        return backend()
+    return os.environ.get("MATURITY_TEST_POSTGRES_URL")
+
+
 @contextmanager
-def fresh_database(tmp_dir: Path) -> Iterator[str]:
-    """Yield the SQLAlchemy URL of an empty database, dropped afterwards."""
-    if not is_postgres():
+def fresh_database(tmp_dir: Path, server_url: str | None = None) -> Iterator[str]:
+    """Yield the SQLAlchemy URL of an empty database, dropped afterwards
+    (on the suite's backend, or on the PostgreSQL server given)."""
+    if server_url is None and not is_postgres():
         yield f"sqlite:///{tmp_dir / f'test-{uuid.uuid4().hex[:8]}.sqlite3'}"
         return
-    server = make_url(normalise_database_url(backend()))
+    server = make_url(normalise_database_url(server_url or backend()))
     name = f"maturity_test_{uuid.uuid4().hex[:12]}"
     admin_dsn = server.set(drivername="postgresql", database="postgres").render_as_string(
         hide_password=False

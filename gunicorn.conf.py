@@ -1,0 +1,24 @@
+"""Production server settings: `gunicorn -c gunicorn.conf.py` (see README, "Production").
+
+Every value can be overridden from the environment.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "maturity:create_app()"
+bind = os.environ.get("MATURITY_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("MATURITY_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "gthread"
+threads = int(os.environ.get("MATURITY_THREADS", "4"))
+# PDF batches run in a worker thread; requests themselves stay short.
+timeout = int(os.environ.get("MATURITY_TIMEOUT", "60"))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so that memory held by rendering is returned.
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("MATURITY_LOG_LEVEL", "info")
+forwarded_allow_ips = os.environ.get("MATURITY_FORWARDED_ALLOW_IPS", "127.0.0.1")

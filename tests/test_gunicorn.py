@@ -1,0 +1,59 @@
+"""The production server starts with the shipped configuration and answers."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_gunicorn_serves_health_with_the_shipped_configuration(
+    tmp_path: Path, database_url: str
+) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "MATURITY_DATABASE_URL": database_url,
+        "MATURITY_INSTANCE_PATH": str(tmp_path),
+        "MATURITY_BIND": f"127.0.0.1:{port}",
+        "MATURITY_WORKERS": "2",
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "-c", str(ROOT / "gunicorn.conf.py")],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/health", timeout=2
+                ) as response:
+                    assert response.status == 200
+                    assert b'"database":"ok"' in response.read().replace(b" ", b"")
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0].decode()
+    assert '"path": "/health"' in output  # structured request log line
