@@ -217,6 +217,26 @@ def summaries_rebuild_command() -> None:
     click.echo(f"rebuilt {rebuild_all()} result summaries")
 
 
+tokens_cli = AppGroup("tokens", help="Personal API tokens.")
+
+
+@tokens_cli.command("create")
+@click.argument("email")
+@click.option("--name", default="api", show_default=True, help="What the token is for.")
+def tokens_create_command(email: str, name: str) -> None:
+    """Create an API token for EMAIL and print it (it is shown only once)."""
+    from sqlalchemy import func
+
+    from maturity.api.tokens import create
+    from maturity.extensions import db
+    from maturity.models import User
+
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        fail([f"no user with email {email}"])
+    click.echo(create(user, name))
+
+
 report_cli = AppGroup("report", help="PDF reports.")
 
 
@@ -424,4 +444,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(bench_cli)
     app.cli.add_command(summaries_cli)
     app.cli.add_command(export_data_command)
+    app.cli.add_command(tokens_cli)
     app.cli.add_command(import_data_command)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from typing import Any
 
 from flask import Flask, Response, g, render_template, request
 from flask_babel import get_locale
@@ -13,11 +14,22 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select, text
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from maturity.extensions import db, login_manager
 from maturity.models import User
 
 request_logger = logging.getLogger("maturity.requests")
+MAX_ID = 2**31 - 1
+
+
+class DatabaseId(IntegerConverter):
+    """An integer route part that fits every database's INTEGER column."""
+
+    def __init__(self, url_map: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, **kwargs)
 
 
 @login_manager.user_loader
@@ -80,8 +92,17 @@ def init_app(app: Flask) -> None:
         return response
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int]:
+    def http_error(error: HTTPException) -> Any:
         code = error.code or 500
+        if request.path.startswith("/api/"):
+            # Unmatched API paths answer in the API's error shape too.
+            return {
+                "error": {
+                    "code": "not_found" if code == 404 else "error",
+                    "message": error.description or "",
+                    "problems": [],
+                }
+            }, code
         return render_template("errors/http.html", code=code), code
 
     @app.context_processor

@@ -25,13 +25,14 @@ from maturity.models.summary import (
     AggregateGeneration,
     ResultSummary,
 )
-from maturity.models.user import CentreMembership, Membership, MembershipRole, User
+from maturity.models.user import ApiToken, CentreMembership, Membership, MembershipRole, User
 
 __all__ = [
     "MAX_DIMENSIONS",
     "MAX_QUESTIONS",
     "AggregateGeneration",
     "Answer",
+    "ApiToken",
     "Assessment",
     "AssessmentResult",
     "AssessmentStatus",

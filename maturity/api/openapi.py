@@ -1,0 +1,253 @@
+"""The OpenAPI 3.1 description of API v1 (served at /api/v1/openapi.json).
+
+Tests check that every API route is described here and, with schemathesis,
+that the responses conform to it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+ERRORS = {
+    "400": _json(_ref("Error"), "Malformed request"),
+    "401": _json(_ref("Error"), "Missing or invalid token"),
+    "403": _json(_ref("Error"), "Not allowed"),
+    "404": _json(_ref("Error"), "Not found (or not visible to you)"),
+    "405": _json(_ref("Error"), "Method not allowed"),
+    "409": _json(_ref("Error"), "Conflict with the current state"),
+    "413": _json(_ref("Error"), "Body too large"),
+    "422": _json(_ref("Error"), "Incomplete"),
+}
+
+
+def _id(name: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+    }
+
+
+def _operation(
+    summary: str, responses: dict[str, Any], parameters: list[Any] | None = None, body: Any = None
+) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "summary": summary,
+        "responses": {**responses, **ERRORS},
+        "security": [{"bearerAuth": []}],
+    }
+    if parameters:
+        operation["parameters"] = parameters
+    if body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": body}},
+        }
+    return operation
+
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message", "problems"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "problems": {"type": "array", "items": {"type": "string"}},
+                },
+            }
+        },
+    },
+    "Me": {
+        "type": "object",
+        "required": ["id", "name", "email", "locale"],
+        "properties": {
+            "id": {"type": "integer"}, "name": {"type": "string"},
+            "email": {"type": "string"}, "locale": {"type": "string"},
+        },
+    },
+    "Organisation": {
+        "type": "object",
+        "required": ["id", "name", "industry_section", "industry_division", "size_class", "province_code"],
+        "properties": {
+            "id": {"type": "integer"}, "name": {"type": "string"},
+            "industry_section": {"type": "string"}, "industry_division": {"type": "string"},
+            "size_class": {"enum": ["large", "medium", "small", "micro"]},
+            "province_code": {"type": "string"}, "city_code": {"type": ["string", "null"]},
+        },
+    },
+    "Answer": {
+        "type": "object",
+        "required": ["value", "revision"],
+        "properties": {
+            "value": {"oneOf": [{"type": "integer", "minimum": 0, "maximum": 5}, {"const": "na"}]},
+            "note": {"type": ["string", "null"]},
+            "revision": {"type": "integer", "minimum": 1},
+        },
+    },
+    "Assessment": {
+        "type": "object",
+        "required": ["id", "organisation_id", "round", "status", "questionnaire", "submitted_at"],
+        "properties": {
+            "id": {"type": "integer"}, "organisation_id": {"type": "integer"},
+            "round": {"type": "integer"}, "status": {"enum": ["draft", "submitted"]},
+            "questionnaire": {
+                "type": "object", "required": ["key", "version", "hash"],
+                "properties": {"key": {"type": "string"}, "version": {"type": "string"}, "hash": {"type": "string"}},
+            },
+            "submitted_at": {"type": ["string", "null"]},
+            "answers": {"type": "object", "additionalProperties": _ref("Answer")},
+        },
+    },
+    "AnswerInput": {
+        "type": "object",
+        "required": ["value"],
+        "properties": {
+            "value": {"oneOf": [{"type": "integer", "minimum": 0, "maximum": 5}, {"const": "na"}]},
+            "note": {"type": ["string", "null"], "maxLength": 2000},
+            "revision": {"type": "integer", "minimum": 0, "description": "The revision you last saw; 0 for none."},
+        },
+    },
+    "SavedAnswer": {
+        "type": "object",
+        "required": ["question_id", "value", "revision"],
+        "properties": {
+            "question_id": {"type": "string"},
+            "value": {"oneOf": [{"type": "integer"}, {"const": "na"}]},
+            "note": {"type": ["string", "null"]},
+            "revision": {"type": "integer"},
+        },
+    },
+    "Step": {
+        "type": "object",
+        "required": ["question", "dimension", "from", "to", "phase", "priority", "services"],
+        "properties": {
+            "question": {"type": "string"}, "dimension": {"type": "string"},
+            "from": {"type": "integer"}, "to": {"type": "integer"},
+            "phase": {"type": "integer", "minimum": 1, "maximum": 3},
+            "priority": {"type": "number"},
+            "services": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "Results": {
+        "type": "object",
+        "required": ["scoring_version", "questionnaire", "dimensions", "overall", "roadmap", "benchmark"],
+        "properties": {
+            "scoring_version": {"type": "string"},
+            "questionnaire": {"type": "object"},
+            "dimensions": {"type": "object"},
+            "overall": {
+                "type": "object", "required": ["index", "level"],
+                "properties": {"index": {"type": ["number", "null"]}, "level": {"type": ["integer", "null"]}},
+            },
+            "roadmap": {"type": "array", "items": _ref("Step")},
+            "services": {"type": "array", "items": {"type": "string"}},
+            "benchmark": {"type": "object"},
+        },
+    },
+    "Roadmap": {
+        "type": "object", "required": ["roadmap", "services"],
+        "properties": {"roadmap": {"type": "array", "items": _ref("Step")}, "services": {"type": "array", "items": {"type": "string"}}},
+    },
+    "Aggregates": {
+        "type": "object", "required": ["min_cohort", "shown", "tables"],
+        "properties": {
+            "min_cohort": {"type": "integer"}, "shown": {"type": "boolean"},
+            "ignored_filters": {"type": "array", "items": {"type": "string"}},
+            "tables": {
+                "type": "array",
+                "items": {
+                    "type": "object", "required": ["key", "title", "columns", "rows"],
+                    "properties": {
+                        "key": {"type": "string"}, "title": {"type": "string"},
+                        "columns": {"type": "array", "items": {"type": "string"}},
+                        "rows": {"type": "array", "items": {"type": "array"}},
+                    },
+                },
+            },
+        },
+    },
+}  # fmt: skip
+
+
+def document() -> dict[str, Any]:
+    organisation_id = _id("organisation_id")
+    assessment_id = _id("assessment_id")
+    question_id = {
+        "name": "question_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,63}$"},
+    }
+    filters = [
+        {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
+        for name in ("section", "size", "province", "city", "from", "to")
+    ]
+    paths = {
+        "/me": {"get": _operation("The token's user", {"200": _json(_ref("Me"), "You")})},
+        "/organisations": {
+            "get": _operation("Organisations you belong to", {"200": _json({"type": "array", "items": _ref("Organisation")}, "Organisations")})
+        },
+        "/organisations/{organisation_id}": {
+            "get": _operation("One organisation", {"200": _json(_ref("Organisation"), "The organisation")}, [organisation_id])
+        },
+        "/organisations/{organisation_id}/assessments": {
+            "get": _operation("Its assessments, newest round first", {"200": _json({"type": "array", "items": _ref("Assessment")}, "Assessments")}, [organisation_id]),
+            "post": _operation("Start a new round (or continue the open draft)", {"201": _json(_ref("Assessment"), "The draft")}, [organisation_id]),
+        },
+        "/assessments/{assessment_id}": {
+            "get": _operation("An assessment with its answers", {"200": _json(_ref("Assessment"), "The assessment")}, [assessment_id])
+        },
+        "/assessments/{assessment_id}/answers/{question_id}": {
+            "put": _operation(
+                "Save one answer; a stale revision is a 409 conflict",
+                {"200": _json(_ref("SavedAnswer"), "Saved")},
+                [assessment_id, question_id],
+                _ref("AnswerInput"),
+            )
+        },
+        "/assessments/{assessment_id}/submit": {
+            "post": _operation("Submit a complete draft; the scores are stored", {"200": _json(_ref("Results"), "Results")}, [assessment_id])
+        },
+        "/assessments/{assessment_id}/results": {
+            "get": _operation("Scores, levels, roadmap and benchmark", {"200": _json(_ref("Results"), "Results")}, [assessment_id])
+        },
+        "/assessments/{assessment_id}/roadmap": {
+            "get": _operation("The roadmap for the current targets and goals", {"200": _json(_ref("Roadmap"), "Roadmap")}, [assessment_id])
+        },
+        "/centres/{centre_id}/aggregates": {
+            "get": _operation(
+                "A centre's suppressed aggregate tables (reviewers)",
+                {"200": _json(_ref("Aggregates"), "Aggregates")},
+                [_id("centre_id"), *filters],
+            )
+        },
+    }  # fmt: skip
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "maturity API",
+            "version": "1.0.0",
+            "description": "SME digital-transformation maturity: organisations, assessments, results, roadmap, centre aggregates.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": paths,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+        },
+    }

@@ -1,0 +1,151 @@
+"""JSON API v1: tokens, the access policy, the error shape, and the OpenAPI document."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from maturity.api.tokens import create
+from maturity.extensions import db
+from maturity.models import User
+from tests.web.world import QUESTIONNAIRE, SECRET_A, SECRET_B, World, build_world
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    return build_world(app)
+
+
+def token_for(app: Flask, role: str) -> dict[str, str]:
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == f"{role}@example.com"))
+        return {"Authorization": f"Bearer {create(user, 'test')}"}
+
+
+def test_requests_without_a_valid_token_get_401_in_the_error_shape(
+    app: Flask, world: World
+) -> None:
+    client = app.test_client()
+    for headers in ({}, {"Authorization": "Bearer mat_wrong"}, {"Authorization": "Basic abc"}):
+        response = client.get("/api/v1/organisations", headers=headers)
+        assert response.status_code == 401
+        assert set(response.json["error"]) == {"code", "message", "problems"}
+    # A logged-in browser session does not authenticate the API either.
+    assert world.client("owner").get("/api/v1/organisations").status_code == 401
+
+
+def test_owner_runs_an_assessment_through_the_api(app: Flask, world: World) -> None:
+    client = app.test_client()
+    headers = token_for(app, "owner")
+    assert client.get("/api/v1/me", headers=headers).json["email"] == "owner@example.com"
+    organisations = client.get("/api/v1/organisations", headers=headers).json
+    assert [o["name"] for o in organisations] == [SECRET_A]
+    a = world.ids["org_a"]
+    draft = client.post(f"/api/v1/organisations/{a}/assessments", headers=headers)
+    assert draft.status_code == 201 and draft.json["id"] == world.ids["a2"]
+    url = f"/api/v1/assessments/{world.ids['a2']}"
+    first = QUESTIONNAIRE.questions[0].id
+    saved = client.put(
+        f"{url}/answers/{first}", json={"value": 3, "note": "ok", "revision": 0}, headers=headers
+    )
+    assert saved.status_code == 200 and saved.json == {
+        "question_id": first,
+        "value": 3,
+        "note": "ok",
+        "revision": 1,
+    }
+    stale = client.put(f"{url}/answers/{first}", json={"value": 1, "revision": 0}, headers=headers)
+    assert stale.status_code == 409 and stale.json["error"]["code"] == "conflict"
+    incomplete = client.post(f"{url}/submit", headers=headers)
+    assert (
+        incomplete.status_code == 422
+        and len(incomplete.json["error"]["problems"]) == len(QUESTIONNAIRE.questions) - 1
+    )
+    for question in QUESTIONNAIRE.questions[1:]:
+        assert (
+            client.put(
+                f"{url}/answers/{question.id}", json={"value": 2}, headers=headers
+            ).status_code
+            == 200
+        )
+    results = client.post(f"{url}/submit", headers=headers)
+    assert results.status_code == 200 and results.json["scoring_version"] == "1"
+    assert results.json["benchmark"]["cohort"] is None  # fewer than k peers
+    assert client.get(f"{url}/results", headers=headers).json["overall"] == results.json["overall"]
+    assert "roadmap" in client.get(f"{url}/roadmap", headers=headers).json
+    locked = client.put(f"{url}/answers/{first}", json={"value": 5, "revision": 1}, headers=headers)
+    assert locked.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({"value": 9}, 400, "invalid_value"),
+        ({"value": True}, 400, "invalid_value"),
+        ({"value": "na"}, 400, "na_not_allowed"),
+        ({"value": 2, "revision": "x"}, 400, "bad_request"),
+        ([1, 2], 400, "bad_request"),
+    ],
+)
+def test_bad_answers_are_refused(
+    app: Flask, world: World, body: Any, status: int, code: str
+) -> None:
+    headers = token_for(app, "owner")
+    first = QUESTIONNAIRE.questions[0].id
+    response = app.test_client().put(
+        f"/api/v1/assessments/{world.ids['a2']}/answers/{first}", json=body, headers=headers
+    )
+    assert (response.status_code, response.json["error"]["code"]) == (status, code)
+    unknown = app.test_client().put(
+        f"/api/v1/assessments/{world.ids['a2']}/answers/not_a_question",
+        json={"value": 1},
+        headers=headers,
+    )
+    assert unknown.status_code == 404
+
+
+def test_the_api_applies_the_same_access_policy(app: Flask, world: World) -> None:
+    client = app.test_client()
+    stranger = token_for(app, "stranger")
+    for url in (
+        f"/api/v1/organisations/{world.ids['org_a']}",
+        f"/api/v1/assessments/{world.ids['a1']}",
+        f"/api/v1/assessments/{world.ids['a1']}/results",
+        f"/api/v1/centres/{world.ids['centre']}/aggregates",
+    ):
+        response = client.get(url, headers=stranger)
+        assert response.status_code == 404, url
+        assert SECRET_A not in response.get_data(as_text=True)
+    reviewer = token_for(app, "reviewer")
+    assert (
+        client.get(f"/api/v1/assessments/{world.ids['a1']}/results", headers=reviewer).status_code
+        == 200
+    )
+    assert (
+        client.get(f"/api/v1/assessments/{world.ids['b1']}/results", headers=reviewer).status_code
+        == 404
+    )  # no consent
+    aggregates = client.get(f"/api/v1/centres/{world.ids['centre']}/aggregates", headers=reviewer)
+    assert (
+        aggregates.status_code == 200 and aggregates.json["shown"] is False
+    )  # 2 organisations < k
+    assert SECRET_B not in aggregates.get_data(as_text=True)
+
+
+def test_every_api_route_is_in_the_openapi_document(app: Flask) -> None:
+    document = app.test_client().get("/api/v1/openapi.json").json
+    assert document["openapi"].startswith("3.1")
+    described = {
+        (path, method.upper())
+        for path, operations in document["paths"].items()
+        for method in operations
+    }
+    served = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api.") and rule.endpoint != "api.openapi":
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
+            served |= {(path, m) for m in rule.methods - {"HEAD", "OPTIONS"}}  # type: ignore[operator]
+    assert served == described
