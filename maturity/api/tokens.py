@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import Request
 from sqlalchemy import select
@@ -39,6 +39,9 @@ def user_for(request: Request) -> User | None:
     )
     if found is None or not found.user.active:
         return None
-    found.last_used_at = datetime.now(UTC)
-    db.session.commit()
+    now = datetime.now(UTC)
+    # Remember use to the minute: a write on every request would serialise readers.
+    if found.last_used_at is None or now - found.last_used_at > timedelta(minutes=1):
+        found.last_used_at = now
+        db.session.commit()
     return found.user
