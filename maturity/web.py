@@ -23,6 +23,15 @@ request_logger = logging.getLogger("maturity.requests")
 MAX_ID = 2**31 - 1
 
 
+def database_id(raw: object) -> int | None:
+    """A submitted id, if it is one (digits, 1 to MAX_ID); None otherwise."""
+    text = str(raw or "").strip()
+    if not text.isdigit() or len(text) > 10:
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None
+
+
 class DatabaseId(IntegerConverter):
     """An integer route part that fits every database's INTEGER column."""
 

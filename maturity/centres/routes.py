@@ -20,7 +20,7 @@ from maturity.models import Centre, Organisation, User
 from maturity.reports.charts import bar_svg
 from maturity.services import audit, centres
 from maturity.services import dashboard as dashboard_service
-from maturity.web import current_locale
+from maturity.web import current_locale, database_id
 
 
 def load_centre(centre_id: int) -> Centre:
@@ -152,7 +152,8 @@ def import_template(centre_id: int) -> FlaskResponse:
 @login_required
 def assign_consultant(centre_id: int) -> Response:
     centre = load_centre(centre_id)
-    organisation = db.session.get(Organisation, request.form.get("organisation_id", type=int) or -1)
+    organisation_id = database_id(request.form.get("organisation_id"))
+    organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
     access.require(
         organisation is not None
         and access.can_assign_consultant(current_user, centre, organisation)

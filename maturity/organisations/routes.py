@@ -21,7 +21,7 @@ from maturity.services.organisations import (
     create_organisation,
 )
 from maturity.services.questionnaires import current_version, questionnaire_of
-from maturity.web import current_locale
+from maturity.web import current_locale, database_id
 
 
 def current_questionnaire() -> Questionnaire | None:
@@ -181,7 +181,8 @@ def remove_consultant(organisation_id: int, membership_id: int) -> Response:
 def register_with_centre(organisation_id: int) -> Response:
     organisation = _load(organisation_id)
     access.require(access.can_manage_centres(current_user, organisation), hide=False)
-    centre = db.session.get(Centre, request.form.get("centre_id", type=int) or -1)
+    centre_id = database_id(request.form.get("centre_id"))
+    centre = db.session.get(Centre, centre_id) if centre_id else None
     if centre is None:
         flash(_("Please choose a service centre."), "error")
     else:

@@ -13,6 +13,7 @@ from maturity.models import AssessmentStatus, ReportJob, ReportJobStatus
 from maturity.reports import jobs
 from maturity.reports.render import cached_pdf
 from maturity.services.reports import load_report_data
+from maturity.web import database_id
 
 bp = Blueprint("reports", __name__)
 LANGUAGES = ("zh", "en")
@@ -44,9 +45,10 @@ def batch() -> Response:
     raw_ids = request.form.getlist("assessment_id")
     ids: list[int] = []
     for raw in raw_ids:
-        if not raw.isdigit():
-            access.require(False)
-        ids.append(int(raw))
+        assessment_id = database_id(raw)
+        access.require(assessment_id is not None)
+        assert assessment_id is not None
+        ids.append(assessment_id)
     ids = list(dict.fromkeys(ids))
     if not ids or language not in LANGUAGES or len(ids) > MAX_BATCH:
         flash(_("Choose between 1 and %(count)d submitted assessments.", count=MAX_BATCH), "error")
