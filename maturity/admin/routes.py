@@ -11,10 +11,12 @@ from werkzeug.wrappers import Response
 
 from maturity import access
 from maturity.admin import bp
+from maturity.core import reference
 from maturity.extensions import db
 from maturity.models import AuditEvent, Centre, CentreMembership, QuestionnaireVersion, User
 from maturity.services import audit, centres
 from maturity.services.questionnaires import catalogue, publish_all
+from maturity.web import current_locale
 
 AUDIT_PAGE = 100
 
@@ -35,14 +37,18 @@ def index() -> str:
 def centres_page() -> str | Response:
     if request.method == "POST":
         name = (request.form.get("name") or "").strip()
+        province_code = request.form.get("province_code") or None
+        province_codes = {province.code for province in reference.provinces()}
         if not name or len(name) > 200:
             flash(_("Please enter the centre's name (at most 200 characters)."), "error")
+        elif province_code is not None and province_code not in province_codes:
+            flash(_("Please choose a province from the list."), "error")
         else:
-            db.session.add(
-                Centre(name=name, province_code=request.form.get("province_code") or None)
-            )
+            centre = Centre(name=name, province_code=province_code)
+            db.session.add(centre)
             try:
-                audit.record(current_user, "create_centre", "centre", name)
+                db.session.flush()
+                audit.record(current_user, "create_centre", "centre", centre.id, name=name)
                 db.session.commit()
             except IntegrityError:
                 db.session.rollback()
@@ -51,7 +57,9 @@ def centres_page() -> str | Response:
                 flash(_("Centre created."), "success")
                 return redirect(url_for("admin.centres_page"))
     rows = [(c, centres.reviewer_count(c)) for c in centres.all_centres()]
-    return render_template("admin/centres.html", rows=rows)
+    return render_template(
+        "admin/centres.html", rows=rows, reference=reference, locale=current_locale()
+    )
 
 
 @bp.post("/centres/<int:centre_id>/reviewers")

@@ -197,7 +197,21 @@ def test_too_long_finding_saves_nothing(app: Flask, world: World) -> None:
 
 def test_admin_manages_centres_users_and_questionnaires(app: Flask, world: World) -> None:
     admin = world.client("admin")
-    assert admin.post("/admin/centres", data={"name": "宁波服务中心"}).status_code == 302
+    created = admin.post("/admin/centres", data={"name": "宁波服务中心", "province_code": "330000"})
+    assert created.status_code == 302
+    assert "宁波服务中心</a></th><td>浙江省" in admin.get("/admin/centres").get_data(as_text=True)
+    unknown_province = admin.post("/admin/centres", data={"name": "X", "province_code": "999999x"})
+    assert "请从列表中选择省份" in unknown_province.get_data(as_text=True)
+    long_name = "长" * 200
+    assert admin.post("/admin/centres", data={"name": long_name}).status_code == 302
+    with app.app_context():
+        from maturity.models import AuditEvent, Centre
+
+        centre = db.session.scalar(select(Centre).where(Centre.name == long_name))
+        assert centre is not None and centre.province_code is None
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.object_id == str(centre.id)))
+        assert event is not None and event.action == "create_centre"
+        assert db.session.scalar(select(Centre).where(Centre.name == "X")) is None
     duplicate = admin.post("/admin/centres", data={"name": "宁波服务中心"})
     assert "已有同名的服务中心" in duplicate.get_data(as_text=True)
     admin.post(
