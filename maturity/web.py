@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from typing import Any
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Request, Response, g, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select, text
 from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -41,6 +43,40 @@ class DatabaseId(IntegerConverter):
         super().__init__(url_map, **kwargs)
 
 
+# C0 control characters other than tab, newline and carriage return: never meant as
+# text, invisible on the page, garbage in the PDF, and PostgreSQL refuses NUL outright.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_control_characters(value: Any) -> Any:
+    """Submitted data with control characters removed from every string in it."""
+    if isinstance(value, str):
+        return CONTROL_CHARACTERS.sub("", value)
+    if isinstance(value, list):
+        return [without_control_characters(item) for item in value]
+    if isinstance(value, dict):
+        return {key: without_control_characters(item) for key, item in value.items()}
+    return value
+
+
+class CleanParameters(ImmutableMultiDict):  # type: ignore[type-arg]
+    """Query and form parameters, with the control characters taken out of values."""
+
+    def __init__(self, mapping: Any = None) -> None:
+        if isinstance(mapping, list):
+            mapping = [(key, without_control_characters(value)) for key, value in mapping]
+        super().__init__(mapping)
+
+
+class CleanRequest(Request):
+    """Every value a view reads from a form, a query string or a JSON body is clean."""
+
+    parameter_storage_class = CleanParameters
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
+        return without_control_characters(super().get_json(force, silent, cache))
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     if not user_id.isdigit():
@@ -54,6 +90,7 @@ def current_locale() -> str:
 
 
 def init_app(app: Flask) -> None:
+    app.request_class = CleanRequest
     app.jinja_env.globals["current_locale"] = current_locale
 
     @app.errorhandler(CSRFError)

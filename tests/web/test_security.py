@@ -76,3 +76,36 @@ def test_login_attempts_are_rate_limited(tmp_path: Path, database_url: str) -> N
     assert statuses[5:] == [429, 429]
     limited = client.post("/auth/login", data={"email": "victim@example.com", "password": "x"})
     assert "尝试次数过多" in limited.get_data(as_text=True)
+
+
+def test_control_characters_are_taken_out_of_forms_json_and_query_strings(app: Flask) -> None:
+    from sqlalchemy import select
+
+    from maturity.extensions import db
+    from maturity.models import Answer
+    from tests.web.world import QUESTIONNAIRE, build_world
+
+    world = build_world(app)
+    owner = world.client("owner")
+    first, second = QUESTIONNAIRE.questions[0].id, QUESTIONNAIRE.questions[1].id
+    form = owner.post(
+        f"/assessments/{world.ids['a2']}/dimensions/product_design",
+        data={f"q-{first}": "2", f"note-{first}": "a\x00b\x07c\td\ne", f"rev-{first}": "0"},
+    )
+    assert form.status_code == 302
+    background = owner.post(
+        f"/assessments/{world.ids['a2']}/answers",
+        json={"question_id": second, "value": 1, "note": "\x00x\x1by", "revision": 0},
+    )
+    assert background.status_code == 200
+    assert owner.get("/organisations/new?x=%00").status_code == 200
+    with app.app_context():
+        notes = dict(
+            db.session.execute(
+                select(Answer.question_id, Answer.note).where(
+                    Answer.assessment_id == world.ids["a2"],
+                    Answer.question_id.in_([first, second]),
+                )
+            ).all()
+        )
+    assert notes == {first: "abc\td\ne", second: "xy"}
