@@ -98,7 +98,10 @@ def test_control_characters_are_taken_out_of_forms_json_and_query_strings(app: F
         json={"question_id": second, "value": 1, "note": "\x00x\x1by", "revision": 0},
     )
     assert background.status_code == 200
-    assert owner.get("/organisations/new?x=%00").status_code == 200
+    with app.test_request_context("/?x=a%00b%1Fc", method="POST", data={"y": "d\x00e"}):
+        from flask import request
+
+        assert (request.args["x"], request.form["y"]) == ("abc", "de")
     with app.app_context():
         notes = dict(
             db.session.execute(
