@@ -39,6 +39,7 @@ def test_gunicorn_serves_health_with_the_shipped_configuration(
         [str(gunicorn), "-c", str(ROOT / "gunicorn.conf.py")],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
+    failure: OSError | None = None
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -49,11 +50,13 @@ def test_gunicorn_serves_health_with_the_shipped_configuration(
                     assert response.status == 200
                     assert b'"database":"ok"' in response.read().replace(b" ", b"")
                     break
-            except OSError:
+            except OSError as error:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    raise
+                    failure = error
+                    break
                 time.sleep(0.3)
     finally:
         server.terminate()
         output = server.communicate(timeout=30)[0].decode()
+    assert failure is None, f"gunicorn did not answer ({failure}); its output:\n{output}"
     assert '"path": "/health"' in output  # structured request log line
