@@ -38,10 +38,9 @@ def centres_page() -> str | Response:
     if request.method == "POST":
         name = (request.form.get("name") or "").strip()
         province_code = request.form.get("province_code") or None
-        province_codes = {province.code for province in reference.provinces()}
         if not name or len(name) > 200:
             flash(_("Please enter the centre's name (at most 200 characters)."), "error")
-        elif province_code is not None and province_code not in province_codes:
+        elif province_code is not None and not reference.is_province(province_code):
             flash(_("Please choose a province from the list."), "error")
         else:
             centre = Centre(name=name, province_code=province_code)

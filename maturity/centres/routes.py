@@ -201,7 +201,6 @@ def dashboard_filters(questionnaire_version_id: int) -> tuple[dashboard_service.
     size = args.get("size") or None
     province = args.get("province") or None
     city = args.get("city") or None
-    regions = reference.regions()
 
     def day(name: str) -> date | None:
         raw = (args.get(name) or "").strip()
@@ -221,13 +220,8 @@ def dashboard_filters(questionnaire_version_id: int) -> tuple[dashboard_service.
             or (section in reference.industries() and reference.industries()[section].is_section),
         ),
         size_class=code("size", size is None or size in {s.value for s in reference.SizeClass}),
-        province_code=code(
-            "province",
-            province is None or (province in regions and regions[province].parent is None),
-        ),
-        city_code=code(
-            "city", city is None or (city in regions and regions[city].parent == province)
-        ),
+        province_code=code("province", province is None or reference.is_province(province)),
+        city_code=code("city", city is None or reference.is_city_of(city, province)),
         period_from=day("from"),
         period_to=day("to"),
     )

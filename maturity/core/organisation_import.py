@@ -209,18 +209,15 @@ def check_rows(rows: Iterable[Sequence[str]]) -> ImportCheck:
                     row_problems.append(RowProblem(line, amount, "not_amount"))
 
         province = cell("province_code")
-        region = reference.regions().get(province)
-        if province and (region is None or region.parent is not None):
+        if province and not reference.is_province(province):
             row_problems.append(
                 RowProblem(line, "province_code", "unknown_province", {"value": province})
             )
         city = cell("city_code") or None
-        if city is not None:
-            city_region = reference.regions().get(city)
-            if city_region is None or city_region.parent != province:
-                row_problems.append(
-                    RowProblem(line, "city_code", "city_not_in_province", {"value": city})
-                )
+        if city is not None and not reference.is_city_of(city, province):
+            row_problems.append(
+                RowProblem(line, "city_code", "city_not_in_province", {"value": city})
+            )
 
         if division and reference.division(division) is not None:
             given = {

@@ -229,6 +229,16 @@ def provinces() -> list[Region]:
     return [region for region in regions().values() if region.parent is None]
 
 
+def is_province(code: str | None) -> bool:
+    region = regions().get(code or "")
+    return region is not None and region.parent is None
+
+
+def is_city_of(code: str | None, province_code: str | None) -> bool:
+    region = regions().get(code or "")
+    return region is not None and region.parent == province_code
+
+
 def cities(province_code: str) -> list[Region]:
     return [region for region in regions().values() if region.parent == province_code]
 

@@ -168,13 +168,11 @@ class OrganisationForm(FlaskForm):
             )
 
     def validate_province_code(self, field: SelectField) -> None:
-        region = reference.regions().get(field.data or "")
-        if region is None or region.parent is not None:
+        if not reference.is_province(field.data):
             raise ValidationError(str(_l("Unknown province.")))
 
     def validate_city_code(self, field: SelectField) -> None:
-        region = reference.regions().get(field.data or "")
-        if region is None or region.parent != self.province_code.data:
+        if not reference.is_city_of(field.data, self.province_code.data):
             raise ValidationError(str(_l("This city is not in the chosen province.")))
 
     def validate(self, extra_validators: Any = None) -> bool:
