@@ -202,6 +202,9 @@ def test_admin_manages_centres_users_and_questionnaires(app: Flask, world: World
     assert "宁波服务中心</a></th><td>浙江省" in admin.get("/admin/centres").get_data(as_text=True)
     unknown_province = admin.post("/admin/centres", data={"name": "X", "province_code": "999999x"})
     assert "请从列表中选择省份" in unknown_province.get_data(as_text=True)
+    kept = admin.post("/admin/centres", data={"name": "", "province_code": "330000"})
+    assert '<option value="330000" selected>' in kept.get_data(as_text=True)
+    assert 'value="X"' in unknown_province.get_data(as_text=True)
     long_name = "长" * 200
     assert admin.post("/admin/centres", data={"name": long_name}).status_code == 302
     with app.app_context():
