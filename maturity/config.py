@@ -6,8 +6,10 @@ Every setting is named ``MATURITY_<NAME>`` in the environment and ``<NAME>`` in
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -26,15 +28,25 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 def _instance_secret_key(instance_path: Path) -> str:
-    """Generate a secret key once and keep it in the instance folder."""
+    """Generate a secret key once and keep it in the instance folder.
+
+    Several server workers may start at the same moment with no key yet, so the
+    key is written to a private temporary file and linked into place: linking
+    fails when another process got there first, and nobody ever reads a file
+    that is still being written. The loser uses the winner's key.
+    """
     key_file = instance_path / SECRET_KEY_FILE
     if key_file.exists():
         return key_file.read_text().strip()
-    key = secrets.token_hex(32)
-    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
+    fd, temporary = tempfile.mkstemp(dir=instance_path, prefix=".secret_key-")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        with contextlib.suppress(FileExistsError):  # another worker won
+            os.link(temporary, key_file)
+    finally:
+        os.unlink(temporary)
+    return key_file.read_text().strip()
 
 
 def normalise_database_url(url: str) -> str:

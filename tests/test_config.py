@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,39 @@ def test_development_defaults_sqlite_and_a_kept_secret_key(
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
     assert load_config(tmp_path)["SECRET_KEY"] == first["SECRET_KEY"]
     assert first["SESSION_COOKIE_SECURE"] is False
+
+
+def test_workers_starting_together_agree_on_one_secret_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """gunicorn boots its workers at once; none may crash or pick its own key."""
+    for name in ("MATURITY_ENV", "MATURITY_SECRET_KEY", "MATURITY_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    real_exists = Path.exists
+    # Every worker checks before any has written: the losing side of the race.
+    monkeypatch.setattr(
+        Path, "exists", lambda path: False if path.name == "secret_key" else real_exists(path)
+    )
+    barrier = threading.Barrier(8)
+    keys: list[str] = []
+    errors: list[BaseException] = []
+
+    def start_worker() -> None:
+        barrier.wait()
+        try:
+            keys.append(load_config(tmp_path)["SECRET_KEY"])
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=start_worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(keys) == 8 and len(set(keys)) == 1 and len(keys[0]) == 64
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["secret_key"]
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
 
 
 def test_production_refuses_to_start_without_secret_key(
