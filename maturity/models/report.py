@@ -35,6 +35,12 @@ class ReportJob(db.Model):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The lease: which process works on the job and when it last showed progress.
+    # A job whose process died (a recycled or killed worker) stops showing
+    # progress and is taken over by the next process that looks at it.
+    worker: Mapped[str | None] = mapped_column(String(100))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @property
     def ids(self) -> list[int]:

@@ -78,7 +78,8 @@ def own_job(job_id: int) -> ReportJob:
 @bp.get("/reports/jobs/<int:job_id>")
 @login_required
 def job(job_id: int) -> str:
-    return render_template("reports/job.html", job=own_job(job_id), statuses=ReportJobStatus)
+    found = jobs.take_over_if_abandoned(own_job(job_id))
+    return render_template("reports/job.html", job=found, statuses=ReportJobStatus)
 
 
 @bp.get("/reports/jobs/<int:job_id>/download")

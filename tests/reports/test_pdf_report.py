@@ -9,17 +9,19 @@ import re
 import subprocess
 import time
 import zipfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from maturity.core.questionnaire import load_file
 from maturity.extensions import db
-from maturity.models import Assessment, Finding, Organisation, ReportJob, User
+from maturity.models import Assessment, Finding, Organisation, ReportJob, ReportJobStatus, User
+from maturity.reports import jobs
 from maturity.reports.pdf import StaticFilesOnly, html_to_pdf
 from maturity.reports.render import cached_pdf, render_pdf
 from maturity.services import assessments as service
@@ -239,6 +241,96 @@ def test_download_and_background_batch(
     assert all(archive.read(name).startswith(b"%PDF") for name in names)
     with app.app_context():
         assert db.session.scalars(select(ReportJob)).one().done == 2
+
+
+def abandoned_job(
+    app: Flask, reported: dict[str, int], *, minutes_ago: float, attempts: int = 1
+) -> int:
+    """A batch left half done by a worker process that is gone."""
+    with app.app_context():
+        job = ReportJob(
+            user_id=reported["user"],
+            language="en",
+            assessment_ids=f"{reported['first']},{reported['second']}",
+            total=2,
+            done=1,
+            status=ReportJobStatus.RUNNING,
+            worker="old-host:4242:deadbeef",
+            heartbeat_at=datetime.now(UTC) - timedelta(minutes=minutes_ago),
+            attempts=attempts,
+        )
+        db.session.add(job)
+        db.session.commit()
+        return job.id
+
+
+def test_a_batch_abandoned_by_its_worker_is_resumed_by_the_next_look(
+    app: Flask, client: FlaskClient, reported: dict[str, int]
+) -> None:
+    job_id = abandoned_job(app, reported, minutes_ago=10)
+    log_in(client)
+    page = client.get(f"/reports/jobs/{job_id}").get_data(as_text=True)
+    assert 'http-equiv="refresh"' in page  # still in progress, now here
+    jobs.drain()
+    page = client.get(f"/reports/jobs/{job_id}").get_data(as_text=True)
+    assert "已生成 2 / 2 份报告" in page and "下载 ZIP 文件" in page
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/reports/jobs/{job_id}/download").data))
+    assert len(archive.namelist()) == 2
+    with app.app_context():
+        job = db.session.get(ReportJob, job_id)
+        assert job is not None
+        assert (job.status, job.attempts, job.worker) == ("done", 2, jobs.worker_id())
+        leftovers = [p.name for p in Path(app.config["REPORT_JOBS_DIR"]).iterdir()]
+    assert leftovers == [f"reports-{job_id}.zip"]
+
+
+def test_a_batch_that_is_still_progressing_elsewhere_is_left_alone(
+    app: Flask, client: FlaskClient, reported: dict[str, int]
+) -> None:
+    stale = app.config["REPORT_JOB_STALE_SECONDS"] / 60
+    job_id = abandoned_job(app, reported, minutes_ago=stale / 2)
+    log_in(client)
+    page = client.get(f"/reports/jobs/{job_id}").get_data(as_text=True)
+    assert "已生成 1 / 2 份报告" in page and 'http-equiv="refresh"' in page
+    jobs.drain()
+    with app.app_context():
+        job = db.session.get(ReportJob, job_id)
+        assert job is not None
+        assert (job.status, job.worker, job.done) == ("running", "old-host:4242:deadbeef", 1)
+
+
+def test_a_batch_abandoned_again_and_again_is_reported_as_failed(
+    app: Flask, client: FlaskClient, reported: dict[str, int]
+) -> None:
+    job_id = abandoned_job(app, reported, minutes_ago=10, attempts=jobs.MAX_ATTEMPTS)
+    log_in(client)
+    page = client.get(f"/reports/jobs/{job_id}").get_data(as_text=True)
+    assert "批量生成未能完成" in page and 'http-equiv="refresh"' not in page
+    with app.app_context():
+        job = db.session.get(ReportJob, job_id)
+        assert job is not None and job.status == "failed" and job.finished_at is not None
+
+
+def test_a_worker_that_lost_its_job_stops_and_leaves_no_files(
+    app: Flask, reported: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def render_then_lose_the_lease(data: Any) -> tuple[Path, bool]:
+        rendered = cached_pdf(data)
+        db.session.execute(update(ReportJob).values(worker="faster-host:1:cafe"))
+        db.session.commit()
+        return rendered
+
+    monkeypatch.setattr(jobs, "cached_pdf", render_then_lose_the_lease)
+    with app.test_request_context():
+        user = db.session.get(User, reported["user"])
+        assert user is not None
+        job_id = jobs.queue_batch(user, [reported["first"], reported["second"]], "zh").id
+    jobs.drain()
+    with app.app_context():
+        job = db.session.get(ReportJob, job_id)
+        assert job is not None
+        assert (job.status, job.done, job.worker) == ("running", 0, "faster-host:1:cafe")
+        assert list(Path(app.config["REPORT_JOBS_DIR"]).iterdir()) == []
 
 
 def test_report_command_for_an_assessment_and_offline(
