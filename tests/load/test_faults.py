@@ -75,7 +75,9 @@ def client_run(port: int, token: str, assessment_id: int, results: dict[str, Any
                 method, path, body=json.dumps(body) if body else None, headers=headers
             )
             response = connection.getresponse()
-            return response.status, json.loads(response.read() or b"null")
+            reply = response.status, json.loads(response.read() or b"null")
+            results["responses"] += 1
+            return reply
         except (OSError, http.client.HTTPException):
             results["dropped"] += 1  # not acknowledged: the client retries
             return None
@@ -109,56 +111,68 @@ def client_run(port: int, token: str, assessment_id: int, results: dict[str, Any
     results["acknowledged"][assessment_id] = acknowledged
 
 
+def wait_for_saves(results: dict[str, Any], more: int, deadline: float) -> None:
+    """Until `more` further responses have come back: workers are up and busy."""
+    target = results["responses"] + more
+    while results["responses"] < target:
+        assert time.monotonic() < deadline, "the clients made no progress"
+        time.sleep(0.01)
+
+
 def test_killing_a_worker_loses_no_acknowledged_save(tmp_path: Path, capsys: Any) -> None:
-    url = f"sqlite:///{tmp_path / 'faults.sqlite3'}"
-    with fresh_database(tmp_path):
+    """On the suite's database. Workers are killed only once saves are flowing, so
+    the kills land on requests in flight (the test insists that some did)."""
+    with fresh_database(tmp_path) as url:
         people = prepare(url, tmp_path)[:12]
-    port = free_port()
-    server = start_gunicorn(url, tmp_path, port)
-    results: dict[str, Any] = {"acknowledged": {}, "dropped": 0}
-    try:
-        threads = [
-            threading.Thread(target=client_run, args=(port, t, a, results)) for t, a in people
-        ]
-        started = time.perf_counter()
-        for thread in threads:
-            thread.start()
+        port = free_port()
+        server = start_gunicorn(url, tmp_path, port)
+        results: dict[str, Any] = {"acknowledged": {}, "dropped": 0, "responses": 0}
         killed: list[int] = []
-        for _ in range(3):
-            time.sleep(0.7)
-            for pid in workers_of(server.pid):  # every worker, in the middle of saves
-                os.kill(pid, signal.SIGKILL)
-                killed.append(pid)
-        for thread in threads:
-            thread.join(timeout=300)
-        elapsed = time.perf_counter() - started
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    with capsys.disabled():
-        print(
-            f"\nkilled {len(killed)} workers during {elapsed:.1f} s of saves; "
-            f"{results['dropped']} requests dropped and retried"
-        )
-    app = make_app(url, tmp_path)
-    with app.app_context():
-        for assessment_id, acknowledged in results["acknowledged"].items():
-            stored = {
-                a.question_id: a.value
-                for a in db.session.scalars(
-                    select(Answer).where(Answer.assessment_id == assessment_id)
-                )
-            }
-            assert stored == acknowledged
-        # No half-submitted assessment: submitted ones have their result and summary.
-        for assessment in db.session.scalars(select(Assessment)):
-            result = db.session.get(AssessmentResult, assessment.id)
-            summary = db.session.get(ResultSummary, assessment.id)
-            if assessment.status == AssessmentStatus.SUBMITTED:
-                assert result is not None and summary is not None and assessment.submitted_at
-            else:
-                assert result is None and summary is None
-        db.engine.dispose()
+        try:
+            threads = [
+                threading.Thread(target=client_run, args=(port, t, a, results)) for t, a in people
+            ]
+            started = time.perf_counter()
+            deadline = time.monotonic() + 240
+            for thread in threads:
+                thread.start()
+            for _ in range(3):
+                wait_for_saves(results, 30, deadline)
+                for pid in workers_of(server.pid):  # every worker, in the middle of saves
+                    os.kill(pid, signal.SIGKILL)
+                    killed.append(pid)
+            for thread in threads:
+                thread.join(timeout=300)
+            elapsed = time.perf_counter() - started
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        with capsys.disabled():
+            print(
+                f"\nkilled {len(killed)} workers during {elapsed:.1f} s of saves; "
+                f"{results['dropped']} requests cut off by a kill and retried"
+            )
+        assert len(results["acknowledged"]) == len(people)
+        assert results["dropped"] > 0, "no kill hit a request in flight"
+        app = make_app(url, tmp_path)
+        with app.app_context():
+            for assessment_id, acknowledged in results["acknowledged"].items():
+                stored = {
+                    a.question_id: a.value
+                    for a in db.session.scalars(
+                        select(Answer).where(Answer.assessment_id == assessment_id)
+                    )
+                }
+                assert stored == acknowledged
+            # No half-submitted assessment: submitted ones have their result and summary.
+            for assessment in db.session.scalars(select(Assessment)):
+                result = db.session.get(AssessmentResult, assessment.id)
+                summary = db.session.get(ResultSummary, assessment.id)
+                if assessment.status == AssessmentStatus.SUBMITTED:
+                    assert result is not None and summary is not None and assessment.submitted_at
+                else:
+                    assert result is None and summary is None
+            db.engine.dispose()
 
 
 class Proxy:
