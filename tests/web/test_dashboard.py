@@ -365,3 +365,59 @@ def test_cached_dashboard_follows_new_submissions_and_registrations(
     make_org(app, synthetic["a"], "34", 50, 1000, 3, 999)  # registers and submits
     after = parse_csv(client.get(url).get_data(as_text=True))["企业与评估数量"][1]
     assert after == [str(int(first[0]) + 1), str(int(first[1]) + 1)]
+
+
+def test_postgresql_aggregates_equal_the_numpy_computation(
+    app: Flask, synthetic: dict[str, Any]
+) -> None:
+    """PostgreSQL computes the figures in the database, SQLite reads the rows and
+    uses NumPy. On PostgreSQL both paths can run over the same rows: every raw
+    figure must agree, with and without filters and periods."""
+    from datetime import timedelta
+
+    from sqlalchemy import func
+
+    from maturity.models import ResultSummary
+    from maturity.services.dashboard import Filters, _stats_in_database, _stats_in_numpy
+
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("the in-database path is PostgreSQL's")
+        version = current_version("sme-digital")
+        first, last = db.session.execute(
+            select(func.min(ResultSummary.submitted_at), func.max(ResultSummary.submitted_at))
+        ).one()
+        middle = (first + (last - first) / 2).date()
+        size, section = db.session.execute(
+            select(ResultSummary.size_class, ResultSummary.industry_section).limit(1)
+        ).one()
+        cases = [
+            Filters(version.id),
+            Filters(version.id, size_class=size),
+            Filters(version.id, industry_section=section, period_from=middle),
+            Filters(version.id, period_to=middle),
+            Filters(version.id, period_from=middle - timedelta(days=30), period_to=middle),
+        ]
+        for filters in cases:
+            expected = _stats_in_numpy(
+                db.session.connection(), synthetic["a"], QUESTIONNAIRE, filters
+            )
+            db.session.commit()
+            found = _stats_in_database(synthetic["a"], QUESTIONNAIRE, filters)
+            assert expected.organisations > 0, filters
+            assert (found.organisations, found.assessments) == (
+                expected.organisations,
+                expected.assessments,
+            ), filters
+            assert found.levels == expected.levels, filters
+            assert found.practices == expected.practices, filters
+            for key, figures in expected.measures.items():
+                assert found.measures[key] == pytest.approx(figures, nan_ok=True), (filters, key)
+            for key, (count, mean) in expected.progress.items():
+                assert found.progress[key][0] == count, (filters, key)
+                assert found.progress[key][1] == pytest.approx(mean, nan_ok=True), (filters, key)
+            for by, groups in expected.breakdowns.items():
+                assert found.breakdowns[by].keys() == groups.keys(), (filters, by)
+                for value, (count, mean) in groups.items():
+                    assert found.breakdowns[by][value][0] == count, (filters, by, value)
+                    assert found.breakdowns[by][value][1] == pytest.approx(mean), (filters, by)
