@@ -69,6 +69,23 @@ def prepare(url: str, tmp_path: Path) -> list[tuple[str, int]]:
     return people
 
 
+def assert_every_acknowledged_save_is_stored(
+    url: str, tmp_path: Path, acknowledged: dict[int, dict[str, int]]
+) -> None:
+    """What the server acknowledged, per assessment, is exactly what it stored."""
+    app = make_app(url, tmp_path)
+    with app.app_context():
+        for assessment_id, answers in acknowledged.items():
+            stored = {
+                a.question_id: a.value
+                for a in db.session.scalars(
+                    select(Answer).where(Answer.assessment_id == assessment_id)
+                )
+            }
+            assert stored == answers, assessment_id
+        db.engine.dispose()
+
+
 def user_session(
     port: int, token: str, assessment_id: int, seed: int, results: dict[str, Any]
 ) -> None:
@@ -167,14 +184,4 @@ def test_fifty_users_saving_answers_lose_nothing(tmp_path: Path, backend: str, c
             )
         assert results["errors"] == []
         assert len(latencies) == USERS * SAVES
-        app = make_app(url, tmp_path)
-        with app.app_context():
-            for assessment_id, acknowledged in results["acknowledged"].items():
-                stored = {
-                    a.question_id: a.value
-                    for a in db.session.scalars(
-                        select(Answer).where(Answer.assessment_id == assessment_id)
-                    )
-                }
-                assert stored == acknowledged
-            db.engine.dispose()
+        assert_every_acknowledged_save_is_stored(url, tmp_path, results["acknowledged"])
