@@ -172,10 +172,10 @@ def take_over_if_abandoned(job: ReportJob) -> ReportJob:
 
     The conditional update lets exactly one of several processes looking at the
     same abandoned job take it."""
-    if job.status not in UNFINISHED:
-        return job
     now = utcnow()
     cutoff = now - timedelta(seconds=current_app.config["REPORT_JOB_STALE_SECONDS"])
+    if job.status not in UNFINISHED or (job.heartbeat_at and job.heartbeat_at >= cutoff):
+        return job  # nothing to take over: no write (the page refreshes every 2 s)
     abandoned = (
         (ReportJob.id == job.id)
         & ReportJob.status.in_(UNFINISHED)
