@@ -126,6 +126,14 @@ def init_babel(app: Flask) -> None:
 
 def init_limiter(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    if app.config["ENV_NAME"] == "production" and str(
+        app.config.get("RATELIMIT_STORAGE_URI", "memory://")
+    ).startswith("memory://"):
+        # Each gunicorn worker would count on its own: N workers allow N times the limit.
+        app.logger.warning(
+            "login rate limits are counted per worker process; set "
+            "MATURITY_RATELIMIT_STORAGE_URI (e.g. redis://127.0.0.1:6379) to share them"
+        )
     limiter.init_app(app)
 
 

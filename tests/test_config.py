@@ -73,3 +73,18 @@ def test_postgres_urls_use_psycopg3() -> None:
     assert normalise_database_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"
     assert normalise_database_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
     assert normalise_database_url("sqlite:///x") == "sqlite:///x"
+
+
+def test_production_warns_when_rate_limits_are_counted_per_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("MATURITY_ENV", "production")
+    monkeypatch.setenv("MATURITY_SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("MATURITY_DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    monkeypatch.delenv("MATURITY_RATELIMIT_STORAGE_URI", raising=False)
+    create_app(instance_path=str(tmp_path))
+    assert "MATURITY_RATELIMIT_STORAGE_URI" in caplog.text
+    caplog.clear()
+    monkeypatch.setenv("MATURITY_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379")
+    create_app(instance_path=str(tmp_path))
+    assert "MATURITY_RATELIMIT_STORAGE_URI" not in caplog.text

@@ -112,3 +112,33 @@ def test_control_characters_are_taken_out_of_forms_json_and_query_strings(app: F
             ).all()
         )
     assert notes == {first: "abc\td\ne", second: "xy"}
+
+
+def test_login_limits_are_shared_by_workers_through_redis(
+    tmp_path: Path, database_url: str
+) -> None:
+    """The production setting: every gunicorn worker counts in the same Redis."""
+    import os
+    import uuid
+
+    import pytest
+
+    redis_url = os.environ.get("MATURITY_TEST_REDIS_URL")
+    if not redis_url:
+        pytest.skip("no Redis server given (MATURITY_TEST_REDIS_URL)")
+    settings = {
+        "RATELIMIT_ENABLED": True,
+        "LOGIN_RATE_LIMIT": "5 per minute",
+        "RATELIMIT_STORAGE_URI": redis_url,
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",  # runs never share counters
+    }
+    first_worker = make_app(database_url, tmp_path / "a", **settings)
+    second_worker = make_app(database_url, tmp_path / "b", **settings)
+    make_user(first_worker, "victim@example.com")
+    statuses = [
+        worker.test_client()
+        .post("/auth/login", data={"email": "victim@example.com", "password": f"guess {n}"})
+        .status_code
+        for n, worker in enumerate([first_worker, second_worker] * 4)
+    ]
+    assert statuses == [200] * 5 + [429] * 3
