@@ -240,6 +240,25 @@ def tokens_create_command(email: str, name: str) -> None:
 report_cli = AppGroup("report", help="PDF reports.")
 
 
+@report_cli.command("prune")
+@click.option(
+    "--days",
+    type=click.IntRange(min=0),
+    help="Remove what is older than this (default: MATURITY_REPORT_RETENTION_DAYS, 30).",
+)
+def report_prune_command(days: int | None) -> None:
+    """Remove cached PDFs unused for DAYS and batch ZIP files built DAYS ago (run it daily)."""
+    from datetime import timedelta
+
+    from maturity.reports.prune import prune, retention
+
+    pruned = prune(timedelta(days=days) if days is not None else retention())
+    click.echo(
+        f"removed {pruned.cached_pdfs} cached PDFs, {pruned.batch_zips} batch ZIP files and "
+        f"{pruned.partial_files} partial files ({pruned.bytes_freed / 1_000_000:.1f} MB)"
+    )
+
+
 def read_answers_file(answers_file: Any) -> Any:
     raw = answers_file.read()
     try:

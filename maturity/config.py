@@ -92,6 +92,7 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         or str(instance_path / "report-cache"),
         "REPORT_JOBS_DIR": os.environ.get("MATURITY_REPORT_JOBS_DIR")
         or str(instance_path / "report-jobs"),
+        "REPORT_RETENTION_DAYS": int(os.environ.get("MATURITY_REPORT_RETENTION_DAYS", "30")),
         "REPORT_JOB_STALE_SECONDS": int(os.environ.get("MATURITY_REPORT_JOB_STALE_SECONDS", "120")),
         "QUESTIONNAIRE_KEY": os.environ.get("MATURITY_QUESTIONNAIRE_KEY", "sme-digital"),
         "INVITATION_DAYS": int(os.environ.get("MATURITY_INVITATION_DAYS", "7")),

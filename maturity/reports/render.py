@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -74,7 +75,9 @@ def cached_pdf(data: ReportData) -> tuple[Path, bool]:
     """
     path = cache_dir() / f"{data.fingerprint(renderer_version())}.pdf"
     if path.exists():
-        return path, True
+        with contextlib.suppress(FileNotFoundError):  # pruned in between: render anew
+            os.utime(path)  # last use, for `flask report prune`
+            return path, True
     pdf = render_pdf(data)
     # Write then rename: a concurrent reader never sees half a file.
     fd, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")

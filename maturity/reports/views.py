@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -79,7 +88,14 @@ def own_job(job_id: int) -> ReportJob:
 @login_required
 def job(job_id: int) -> str:
     found = jobs.take_over_if_abandoned(own_job(job_id))
-    return render_template("reports/job.html", job=found, statuses=ReportJobStatus)
+    removed = found.status == ReportJobStatus.DONE and not jobs.zip_path(found).exists()
+    return render_template(
+        "reports/job.html",
+        job=found,
+        statuses=ReportJobStatus,
+        removed=removed,
+        retention_days=current_app.config["REPORT_RETENTION_DAYS"],
+    )
 
 
 @bp.get("/reports/jobs/<int:job_id>/download")

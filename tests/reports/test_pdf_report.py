@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import re
 import subprocess
 import time
@@ -331,6 +332,60 @@ def test_a_worker_that_lost_its_job_stops_and_leaves_no_files(
         assert job is not None
         assert (job.status, job.done, job.worker) == ("running", 0, "faster-host:1:cafe")
         assert list(Path(app.config["REPORT_JOBS_DIR"]).iterdir()) == []
+
+
+def test_prune_removes_unused_cached_pdfs_and_old_batch_zips(
+    app: Flask, client: FlaskClient, reported: dict[str, int]
+) -> None:
+    log_in(client)
+    queued = client.post(
+        "/reports/batch", data={"assessment_id": [str(reported["second"])], "lang": "zh"}
+    )
+    jobs.drain()
+    job_url = queued.headers["Location"]
+    assert "下载 ZIP 文件" in client.get(job_url).get_data(as_text=True)
+    with app.app_context():
+        cached = sorted(Path(app.config["REPORT_CACHE_DIR"]).glob("*.pdf"))
+        job = db.session.scalars(select(ReportJob)).one()
+        assert len(cached) == 1 and jobs.zip_path(job).exists()
+        stale = Path(app.config["REPORT_CACHE_DIR"]) / "interrupted.part"
+        stale.write_bytes(b"%PDF half")
+    month_ago = time.time() - 31 * 86400
+    os.utime(stale, (month_ago, month_ago))
+    runner = app.test_cli_runner()
+    kept = runner.invoke(args=["report", "prune"])
+    assert kept.exit_code == 0 and "removed 0 cached PDFs, 0 batch ZIP files and 1 partial" in (
+        kept.output
+    )
+    assert cached[0].exists() and not stale.exists()
+
+    # A month later: the PDF was not asked for, the batch was finished long ago.
+    os.utime(cached[0], (month_ago, month_ago))
+    with app.app_context():
+        db.session.execute(
+            update(ReportJob).values(finished_at=datetime.now(UTC) - timedelta(days=31))
+        )
+        db.session.commit()
+    removed = runner.invoke(args=["report", "prune"])
+    assert "removed 1 cached PDFs, 1 batch ZIP files" in removed.output, removed.output
+    assert not cached[0].exists()
+    page = client.get(job_url).get_data(as_text=True)
+    assert "已被删除以释放空间（批量文件保留 30 天）" in page and "下载 ZIP 文件" not in page
+    assert client.get(job_url + "/download").status_code == 404
+    # The report itself is rendered again on demand.
+    again = client.get(f"/assessments/{reported['second']}/report.pdf?lang=zh")
+    assert again.status_code == 200 and again.data.startswith(b"%PDF")
+
+
+def test_a_cache_hit_counts_as_use_for_pruning(app: Flask, reported: dict[str, int]) -> None:
+    with app.app_context():
+        data = load_report_data(reported["first"], "en")
+        path, _cached = cached_pdf(data)
+        month_ago = time.time() - 31 * 86400
+        os.utime(path, (month_ago, month_ago))
+        assert cached_pdf(data) == (path, True)
+    assert app.test_cli_runner().invoke(args=["report", "prune", "--days", "30"]).exit_code == 0
+    assert path.exists()
 
 
 def test_report_command_for_an_assessment_and_offline(

@@ -1,0 +1,75 @@
+"""Disk upkeep: cached PDFs nobody has asked for lately and old batch ZIP files.
+
+Both directories would otherwise grow for ever. Removing a cached PDF is always
+safe (it is rendered again on demand); a batch's ZIP is removed some days after it
+was built, and its progress page then says so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from maturity.extensions import db
+from maturity.models import ReportJob
+from maturity.models._types import utcnow
+from maturity.reports.jobs import jobs_dir, zip_path
+from maturity.reports.render import cache_dir
+
+# A ".part" file this old is the remains of an interrupted write, not one in progress.
+ABANDONED_PART = timedelta(days=1)
+
+
+@dataclass
+class Pruned:
+    cached_pdfs: int = 0
+    batch_zips: int = 0
+    partial_files: int = 0
+    bytes_freed: int = 0
+
+
+def _remove(path: Path, pruned: Pruned) -> bool:
+    with contextlib.suppress(FileNotFoundError):
+        size = path.stat().st_size
+        path.unlink()
+        pruned.bytes_freed += size
+        return True
+    return False
+
+
+def retention() -> timedelta:
+    return timedelta(days=current_app.config["REPORT_RETENTION_DAYS"])
+
+
+def prune(older_than: timedelta) -> Pruned:
+    now = utcnow()
+    cutoff = (now - older_than).timestamp()
+    part_cutoff = (now - ABANDONED_PART).timestamp()
+    pruned = Pruned()
+    for folder in (cache_dir(), jobs_dir()):
+        for path in folder.glob("*.part"):
+            if path.stat().st_mtime < part_cutoff and _remove(path, pruned):
+                pruned.partial_files += 1
+    # A cache hit renews the file's time, so only PDFs unused for a while go.
+    for path in cache_dir().glob("*.pdf"):
+        if path.stat().st_mtime < cutoff and _remove(path, pruned):
+            pruned.cached_pdfs += 1
+    kept = set()
+    for job in db.session.scalars(select(ReportJob)):
+        path = zip_path(job)
+        if job.finished_at is not None and job.finished_at < now - older_than:
+            if _remove(path, pruned):
+                pruned.batch_zips += 1
+        else:
+            kept.add(path)
+    # ZIPs whose job is gone (its user was deleted) go by their age.
+    for path in jobs_dir().glob("reports-*.zip"):
+        if path not in kept and path.stat().st_mtime < cutoff and _remove(path, pruned):
+            pruned.batch_zips += 1
+    db.session.commit()
+    return pruned
