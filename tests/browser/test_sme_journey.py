@@ -40,8 +40,14 @@ def choose(page: Any, question_id: str, value: str) -> None:
 
 
 def wait_saved(page: Any, question_id: str, text: str) -> None:
+    """Until the question's save status says `text` (generous: CI machines are busy)."""
     status = page.locator(f'fieldset[data-question="{question_id}"] [data-status]')
-    status.filter(has_text=text).wait_for(timeout=10_000)
+    try:
+        status.filter(has_text=text).wait_for(timeout=30_000)
+    except Exception as error:
+        raise AssertionError(
+            f"{question_id}: status {status.text_content()!r}, expected {text!r}"
+        ) from error
 
 
 def step_count(page: Any, prefix: str) -> int:
