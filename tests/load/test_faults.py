@@ -10,7 +10,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -23,41 +22,14 @@ from maturity.extensions import db
 from maturity.models import Assessment, AssessmentResult, AssessmentStatus, ResultSummary
 from tests.conftest import ROOT, make_app
 from tests.databases import fresh_database
+from tests.load.servers import start_gunicorn
 from tests.load.test_saves_under_load import (
     QUESTIONNAIRE,
     assert_every_acknowledged_save_is_stored,
-    free_port,
     prepare,
 )
 
 pytestmark = pytest.mark.slow
-
-
-def start_gunicorn(
-    url: str, tmp_path: Path, port: int, workers: int = 4
-) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "MATURITY_DATABASE_URL": url,
-        "MATURITY_INSTANCE_PATH": str(tmp_path),
-        "MATURITY_SECRET_KEY": "fault-test",
-        "MATURITY_BIND": f"127.0.0.1:{port}",
-        "MATURITY_WORKERS": str(workers),
-        "MATURITY_REQUEST_LOG": "off",
-    }
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "-c", str(ROOT / "gunicorn.conf.py"),
-         "--access-logfile", "/dev/null"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return server
-        except OSError:
-            assert server.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.2)
 
 
 def workers_of(master: int) -> list[int]:
@@ -129,8 +101,7 @@ def test_killing_a_worker_loses_no_acknowledged_save(tmp_path: Path, capsys: Any
     the kills land on requests in flight (the test insists that some did)."""
     with fresh_database(tmp_path) as url:
         people = prepare(url, tmp_path)[:12]
-        port = free_port()
-        server = start_gunicorn(url, tmp_path, port)
+        server, port = start_gunicorn(url, tmp_path)
         results: dict[str, Any] = {"acknowledged": {}, "dropped": 0, "responses": 0}
         killed: list[int] = []
         try:

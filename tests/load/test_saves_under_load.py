@@ -7,10 +7,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -28,18 +25,13 @@ from maturity.services import assessments as service
 from tests.conftest import ROOT, make_app
 from tests.databases import fresh_database
 from tests.helpers import make_organisation, publish_questionnaires
+from tests.load.servers import start_gunicorn
 
 pytestmark = pytest.mark.slow
 
 USERS = 50
 SAVES = 100
 QUESTIONNAIRE = load_file(ROOT / "questionnaires" / "sme-digital" / "1.0.0.yaml")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def prepare(url: str, tmp_path: Path) -> list[tuple[str, int]]:
@@ -135,32 +127,8 @@ def test_fifty_users_saving_answers_lose_nothing(tmp_path: Path, backend: str, c
         if backend == "sqlite":
             url = f"sqlite:///{tmp_path / 'load.sqlite3'}"
         people = prepare(url, tmp_path)
-        port = free_port()
-        env = {
-            **os.environ,
-            "MATURITY_DATABASE_URL": url,
-            "MATURITY_INSTANCE_PATH": str(tmp_path),
-            "MATURITY_SECRET_KEY": "load-test",
-            "MATURITY_BIND": f"127.0.0.1:{port}",
-            "MATURITY_WORKERS": "4",
-            "MATURITY_REQUEST_LOG": "off",
-        }
-        gunicorn = Path(sys.executable).with_name("gunicorn")
-        server = subprocess.Popen(
-            [str(gunicorn), "-c", str(ROOT / "gunicorn.conf.py"), "--access-logfile", "/dev/null"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )  # fmt: skip
+        server, port = start_gunicorn(url, tmp_path)
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    with socket.create_connection(("127.0.0.1", port), timeout=1):
-                        break
-                except OSError:
-                    assert server.poll() is None and time.monotonic() < deadline, (
-                        "gunicorn did not start"
-                    )
-                    time.sleep(0.2)
             results: dict[str, Any] = {"latencies": [], "errors": [], "acknowledged": {}}
             threads = [
                 threading.Thread(target=user_session, args=(port, token, assessment_id, n, results))
