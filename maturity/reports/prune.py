@@ -33,11 +33,15 @@ class Pruned:
     bytes_freed: int = 0
 
 
-def _remove(path: Path, pruned: Pruned) -> bool:
+def _remove(path: Path, pruned: Pruned, unless_newer_than: float | None = None) -> bool:
+    """Remove the file (if it is not newer than the given time); another process
+    may have removed or replaced it meanwhile, which is fine."""
     with contextlib.suppress(FileNotFoundError):
-        size = path.stat().st_size
+        found = path.stat()
+        if unless_newer_than is not None and found.st_mtime >= unless_newer_than:
+            return False
         path.unlink()
-        pruned.bytes_freed += size
+        pruned.bytes_freed += found.st_size
         return True
     return False
 
@@ -53,13 +57,13 @@ def prune(older_than: timedelta) -> Pruned:
     pruned = Pruned()
     for folder in (cache_dir(), jobs_dir()):
         for path in folder.glob("*.part"):
-            if path.stat().st_mtime < part_cutoff and _remove(path, pruned):
+            if _remove(path, pruned, unless_newer_than=part_cutoff):
                 pruned.partial_files += 1
     # A cache hit renews the file's time, so only PDFs unused for a while go.
     for path in cache_dir().glob("*.pdf"):
-        if path.stat().st_mtime < cutoff and _remove(path, pruned):
+        if _remove(path, pruned, unless_newer_than=cutoff):
             pruned.cached_pdfs += 1
-    kept = set()
+    kept: set[Path] = set()
     for job in db.session.scalars(select(ReportJob)):
         path = zip_path(job)
         if job.finished_at is not None and job.finished_at < now - older_than:
@@ -69,7 +73,7 @@ def prune(older_than: timedelta) -> Pruned:
             kept.add(path)
     # ZIPs whose job is gone (its user was deleted) go by their age.
     for path in jobs_dir().glob("reports-*.zip"):
-        if path not in kept and path.stat().st_mtime < cutoff and _remove(path, pruned):
+        if path not in kept and _remove(path, pruned, unless_newer_than=cutoff):
             pruned.batch_zips += 1
     db.session.commit()
     return pruned
