@@ -343,9 +343,9 @@ def _stats_in_database(centre_id: int, questionnaire: Questionnaire, filters: Fi
 
     The first computes the headline numbers (counts, means, quartiles); its ordered
     aggregates sort and cannot use parallel workers, so it occupies one core. The
-    second, on another core, groups the latest rows by size, section and province and computes every
-    additive figure per group (level counts, practice sums, deltas); totals are the
-    sums of the groups."""
+    second, on another core, groups the latest rows by size, section and province
+    and computes every additive figure per group (level counts, practice sums,
+    deltas); totals are the sums of the groups."""
     params: dict[str, Any] = {"centre": centre_id, "version": filters.questionnaire_version_id}
     conditions = ["s.questionnaire_version_id = :version"]
     for column, name, value in (
