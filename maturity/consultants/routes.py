@@ -8,7 +8,9 @@ from werkzeug.wrappers import Response
 from maturity import access
 from maturity.consultants import bp
 from maturity.extensions import db
+from maturity.models import ReportJobStatus
 from maturity.models.assessment import OVERALL
+from maturity.reports import jobs
 from maturity.services import assessments as assessment_service
 from maturity.services import consultants
 from maturity.web import current_locale
@@ -17,10 +19,14 @@ from maturity.web import current_locale
 @bp.get("/consultant")
 @login_required
 def workspace() -> str:
+    batches = jobs.recent_for(current_user)
     return render_template(
         "consultants/workspace.html",
         clients=consultants.clients_of(current_user),
         locale=current_locale(),
+        batches=batches,
+        removed={job.id for job in batches if jobs.zip_removed(job)},
+        statuses=ReportJobStatus,
     )
 
 

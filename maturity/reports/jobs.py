@@ -19,7 +19,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import ColumnElement, update
+from sqlalchemy import ColumnElement, select, update
 
 from maturity.extensions import db
 from maturity.models import ReportJob, ReportJobStatus, User
@@ -199,6 +199,22 @@ def take_over_if_abandoned(job: ReportJob) -> ReportJob:
             _submit(job.id)
     db.session.refresh(job)
     return job
+
+
+def zip_removed(job: ReportJob) -> bool:
+    """A finished batch whose ZIP file `flask report prune` has since removed."""
+    return job.status == ReportJobStatus.DONE and not zip_path(job).exists()
+
+
+def recent_for(user: User, limit: int = 10) -> list[ReportJob]:
+    """The user's latest batches, newest first; abandoned ones are resumed here too."""
+    found = db.session.scalars(
+        select(ReportJob)
+        .where(ReportJob.user_id == user.id)
+        .order_by(ReportJob.created_at.desc(), ReportJob.id.desc())
+        .limit(limit)
+    ).all()
+    return [take_over_if_abandoned(job) for job in found]
 
 
 def drain(timeout: float = 120) -> None:

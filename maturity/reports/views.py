@@ -88,7 +88,7 @@ def own_job(job_id: int) -> ReportJob:
 @login_required
 def job(job_id: int) -> str:
     found = jobs.take_over_if_abandoned(own_job(job_id))
-    removed = found.status == ReportJobStatus.DONE and not jobs.zip_path(found).exists()
+    removed = jobs.zip_removed(found)
     return render_template(
         "reports/job.html",
         job=found,

@@ -21,7 +21,16 @@ from sqlalchemy import select, update
 
 from maturity.core.questionnaire import load_file
 from maturity.extensions import db
-from maturity.models import Assessment, Finding, Organisation, ReportJob, ReportJobStatus, User
+from maturity.models import (
+    Assessment,
+    Finding,
+    Membership,
+    MembershipRole,
+    Organisation,
+    ReportJob,
+    ReportJobStatus,
+    User,
+)
 from maturity.reports import jobs
 from maturity.reports.pdf import StaticFilesOnly, html_to_pdf
 from maturity.reports.render import cached_pdf, render_pdf
@@ -386,6 +395,40 @@ def test_a_cache_hit_counts_as_use_for_pruning(app: Flask, reported: dict[str, i
         assert cached_pdf(data) == (path, True)
     assert app.test_cli_runner().invoke(args=["report", "prune", "--days", "30"]).exit_code == 0
     assert path.exists()
+
+
+def test_the_consultant_workspace_lists_recent_batches_and_resumes_abandoned_ones(
+    app: Flask, reported: dict[str, int]
+) -> None:
+    consultant_id = make_user(app, "consultant@example.com", "顾问")
+    with app.app_context():
+        db.session.add(
+            Membership(
+                user_id=consultant_id,
+                organisation_id=reported["organisation"],
+                role=MembershipRole.CONSULTANT,
+            )
+        )
+        db.session.commit()
+    owners_job = abandoned_job(app, reported, minutes_ago=1)  # the owner's, not listed
+    consultant = app.test_client()
+    log_in(consultant, "consultant@example.com")
+    queued = consultant.post(
+        "/reports/batch", data={"assessment_id": [str(reported["second"])], "lang": "en"}
+    )
+    finished_id = int(queued.headers["Location"].rsplit("/", 1)[1])
+    jobs.drain()
+    reported_for_consultant = {**reported, "user": consultant_id}
+    abandoned_id = abandoned_job(app, reported_for_consultant, minutes_ago=10)
+
+    page = consultant.get("/consultant").get_data(as_text=True)
+    assert "最近的批量报告" in page
+    assert f"/reports/jobs/{finished_id}/download" in page
+    assert f"/reports/jobs/{abandoned_id}" in page and "正在生成…" in page
+    assert f"/reports/jobs/{owners_job}" not in page
+    jobs.drain()  # the look at the workspace resumed the abandoned batch here
+    page = consultant.get("/consultant").get_data(as_text=True)
+    assert f"/reports/jobs/{abandoned_id}/download" in page and "正在生成…" not in page
 
 
 def test_report_command_for_an_assessment_and_offline(
