@@ -73,3 +73,14 @@ def make_organisation(
         )
         db.session.commit()
         return organisation.id
+
+
+def add_membership(app: Flask, user_id: int, organisation_id: int, role: str) -> None:
+    """Give a user a role ("member", "consultant") in an organisation."""
+    from maturity.models import Membership, MembershipRole
+
+    with app.app_context():
+        db.session.add(
+            Membership(user_id=user_id, organisation_id=organisation_id, role=MembershipRole(role))
+        )
+        db.session.commit()

@@ -24,8 +24,6 @@ from maturity.extensions import db
 from maturity.models import (
     Assessment,
     Finding,
-    Membership,
-    MembershipRole,
     Organisation,
     ReportJob,
     ReportJobStatus,
@@ -37,7 +35,13 @@ from maturity.reports.render import cached_pdf, render_pdf
 from maturity.services import assessments as service
 from maturity.services.reports import load_report_data
 from tests.conftest import ROOT
-from tests.helpers import log_in, make_organisation, make_user, publish_questionnaires
+from tests.helpers import (
+    add_membership,
+    log_in,
+    make_organisation,
+    make_user,
+    publish_questionnaires,
+)
 
 pytestmark = pytest.mark.slow
 QUESTIONNAIRE = load_file(ROOT / "questionnaires" / "sme-digital" / "1.0.0.yaml")
@@ -401,15 +405,7 @@ def test_the_consultant_workspace_lists_recent_batches_and_resumes_abandoned_one
     app: Flask, reported: dict[str, int]
 ) -> None:
     consultant_id = make_user(app, "consultant@example.com", "顾问")
-    with app.app_context():
-        db.session.add(
-            Membership(
-                user_id=consultant_id,
-                organisation_id=reported["organisation"],
-                role=MembershipRole.CONSULTANT,
-            )
-        )
-        db.session.commit()
+    add_membership(app, consultant_id, reported["organisation"], "consultant")
     owners_job = abandoned_job(app, reported, minutes_ago=1)  # the owner's, not listed
     consultant = app.test_client()
     log_in(consultant, "consultant@example.com")

@@ -13,10 +13,16 @@ from sqlalchemy import select
 from maturity.core.questionnaire import load_file
 from maturity.core.scoring import score
 from maturity.extensions import db
-from maturity.models import Answer, Assessment, AssessmentStatus, Membership, MembershipRole, User
+from maturity.models import Answer, Assessment, AssessmentStatus, User
 from maturity.services import assessments as service
 from tests.conftest import ROOT
-from tests.helpers import log_in, make_organisation, make_user, publish_questionnaires
+from tests.helpers import (
+    add_membership,
+    log_in,
+    make_organisation,
+    make_user,
+    publish_questionnaires,
+)
 
 QUESTIONNAIRE = load_file(ROOT / "questionnaires" / "sme-digital" / "1.0.0.yaml")
 FIRST = QUESTIONNAIRE.questions[0].id  # pd_virtual_design
@@ -103,15 +109,7 @@ def test_background_save_is_idempotent_and_detects_conflicts(
     assert changed.status_code == 200 and changed.json["revision"] == 2
     # A colleague's page still shows revision 1: their save must not overwrite.
     colleague_id = make_user(app, "colleague@example.com", "李同事")
-    with app.app_context():
-        db.session.add(
-            Membership(
-                user_id=colleague_id,
-                organisation_id=setup["organisation"],
-                role=MembershipRole.MEMBER,
-            )
-        )
-        db.session.commit()
+    add_membership(app, colleague_id, setup["organisation"], "member")
     other = app.test_client()
     log_in(other, "colleague@example.com")
     stale = save(other, assessment_id, FIRST, 1, revision=1)
