@@ -4,7 +4,7 @@ from typing import Any
 
 from flask import g, jsonify, request
 from flask_login import AnonymousUserMixin, current_user
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.wrappers import Response
 
 from maturity import access
@@ -65,19 +65,19 @@ def require_token() -> tuple[Response, int] | None:
 
 
 def visible_organisation(organisation_id: int) -> Organisation:
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None or not access.can_view_organisation(current_user, organisation):
-        raise ApiError(404, "not_found", "No such organisation.")
-    access.audit_read(current_user, organisation.id, "organisation", organisation.id)
-    return organisation
+    """access.visible_organisation, with the API's error shape."""
+    try:
+        return access.visible_organisation(current_user, organisation_id)
+    except NotFound:
+        raise ApiError(404, "not_found", "No such organisation.") from None
 
 
 def visible_assessment(assessment_id: int) -> Assessment:
-    assessment = db.session.get(Assessment, assessment_id)
-    if assessment is None or not access.can_view_assessment(current_user, assessment):
-        raise ApiError(404, "not_found", "No such assessment.")
-    access.audit_read(current_user, assessment.organisation_id, "assessment", assessment.id)
-    return assessment
+    """access.visible_assessment, with the API's error shape."""
+    try:
+        return access.visible_assessment(current_user, assessment_id)
+    except NotFound:
+        raise ApiError(404, "not_found", "No such assessment.") from None
 
 
 def organisation_json(organisation: Organisation) -> dict[str, Any]:

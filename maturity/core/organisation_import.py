@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from maturity.core import reference
+from maturity.core.profile import OrganisationProfile
 
 # Accepted header names (English and Chinese) for each field.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -38,16 +39,10 @@ class RowProblem:
 
 
 @dataclass(frozen=True)
-class OrganisationRecord:
+class OrganisationRecord(OrganisationProfile):
+    """A valid row of the file: the profile it gives, and where it stands."""
+
     row: int
-    name: str
-    credit_code: str | None
-    industry_division: str
-    employees: int | None
-    revenue: Decimal | None
-    total_assets: Decimal | None
-    province_code: str
-    city_code: str | None
 
 
 @dataclass(frozen=True)

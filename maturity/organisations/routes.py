@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from maturity import access
 from maturity.core import reference
+from maturity.core.profile import OrganisationProfile
 from maturity.core.questionnaire import Questionnaire
 from maturity.extensions import db
 from maturity.models import Centre, MembershipRole, Organisation
@@ -15,11 +16,7 @@ from maturity.organisations import bp
 from maturity.organisations.forms import OrganisationForm
 from maturity.services import assessments as assessment_service
 from maturity.services import centres, consultants, invitations
-from maturity.services.organisations import (
-    OrganisationProfile,
-    apply_profile,
-    create_organisation,
-)
+from maturity.services.organisations import apply_profile, create_organisation
 from maturity.services.questionnaires import current_version, questionnaire_of
 from maturity.web import current_locale, database_id
 

@@ -28,7 +28,7 @@ from maturity.models import (
 )
 from maturity.services import generation
 from maturity.services.audit import record
-from maturity.services.organisations import OrganisationProfile, apply_profile
+from maturity.services.organisations import apply_profile
 
 
 class CentreError(Exception):
@@ -180,19 +180,7 @@ def import_organisations(centre: Centre, filename: str, data: bytes, user: User)
             continue
         if organisation is None:
             organisation = Organisation()
-            apply_profile(
-                organisation,
-                OrganisationProfile(
-                    name=row.name,
-                    credit_code=row.credit_code,
-                    industry_division=row.industry_division,
-                    employees=row.employees,
-                    revenue=row.revenue,
-                    total_assets=row.total_assets,
-                    province_code=row.province_code,
-                    city_code=row.city_code,
-                ),
-            )
+            apply_profile(organisation, row)
             db.session.add(organisation)
             result.created.append(row)
         else:

@@ -1,23 +1,9 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
-
 from maturity.core import reference
+from maturity.core.profile import OrganisationProfile
 from maturity.extensions import db
 from maturity.models import Membership, MembershipRole, Organisation, User
-
-
-@dataclass(frozen=True)
-class OrganisationProfile:
-    name: str
-    credit_code: str | None
-    industry_division: str
-    employees: int | None
-    revenue: Decimal | None
-    total_assets: Decimal | None
-    province_code: str
-    city_code: str | None
 
 
 def apply_profile(organisation: Organisation, profile: OrganisationProfile) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from sqlalchemy import select
 
+from maturity.core.profile import OrganisationProfile
 from maturity.extensions import db
 from maturity.models import (
     Centre,
@@ -21,7 +22,7 @@ from maturity.models import (
     Organisation,
     User,
 )
-from maturity.services.organisations import OrganisationProfile, apply_profile
+from maturity.services.organisations import apply_profile
 
 
 @dataclass
