@@ -19,11 +19,6 @@ def create_app(
     )
 
     from maturity.config import load_config
-    from maturity.web import DatabaseId
-
-    # Every <int:...> in a route is a database id: 1 to 2**31 - 1. Anything else is
-    # simply not a route (404), never an overflow deep in the database driver.
-    app.url_map.converters["int"] = DatabaseId
 
     app.config.from_mapping(load_config(Path(app.instance_path)))
     if test_config:
@@ -42,14 +37,14 @@ def create_app(
     import maturity.models  # noqa: F401  (registers every table with the metadata)
     from maturity import web
     from maturity.admin import bp as admin_bp
-    from maturity.api.routes import init_app as init_api
+    from maturity.api import init_app as init_api
     from maturity.assessments import bp as assessments_bp
     from maturity.auth import bp as auth_bp
     from maturity.centres import bp as centres_bp
     from maturity.consultants import bp as consultants_bp
+    from maturity.downloads import bp as downloads_bp
     from maturity.main import bp as main_bp
     from maturity.organisations import bp as organisations_bp
-    from maturity.reports.views import bp as reports_bp
 
     web.init_app(app)
     app.register_blueprint(main_bp)
@@ -59,7 +54,7 @@ def create_app(
     app.register_blueprint(consultants_bp)
     app.register_blueprint(centres_bp)
     app.register_blueprint(admin_bp)
-    app.register_blueprint(reports_bp)
+    app.register_blueprint(downloads_bp)
     init_api(app)
 
     from maturity.cli import init_app as init_cli

@@ -26,6 +26,7 @@ from maturity.models import (
     Organisation,
     User,
 )
+from maturity.services import audit
 
 STAFF_ROLES = (MembershipRole.OWNER, MembershipRole.MEMBER)
 ASSESSOR_ROLES = (MembershipRole.OWNER, MembershipRole.MEMBER, MembershipRole.CONSULTANT)
@@ -240,11 +241,10 @@ def require(allowed: bool, *, hide: bool = True) -> None:
 
 
 def audit_read(user: User, organisation_id: int, what: str, object_id: Any) -> None:
-    """Log a read of another organisation's data (consultant, reviewer, admin)."""
+    """Log a read of another organisation's data (consultant, reviewer, admin); the
+    event is written when the request ends, never committing the request's work."""
     if standing(user, organisation_id).is_foreign:
-        from maturity.services.audit import record_now
-
-        record_now(user, f"view_{what}", what, object_id, organisation_id)
+        audit.note_read(user, f"view_{what}", what, object_id, organisation_id)
 
 
 def visible_organisation(

@@ -1,7 +1,19 @@
-"""JSON API v1: personal tokens, the same access policy as the pages, one error shape."""
+"""JSON API v1: personal tokens, the same access policy as the pages, one error shape.
 
-from flask import Blueprint
+``auth`` authenticates (Flask-Login's request loader), ``errors`` answers in the one
+error shape, ``serialisers`` writes the JSON of each object, ``routes`` serves it,
+``openapi`` describes it."""
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+from __future__ import annotations
 
-from maturity.api import routes  # noqa: E402,F401
+from flask import Flask
+
+from maturity.api import auth, errors, routes  # noqa: F401  (register on the blueprint)
+from maturity.api.blueprint import bp
+
+
+def init_app(app: Flask) -> None:
+    from maturity.extensions import csrf
+
+    csrf.exempt(bp)
+    app.register_blueprint(bp)

@@ -10,16 +10,24 @@ from werkzeug.wrappers import Response
 
 from maturity import access
 from maturity.assessments import bp
-from maturity.assessments.messages import error_message
+from maturity.core.answers import (
+    AnswerInput,
+    AnswerRefused,
+    parse_payload,
+    parse_revision,
+    parse_value,
+)
 from maturity.core.questionnaire import Dimension, Questionnaire
-from maturity.core.roadmap import PHASE_MONTHS
+from maturity.core.report import OVERALL
+from maturity.core.roadmap import PHASE_MONTHS, InvalidPlanInput
 from maturity.extensions import db
 from maturity.models import Answer, Assessment, AssessmentStatus, Organisation
-from maturity.models.assessment import OVERALL
-from maturity.reports.charts import Series, radar_svg
+from maturity.reports.charts import score_radar
 from maturity.services import assessments as service
-from maturity.services import consultants
+from maturity.services import consultants, plans
+from maturity.services import results as results_service
 from maturity.web import current_locale
+from maturity.web.messages import plan_message, refusal_message
 
 
 def load_assessment(assessment_id: int) -> Assessment:
@@ -64,7 +72,7 @@ def start(organisation_id: int) -> Response:
     try:
         assessment = service.start_or_resume(organisation, current_user)
     except service.AssessmentError as error:
-        flash(error_message(error), "error")
+        flash(refusal_message(error), "error")
         return redirect(url_for("organisations.show", organisation_id=organisation.id))
     return redirect(url_for("assessments.resume", assessment_id=assessment.id))
 
@@ -75,8 +83,8 @@ def resume(assessment_id: int) -> Response:
     assessment = load_assessment(assessment_id)
     if assessment.status == AssessmentStatus.SUBMITTED:
         return redirect(url_for("assessments.results", assessment_id=assessment.id))
-    questionnaire = service.questionnaire_for(assessment)
-    dimension_id, question_id = resume_target(questionnaire, service.answers_of(assessment))
+    questionnaire = results_service.questionnaire_for(assessment)
+    dimension_id, question_id = resume_target(questionnaire, results_service.answers_of(assessment))
     anchor = f"q-{question_id}" if question_id else None
     return redirect(
         url_for(
@@ -100,7 +108,7 @@ def _neighbours(
 @login_required
 def dimension_page(assessment_id: int, dimension_id: str) -> str | Response | tuple[str, int]:
     assessment = load_assessment(assessment_id)
-    questionnaire = service.questionnaire_for(assessment)
+    questionnaire = results_service.questionnaire_for(assessment)
     try:
         dimension = questionnaire.dimension(dimension_id)
     except KeyError:
@@ -121,7 +129,8 @@ def dimension_page(assessment_id: int, dimension_id: str) -> str | Response | tu
         ]
         if unknown:
             return render_template(
-                "errors/message.html", message=error_message(service.UnknownQuestion(unknown[0]))
+                "errors/message.html",
+                message=refusal_message(AnswerRefused("unknown_question", unknown[0])),
             ), 400
         for question in dimension.questions:
             raw = request.form.get(f"q-{question.id}")
@@ -130,21 +139,18 @@ def dimension_page(assessment_id: int, dimension_id: str) -> str | Response | tu
                 continue
             submitted_values[question.id] = raw
             try:
-                value, not_applicable = service.parse_value(raw)
-                revision = int(request.form.get(f"rev-{question.id}", "0") or 0)
-                service.save_answer(
-                    assessment,
-                    questionnaire,
-                    service.AnswerInput(question.id, value, not_applicable, note, revision),
-                    current_user,
+                given = AnswerInput(
+                    question.id,
+                    parse_value(raw),
+                    note,
+                    parse_revision(request.form.get(f"rev-{question.id}")),
                 )
-            except ValueError:
-                errors[question.id] = error_message(service.InvalidValue("revision"))
+                service.save_answer(assessment, given, current_user)
             except service.Conflict as conflict:
                 conflicts[question.id] = conflict.current
-                errors[question.id] = error_message(conflict)
-            except service.AssessmentError as error:
-                errors[question.id] = error_message(error)
+                errors[question.id] = refusal_message(conflict)
+            except service.REFUSALS as error:
+                errors[question.id] = refusal_message(error)
         if not errors:
             flash(_("Your answers on this page are saved."), "success")
             if request.form.get("action") == "next" and next_id:
@@ -160,7 +166,7 @@ def dimension_page(assessment_id: int, dimension_id: str) -> str | Response | tu
                     dimension_id=dimension.id,
                 )
             return redirect(target)
-    answers = service.answers_of(assessment)
+    answers = results_service.answers_of(assessment)
     return render_template(
         "assessments/dimension.html",
         assessment=assessment,
@@ -185,50 +191,37 @@ def save_answer_json(assessment_id: int) -> tuple[Response, int]:
     assessment = load_assessment(assessment_id)
     if not access.can_answer(current_user, assessment):
         message = (
-            error_message(service.NotEditable(""))
+            refusal_message(service.NotEditable(""))
             if assessment.status == AssessmentStatus.SUBMITTED
             else _("You are not allowed to do this.")
         )
         return jsonify(error="forbidden", message=message), 403
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict) or not isinstance(payload.get("question_id"), str):
-        return jsonify(error="bad_request", message=_("The answer could not be read.")), 400
-    questionnaire = service.questionnaire_for(assessment)
-    note = payload.get("note")
-    revision = payload.get("revision", 0)
-    if (
-        (note is not None and not isinstance(note, str))
-        or isinstance(revision, bool)
-        or not isinstance(revision, int)
-    ):
-        return jsonify(error="bad_request", message=_("The answer could not be read.")), 400
     try:
-        value, not_applicable = service.parse_value(payload.get("value"))
-        answer = service.save_answer(
-            assessment,
-            questionnaire,
-            service.AnswerInput(payload["question_id"], value, not_applicable, note, revision),
-            current_user,
-        )
+        given = parse_payload(request.get_json(silent=True))
+    except AnswerRefused as refused:
+        status = 400
+        return jsonify(error="bad_request", message=refusal_message(refused)), status
+    try:
+        answer = service.save_answer(assessment, given, current_user)
     except service.Conflict as conflict:
         current = conflict.current
         return jsonify(
             error="conflict",
-            message=error_message(conflict),
+            message=refusal_message(conflict),
             current={
-                "value": "na" if current.not_applicable else current.value,
+                "value": current.answer_value,
                 "note": current.note or "",
                 "revision": current.revision,
                 "by": current.answered_by.name if current.answered_by else "",
             },
         ), 409
-    except service.AssessmentError as error:
-        return jsonify(error=error.code, message=error_message(error)), 400
+    except service.REFUSALS as error:
+        return jsonify(error=error.code, message=refusal_message(error)), 400
     return jsonify(
         revision=answer.revision,
         saved_at=format_datetime(answer.answered_at, "short"),
-        answered=service.answered_count(assessment),
-        total=len(questionnaire.questions),
+        answered=results_service.answered_count(assessment),
+        total=len(results_service.questionnaire_for(assessment).questions),
     ), 200
 
 
@@ -238,21 +231,18 @@ def review(assessment_id: int) -> str | Response:
     assessment = load_assessment(assessment_id)
     if assessment.status == AssessmentStatus.SUBMITTED:
         return redirect(url_for("assessments.results", assessment_id=assessment.id))
-    questionnaire = service.questionnaire_for(assessment)
-    answers = service.answers_of(assessment)
+    questionnaire = results_service.questionnaire_for(assessment)
     if request.method == "POST":
         if not access.can_answer(current_user, assessment):
             abort(403)
         try:
-            service.submit(assessment, questionnaire, current_user)
-        except service.Incomplete:
-            flash(error_message(service.Incomplete([])), "error")
+            service.submit(assessment, current_user)
         except service.AssessmentError as error:
-            flash(error_message(error), "error")
+            flash(refusal_message(error), "error")
         else:
             flash(_("Assessment submitted. Here are your results."), "success")
             return redirect(url_for("assessments.results", assessment_id=assessment.id))
-        answers = service.answers_of(assessment)
+    answers = results_service.answers_of(assessment)
     return render_template(
         "assessments/review.html",
         assessment=assessment,
@@ -264,74 +254,46 @@ def review(assessment_id: int) -> str | Response:
     )
 
 
-def radar_for(evaluation: Any, locale: str) -> str:
-    questionnaire = evaluation.questionnaire
-    scores = evaluation.scores.dimensions
-    targets = evaluation.roadmap.targets
-    return radar_svg(
-        [d.label.get(locale) for d in questionnaire.dimensions],
-        [
-            Series(
-                _("Current score"),
-                [scores[d.id].score for d in questionnaire.dimensions],
-                "current",
-            ),
-            Series(
-                _("Target level"),
-                [20 * targets[d.id] if d.id in targets else None for d in questionnaire.dimensions],
-                "target",
-            ),
-        ],
-        title=_("Scores by dimension"),
-    )
-
-
 @bp.route("/assessments/<int:assessment_id>/results", methods=["GET", "POST"])
 @login_required
 def results(assessment_id: int) -> str | Response | tuple[str, int]:
     assessment = load_assessment(assessment_id)
     if assessment.status != AssessmentStatus.SUBMITTED:
         return redirect(url_for("assessments.review", assessment_id=assessment.id))
-    questionnaire = service.questionnaire_for(assessment)
+    questionnaire = results_service.questionnaire_for(assessment)
     plan_error = None
     if request.method == "POST":
         if not access.can_plan(current_user, assessment):
             abort(403)
-        targets: dict[str, int] = {}
-        for dimension in questionnaire.dimensions:
-            raw = request.form.get(f"target-{dimension.id}")
-            if raw is None or raw == "":
-                continue
-            if not raw.isdigit():
-                plan_error = _("A target must be one of the levels 0 to 5.")
-                break
-            targets[dimension.id] = int(raw)
-        goals = request.form.getlist("goals")
-        if plan_error is None:
-            if len(goals) > questionnaire.max_goals:
-                plan_error = _(
-                    "Choose at most %(count)d business goals.", count=questionnaire.max_goals
-                )
-            else:
-                try:
-                    service.set_plan(assessment, targets, goals)
-                except service.AssessmentError:
-                    db.session.rollback()
-                    plan_error = _("These targets or goals are not valid for this assessment.")
-        if plan_error is None:
+        raw_targets = {
+            dimension.id: raw
+            for dimension in questionnaire.dimensions
+            if (raw := request.form.get(f"target-{dimension.id}"))
+        }
+        try:
+            if not all(raw.isdigit() for raw in raw_targets.values()):
+                raise ValueError("a target is not a number")
+            targets = {dimension_id: int(raw) for dimension_id, raw in raw_targets.items()}
+            plans.set_plan(assessment, targets, request.form.getlist("goals"))
+        except InvalidPlanInput as refused:
+            db.session.rollback()
+            plan_error = plan_message(refused, questionnaire)
+        except ValueError:
+            plan_error = _("A target must be one of the levels 0 to 5.")
+        else:
             flash(_("Targets and goals saved; the roadmap has been updated."), "success")
             return redirect(
                 url_for("assessments.results", assessment_id=assessment.id, _anchor="roadmap")
             )
-    evaluation = service.evaluation_of(assessment)
+    evaluation = results_service.evaluation_of(assessment)
     locale = current_locale()
     return render_template(
         "assessments/results.html",
         assessment=assessment,
         questionnaire=questionnaire,
         evaluation=evaluation,
-        benchmark=service.benchmark_of(assessment),
-        radar=radar_for(evaluation, locale),
+        benchmark=results_service.benchmark_of(assessment),
+        radar=score_radar(evaluation, locale),
         phases=PHASE_MONTHS,
         can_plan=access.can_plan(current_user, assessment),
         can_write_findings=access.can_write_findings(current_user, assessment),
@@ -349,7 +311,7 @@ def history(organisation_id: int) -> str:
     return render_template(
         "assessments/history.html",
         organisation=organisation,
-        assessments=service.history_of(organisation),
+        assessments=results_service.history_of(organisation),
         locale=current_locale(),
     )
 
@@ -358,7 +320,7 @@ def history(organisation_id: int) -> str:
 @login_required
 def compare(organisation_id: int) -> str | tuple[str, int]:
     organisation = load_organisation(organisation_id)
-    rounds = {a.id: a for a in service.submitted_rounds(organisation)}
+    rounds = {a.id: a for a in results_service.submitted_rounds(organisation)}
     earlier = rounds.get(request.args.get("earlier", type=int) or -1)
     later = rounds.get(request.args.get("later", type=int) or -1)
     if earlier is None or later is None or earlier.id == later.id:
@@ -373,8 +335,8 @@ def compare(organisation_id: int) -> str | tuple[str, int]:
         organisation=organisation,
         earlier=earlier,
         later=later,
-        comparison=service.comparison_of(earlier, later),
-        earlier_questionnaire=service.questionnaire_for(earlier),
-        questionnaire=service.questionnaire_for(later),
+        comparison=results_service.comparison_of(earlier, later),
+        earlier_questionnaire=results_service.questionnaire_for(earlier),
+        questionnaire=results_service.questionnaire_for(later),
         locale=current_locale(),
     )

@@ -9,9 +9,8 @@ from werkzeug.wrappers import Response
 from maturity.auth import bp
 from maturity.auth.forms import LoginForm, RegisterForm
 from maturity.extensions import db, limiter
-from maturity.main.routes import safe_next
 from maturity.models import User
-from maturity.web import current_locale
+from maturity.web import current_locale, safe_next
 
 
 def find_user_by_email(email: str) -> User | None:

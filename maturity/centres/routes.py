@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from flask import Response as FlaskResponse
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -12,12 +11,12 @@ from werkzeug.wrappers import Response
 
 from maturity import access
 from maturity.centres import bp
-from maturity.centres.tables import build_tables, to_csv, to_xlsx
 from maturity.core import reference
 from maturity.core.organisation_import import COLUMNS, RowProblem, UnreadableFile
 from maturity.extensions import db
 from maturity.models import Centre, Organisation, User
 from maturity.reports.charts import bar_svg
+from maturity.reports.tables import build_tables, to_csv, to_xlsx
 from maturity.services import audit, centres
 from maturity.services import dashboard as dashboard_service
 from maturity.web import current_locale, database_id
@@ -185,68 +184,19 @@ def assign_consultant(centre_id: int) -> Response:
 # --- Dashboard -----------------------------------------------------------------
 
 
-def dashboard_filters(questionnaire_version_id: int) -> tuple[dashboard_service.Filters, list[str]]:
-    """Filters from the query string; unknown values are reported, not applied."""
-    problems: list[str] = []
-    args = request.args
-
-    def code(name: str, valid: bool) -> str | None:
-        value = (args.get(name) or "").strip() or None
-        if value is not None and not valid:
-            problems.append(name)
-            return None
-        return value
-
-    section = args.get("section") or None
-    size = args.get("size") or None
-    province = args.get("province") or None
-    city = args.get("city") or None
-
-    def day(name: str) -> date | None:
-        raw = (args.get(name) or "").strip()
-        if not raw:
-            return None
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            problems.append(name)
-            return None
-
-    filters = dashboard_service.Filters(
-        questionnaire_version_id=questionnaire_version_id,
-        industry_section=code(
-            "section",
-            section is None
-            or (section in reference.industries() and reference.industries()[section].is_section),
-        ),
-        size_class=code("size", size is None or size in {s.value for s in reference.SizeClass}),
-        province_code=code("province", province is None or reference.is_province(province)),
-        city_code=code("city", city is None or reference.is_city_of(city, province)),
-        period_from=day("from"),
-        period_to=day("to"),
-    )
-    return filters, problems
-
-
-def current_dashboard(centre: Centre) -> tuple[Any, Any, Any, list[str]]:
-    from maturity.services.questionnaires import current_version, questionnaire_of
-
-    version = current_version(current_app.config["QUESTIONNAIRE_KEY"])
-    access.require(version is not None)
-    assert version is not None
-    questionnaire = questionnaire_of(version)
-    filters, problems = dashboard_filters(version.id)
-    data, _cached = dashboard_service.cached_build(
-        centre.id, questionnaire, filters, current_app.config["BENCHMARK_MIN_COHORT"]
-    )
-    return questionnaire, filters, data, problems
+def current_dashboard(centre: Centre) -> dashboard_service.CentreDashboard:
+    try:
+        return dashboard_service.centre_dashboard(centre.id, request.args)
+    except LookupError:
+        abort(404)
 
 
 @bp.get("/<int:centre_id>/dashboard")
 @login_required
 def dashboard(centre_id: int) -> str:
     centre = load_centre(centre_id)
-    questionnaire, filters, data, problems = current_dashboard(centre)
+    found = current_dashboard(centre)
+    questionnaire, filters, data = found.questionnaire, found.filters, found.dashboard
     locale = current_locale()
     tables = build_tables(data, questionnaire, locale)
     charts = {}
@@ -283,7 +233,7 @@ def dashboard(centre_id: int) -> str:
         tables=tables,
         charts=charts,
         filters=filters,
-        problems=problems,
+        problems=found.ignored_filters,
         reference=reference,
         locale=locale,
         query=request.query_string.decode(),
@@ -295,10 +245,11 @@ def dashboard(centre_id: int) -> str:
 def dashboard_export(centre_id: int, export_format: str) -> FlaskResponse:
     centre = load_centre(centre_id)
     access.require(export_format in ("csv", "xlsx", "pdf"))
-    questionnaire, filters, data, _problems = current_dashboard(centre)
+    found = current_dashboard(centre)
+    questionnaire, filters, data = found.questionnaire, found.filters, found.dashboard
     locale = current_locale()
     tables = build_tables(data, questionnaire, locale)
-    audit.record_now(current_user, "export_dashboard", "centre", centre.id, format=export_format)
+    audit.note_read(current_user, "export_dashboard", "centre", centre.id, format=export_format)
     name = f"dashboard-{centre.id}-{date.today().isoformat()}"
     if export_format == "csv":
         return FlaskResponse(

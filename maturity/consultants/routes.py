@@ -7,12 +7,11 @@ from werkzeug.wrappers import Response
 
 from maturity import access
 from maturity.consultants import bp
+from maturity.core.report import OVERALL
 from maturity.extensions import db
 from maturity.models import ReportJobStatus
-from maturity.models.assessment import OVERALL
 from maturity.reports import jobs
-from maturity.services import assessments as assessment_service
-from maturity.services import consultants
+from maturity.services import consultants, results
 from maturity.web import current_locale
 
 
@@ -35,7 +34,7 @@ def workspace() -> str:
 def save_findings(assessment_id: int) -> Response:
     assessment = access.visible_assessment(current_user, assessment_id)
     access.require(access.can_write_findings(current_user, assessment), hide=False)
-    questionnaire = assessment_service.questionnaire_for(assessment)
+    questionnaire = results.questionnaire_for(assessment)
     keys = [OVERALL, *(d.id for d in questionnaire.dimensions)]
     texts = {key: request.form.get(f"finding-{key}", "") for key in keys}
     try:

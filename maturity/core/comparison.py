@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
+from maturity.core.answers import NOT_APPLICABLE, AnswerValue
 from maturity.core.questionnaire import Question, Questionnaire
-from maturity.core.scoring import NOT_APPLICABLE, AnswerValue
+from maturity.core.scoring import level_score
 
 
 class LeftOutReason(enum.StrEnum):
@@ -93,7 +94,7 @@ def compare(
         def weighted(questionnaire: Questionnaire, values: list[tuple[str, int]]) -> float:
             weights = [(questionnaire.question(qid).weight, value) for qid, value in values]
             total = sum((w for w, _ in weights), Fraction(0))
-            return float(sum((w * 20 * v for w, v in weights), Fraction(0)) / total)
+            return float(sum((w * level_score(v) for w, v in weights), Fraction(0)) / total)
 
         dimensions.append(
             DimensionDelta(

@@ -8,13 +8,14 @@ command line, the API and the services all share:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from maturity.core.answers import AnswerValue, answer_problems
 from maturity.core.questionnaire import Questionnaire
 from maturity.core.roadmap import Roadmap, build_roadmap, plan_problems
-from maturity.core.scoring import AnswerValue, ScoreResult, answer_problems, score
+from maturity.core.scoring import ScoreResult, score
 
 INPUT_KEYS = ("answers", "targets", "goals")
 
@@ -72,6 +73,29 @@ def evaluate(questionnaire: Questionnaire, given: EvaluationInput) -> Evaluation
     scores = score(questionnaire, given.answers)
     roadmap = build_roadmap(questionnaire, given.answers, scores, given.targets, given.goals)
     return Evaluation(questionnaire, given, scores, roadmap)
+
+
+def plan_goals(questionnaire: Questionnaire, goals: Iterable[str]) -> tuple[str, ...]:
+    """The organisation's goals that this questionnaire knows, at most ``max_goals``
+    of them: the profile's goals may come from a newer questionnaire than the round's."""
+    known = {goal.id for goal in questionnaire.goals}
+    return tuple(goal for goal in goals if goal in known)[: questionnaire.max_goals]
+
+
+def evaluate_stored(
+    questionnaire: Questionnaire,
+    answers: Mapping[str, AnswerValue],
+    scores: ScoreResult,
+    targets: Mapping[str, int],
+    goals: Iterable[str],
+) -> Evaluation:
+    """A submitted round: the scores stored at submission (never recomputed by a newer
+    rule) with the roadmap for the organisation's current targets and goals."""
+    chosen = plan_goals(questionnaire, goals)
+    roadmap = build_roadmap(questionnaire, answers, scores, targets, chosen)
+    return Evaluation(
+        questionnaire, EvaluationInput(answers, dict(targets), chosen), scores, roadmap
+    )
 
 
 def evaluation_json(evaluation: Evaluation) -> dict[str, Any]:

@@ -9,15 +9,29 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
+from maturity.core.answers import NOT_APPLICABLE, is_level
 from maturity.core.questionnaire import Question, Questionnaire, Recommendation
-from maturity.core.scoring import MAX_LEVEL, NOT_APPLICABLE, Answers, ScoreResult
+from maturity.core.scoring import MAX_LEVEL, Answers, ScoreResult
 
 GOAL_BONUS = Fraction(3, 2)
 PHASE_MONTHS = {1: (0, 6), 2: (6, 18), 3: (18, 36)}
 
 
+class PlanProblem(str):
+    """A problem with chosen targets or goals: its text, and a ``code`` for the pages
+    (``unknown_dimension``, ``invalid_target``, ``not_assessed``, ``unknown_goal``,
+    ``duplicate_goal``, ``too_many_goals``)."""
+
+    code: str
+
+    def __new__(cls, code: str, text: str) -> PlanProblem:
+        problem = super().__new__(cls, text)
+        problem.code = code
+        return problem
+
+
 class InvalidPlanInput(ValueError):
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[PlanProblem]) -> None:
         self.problems = problems
         super().__init__("\n".join(problems))
 
@@ -59,27 +73,45 @@ class Roadmap:
 
 
 def plan_problems(
-    questionnaire: Questionnaire, targets: Mapping[str, object], goals: Iterable[object]
-) -> list[str]:
+    questionnaire: Questionnaire,
+    targets: Mapping[str, object],
+    goals: Iterable[object],
+    assessed: Iterable[str] | None = None,
+) -> list[PlanProblem]:
+    """Every problem with chosen targets (per dimension, a level; only for ``assessed``
+    dimensions when given) and business goals (known, once each, at most ``max_goals``)."""
     problems = []
     dimension_ids = {dimension.id for dimension in questionnaire.dimensions}
+    scored = set(dimension_ids if assessed is None else assessed)
     for dimension_id, level in targets.items():
         if dimension_id not in dimension_ids:
-            problems.append(f"targets: unknown dimension id {dimension_id!r}")
-        elif isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= MAX_LEVEL:
-            problems.append(f"targets: {dimension_id}: {level!r} is not a level from 0 to 5")
+            problems.append(
+                PlanProblem("unknown_dimension", f"targets: unknown dimension id {dimension_id!r}")
+            )
+        elif not is_level(level):
+            problems.append(
+                PlanProblem(
+                    "invalid_target",
+                    f"targets: {dimension_id}: {level!r} is not a level from 0 to 5",
+                )
+            )
+        elif dimension_id not in scored:
+            problems.append(PlanProblem("not_assessed", f"targets: {dimension_id} is not assessed"))
     goal_list = list(goals)
     goal_ids = {goal.id for goal in questionnaire.goals}
     seen: set[object] = set()
     for goal_id in goal_list:
         if goal_id not in goal_ids:
-            problems.append(f"goals: unknown goal id {goal_id!r}")
+            problems.append(PlanProblem("unknown_goal", f"goals: unknown goal id {goal_id!r}"))
         elif goal_id in seen:
-            problems.append(f"goals: {goal_id!r} is listed twice")
+            problems.append(PlanProblem("duplicate_goal", f"goals: {goal_id!r} is listed twice"))
         seen.add(goal_id)
     if len(goal_list) > questionnaire.max_goals:
         problems.append(
-            f"goals: at most {questionnaire.max_goals} goals may be chosen, not {len(goal_list)}"
+            PlanProblem(
+                "too_many_goals",
+                f"goals: at most {questionnaire.max_goals} goals may be chosen, not {len(goal_list)}",
+            )
         )
     return problems
 

@@ -10,43 +10,26 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
 
+from maturity.core.answers import NOT_APPLICABLE, AnswerValue, answer_problems
 from maturity.core.questionnaire import LEVEL_VALUES, Questionnaire
 
 SCORING_VERSION = "1"
-NOT_APPLICABLE: Literal["na"] = "na"
 MAX_LEVEL = max(LEVEL_VALUES)
+POINTS_PER_LEVEL = 20
 
-AnswerValue = int | Literal["na"]
 Answers = Mapping[str, AnswerValue]
+
+
+def level_score(level: int) -> int:
+    """A level on the 0-100 scale of scores (question score = 20 × value)."""
+    return POINTS_PER_LEVEL * level
 
 
 class InvalidAnswers(ValueError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("\n".join(problems))
-
-
-def answer_problems(
-    questionnaire: Questionnaire, answers: Mapping[str, object], *, complete: bool = True
-) -> list[str]:
-    """Every reason why ``answers`` cannot be scored on ``questionnaire``."""
-    problems = []
-    for question_id, value in answers.items():
-        if not questionnaire.has_question(question_id):
-            problems.append(f"unknown question id {question_id!r}")
-            continue
-        if value == NOT_APPLICABLE:
-            if not questionnaire.question(question_id).allow_na:
-                problems.append(f"{question_id}: 'na' (not applicable) is not allowed here")
-        elif isinstance(value, bool) or not isinstance(value, int) or value not in LEVEL_VALUES:
-            problems.append(f"{question_id}: {value!r} is not a level from 0 to 5 or 'na'")
-    if complete:
-        for question in questionnaire.questions:
-            if question.id not in answers:
-                problems.append(f"{question.id}: missing answer")
-    return problems
 
 
 def gated_level(weighted_values: Iterable[tuple[Fraction, int]], gate: Fraction) -> int:
@@ -108,7 +91,7 @@ def score(questionnaire: Questionnaire, answers: Answers) -> ScoreResult:
         if total == 0:
             dimension_scores[dimension.id] = DimensionScore(dimension.id, False, None, None)
             continue
-        numerator = sum(20 * value * weight for value, weight in enumerate(histogram))
+        numerator = sum(level_score(value) * weight for value, weight in enumerate(histogram))
         reach = _reach(histogram)
         level = 0
         for k in range(1, MAX_LEVEL + 1):

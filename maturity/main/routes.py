@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import abort, current_app, redirect, render_template, request, session
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -10,16 +8,7 @@ from werkzeug.wrappers import Response
 from maturity.extensions import db
 from maturity.main import bp
 from maturity.models import Membership, Organisation
-
-
-def safe_next(target: str | None) -> str:
-    """Only same-site relative paths may be redirected to."""
-    if not target:
-        return url_for("main.index")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("main.index")
-    return target
+from maturity.web import safe_next
 
 
 @bp.get("/")

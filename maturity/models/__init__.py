@@ -19,17 +19,10 @@ from maturity.models.organisation import (
 )
 from maturity.models.questionnaire import QuestionnaireVersion
 from maturity.models.report import ReportJob, ReportJobStatus
-from maturity.models.summary import (
-    MAX_DIMENSIONS,
-    MAX_QUESTIONS,
-    AggregateGeneration,
-    ResultSummary,
-)
+from maturity.models.summary import AggregateGeneration, ResultSummary
 from maturity.models.user import ApiToken, CentreMembership, Membership, MembershipRole, User
 
 __all__ = [
-    "MAX_DIMENSIONS",
-    "MAX_QUESTIONS",
     "AggregateGeneration",
     "Answer",
     "ApiToken",

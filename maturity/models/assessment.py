@@ -14,6 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from maturity.core.answers import NOT_APPLICABLE, AnswerValue
 from maturity.extensions import db
 from maturity.models._types import UTCDateTime, str_enum, utcnow
 
@@ -103,6 +104,23 @@ class Answer(db.Model):
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
     answered_by: Mapped[User | None] = relationship()
 
+    @staticmethod
+    def columns_for(value: AnswerValue) -> dict[str, object]:
+        """The stored columns of an answer value (a level, or not applicable)."""
+        if value == NOT_APPLICABLE:
+            return {"value": None, "not_applicable": True}
+        return {"value": int(value), "not_applicable": False}
+
+    @property
+    def answer_value(self) -> AnswerValue:
+        """The answer as the core speaks it: a level, or "na"."""
+        return NOT_APPLICABLE if self.not_applicable else int(self.value or 0)
+
+    @answer_value.setter
+    def answer_value(self, value: AnswerValue) -> None:
+        for column, stored in self.columns_for(value).items():
+            setattr(self, column, stored)
+
 
 class AssessmentResult(db.Model):
     """Scores stored at submission, with the scoring version that produced them."""
@@ -156,9 +174,6 @@ class AssessmentTarget(db.Model):
     level: Mapped[int]
 
     assessment: Mapped[Assessment] = relationship(back_populates="targets")
-
-
-OVERALL = "__overall__"
 
 
 class Finding(db.Model):

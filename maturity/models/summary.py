@@ -5,11 +5,9 @@ from datetime import datetime
 from sqlalchemy import Float, ForeignKey, Index, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from maturity.core.questionnaire import MAX_QUESTIONS
 from maturity.extensions import db
 from maturity.models._types import UTCDateTime
-
-MAX_DIMENSIONS = 8
-MAX_QUESTIONS = 40
 
 
 class ResultSummary(db.Model):

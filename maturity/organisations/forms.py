@@ -115,12 +115,10 @@ class OrganisationForm(FlaskForm):
         *args: Any,
         locale: str = "zh",
         goal_choices: list[tuple[str, str]] | None = None,
-        max_goals: int = 3,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.goals.choices = goal_choices or []
-        self.max_goals = max_goals
         self.industry_section.choices = _section_choices(locale)
         self.industry_division.choices = _division_choices(locale)  # type: ignore[assignment]
         self.province_code.choices = _province_choices(locale)
@@ -162,10 +160,6 @@ class OrganisationForm(FlaskForm):
         chosen = field.data or []
         if any(goal not in known for goal in chosen):
             raise ValidationError(str(_l("Unknown business goal.")))
-        if len(chosen) > self.max_goals:
-            raise ValidationError(
-                str(_l("Choose at most %(count)d business goals.", count=self.max_goals))
-            )
 
     def validate_province_code(self, field: SelectField) -> None:
         if not reference.is_province(field.data):

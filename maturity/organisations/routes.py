@@ -10,15 +10,17 @@ from maturity import access
 from maturity.core import reference
 from maturity.core.profile import OrganisationProfile
 from maturity.core.questionnaire import Questionnaire
+from maturity.core.roadmap import InvalidPlanInput
 from maturity.extensions import db
 from maturity.models import Centre, MembershipRole, Organisation
 from maturity.organisations import bp
 from maturity.organisations.forms import OrganisationForm
 from maturity.services import assessments as assessment_service
-from maturity.services import centres, consultants, invitations
+from maturity.services import centres, consultants, invitations, plans, results
 from maturity.services.organisations import apply_profile, create_organisation
 from maturity.services.questionnaires import current_version, questionnaire_of
 from maturity.web import current_locale, database_id
+from maturity.web.messages import plan_message
 
 
 def current_questionnaire() -> Questionnaire | None:
@@ -37,10 +39,9 @@ def make_form(
         obj=organisation,
         locale=locale,
         goal_choices=goal_choices,
-        max_goals=questionnaire.max_goals if questionnaire else 3,
     )
     if organisation is not None and request.method == "GET":
-        form.goals.data = assessment_service.goals_of(organisation)
+        form.goals.data = results.goals_of(organisation)
     return form
 
 
@@ -48,7 +49,7 @@ def save_goals(
     organisation: Organisation, form: OrganisationForm, questionnaire: Questionnaire | None
 ) -> None:
     if questionnaire is not None:
-        assessment_service.set_goals(organisation, questionnaire, list(form.goals.data or []))
+        plans.set_goals(organisation, questionnaire, list(form.goals.data or []))
 
 
 def _profile(form: OrganisationForm) -> OrganisationProfile:
@@ -78,9 +79,13 @@ def _profile_page(organisation: Organisation | None) -> str | Response:
     if form.validate_on_submit():
         saved = organisation or create_organisation(_profile(form), current_user)
         apply_profile(saved, _profile(form))
-        save_goals(saved, form, questionnaire)
         try:
+            save_goals(saved, form, questionnaire)
             db.session.commit()
+        except InvalidPlanInput as refused:
+            db.session.rollback()
+            assert questionnaire is not None  # goals are only checked against one
+            form.goals.errors = [plan_message(refused, questionnaire)]
         except IntegrityError:
             _credit_code_taken(form)
         else:
@@ -108,7 +113,7 @@ def show(organisation_id: int) -> str:
         organisation=organisation,
         reference=reference,
         questionnaire=current_questionnaire(),
-        assessments=assessment_service.history_of(organisation),
+        assessments=results.history_of(organisation),
         draft=assessment_service.draft_of(organisation),
         can_edit=access.can_edit_organisation(current_user, organisation),
         can_invite=access.can_invite(current_user, organisation),

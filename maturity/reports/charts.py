@@ -7,6 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from flask_babel import gettext as _
+
+from maturity.core.evaluation import Evaluation
+from maturity.core.scoring import level_score
+
 FONT = "'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', sans-serif"
 
 
@@ -130,3 +135,23 @@ def bar_svg(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def score_radar(evaluation: Evaluation, locale: str, size: int = 360) -> str:
+    """The radar of a round's dimension scores and target levels (page and PDF)."""
+    dimensions = evaluation.questionnaire.dimensions
+    scores = evaluation.scores.dimensions
+    targets = evaluation.roadmap.targets
+    return radar_svg(
+        [d.label.get(locale) for d in dimensions],
+        [
+            Series(_("Current score"), [scores[d.id].score for d in dimensions], "current"),
+            Series(
+                _("Target level"),
+                [level_score(targets[d.id]) if d.id in targets else None for d in dimensions],
+                "target",
+            ),
+        ],
+        title=_("Scores by dimension"),
+        size=size,
+    )

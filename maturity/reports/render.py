@@ -10,11 +10,10 @@ from pathlib import Path
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
+from maturity.core.report import OVERALL, ReportData
 from maturity.core.roadmap import PHASE_MONTHS
-from maturity.reports.charts import Series, radar_svg
-from maturity.reports.data import OVERALL, ReportData
+from maturity.reports.charts import score_radar
 from maturity.reports.pdf import REPORT_STATIC, html_to_pdf
 
 TEMPLATE = "reports/report.html"
@@ -30,29 +29,14 @@ def renderer_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def radar(data: ReportData) -> str:
-    q = data.questionnaire
-    scores = data.evaluation.scores.dimensions
-    targets = data.evaluation.roadmap.targets
-    return radar_svg(
-        [d.label.get(data.language) for d in q.dimensions],
-        [
-            Series(_("Current score"), [scores[d.id].score for d in q.dimensions], "current"),
-            Series(
-                _("Target level"),
-                [20 * targets[d.id] if d.id in targets else None for d in q.dimensions],
-                "target",
-            ),
-        ],
-        title=_("Scores by dimension"),
-        size=300,
-    )
-
-
 def render_html(data: ReportData) -> str:
     with force_locale(data.language):
         return render_template(
-            TEMPLATE, data=data, radar=radar(data), phases=PHASE_MONTHS, overall_key=OVERALL
+            TEMPLATE,
+            data=data,
+            radar=score_radar(data.evaluation, data.language, size=300),
+            phases=PHASE_MONTHS,
+            overall_key=OVERALL,
         )
 
 

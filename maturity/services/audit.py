@@ -1,15 +1,47 @@
-"""The audit log: who did what to which object, and when."""
+"""The audit log: who did what to which object, and when.
+
+A change is audited in the transaction that makes it (``record``). A read of
+another organisation's data is noted while the request runs and written when it
+ends, in a transaction of its own (``note_read``, ``write_noted``): checking access
+never commits a request's work half-way, and a request that fails after the read
+still leaves its trace.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
-from flask import has_request_context, request
+from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from maturity.extensions import db
 from maturity.models import AuditEvent, User
+from maturity.models._types import utcnow
+
+logger = logging.getLogger(__name__)
+
+
+def _event(
+    actor: User | None,
+    action: str,
+    object_type: str,
+    object_id: Any,
+    organisation_id: int | None,
+    detail: dict[str, Any],
+) -> AuditEvent:
+    return AuditEvent(
+        at=utcnow(),
+        actor_id=actor.id if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        organisation_id=organisation_id,
+        ip_address=request.remote_addr if has_request_context() else None,
+        detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else None,
+    )
 
 
 def record(
@@ -21,24 +53,44 @@ def record(
     **detail: Any,
 ) -> AuditEvent:
     """Add an audit event to the current transaction (committed with it)."""
-    event = AuditEvent(
-        actor_id=actor.id if actor is not None and actor.is_authenticated else None,
-        action=action,
-        object_type=object_type,
-        object_id=None if object_id is None else str(object_id),
-        organisation_id=organisation_id,
-        ip_address=request.remote_addr if has_request_context() else None,
-        detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else None,
-    )
+    event = _event(actor, action, object_type, object_id, organisation_id, detail)
     db.session.add(event)
     return event
 
 
-def record_now(*args: Any, **kwargs: Any) -> AuditEvent:
-    """Record and commit at once (for reads, which commit nothing else)."""
-    event = record(*args, **kwargs)
-    db.session.commit()
-    return event
+def note_read(
+    actor: User | None,
+    action: str,
+    object_type: str,
+    object_id: Any = None,
+    organisation_id: int | None = None,
+    **detail: Any,
+) -> None:
+    """Note a read (or an export) for the audit log; written when the request ends."""
+    event = _event(actor, action, object_type, object_id, organisation_id, detail)
+    if has_app_context():
+        g.setdefault("noted_reads", []).append(event)
+    else:  # outside any request or command: nothing else would write it
+        _write([event])
+
+
+def write_noted(_error: BaseException | None = None) -> None:
+    """Write the reads noted during this app context (its teardown calls this)."""
+    noted = g.pop("noted_reads", None) if has_app_context() else None
+    if noted:
+        _write(noted)
+
+
+def _write(events: list[AuditEvent]) -> None:
+    try:
+        # Whatever the request left uncommitted is discarded at its end anyway;
+        # the audit events go into a transaction of their own.
+        db.session.rollback()
+        db.session.add_all(events)
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        logger.exception("could not write %d audit event(s)", len(events))
 
 
 def recent(limit: int = 100, offset: int = 0) -> list[AuditEvent]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from maturity.core.report import OVERALL
 from maturity.extensions import db
 from maturity.models import (
     Assessment,
@@ -16,7 +17,6 @@ from maturity.models import (
     Organisation,
     User,
 )
-from maturity.models.assessment import OVERALL
 from maturity.services.audit import record
 
 MAX_FINDING_LENGTH = 5000

@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from maturity.core import benchmark as benchmark_core
 from maturity.core import reference
-from maturity.core.comparison import compare
-from maturity.core.evaluation import Evaluation, EvaluationInput
-from maturity.core.roadmap import build_roadmap
+from maturity.core.report import GivenAnswer, ReportData, report_data
 from maturity.extensions import db
 from maturity.models import Answer, Assessment, AssessmentStatus, Finding
-from maturity.reports.data import AnswerLine, ReportData
-from maturity.services import assessments as service
-from maturity.services.questionnaires import questionnaire_of
-from maturity.services.summaries import previous_round
+from maturity.services.results import benchmark_of, comparison_of, evaluation_of, previous_round
 
 
 def organisation_facts(assessment: Assessment, language: str) -> tuple[tuple[str, str], ...]:
@@ -68,7 +61,6 @@ def load_report_data(assessment_id: int, language: str) -> ReportData:
     )
     if assessment is None or assessment.status != AssessmentStatus.SUBMITTED:
         raise LookupError(f"assessment {assessment_id} is not a submitted assessment")
-    questionnaire = questionnaire_of(assessment.questionnaire_version)
     rows = list(
         db.session.scalars(
             select(Answer)
@@ -76,21 +68,7 @@ def load_report_data(assessment_id: int, language: str) -> ReportData:
             .options(joinedload(Answer.answered_by))
         )
     )
-    answers = {row.question_id: service.answer_value(row) for row in rows}
-    scores = service.stored_scores(assessment)
-    goals = [
-        g
-        for g in service.goals_of(assessment.organisation)
-        if g in {x.id for x in questionnaire.goals}
-    ]
-    targets = service.targets_of(assessment)
-    roadmap = build_roadmap(
-        questionnaire, answers, scores, targets, goals[: questionnaire.max_goals]
-    )
-    evaluation = Evaluation(
-        questionnaire, EvaluationInput(answers, targets, tuple(goals)), scores, roadmap
-    )
-
+    answers = {row.question_id: row.answer_value for row in rows}
     findings = list(
         db.session.scalars(
             select(Finding)
@@ -98,58 +76,31 @@ def load_report_data(assessment_id: int, language: str) -> ReportData:
             .options(joinedload(Finding.author))
         )
     )
-    assessors = {row.answered_by.name for row in rows if row.answered_by is not None}
-    for user in (assessment.created_by, assessment.submitted_by):
-        if user is not None:
-            assessors.add(user.name)
-
+    people = [row.answered_by for row in rows]
+    people += [assessment.created_by, assessment.submitted_by]
     previous = previous_round(assessment)
-    comparison = None
-    if previous is not None:
-        previous_answers = {
-            row.question_id: service.answer_value(row)
-            for row in db.session.scalars(select(Answer).where(Answer.assessment_id == previous.id))
-        }
-        comparison = compare(
-            questionnaire_of(previous.questionnaire_version),
-            previous_answers,
-            questionnaire,
-            answers,
-        )
-
-    organisation = assessment.organisation
-    benchmark = benchmark_core.benchmark(
-        organisation.id,
-        organisation.industry_section,
-        str(organisation.size_class),
-        {d: r.score for d, r in scores.dimensions.items() if r.assessed and r.score is not None},
-        scores.overall_index,
-        service.peer_results(assessment.questionnaire_version_id),
-        current_app.config["BENCHMARK_MIN_COHORT"],
-    )
-    data = ReportData(
-        language=language,
-        organisation_name=organisation.name,
-        organisation_facts=organisation_facts(assessment, language),
-        evaluation=evaluation,
-        answers={
-            row.question_id: AnswerLine(
-                questionnaire.question(row.question_id),
-                service.answer_value(row),
+    data = report_data(
+        evaluation_of(assessment, answers),
+        [
+            GivenAnswer(
+                row.question_id,
+                row.answer_value,
                 row.note,
                 row.answered_by.name if row.answered_by else None,
             )
             for row in rows
-            if questionnaire.has_question(row.question_id)
-        },
+        ],
+        language=language,
+        organisation_name=assessment.organisation.name,
+        organisation_facts=organisation_facts(assessment, language),
         generated_on=date.today(),
         round=assessment.round,
         submitted_at=assessment.submitted_at,
-        assessed_by=tuple(sorted(assessors)),
+        assessed_by=[person.name for person in people if person is not None],
         findings={f.dimension_id: f.text for f in findings},
-        finding_authors=tuple(sorted({f.author.name for f in findings if f.author is not None})),
-        benchmark=benchmark,
-        comparison=comparison,
+        finding_authors=[f.author.name for f in findings if f.author is not None],
+        benchmark=benchmark_of(assessment),
+        comparison=None if previous is None else comparison_of(previous, assessment, answers),
         previous_round=previous.round if previous is not None else None,
     )
     # The data is plain from here on: end the transaction before the (long) render

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from sqlalchemy import select
 
+from maturity.core.answers import AnswerInput, parse_value
 from maturity.core.profile import OrganisationProfile
 from maturity.extensions import db
 from maturity.models import (
@@ -122,7 +123,6 @@ def seed_assessments(
     """Submitted demo rounds, created once (an organisation's rounds are matched by number)."""
     from maturity.models import Assessment, Finding, QuestionnaireVersion
     from maturity.services import assessments as service
-    from maturity.services.questionnaires import questionnaire_of
 
     for round_number, entry in enumerate(entries, start=1):
         organisation = db.session.scalar(
@@ -145,7 +145,6 @@ def seed_assessments(
         if exists is not None:
             continue
         user = users[entry["by"].lower()]
-        questionnaire = questionnaire_of(published)
         assessment = Assessment(
             organisation=organisation,
             questionnaire_version=published,
@@ -157,14 +156,9 @@ def seed_assessments(
         db.session.commit()
         notes = entry.get("notes", {})
         for question_id, raw in entry["answers"].items():
-            value, not_applicable = service.parse_value(raw)
-            service.save_answer(
-                assessment,
-                questionnaire,
-                service.AnswerInput(question_id, value, not_applicable, notes.get(question_id), 0),
-                user,
-            )
-        service.submit(assessment, questionnaire, user)
+            given = AnswerInput(question_id, parse_value(raw), notes.get(question_id))
+            service.save_answer(assessment, given, user)
+        service.submit(assessment, user)
         for dimension_id, text in entry.get("findings", {}).items():
             db.session.add(
                 Finding(assessment=assessment, dimension_id=dimension_id, text=text, author=user)

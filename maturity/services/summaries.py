@@ -7,22 +7,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
 
-from maturity.core.comparison import Comparison, compare
-from maturity.core.questionnaire import Questionnaire
-from maturity.core.scoring import NOT_APPLICABLE, AnswerValue, ScoreResult
+from maturity.core.answers import NOT_APPLICABLE, AnswerValue
+from maturity.core.comparison import Comparison
+from maturity.core.questionnaire import MAX_DIMENSIONS, MAX_QUESTIONS, Questionnaire
+from maturity.core.scoring import ScoreResult
 from maturity.extensions import db
-from maturity.models import (
-    MAX_DIMENSIONS,
-    MAX_QUESTIONS,
-    Answer,
-    Assessment,
-    AssessmentStatus,
-    ResultSummary,
-)
+from maturity.models import Assessment, AssessmentStatus, ResultSummary
 from maturity.services import generation
-from maturity.services.questionnaires import questionnaire_of
+from maturity.services.results import (
+    answer_values,
+    comparison_of,
+    previous_round,
+    questionnaire_for,
+    stored_scores,
+)
 
 
 def pack_answers(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> str:
@@ -38,14 +37,8 @@ def summary_values(
     answers: Mapping[str, AnswerValue],
     comparison: Comparison | None,
 ) -> dict[str, Any]:
-    """The score, level, delta and answer columns of a summary row."""
-    if (
-        len(questionnaire.dimensions) > MAX_DIMENSIONS
-        or len(questionnaire.questions) > MAX_QUESTIONS
-    ):
-        raise ValueError(
-            f"at most {MAX_DIMENSIONS} dimensions and {MAX_QUESTIONS} questions can be summarised"
-        )
+    """The score, level, delta and answer columns of a summary row (a questionnaire
+    fits: its validation bounds dimensions and questions by the summary's columns)."""
     deltas = {d.dimension_id: d.delta for d in comparison.dimensions} if comparison else {}
     values: dict[str, Any] = {
         "overall_index": scores.overall_index,
@@ -70,27 +63,6 @@ def summary_values(
     return values
 
 
-def previous_round(assessment: Assessment) -> Assessment | None:
-    return db.session.scalar(
-        select(Assessment)
-        .where(
-            Assessment.organisation_id == assessment.organisation_id,
-            Assessment.status == AssessmentStatus.SUBMITTED,
-            Assessment.round < assessment.round,
-        )
-        .order_by(Assessment.round.desc())
-        .limit(1)
-        .options(joinedload(Assessment.questionnaire_version))
-    )
-
-
-def answers_by_question(assessment: Assessment) -> dict[str, AnswerValue]:
-    rows = db.session.scalars(select(Answer).where(Answer.assessment_id == assessment.id))
-    return {
-        a.question_id: (NOT_APPLICABLE if a.not_applicable else int(a.value or 0)) for a in rows
-    }
-
-
 def write_summary(
     assessment: Assessment,
     questionnaire: Questionnaire,
@@ -99,14 +71,7 @@ def write_summary(
 ) -> ResultSummary:
     """Add the summary row of a just-submitted assessment (in the caller's transaction)."""
     previous = previous_round(assessment)
-    comparison = None
-    if previous is not None:
-        comparison = compare(
-            questionnaire_of(previous.questionnaire_version),
-            answers_by_question(previous),
-            questionnaire,
-            answers,
-        )
+    comparison = None if previous is None else comparison_of(previous, assessment, dict(answers))
     db.session.execute(
         update(ResultSummary)
         .where(ResultSummary.organisation_id == assessment.organisation_id)
@@ -133,8 +98,6 @@ def write_summary(
 
 def rebuild_all() -> int:
     """Recreate every summary from the stored results (after an upgrade, say)."""
-    from maturity.services.assessments import stored_scores
-
     db.session.execute(ResultSummary.__table__.delete())
     count = 0
     submitted = db.session.scalars(
@@ -145,9 +108,9 @@ def rebuild_all() -> int:
     for assessment in submitted:
         write_summary(
             assessment,
-            questionnaire_of(assessment.questionnaire_version),
+            questionnaire_for(assessment),
             stored_scores(assessment),
-            answers_by_question(assessment),
+            answer_values(assessment),
         )
         db.session.flush()
         count += 1

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_report_benchmark_prints_figures(app: Flask, reported: dict[str, int], capsys: Any) -> None:  # noqa: F811
-    from maturity.reports.bench import run
+    from maturity.bench.report import run
 
     with app.app_context():
         figures = run(reported["second"], "zh", count=10, workers=2, repeat=2)

@@ -19,6 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
+from maturity.core.answers import AnswerInput, parse_value
 from maturity.core.questionnaire import load_file
 from maturity.extensions import db
 from maturity.models import (
@@ -79,12 +80,9 @@ def submit_round(
         assessment = service.start_or_resume(organisation, user)
         for index, question in enumerate(QUESTIONNAIRE.questions):
             raw = value_of(index, question)
-            value, na = service.parse_value(raw)
-            service.save_answer(
-                assessment, QUESTIONNAIRE,
-                service.AnswerInput(question.id, value, na, note if index == 0 else None, 0), user,
-            )  # fmt: skip
-        service.submit(assessment, QUESTIONNAIRE, user)
+            given = AnswerInput(question.id, parse_value(raw), note if index == 0 else None)
+            service.save_answer(assessment, given, user)
+        service.submit(assessment, user)
         return assessment.id
 
 

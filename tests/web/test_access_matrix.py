@@ -106,27 +106,29 @@ def cases(w: World) -> list[Case]:
             data={"finding-product_design": "注意"},
         ),
         case("assessments.history", "GET", f"/organisations/{a}/history", READERS),
-        case("reports.download", "GET", f"/assessments/{a1}/report.pdf?lang=en", READERS),
-        case("reports.download", "GET", f"/assessments/{b1}/report.pdf", {"other_owner", "admin"}),
+        case("downloads.download", "GET", f"/assessments/{a1}/report.pdf?lang=en", READERS),
         case(
-            "reports.download", "GET", f"/assessments/{a2}/report.pdf", set()
+            "downloads.download", "GET", f"/assessments/{b1}/report.pdf", {"other_owner", "admin"}
+        ),
+        case(
+            "downloads.download", "GET", f"/assessments/{a2}/report.pdf", set()
         ),  # a draft has no report
         case(
-            "reports.batch",
+            "downloads.batch",
             "POST",
             "/reports/batch",
             READERS,
             data={"assessment_id": str(a1), "lang": "zh"},
         ),
         case(
-            "reports.batch",
+            "downloads.batch",
             "POST",
             "/reports/batch",
             {"other_owner", "admin"},
             data={"assessment_id": str(b1)},
         ),
-        case("reports.job", "GET", f"/reports/jobs/{job}", {"owner"}),
-        case("reports.job_download", "GET", f"/reports/jobs/{job}/download", {"owner"}),
+        case("downloads.job", "GET", f"/reports/jobs/{job}", {"owner"}),
+        case("downloads.job_download", "GET", f"/reports/jobs/{job}/download", {"owner"}),
         case(
             "assessments.compare",
             "GET",

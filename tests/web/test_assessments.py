@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from maturity.core.answers import AnswerInput, parse_value
 from maturity.core.questionnaire import load_file
 from maturity.core.scoring import score
 from maturity.extensions import db
@@ -66,13 +67,7 @@ def answer_all(app: Flask, assessment_id: int, user_id: int, values: dict[str, A
         assessment = db.session.get(Assessment, assessment_id)
         user = db.session.get(User, user_id)
         for question_id, raw in values.items():
-            value, na = service.parse_value(raw)
-            service.save_answer(
-                assessment,
-                QUESTIONNAIRE,
-                service.AnswerInput(question_id, value, na, None, 0),
-                user,
-            )
+            service.save_answer(assessment, AnswerInput(question_id, parse_value(raw)), user)
 
 
 def test_start_opens_the_first_dimension_with_every_question(

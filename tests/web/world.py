@@ -9,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from maturity.core.answers import AnswerInput
 from maturity.core.questionnaire import load_file
 from maturity.extensions import db
 from maturity.models import (
@@ -59,13 +60,8 @@ def _submit(app: Flask, assessment_id: int, user_id: int, value: int) -> None:
         assessment = db.session.get(Assessment, assessment_id)
         user = db.session.get(User, user_id)
         for question in QUESTIONNAIRE.questions:
-            service.save_answer(
-                assessment,
-                QUESTIONNAIRE,
-                service.AnswerInput(question.id, value, False, None, 0),
-                user,
-            )
-        service.submit(assessment, QUESTIONNAIRE, user)
+            service.save_answer(assessment, AnswerInput(question.id, value), user)
+        service.submit(assessment, user)
 
 
 def build_world(app: Flask) -> World:

@@ -1,23 +1,24 @@
 """Everything a report shows, as plain data (no Flask, no database).
 
 The same structure serves the web download, the batch ZIP, the offline command
-line report and the cache fingerprint.
+line report and the cache fingerprint; ``report_data`` builds it for both the
+stored and the offline path.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
+from maturity.core.answers import NOT_APPLICABLE, AnswerValue
 from maturity.core.benchmark import Benchmark
 from maturity.core.comparison import Comparison
-from maturity.core.evaluation import Evaluation
-from maturity.core.questionnaire import Dimension, Question
+from maturity.core.evaluation import Evaluation, EvaluationInput, evaluate
+from maturity.core.questionnaire import Dimension, Question, Questionnaire
 from maturity.core.roadmap import Step
-from maturity.core.scoring import NOT_APPLICABLE, AnswerValue
 
 OVERALL = "__overall__"
 
@@ -57,7 +58,7 @@ class ReportData:
         return self.submitted_at.date() if self.submitted_at else self.generated_on
 
     @property
-    def questionnaire(self) -> Any:
+    def questionnaire(self) -> Questionnaire:
         return self.evaluation.questionnaire
 
     def assessed_dimensions(self) -> list[Dimension]:
@@ -132,3 +133,77 @@ class ReportData:
         }
         canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class GivenAnswer:
+    """One stored or offline answer with who gave it and their note."""
+
+    question_id: str
+    value: AnswerValue
+    note: str | None = None
+    answered_by: str | None = None
+
+
+def report_data(
+    evaluation: Evaluation,
+    answers: Iterable[GivenAnswer],
+    *,
+    language: str,
+    organisation_name: str,
+    generated_on: date,
+    organisation_facts: tuple[tuple[str, str], ...] = (),
+    round: int | None = None,
+    submitted_at: datetime | None = None,
+    assessed_by: Iterable[str] = (),
+    findings: Mapping[str, str] | None = None,
+    finding_authors: Iterable[str] = (),
+    benchmark: Benchmark | None = None,
+    comparison: Comparison | None = None,
+    previous_round: int | None = None,
+) -> ReportData:
+    """The report of an evaluation; answers to questions the questionnaire does not
+    have (a question removed before publication) are left out."""
+    questionnaire = evaluation.questionnaire
+    return ReportData(
+        language=language,
+        organisation_name=organisation_name.strip(),
+        organisation_facts=organisation_facts,
+        evaluation=evaluation,
+        answers={
+            given.question_id: AnswerLine(
+                questionnaire.question(given.question_id),
+                given.value,
+                given.note,
+                given.answered_by,
+            )
+            for given in answers
+            if questionnaire.has_question(given.question_id)
+        },
+        generated_on=generated_on,
+        round=round,
+        submitted_at=submitted_at,
+        assessed_by=tuple(sorted(set(assessed_by))),
+        findings=dict(findings or {}),
+        finding_authors=tuple(sorted(set(finding_authors))),
+        benchmark=benchmark,
+        comparison=comparison,
+        previous_round=previous_round,
+    )
+
+
+def offline_report_data(
+    questionnaire: Questionnaire,
+    given: EvaluationInput,
+    organisation_name: str,
+    language: str,
+    generated_on: date,
+) -> ReportData:
+    """A report straight from a scoring input (``flask report pdf --answers``)."""
+    return report_data(
+        evaluate(questionnaire, given),
+        [GivenAnswer(question_id, value) for question_id, value in given.answers.items()],
+        language=language,
+        organisation_name=organisation_name,
+        generated_on=generated_on,
+    )

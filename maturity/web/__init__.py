@@ -4,82 +4,33 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
 from typing import Any
 
-from flask import Flask, Request, Response, g, render_template, request
+from flask import Flask, Response, g, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select, text
 from sqlalchemy.exc import InterfaceError, OperationalError
-from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import IntegerConverter
 
 from maturity.extensions import db, login_manager
 from maturity.models import User
+from maturity.services import audit
+from maturity.web.errors import http_error_code, json_error
+from maturity.web.requests import CleanRequest, DatabaseId, database_id, safe_next
+
+__all__ = ["DatabaseId", "current_locale", "database_id", "init_app", "safe_next"]
 
 request_logger = logging.getLogger("maturity.requests")
-MAX_ID = 2**31 - 1
-
-
-def database_id(raw: object) -> int | None:
-    """A submitted id, if it is one (digits, 1 to MAX_ID); None otherwise."""
-    text = str(raw or "").strip()
-    if not text.isdigit() or len(text) > 10:
-        return None
-    value = int(text)
-    return value if 1 <= value <= MAX_ID else None
-
-
-class DatabaseId(IntegerConverter):
-    """An integer route part that fits every database's INTEGER column."""
-
-    def __init__(self, url_map: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("min", 1)
-        kwargs.setdefault("max", MAX_ID)
-        super().__init__(url_map, **kwargs)
-
-
-# C0 control characters other than tab, newline and carriage return: never meant as
-# text, invisible on the page, garbage in the PDF, and PostgreSQL refuses NUL outright.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def without_control_characters(value: Any) -> Any:
-    """Submitted data with control characters removed from every string in it."""
-    if isinstance(value, str):
-        return CONTROL_CHARACTERS.sub("", value)
-    if isinstance(value, list):
-        return [without_control_characters(item) for item in value]
-    if isinstance(value, dict):
-        return {key: without_control_characters(item) for key, item in value.items()}
-    return value
-
-
-class CleanParameters(ImmutableMultiDict):  # type: ignore[type-arg]
-    """Query and form parameters, with the control characters taken out of values."""
-
-    def __init__(self, mapping: Any = None) -> None:
-        if isinstance(mapping, list):
-            mapping = [(key, without_control_characters(value)) for key, value in mapping]
-        super().__init__(mapping)
-
-
-class CleanRequest(Request):
-    """Every value a view reads from a form, a query string or a JSON body is clean."""
-
-    parameter_storage_class = CleanParameters
-
-    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
-        return without_control_characters(super().get_json(force, silent, cache))
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+    """The user of a browser session (or remember-me cookie). Never for the API: it
+    takes no CSRF token, so a cookie must not be enough to act through it."""
+    if not user_id.isdigit() or request.path.startswith("/api/"):
         return None
     return db.session.scalar(select(User).where(User.id == int(user_id)))
 
@@ -90,7 +41,12 @@ def current_locale() -> str:
 
 
 def init_app(app: Flask) -> None:
+    """Call before any blueprint is registered (routes use the converter)."""
     app.request_class = CleanRequest
+    # Every <int:...> in a route is a database id: 1 to 2**31 - 1. Anything else is
+    # simply not a route (404), never an overflow deep in the database driver.
+    app.url_map.converters["int"] = DatabaseId
+    app.teardown_appcontext(audit.write_noted)
     app.jinja_env.globals["current_locale"] = current_locale
 
     @app.errorhandler(CSRFError)
@@ -142,13 +98,7 @@ def init_app(app: Flask) -> None:
         code = error.code or 500
         if request.path.startswith("/api/"):
             # Unmatched API paths answer in the API's error shape too.
-            return {
-                "error": {
-                    "code": "not_found" if code == 404 else "error",
-                    "message": error.description or "",
-                    "problems": [],
-                }
-            }, code
+            return json_error(code, http_error_code(code), error.description or "")
         return render_template("errors/http.html", code=code), code
 
     @app.context_processor

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     current_app,
     flash,
     redirect,
@@ -17,6 +16,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from maturity import access
+from maturity.downloads import bp
 from maturity.extensions import db
 from maturity.models import AssessmentStatus, ReportJob, ReportJobStatus
 from maturity.reports import jobs
@@ -24,7 +24,6 @@ from maturity.reports.render import cached_pdf
 from maturity.services.reports import load_report_data
 from maturity.web import database_id
 
-bp = Blueprint("reports", __name__)
 LANGUAGES = ("zh", "en")
 MAX_BATCH = 200
 
@@ -74,7 +73,7 @@ def batch() -> Response:
         assert assessment is not None
         access.audit_read(current_user, assessment.organisation_id, "report", assessment.id)
     job = jobs.queue_batch(current_user, ids, language)
-    return redirect(url_for("reports.job", job_id=job.id))
+    return redirect(url_for("downloads.job", job_id=job.id))
 
 
 def own_job(job_id: int) -> ReportJob:
@@ -90,7 +89,7 @@ def job(job_id: int) -> str:
     found = jobs.take_over_if_abandoned(own_job(job_id))
     removed = jobs.zip_removed(found)
     return render_template(
-        "reports/job.html",
+        "downloads/job.html",
         job=found,
         statuses=ReportJobStatus,
         removed=removed,

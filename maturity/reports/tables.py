@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from maturity.core import reference
+from maturity.core.dashboard import Dashboard
 from maturity.core.questionnaire import Questionnaire
-from maturity.services.dashboard import Dashboard
 
 Cell = str | int | float | None
 

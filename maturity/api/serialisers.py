@@ -1,0 +1,70 @@
+"""The JSON shapes of the API's objects (described in ``openapi``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from maturity.core.benchmark import Benchmark, Standing
+from maturity.core.evaluation import evaluation_json
+from maturity.models import Answer, Assessment, Organisation
+from maturity.services import results
+
+
+def organisation_json(organisation: Organisation) -> dict[str, Any]:
+    return {
+        "id": organisation.id,
+        "name": organisation.name,
+        "industry_section": organisation.industry_section,
+        "industry_division": organisation.industry_division,
+        "size_class": str(organisation.size_class),
+        "province_code": organisation.province_code,
+        "city_code": organisation.city_code,
+    }
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    return {"value": answer.answer_value, "note": answer.note, "revision": answer.revision}
+
+
+def assessment_json(assessment: Assessment, with_answers: bool = False) -> dict[str, Any]:
+    version = assessment.questionnaire_version
+    data: dict[str, Any] = {
+        "id": assessment.id,
+        "organisation_id": assessment.organisation_id,
+        "round": assessment.round,
+        "status": str(assessment.status),
+        "questionnaire": {
+            "key": version.key,
+            "version": version.version,
+            "hash": assessment.questionnaire_hash,
+        },
+        "submitted_at": assessment.submitted_at.isoformat() if assessment.submitted_at else None,
+    }
+    if with_answers:
+        data["answers"] = {
+            question_id: answer_json(answer)
+            for question_id, answer in results.answers_of(assessment).items()
+        }
+    return data
+
+
+def standing_json(standing: Standing | None) -> dict[str, Any] | None:
+    return (
+        None if standing is None else {"percentile": standing.percentile, "peers": standing.peers}
+    )
+
+
+def benchmark_json(benchmark: Benchmark) -> dict[str, Any]:
+    return {
+        "cohort": None if benchmark.scope is None else str(benchmark.scope),
+        "cohort_size": benchmark.cohort_size,
+        "min_cohort": benchmark.min_cohort,
+        "dimensions": {d: standing_json(s) for d, s in benchmark.dimensions.items()},
+        "overall": standing_json(benchmark.overall),
+    }
+
+
+def results_json(assessment: Assessment) -> dict[str, Any]:
+    data = evaluation_json(results.evaluation_of(assessment))
+    data["benchmark"] = benchmark_json(results.benchmark_of(assessment))
+    return data

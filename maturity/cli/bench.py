@@ -1,0 +1,89 @@
+"""``flask bench report|dashboard``: performance figures."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from maturity.cli.common import fail
+
+bench_cli = AppGroup("bench", help="Performance figures.")
+
+
+@bench_cli.command("report")
+@click.option(
+    "--assessment", "assessment_id", type=int, help="Default: the latest submitted assessment."
+)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option(
+    "--count", type=int, default=50, show_default=True, help="Reports in the serial/parallel run."
+)
+@click.option("--workers", type=int, default=2, show_default=True)
+def bench_report_command(assessment_id: int | None, lang: str, count: int, workers: int) -> None:
+    """Print report rendering figures (fresh, bare WeasyPrint, cached, parallel, memory)."""
+    from maturity.bench.report import run
+    from maturity.extensions import db
+    from maturity.models import Assessment, AssessmentStatus
+
+    if assessment_id is None:
+        assessment_id = db.session.scalar(
+            select(Assessment.id)
+            .where(Assessment.status == AssessmentStatus.SUBMITTED)
+            .order_by(Assessment.id.desc())
+            .limit(1)
+        )
+        if assessment_id is None:
+            fail(
+                [
+                    "no submitted assessment: run `flask seed demo` (after `flask questionnaires load`) first"
+                ]
+            )
+    for line in run(assessment_id, lang, count, workers).lines():
+        click.echo(line)
+
+
+@bench_cli.command("dashboard")
+@click.option(
+    "--organisations",
+    "sizes",
+    type=int,
+    multiple=True,
+    default=(10_000, 100_000),
+    show_default=True,
+)
+@click.option("--runs", type=int, default=5, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+def bench_dashboard_command(sizes: tuple[int, ...], runs: int, seed: int) -> None:
+    """For each size, a fresh centre of synthetic organisations: dashboard vs bare SQL."""
+    from maturity.bench.dashboard import run
+    from maturity.extensions import db
+    from maturity.services.questionnaires import current_version
+    from maturity.services.synthetic import generate
+
+    version = current_version(current_app.config["QUESTIONNAIRE_KEY"])
+    if version is None:
+        fail(["no published questionnaire version: run `flask questionnaires load` first"])
+    dialect = db.engine.dialect.name
+    for size in sizes:
+        name = f"bench-{size}-{seed}"
+        from maturity.models import Centre
+
+        centre = db.session.scalar(select(Centre).where(Centre.name == name))
+        if centre is None:
+            report = generate(size, seed, name, version)
+            click.echo(f"[{dialect}] seeded {size} organisations in {report.seconds:.1f} s")
+            centre = db.session.scalar(select(Centre).where(Centre.name == name))
+        assert centre is not None
+        centre_id, version_id = centre.id, version.id
+        db.session.commit()  # hold no lock while the server thread answers
+        dashboard, uncached, headline, everything, organisations = run(centre_id, version_id, runs)
+        click.echo(
+            f"[{dialect}] {organisations} organisations, full HTTP response, median of {runs}: "
+            f"dashboard {dashboard * 1000:.0f} ms, after a change (cache empty) {uncached * 1000:.0f} ms; "
+            f"bare SQL for the headline numbers {headline * 1000:.0f} ms "
+            f"(ratios {dashboard / headline:.2f} and {uncached / headline:.2f}); "
+            f"one hand-written query for every number shown {everything * 1000:.0f} ms "
+            f"(ratios {dashboard / everything:.2f} and {uncached / everything:.2f})"
+        )

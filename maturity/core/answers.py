@@ -1,0 +1,142 @@
+"""One answer: what a person or a client may submit for one question, and why not.
+
+The web page, the background save, the JSON API, the service that stores an
+answer and the scoring input of the command line all parse and check answers
+here, so that "a level from 0 to 5, or not applicable where allowed, with a note
+of at most 2000 characters" is written once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal, TypeGuard
+
+from maturity.core.questionnaire import LEVEL_VALUES, Questionnaire
+
+NOT_APPLICABLE: Literal["na"] = "na"
+MAX_NOTE_LENGTH = 2000
+
+AnswerValue = int | Literal["na"]
+
+
+class AnswerRefused(ValueError):
+    """An answer that cannot be stored; ``code`` says why (the user's message follows it).
+
+    Codes: ``malformed`` (not an answer at all), ``invalid_value``,
+    ``unknown_question``, ``na_not_allowed``, ``note_too_long``."""
+
+    def __init__(self, code: str, question_id: str | None = None) -> None:
+        super().__init__(f"{code}: {question_id}" if question_id else code)
+        self.code = code
+        self.question_id = question_id
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """One answer as submitted: the value, an optional note, and the revision the
+    person saw (0 when they saw no answer), which detects a colleague's change."""
+
+    question_id: str
+    value: AnswerValue
+    note: str | None = None
+    revision: int = 0
+
+
+def is_level(value: object) -> TypeGuard[int]:
+    """0..5 as an integer (``True`` is not a level, although Python counts it as 1)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value in LEVEL_VALUES
+
+
+def parse_value(raw: object) -> AnswerValue:
+    """A submitted value: a level as a number or as text ("0".."5"), or "na"."""
+    if raw == NOT_APPLICABLE:
+        return NOT_APPLICABLE
+    if isinstance(raw, str) and raw.strip().isdigit():
+        raw = int(raw.strip())
+    if is_level(raw):
+        return raw
+    raise AnswerRefused("invalid_value")
+
+
+def parse_revision(raw: object) -> int:
+    """The revision a person saw: a whole number; a form may send it as text."""
+    if isinstance(raw, str) and raw.strip().isdigit():
+        return int(raw.strip())
+    if raw is None or raw == "":
+        return 0
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
+        return raw
+    raise AnswerRefused("malformed")
+
+
+def parse_payload(payload: object, question_id: str | None = None) -> AnswerInput:
+    """A JSON answer ``{question_id?, value, note?, revision?}`` (background save, API).
+
+    ``question_id`` is taken from the payload unless the caller knows it (a URL)."""
+    if not isinstance(payload, dict):
+        raise AnswerRefused("malformed")
+    if question_id is None:
+        question_id = payload.get("question_id")
+        if not isinstance(question_id, str):
+            raise AnswerRefused("malformed")
+    note = payload.get("note")
+    if note is not None and not isinstance(note, str):
+        raise AnswerRefused("malformed", question_id)
+    revision = payload.get("revision", 0)
+    if isinstance(revision, bool) or not isinstance(revision, int) or revision < 0:
+        raise AnswerRefused("malformed", question_id)
+    return AnswerInput(question_id, parse_value(payload.get("value")), note, revision)
+
+
+def clean_note(note: str | None) -> str | None:
+    """The note as stored: trimmed, None when empty; refused when too long."""
+    cleaned = (note or "").strip() or None
+    if cleaned is not None and len(cleaned) > MAX_NOTE_LENGTH:
+        raise AnswerRefused("note_too_long")
+    return cleaned
+
+
+def value_problem(questionnaire: Questionnaire, question_id: str, value: object) -> str | None:
+    """Why ``value`` is no answer to the question (a refusal code), or None."""
+    if not questionnaire.has_question(question_id):
+        return "unknown_question"
+    if value == NOT_APPLICABLE:
+        return None if questionnaire.question(question_id).allow_na else "na_not_allowed"
+    return None if is_level(value) else "invalid_value"
+
+
+def check_answer(questionnaire: Questionnaire, given: AnswerInput) -> AnswerInput:
+    """The answer with its note cleaned, or AnswerRefused."""
+    problem = value_problem(questionnaire, given.question_id, given.value)
+    if problem is not None:
+        raise AnswerRefused(problem, given.question_id)
+    try:
+        note = clean_note(given.note)
+    except AnswerRefused:
+        raise AnswerRefused("note_too_long", given.question_id) from None
+    return AnswerInput(given.question_id, given.value, note, given.revision)
+
+
+PROBLEM_TEXTS = {
+    "unknown_question": "unknown question id {question!r}",
+    "na_not_allowed": "{question}: 'na' (not applicable) is not allowed here",
+    "invalid_value": "{question}: {value!r} is not a level from 0 to 5 or 'na'",
+}
+
+
+def answer_problems(
+    questionnaire: Questionnaire, answers: Mapping[str, object], *, complete: bool = True
+) -> list[str]:
+    """Every reason why ``answers`` cannot be scored on ``questionnaire`` (plain text,
+    for the command line and the scoring input)."""
+    problems = []
+    for question_id, value in answers.items():
+        problem = value_problem(questionnaire, question_id, value)
+        if problem is not None:
+            problems.append(PROBLEM_TEXTS[problem].format(question=question_id, value=value))
+    if complete:
+        problems += [
+            f"{q.id}: missing answer" for q in questionnaire.questions if q.id not in answers
+        ]
+    return problems

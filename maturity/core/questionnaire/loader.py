@@ -1,0 +1,187 @@
+"""Loading a questionnaire file: YAML text → validated, frozen objects.
+
+A file is validated in two passes: a JSON Schema for its shape, then the rules
+a schema cannot express (``checks``). Every problem is reported with its path
+and line, not just the first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from maturity.core.questionnaire.checks import PathPart, format_path, semantic_problems
+from maturity.core.questionnaire.errors import Problem, QuestionnaireError
+from maturity.core.questionnaire.model import (
+    Dimension,
+    Goal,
+    Level,
+    Question,
+    Questionnaire,
+    Recommendation,
+    Service,
+    Text,
+)
+from maturity.core.questionnaire.schema import VALIDATOR, message
+
+# libyaml's loader when PyYAML was built with it (the wheels are): several times faster.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _line_of(node: yaml.Node | None, parts: Iterable[PathPart]) -> int | None:
+    """The 1-based line of the YAML node at ``parts`` (or of its nearest parent)."""
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for part in parts:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if str(key_node.value) == str(part):
+                    node = value_node
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                return line
+            node = node.value[part]
+        else:
+            return line
+        line = node.start_mark.line + 1
+    return line
+
+
+# --- Loading ----------------------------------------------------------------
+
+
+def _stringify_keys(value: Any) -> Any:
+    """YAML reads ``1:`` as an integer key; the schema and JSON speak strings."""
+    if isinstance(value, dict):
+        return {str(key): _stringify_keys(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_stringify_keys(item) for item in value]
+    return value
+
+
+def content_hash(data: Any) -> str:
+    """SHA-256 of the canonical JSON of the parsed content: comments and layout
+    do not change it, any change of content does."""
+    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _text(raw: Mapping[str, str]) -> Text:
+    return Text(zh=raw["zh"].strip(), en=raw["en"].strip())
+
+
+def _fraction(raw: Any, default: int = 1) -> Fraction:
+    return Fraction(str(raw)) if raw is not None else Fraction(default)
+
+
+def _build(data: dict[str, Any], digest: str) -> Questionnaire:
+    dimensions = []
+    position = 0
+    for raw_dimension in data["dimensions"]:
+        questions = []
+        for raw in raw_dimension["questions"]:
+            questions.append(
+                Question(
+                    id=raw["id"],
+                    dimension_id=raw_dimension["id"],
+                    position=position,
+                    title=_text(raw["title"]),
+                    help=_text(raw["help"]),
+                    levels=tuple(_text(level) for level in raw["levels"]),
+                    allow_na=bool(raw.get("allow_na", False)),
+                    weight=_fraction(raw.get("weight")),
+                    article_ref=raw["article_ref"],
+                    recommendations={
+                        int(level): Recommendation(
+                            level=int(level),
+                            text=_text(recommendation),
+                            services=tuple(recommendation["services"]),
+                        )
+                        for level, recommendation in sorted(raw["recommendations"].items())
+                    },
+                    requires={key: int(value) for key, value in raw.get("requires", {}).items()},
+                )
+            )
+            position += 1
+        dimensions.append(
+            Dimension(
+                id=raw_dimension["id"],
+                label=_text(raw_dimension["label"]),
+                description=_text(raw_dimension["description"]),
+                weight=_fraction(raw_dimension.get("weight")),
+                article_ref=raw_dimension.get("article_ref", ""),
+                questions=tuple(questions),
+            )
+        )
+    return Questionnaire(
+        key=data["key"],
+        version=data["version"],
+        title=_text(data["title"]),
+        gate=_fraction(data.get("gate", "0.8")),
+        max_goals=int(data.get("max_goals", 3)),
+        levels=tuple(
+            Level(
+                value=level["value"], label=_text(level["label"]), meaning=_text(level["meaning"])
+            )
+            for level in data["levels"]
+        ),
+        services=tuple(Service(id=s["id"], label=_text(s["label"])) for s in data["services"]),
+        dimensions=tuple(dimensions),
+        goals=tuple(
+            Goal(id=g["id"], label=_text(g["label"]), dimensions=tuple(g["dimensions"]))
+            for g in data["goals"]
+        ),
+        content_hash=digest,
+    )
+
+
+def parse(text: str, source: str = "<questionnaire>") -> Questionnaire:
+    """Parse and validate questionnaire YAML; raise QuestionnaireError listing every problem."""
+    loader = _Loader(text)
+    try:
+        # One parse gives both the node tree (for line numbers) and the data.
+        root = loader.get_single_node()
+        raw = loader.construct_document(root) if root is not None else None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        detail = "; ".join(
+            str(part)
+            for part in (getattr(error, "context", None), getattr(error, "problem", None))
+            if part
+        )
+        raise QuestionnaireError(
+            source, [Problem("", line, f"not valid YAML: {detail or error}")]
+        ) from None
+    finally:
+        loader.dispose()
+    data = _stringify_keys(raw)
+
+    problems = [
+        Problem(
+            format_path(error.absolute_path), _line_of(root, error.absolute_path), message(error)
+        )
+        for error in VALIDATOR.iter_errors(data)
+    ]
+    problems += [
+        Problem(format_path(path), _line_of(root, path), message)
+        for path, message in semantic_problems(data)
+    ]
+    if problems:
+        problems.sort(key=lambda p: (p.line or 0, p.path, p.message))
+        raise QuestionnaireError(source, problems)
+    return _build(data, content_hash(data))
+
+
+def load_file(path: Path) -> Questionnaire:
+    return parse(path.read_text(encoding="utf-8"), str(path))

@@ -1,0 +1,30 @@
+"""The one shape of a JSON error (API and background saves):
+``{"error": {"code", "message", "problems"}}``."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify
+
+# The code of an HTTP error that has no more specific one.
+HTTP_ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorised",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "incomplete",
+    429: "too_many_requests",
+    503: "unavailable",
+}
+
+
+def http_error_code(status: int) -> str:
+    return HTTP_ERROR_CODES.get(status, "error")
+
+
+def json_error(
+    status: int, code: str, message: str, problems: list[str] | None = None
+) -> tuple[Response, int]:
+    return jsonify(error={"code": code, "message": message, "problems": problems or []}), status
