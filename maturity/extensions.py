@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import Flask, current_app, session
 from flask_babel import Babel
@@ -13,8 +13,8 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import Executable, MetaData, event
+from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -31,6 +31,15 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+if TYPE_CHECKING:
+    # What ``db.Model`` is at run time (our Base with Flask-SQLAlchemy's table naming),
+    # in a form type checkers can follow.
+    class Model(Base):
+        __abstract__ = True
+
+else:
+    Model = db.Model
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -52,6 +61,13 @@ CONTENT_SECURITY_POLICY = {
     "form-action": "'self'",
     "frame-ancestors": "'none'",
 }
+
+
+def rows_changed(statement: Executable) -> int:
+    """Execute an UPDATE or DELETE in the current session; how many rows it changed
+    (how a conditional update learns whether it won)."""
+    result = db.session.execute(statement)
+    return cast(CursorResult[Any], result).rowcount
 
 
 def init_db(app: Flask) -> None:

@@ -73,9 +73,9 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     from maturity.reports.jobs import drain
 
     drain()  # background report jobs must not outlive their test's data
-    from maturity.services.dashboard import _CACHE
+    from maturity.services.dashboard import clear_cache
 
-    _CACHE.clear()
+    clear_cache()
     with app.app_context():
         # Isolation: every test starts from empty tables.
         db.session.remove()

@@ -25,7 +25,10 @@ def register() -> str | Response:
     form = RegisterForm()
     if form.validate_on_submit():
         if find_user_by_email(form.email.data or "") is not None:
-            form.email.errors.append(_("An account with this email already exists."))
+            form.email.errors = [
+                *form.email.errors,
+                _("An account with this email already exists."),
+            ]
         else:
             user = User(
                 email=(form.email.data or "").strip().lower(),
@@ -60,7 +63,7 @@ def login() -> str | Response:
     if form.validate_on_submit():
         user = find_user_by_email(form.email.data or "")
         if user is None or not user.active or not user.check_password(form.password.data or ""):
-            form.password.errors.append(_("Email or password is wrong."))
+            form.password.errors = [*form.password.errors, _("Email or password is wrong.")]
         else:
             login_user(user, remember=bool(form.remember.data))
             session["locale"] = user.locale

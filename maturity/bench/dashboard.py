@@ -91,7 +91,9 @@ def run(centre_id: int, version_id: int, runs: int = 5) -> tuple[float, float, f
     from maturity.services.questionnaires import questionnaire_of
 
     dialect = db.engine.dialect.name
-    questionnaire = questionnaire_of(db.session.get(QuestionnaireVersion, version_id))
+    version = db.session.get(QuestionnaireVersion, version_id)
+    assert version is not None, version_id
+    questionnaire = questionnaire_of(version)
     sql = text(bare_sql(dialect))
     everything_sql = text(
         bare_sql_everything(dialect, len(questionnaire.questions), len(questionnaire.dimensions))
@@ -106,7 +108,7 @@ def run(centre_id: int, version_id: int, runs: int = 5) -> tuple[float, float, f
         db.session.execute(everything_sql, params).all()
         db.session.commit()
 
-    organisations = db.session.execute(sql, params).first()[0]  # type: ignore[index]
+    organisations = db.session.execute(sql, params).one()[0]
     password = secrets.token_urlsafe(16)
     email = f"bench-{secrets.token_hex(6)}@bench.invalid"
     reviewer = User(email=email, name="bench", locale="zh")
@@ -118,7 +120,8 @@ def run(centre_id: int, version_id: int, runs: int = 5) -> tuple[float, float, f
     # Commit and touch nothing more: on SQLite every transaction takes the write lock.
     db.session.commit()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", 0, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy method Flask's types omit
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -145,9 +148,9 @@ def run(centre_id: int, version_id: int, runs: int = 5) -> tuple[float, float, f
                 response.read()
 
         def uncached_dashboard() -> None:
-            from maturity.services.dashboard import _CACHE
+            from maturity.services.dashboard import clear_cache
 
-            _CACHE.clear()
+            clear_cache()
             dashboard()
 
         dashboard()

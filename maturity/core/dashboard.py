@@ -184,9 +184,11 @@ def present(raw: RawStats, questionnaire: Questionnaire, min_cohort: int) -> Das
         )
     for by in BREAKDOWNS:
         groups = raw.breakdowns[by]
-        hidden = suppressed_cells({value: n for value, (n, _mean) in groups.items()}, min_cohort)
-        rows = [
-            (value, None, None) if value in hidden else (value, groups[value][0], groups[value][1])
+        hidden_values = suppressed_cells({v: n for v, (n, _mean) in groups.items()}, min_cohort)
+        rows: list[tuple[str, int | None, float | None]] = [
+            (value, None, None)
+            if value in hidden_values
+            else (value, groups[value][0], groups[value][1])
             for value in sorted(groups)
         ]
         dashboard.breakdowns.append(Breakdown(by, rows, raw.organisations))

@@ -15,7 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from maturity.core.answers import NOT_APPLICABLE, AnswerValue
-from maturity.extensions import db
+from maturity.extensions import Model
 from maturity.models._types import UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ class AssessmentStatus(enum.StrEnum):
     SUBMITTED = "submitted"
 
 
-class Assessment(db.Model):
+class Assessment(Model):
     __tablename__ = "assessment"
     __table_args__ = (UniqueConstraint("organisation_id", "round"),)
 
@@ -74,7 +74,7 @@ class Assessment(db.Model):
     )
 
 
-class Answer(db.Model):
+class Answer(Model):
     """One answer: a level 0-5, or "not applicable" (value NULL)."""
 
     __tablename__ = "answer"
@@ -122,7 +122,7 @@ class Answer(db.Model):
             setattr(self, column, stored)
 
 
-class AssessmentResult(db.Model):
+class AssessmentResult(Model):
     """Scores stored at submission, with the scoring version that produced them."""
 
     __tablename__ = "assessment_result"
@@ -141,7 +141,7 @@ class AssessmentResult(db.Model):
     )
 
 
-class DimensionResult(db.Model):
+class DimensionResult(Model):
     __tablename__ = "dimension_result"
     __table_args__ = (UniqueConstraint("assessment_id", "dimension_id"),)
 
@@ -157,7 +157,7 @@ class DimensionResult(db.Model):
     result: Mapped[AssessmentResult] = relationship(back_populates="dimensions")
 
 
-class AssessmentTarget(db.Model):
+class AssessmentTarget(Model):
     """A target level the organisation chose for a dimension (default: level + 1)."""
 
     __tablename__ = "assessment_target"
@@ -176,7 +176,7 @@ class AssessmentTarget(db.Model):
     assessment: Mapped[Assessment] = relationship(back_populates="targets")
 
 
-class Finding(db.Model):
+class Finding(Model):
     """A consultant's finding on one dimension, or the overall note (dimension OVERALL);
     both go into the report."""
 

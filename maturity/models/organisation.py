@@ -14,7 +14,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from maturity.core.reference import SizeClass
-from maturity.extensions import db
+from maturity.extensions import Model
 from maturity.models._types import UTCDateTime, str_enum, utcnow
 from maturity.models.user import MembershipRole
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from maturity.models.user import CentreMembership, Membership
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "organisation"
     __table_args__ = (
         CheckConstraint("employees IS NULL OR employees >= 0", name="employees_not_negative"),
@@ -65,7 +65,7 @@ class Organisation(db.Model):
         return f"<Organisation {self.id} {self.name}>"
 
 
-class OrganisationGoal(db.Model):
+class OrganisationGoal(Model):
     """A business goal the organisation selected (ids come from the questionnaire)."""
 
     __tablename__ = "organisation_goal"
@@ -81,7 +81,7 @@ class OrganisationGoal(db.Model):
     organisation: Mapped[Organisation] = relationship(back_populates="goals")
 
 
-class Centre(db.Model):
+class Centre(Model):
     """A regional SME service centre (中小企业服务中心)."""
 
     __tablename__ = "centre"
@@ -99,7 +99,7 @@ class Centre(db.Model):
     )
 
 
-class CentreRegistration(db.Model):
+class CentreRegistration(Model):
     """An organisation registered with a centre, and its revocable consent to
     let the centre see its individual results."""
 
@@ -126,7 +126,7 @@ class CentreRegistration(db.Model):
         return self.consent_revoked_at is None or self.consent_revoked_at < self.consent_granted_at
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """A single-use link that lets a colleague join an organisation.
 
     Only a hash of the token is stored: the link itself is shown once."""

@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from maturity.extensions import db
+from maturity.extensions import Model
 from maturity.models._types import UTCDateTime, utcnow
 
 
-class QuestionnaireVersion(db.Model):
+class QuestionnaireVersion(Model):
     """A published questionnaire version. Immutable once stored: the source text
     is kept so that old assessments can always be re-read and re-scored."""
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from maturity.extensions import db
+from maturity.extensions import Model
 from maturity.models._types import UTCDateTime, str_enum, utcnow
 
 
@@ -17,7 +17,7 @@ class ReportJobStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class ReportJob(db.Model):
+class ReportJob(Model):
     """A batch of PDF reports built in the background into one ZIP file."""
 
     __tablename__ = "report_job"

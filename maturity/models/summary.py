@@ -6,11 +6,11 @@ from sqlalchemy import Float, ForeignKey, Index, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from maturity.core.questionnaire import MAX_QUESTIONS
-from maturity.extensions import db
+from maturity.extensions import Model
 from maturity.models._types import UTCDateTime
 
 
-class ResultSummary(db.Model):
+class ResultSummary(Model):
     """One row per submitted assessment, denormalised for the centres' aggregates.
 
     Written once at submission from the stored scores (never re-scored): the
@@ -78,7 +78,7 @@ for _position in range(1, MAX_QUESTIONS + 1):
     )
 
 
-class AggregateGeneration(db.Model):
+class AggregateGeneration(Model):
     """A counter raised by every change that can alter a centre's aggregates
     (a submission, a registration, an import), so cached dashboards know when
     they are stale. One row."""

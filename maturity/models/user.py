@@ -10,7 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from maturity.extensions import db
+from maturity.extensions import Model
 from maturity.models._types import UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 _hasher = PasswordHasher()
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,7 +39,7 @@ class User(UserMixin, db.Model):
     )
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         return self.active
 
     def set_password(self, password: str) -> None:
@@ -61,7 +61,7 @@ class MembershipRole(enum.StrEnum):
     CONSULTANT = "consultant"
 
 
-class Membership(db.Model):
+class Membership(Model):
     """A user's role in an organisation: its staff, or a consultant assigned to it."""
 
     __tablename__ = "membership"
@@ -79,7 +79,7 @@ class Membership(db.Model):
     organisation: Mapped[Organisation] = relationship(back_populates="memberships")
 
 
-class CentreMembership(db.Model):
+class CentreMembership(Model):
     """A user who reviews a service centre's aggregates."""
 
     __tablename__ = "centre_membership"
@@ -94,7 +94,7 @@ class CentreMembership(db.Model):
     centre: Mapped[Centre] = relationship(back_populates="members")
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A personal token for the JSON API; only its hash is stored."""
 
     __tablename__ = "api_token"

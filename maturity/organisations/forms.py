@@ -120,9 +120,9 @@ class OrganisationForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.goals.choices = goal_choices or []
         self.industry_section.choices = _section_choices(locale)
-        self.industry_division.choices = _division_choices(locale)  # type: ignore[assignment]
+        self.industry_division.choices = _division_choices(locale)
         self.province_code.choices = _province_choices(locale)
-        self.city_code.choices = _city_choices(locale)  # type: ignore[assignment]
+        self.city_code.choices = _city_choices(locale)
 
     def validate_credit_code(self, field: StringField) -> None:
         problem = reference.credit_code_problem(field.data or "")
@@ -156,7 +156,7 @@ class OrganisationForm(FlaskForm):
             )
 
     def validate_goals(self, field: SelectMultipleField) -> None:
-        known = {value for value, _label in field.choices or []}
+        known = {choice[0] for choice in field.choices or []}
         chosen = field.data or []
         if any(goal not in known for goal in chosen):
             raise ValidationError(str(_l("Unknown business goal.")))

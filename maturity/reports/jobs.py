@@ -21,7 +21,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from sqlalchemy import ColumnElement, select, update
 
-from maturity.extensions import db
+from maturity.extensions import db, rows_changed
 from maturity.models import ReportJob, ReportJobStatus, User
 from maturity.models._types import utcnow
 from maturity.reports.render import cached_pdf
@@ -85,7 +85,8 @@ def queue_batch(user: User, assessment_ids: list[int], language: str) -> ReportJ
 
 
 def _submit(job_id: int) -> None:
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    # The app itself, not the context-bound proxy: the worker thread outlives the request.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy method Flask's types omit
     _owned.add(job_id)
     _executor().submit(run_job, app, job_id)
 
@@ -99,9 +100,7 @@ def _heartbeat(job_id: int, **progress: object) -> bool:
 
     Returns False when another process has taken the job over."""
     now = utcnow()
-    kept = db.session.execute(
-        update(ReportJob).where(_mine(job_id)).values(heartbeat_at=now, **progress)
-    ).rowcount
+    kept = rows_changed(update(ReportJob).where(_mine(job_id)).values(heartbeat_at=now, **progress))
     waiting = _owned - {job_id}
     if waiting:
         db.session.execute(
@@ -123,12 +122,12 @@ def run_job(app: Flask, job_id: int) -> None:
 
 
 def _run(job_id: int) -> None:
-    claimed = db.session.execute(
+    claimed = rows_changed(
         update(ReportJob)
         .where(_mine(job_id), ReportJob.status.in_(UNFINISHED))
         .values(status=ReportJobStatus.RUNNING, done=0, attempts=ReportJob.attempts + 1)
         .values(heartbeat_at=utcnow())
-    ).rowcount
+    )
     db.session.commit()
     job = db.session.get(ReportJob, job_id)
     if not claimed or job is None:
@@ -189,7 +188,7 @@ def take_over_if_abandoned(job: ReportJob) -> ReportJob:
         }
     else:
         outcome = {"status": ReportJobStatus.QUEUED, "worker": worker_id(), "heartbeat_at": now}
-    taken = db.session.execute(update(ReportJob).where(abandoned).values(**outcome)).rowcount
+    taken = rows_changed(update(ReportJob).where(abandoned).values(**outcome))
     db.session.commit()
     if taken:
         logger.warning(

@@ -155,9 +155,11 @@ def to_csv(tables: list[Table]) -> str:
 def to_xlsx(tables: list[Table]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet
     sheet.title = "dashboard"
     for table in tables:
         sheet.append([table.title])

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from maturity.core.answers import AnswerInput, AnswerRefused, check_answer
 from maturity.core.questionnaire import Question, Questionnaire
 from maturity.core.scoring import score
-from maturity.extensions import db
+from maturity.extensions import db, rows_changed
 from maturity.models import (
     Answer,
     Assessment,
@@ -175,12 +175,12 @@ def submit(assessment: Assessment, user: User) -> AssessmentResult:
     result = score(questionnaire, answers)
     now = datetime.now(UTC)
     # Conditional update: of two simultaneous submits exactly one wins.
-    claimed = db.session.execute(
+    claimed = rows_changed(
         update(Assessment)
         .where(Assessment.id == assessment.id, Assessment.status == AssessmentStatus.DRAFT)
         .values(status=AssessmentStatus.SUBMITTED, submitted_at=now, submitted_by_id=user.id)
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if claimed != 1:
         db.session.rollback()
         raise NotEditable("the assessment has already been submitted")
     stored = AssessmentResult(

@@ -6,7 +6,7 @@ import secrets
 
 from sqlalchemy import select, update
 
-from maturity.extensions import db
+from maturity.extensions import db, rows_changed
 from maturity.models import AggregateGeneration
 
 
@@ -21,11 +21,11 @@ def current() -> tuple[str, int]:
 
 def bump() -> None:
     """Raise the counter in the caller's transaction (so it commits with the change)."""
-    raised = db.session.execute(
+    raised = rows_changed(
         update(AggregateGeneration)
         .where(AggregateGeneration.id == 1)
         .values(value=AggregateGeneration.value + 1)
     )
-    if raised.rowcount == 0:  # type: ignore[attr-defined]
+    if raised == 0:
         db.session.add(AggregateGeneration(id=1, token=secrets.token_hex(16), value=1))
         db.session.flush()

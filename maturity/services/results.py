@@ -135,7 +135,8 @@ def peer_results(questionnaire_version_id: int) -> list[benchmark_core.PeerResul
                 DimensionResult.assessment_id, DimensionResult.dimension_id, DimensionResult.score
             ).where(DimensionResult.assessment_id.in_(scores), DimensionResult.assessed.is_(True))
         ):
-            scores[assessment_id][dimension_id] = value
+            if value is not None:  # an assessed dimension always has a score
+                scores[assessment_id][dimension_id] = value
     return [
         benchmark_core.PeerResult(
             organisation_id=row.organisation_id,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from maturity.core.answers import NOT_APPLICABLE, AnswerValue
 from maturity.core.comparison import Comparison
@@ -98,7 +98,7 @@ def write_summary(
 
 def rebuild_all() -> int:
     """Recreate every summary from the stored results (after an upgrade, say)."""
-    db.session.execute(ResultSummary.__table__.delete())
+    db.session.execute(delete(ResultSummary))
     count = 0
     submitted = db.session.scalars(
         select(Assessment)

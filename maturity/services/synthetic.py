@@ -19,9 +19,10 @@ import numpy as np
 from sqlalchemy import func, insert, select, text
 
 from maturity.core import reference
+from maturity.core.answers import NOT_APPLICABLE, AnswerValue
 from maturity.core.comparison import compare
 from maturity.core.questionnaire import Questionnaire
-from maturity.core.scoring import NOT_APPLICABLE, score
+from maturity.core.scoring import score
 from maturity.extensions import db
 from maturity.models import (
     Answer,
@@ -148,22 +149,17 @@ def generate(
         division = str(rng.choice(divisions[section]))
         province = str(org_provinces[i])
         city = str(rng.choice(cities[province])) if cities[province] else None
-        measures = {
-            "employees": int(employees[i]),
-            "revenue": Decimal(str(revenue[i])),
-            "assets": Decimal(str(assets[i])),
-        }
-        size = reference.classify_size(
-            division,
-            employees=measures["employees"],
-            revenue=measures["revenue"],
-            assets=measures["assets"],
+        staff, income, holdings = (
+            int(employees[i]),
+            Decimal(str(revenue[i])),
+            Decimal(str(assets[i])),
         )
+        size = reference.classify_size(division, employees=staff, revenue=income, assets=holdings)
         organisation_rows.append({
             "id": org_id, "name": f"合成企业 {org_id:06d}", "credit_code": None,
             "industry_section": section, "industry_division": division,
-            "employees": measures["employees"], "revenue": measures["revenue"],
-            "total_assets": measures["assets"], "size_class": size.value,
+            "employees": staff, "revenue": income,
+            "total_assets": holdings, "size_class": size.value,
             "province_code": province, "city_code": city,
             "created_at": first_dates[i], "updated_at": first_dates[i],
         })  # fmt: skip
@@ -171,12 +167,12 @@ def generate(
             {"centre_id": centre.id, "organisation_id": org_id, "registered_at": first_dates[i]}
         )
         rounds = [values[i]] + ([improved[i]] if second[i] else [])
-        previous_answers = None
+        previous_answers: dict[str, AnswerValue] | None = None
         for round_number, round_values in enumerate(rounds, start=1):
             submitted = first_dates[i] + timedelta(
                 days=365 * (round_number - 1) + int(rng.integers(0, 20))
             )
-            answers = {
+            answers: dict[str, AnswerValue] = {
                 q.id: (NOT_APPLICABLE if not_applicable[i, j] else int(round_values[j]))
                 for j, q in enumerate(questions)
             }
@@ -194,8 +190,7 @@ def generate(
             for question_id, value in answers.items():
                 answer_rows.append({
                     "assessment_id": assessment_id, "question_id": question_id,
-                    "value": None if value == NOT_APPLICABLE else value,
-                    "not_applicable": value == NOT_APPLICABLE, "revision": 1, "answered_at": submitted,
+                    **Answer.columns_for(value), "revision": 1, "answered_at": submitted,
                 })  # fmt: skip
             result_rows.append({
                 "assessment_id": assessment_id, "scoring_version": scores.scoring_version,

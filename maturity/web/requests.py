@@ -47,7 +47,7 @@ def without_control_characters(value: Any) -> Any:
     return value
 
 
-class CleanParameters(ImmutableMultiDict):  # type: ignore[type-arg]  # werkzeug's own is untyped here
+class CleanParameters(ImmutableMultiDict[str, str]):
     """Query and form parameters, with the control characters taken out of values."""
 
     def __init__(self, mapping: Any = None) -> None:

@@ -380,7 +380,8 @@ def test_postgresql_aggregates_equal_the_numpy_computation(
 
     from maturity.core.dashboard import Filters
     from maturity.models import ResultSummary
-    from maturity.services.dashboard import _stats_in_database, _stats_in_numpy
+    from maturity.services.dashboard.in_database import stats_in_database
+    from maturity.services.dashboard.in_python import stats_in_numpy
 
     with app.app_context():
         if db.engine.dialect.name != "postgresql":
@@ -401,11 +402,11 @@ def test_postgresql_aggregates_equal_the_numpy_computation(
             Filters(version.id, period_from=middle - timedelta(days=30), period_to=middle),
         ]
         for filters in cases:
-            expected = _stats_in_numpy(
+            expected = stats_in_numpy(
                 db.session.connection(), synthetic["a"], QUESTIONNAIRE, filters
             )
             db.session.commit()
-            found = _stats_in_database(synthetic["a"], QUESTIONNAIRE, filters)
+            found = stats_in_database(synthetic["a"], QUESTIONNAIRE, filters)
             assert expected.organisations > 0, filters
             assert (found.organisations, found.assessments) == (
                 expected.organisations,

@@ -9,13 +9,11 @@ from jsonschema import Draft202012Validator
 VERSION_PATTERN = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 
+_NON_EMPTY = {"type": "string", "pattern": r"\S"}
 _TEXT = {
     "type": "object",
     "required": ["zh", "en"],
-    "properties": {
-        "zh": {"type": "string", "pattern": r"\S"},
-        "en": {"type": "string", "pattern": r"\S"},
-    },
+    "properties": {"zh": _NON_EMPTY, "en": _NON_EMPTY},
     "additionalProperties": False,
 }
 _ID = {"type": "string", "pattern": ID_PATTERN}
@@ -25,8 +23,8 @@ _RECOMMENDATION = {
     "type": "object",
     "required": ["zh", "en", "services"],
     "properties": {
-        "zh": _TEXT["properties"]["zh"],  # type: ignore[index]
-        "en": _TEXT["properties"]["en"],  # type: ignore[index]
+        "zh": _NON_EMPTY,
+        "en": _NON_EMPTY,
         "services": {"type": "array", "items": _ID, "uniqueItems": True},
     },
     "additionalProperties": False,

@@ -1,0 +1,41 @@
+"""What the import-linter contracts (pyproject.toml) cannot state."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+PACKAGE = ROOT / "maturity"
+# Entry points build applications of their own (benchmark worker processes).
+ENTRY_POINTS = {PACKAGE / "__init__.py", *(PACKAGE / "bench").glob("*.py")}
+MAX_MODULE_LINES = 400
+
+
+def modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def test_nothing_but_the_entry_points_creates_the_app() -> None:
+    offenders = []
+    for path in modules():
+        if path in ENTRY_POINTS:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.ImportFrom):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.Attribute):
+                names = [node.attr]
+            if "create_app" in names:
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_no_module_is_longer_than_the_limit() -> None:
+    lengths = {
+        str(path.relative_to(ROOT)): len(path.read_text(encoding="utf-8").splitlines())
+        for path in modules()
+    }
+    assert {path: n for path, n in lengths.items() if n > MAX_MODULE_LINES} == {}
