@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from maturity.core.roadmap import InvalidPlanInput, build_roadmap, phase_of_level
+from maturity.core.roadmap import InvalidPlanInput, build_roadmap, phase_of_level, plan_problems
 from maturity.core.scoring import score
 from tests.core.factories import build, question
 
@@ -112,3 +112,78 @@ def test_bad_targets_and_goals_are_listed() -> None:
         "goals: 'grow' is listed twice",
         "goals: unknown goal id 'nope'",
     ]
+
+
+def test_each_plan_problem_has_a_code_and_the_error_lists_them() -> None:
+    questionnaire = example()
+    problems = plan_problems(
+        questionnaire,
+        {"zz": 1, "a": 7, "b": 2},
+        ["grow", "grow", "nope", "other"],
+        assessed=["a"],
+    )
+    assert [(p.code, str(p)) for p in problems] == [
+        ("unknown_dimension", "targets: unknown dimension id 'zz'"),
+        ("invalid_target", "targets: a: 7 is not a level from 0 to 5"),
+        ("not_assessed", "targets: b is not assessed"),
+        ("duplicate_goal", "goals: 'grow' is listed twice"),
+        ("unknown_goal", "goals: unknown goal id 'nope'"),
+        ("too_many_goals", "goals: at most 3 goals may be chosen, not 4"),
+    ]
+    # Without ``assessed`` every dimension of the questionnaire may have a target.
+    assert plan_problems(questionnaire, {"b": 2}, []) == []
+    error = InvalidPlanInput(problems)
+    assert str(error) == "\n".join(problems)
+
+
+def test_a_requirement_raised_late_in_a_pass_is_followed_in_the_next() -> None:
+    # x comes first and has no step at first (2 ≥ its target 2); z, later in the same
+    # pass, raises x to 3; only then does x require y at 3. One pass would miss y.
+    questionnaire = build(
+        {
+            "d": [
+                question("x", requires={"y": 3}),
+                question("z", requires={"x": 3}),
+                question("y"),
+            ]
+        }
+    )
+    roadmap = plan(questionnaire, {"x": 2, "z": 1, "y": 1}, targets={"d": 2})
+    assert roadmap.effective_targets == {"x": 3, "z": 2, "y": 3}
+    assert [(s.question_id, s.to_level) for s in roadmap.steps if s.question_id == "y"] == [
+        ("y", 2),
+        ("y", 3),
+    ]
+
+
+def test_a_prerequisite_already_at_its_level_imposes_nothing() -> None:
+    questionnaire = build({"d": [question("q", requires={"p": 3}), question("p")]})
+    # p is already at 3: q's steps stay in the phase of the levels they reach.
+    roadmap = plan(questionnaire, {"q": 0, "p": 3}, targets={"d": 3})
+    assert [(s.question_id, s.to_level, s.phase) for s in roadmap.steps] == [
+        ("q", 1, 1),
+        ("q", 2, 1),
+        ("q", 3, 2),
+    ]
+    # The requirement equals p's own target: nothing to raise, and the loop ends.
+    assert roadmap.effective_targets == {"q": 3, "p": 3}
+
+
+def test_steps_name_their_dimension_and_question_position() -> None:
+    roadmap = plan(example(), ANSWERS)
+    assert {(s.question_id, s.dimension_id, s.position) for s in roadmap.steps} == {
+        ("a2", "a", 1),
+        ("b1", "b", 2),
+        ("b2", "b", 3),
+    }
+
+
+def test_a_phase_lists_its_steps_in_order() -> None:
+    roadmap = plan(example(), ANSWERS)
+    assert [(s.question_id, s.to_level) for s in roadmap.phase(1)] == [
+        ("b1", 2),
+        ("b2", 1),
+        ("b2", 2),
+    ]
+    assert [s.phase for s in roadmap.phase(2)] == [2, 2]
+    assert roadmap.phase(3) == []

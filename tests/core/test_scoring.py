@@ -4,7 +4,7 @@ from fractions import Fraction
 
 import pytest
 
-from maturity.core.scoring import InvalidAnswers, gated_level, score
+from maturity.core.scoring import DimensionScore, InvalidAnswers, gated_level, level_score, score
 from tests.core.factories import build, question
 
 
@@ -68,3 +68,54 @@ def test_invalid_answers_list_every_problem() -> None:
     assert "a2: 'na' (not applicable) is not allowed here" in problems
     assert "b1: True is not a level from 0 to 5 or 'na'" in problems
     assert "b2: missing answer" in problems
+    assert str(error.value) == "\n".join(problems)
+
+
+def test_question_score_is_twenty_points_a_level() -> None:
+    assert [level_score(level) for level in range(6)] == [0, 20, 40, 60, 80, 100]
+
+
+def test_gated_level_by_hand() -> None:
+    one = Fraction(1)
+    gate = Fraction(4, 5)
+    with pytest.raises(ValueError, match=r"^no applicable question$"):
+        gated_level([], gate)
+    level = gated_level([(one, 0), (one, 0)], gate)
+    assert level == 0 and isinstance(level, int)
+    # share ≥1 = 1, share ≥2 = 1/2 < 0.8: exactly level 1.
+    assert gated_level([(one, 1), (one, 2)], gate) == 1
+    assert gated_level([(one, 5), (Fraction(3), 5)], gate) == 5
+    # Weights summing to 4: share ≥1 = 3/4 < 0.8 (compared with gate × total, not gate / total).
+    assert gated_level([(one, 1), (one, 1), (one, 1), (one, 0)], gate) == 0
+    assert gated_level([(one, 1)] * 4 + [(one, 0)], gate) == 1
+
+
+def test_every_dimension_result_names_its_dimension() -> None:
+    result = score(worked_example(), ANSWERS)
+    assert {d: r.dimension_id for d, r in result.dimensions.items()} == {
+        "a": "a",
+        "b": "b",
+        "c": "c",
+    }
+
+
+def test_overall_level_pools_every_dimension() -> None:
+    questionnaire = build({"a": [question("a1"), question("a2")], "b": [question("b1")]})
+    result = score(questionnaire, {"a1": 3, "a2": 4, "b1": 5})
+    # Pooled shares: ≥3 is 1, ≥4 is (1/2 + 1)/2 = 3/4 < 0.8 → level 3.
+    assert (result.overall_level, result.overall_index) == (3, pytest.approx(85.0))
+    assert [result.dimensions[d].level for d in "ab"] == [3, 5]
+
+
+def test_nothing_applicable_still_reports_each_dimension() -> None:
+    questionnaire = build({"a": [question("a1", allow_na=True)]})
+    result = score(questionnaire, {"a1": "na"})
+    assert result.scoring_version == "1"
+    assert result.dimensions == {"a": DimensionScore("a", False, None, None)}
+
+
+def test_overall_level_at_exactly_the_gate_is_reached() -> None:
+    questionnaire = build({"a": [question(f"a{i}") for i in range(1, 6)]})
+    result = score(questionnaire, {"a1": 2, "a2": 2, "a3": 2, "a4": 2, "a5": 0})
+    # Share ≥1 and ≥2 are 4/5 = 0.8, exactly the gate, for the dimension and overall.
+    assert (result.dimensions["a"].level, result.overall_level) == (2, 2)

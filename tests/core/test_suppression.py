@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from maturity.core.suppression import suppressed_cells
+from maturity.core.suppression import group_shown, suppressed_cells
 
 
 def test_small_cells_are_hidden_and_protected_by_a_complement() -> None:
@@ -67,3 +68,29 @@ def test_no_hidden_cell_can_be_recovered(counts: dict[int, int], k: int) -> None
             others = [c for c in hidden if c != cell]
             assert any(counts[o] > 0 for o in others)
     assert not any(itertools.filterfalse(lambda c: c in counts, hidden))
+
+
+def test_a_cell_of_one_organisation_is_hidden() -> None:
+    assert suppressed_cells({"a": 1, "b": 20, "c": 30}, 10) == {"a", "b"}
+    assert suppressed_cells({"a": 1, "b": 20}, 10, total_shown=False) == {"a"}
+
+
+def test_hidden_cells_reaching_exactly_k_need_no_third() -> None:
+    # 1 + 2 = 3 = k: protected as it is; hiding "c" too would over-suppress.
+    assert suppressed_cells({"a": 1, "b": 2, "c": 5, "d": 6}, 3) == {"a", "b"}
+
+
+def test_complement_ties_are_broken_by_the_cell_name_not_the_table_order() -> None:
+    for counts in ({"b": 5, "a": 5, "c": 1}, {"a": 5, "b": 5, "c": 1}):
+        assert suppressed_cells(counts, 3) == {"a", "c"}
+
+
+def test_a_table_under_k_hides_every_cell_but_the_empty_ones() -> None:
+    assert suppressed_cells({"a": 1, "b": 0}, 3) == {"a"}
+    assert suppressed_cells({"a": 1, "b": 1}, 5) == {"a", "b"}
+
+
+def test_k_must_be_positive() -> None:
+    with pytest.raises(ValueError, match=r"^k must be at least 1$"):
+        suppressed_cells({"a": 1}, 0)
+    assert group_shown(10, 10) and not group_shown(9, 10)

@@ -1,0 +1,99 @@
+"""Peer cohorts and percentile ranks, worked by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from maturity.core.benchmark import (
+    Benchmark,
+    CohortScope,
+    PeerResult,
+    Standing,
+    benchmark,
+    choose_cohort,
+    percentile_rank,
+)
+
+
+def peer(
+    organisation_id: int,
+    section: str = "C",
+    size: str = "small",
+    overall: float | None = 50.0,
+    **dimensions: float,
+) -> PeerResult:
+    return PeerResult(organisation_id, section, size, dimensions, overall)
+
+
+def test_percentile_counts_those_below_and_half_of_the_ties() -> None:
+    assert percentile_rank(50, [10, 20, 50, 50, 90]) == 100 * (2 + 2 / 2) / 5
+    assert percentile_rank(50, [50]) == 50.0
+    assert percentile_rank(5, [10, 20]) == 0.0
+    assert percentile_rank(30, [10, 20]) == 100.0
+    with pytest.raises(ValueError, match=r"^no peers to rank against$"):
+        percentile_rank(1, [])
+
+
+def test_the_narrowest_cohort_with_k_peers_is_chosen_and_the_organisation_left_out() -> None:
+    same = [peer(i) for i in range(1, 3)]  # section C, small
+    section_only = [peer(i, size="medium") for i in range(3, 5)]
+    others = [peer(i, section="F", size="small") for i in range(5, 7)]
+    everyone = [peer(99), *same, *section_only, *others]  # 99 is the organisation itself
+
+    scope, cohort = choose_cohort(99, "C", "small", everyone, 2)
+    assert (scope, [p.organisation_id for p in cohort]) == (CohortScope.SECTION_AND_SIZE, [1, 2])
+    scope, cohort = choose_cohort(99, "C", "small", everyone, 3)
+    assert (scope, [p.organisation_id for p in cohort]) == (CohortScope.SECTION, [1, 2, 3, 4])
+    # Peers of the same size in another section do not count for "same section".
+    scope, cohort = choose_cohort(99, "C", "small", [peer(99), *same, *others], 3)
+    assert (scope, len(cohort)) == (CohortScope.ALL, 4)
+    assert choose_cohort(99, "C", "small", everyone, 7) == (None, [])
+    # The organisation itself never counts, even when it alone would complete a cohort.
+    assert choose_cohort(1, "C", "small", same, 2) == (None, [])
+
+
+def test_standings_per_dimension_and_overall() -> None:
+    peers = [peer(i, overall=10.0 * i, a=10.0 * i) for i in range(1, 5)]  # 10 20 30 40
+    peers += [peer(5, overall=None)]  # no overall index, no dimension a
+    result = benchmark(99, "C", "small", {"a": 30.0}, 25.0, peers, 4)
+    assert result == Benchmark(
+        scope=CohortScope.SECTION_AND_SIZE,
+        cohort_size=5,
+        min_cohort=4,
+        dimensions={"a": Standing(100 * (2 + 1 / 2) / 4, 4)},
+        overall=Standing(50.0, 4),
+    )
+    assert result.shown
+
+
+def test_a_dimension_or_overall_scored_by_fewer_than_k_peers_is_not_shown() -> None:
+    peers = [peer(i, overall=None, a=float(i)) for i in range(1, 4)]
+    peers += [peer(4, overall=40.0)]
+    result = benchmark(99, "C", "small", {"a": 2.0, "b": 1.0}, 40.0, peers, 3)
+    assert result.dimensions == {"a": Standing(100 * (1 + 1 / 2) / 3, 3), "b": None}
+    assert result.overall is None  # one peer has an overall index
+
+
+def test_no_cohort_no_standings() -> None:
+    result = benchmark(99, "C", "small", {"a": 10.0}, 10.0, [peer(1, a=5.0)], 2)
+    assert result == Benchmark(None, 0, 2, {"a": None}, None)
+    assert not result.shown
+    with pytest.raises(ValueError, match=r"^the minimum cohort size must be at least 1$"):
+        benchmark(99, "C", "small", {}, None, [], 0)
+
+
+def test_an_organisation_without_an_overall_index_gets_no_overall_standing() -> None:
+    peers = [peer(i) for i in range(1, 4)]
+    assert benchmark(99, "C", "small", {}, None, peers, 2).overall is None
+
+
+def test_a_cohort_of_one_is_allowed_when_k_is_one() -> None:
+    result = benchmark(99, "C", "small", {"a": 5.0}, 5.0, [peer(1, overall=1.0, a=9.0)], 1)
+    assert result.dimensions == {"a": Standing(0.0, 1)}
+    assert result.overall == Standing(100.0, 1)
+
+
+def test_the_organisations_own_result_is_never_its_own_peer() -> None:
+    peers = [peer(99, overall=90.0), *(peer(i, overall=10.0) for i in range(1, 3))]
+    result = benchmark(99, "C", "small", {}, 90.0, peers, 2)
+    assert (result.cohort_size, result.overall) == (2, Standing(100.0, 2))
