@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from maturity.core.answers import NOT_APPLICABLE
+
 
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -94,7 +96,7 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["value", "revision"],
         "properties": {
-            "value": {"oneOf": [{"type": "integer", "minimum": 0, "maximum": 5}, {"const": "na"}]},
+            "value": {"oneOf": [{"type": "integer", "minimum": 0, "maximum": 5}, {"const": NOT_APPLICABLE}]},
             "note": {"type": ["string", "null"]},
             "revision": {"type": "integer", "minimum": 1},
         },
@@ -117,7 +119,7 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["value"],
         "properties": {
-            "value": {"oneOf": [{"type": "integer", "minimum": 0, "maximum": 5}, {"const": "na"}]},
+            "value": {"oneOf": [{"type": "integer", "minimum": 0, "maximum": 5}, {"const": NOT_APPLICABLE}]},
             "note": {"type": ["string", "null"], "maxLength": 2000},
             "revision": {"type": "integer", "minimum": 0, "description": "The revision you last saw; 0 for none."},
         },
@@ -127,7 +129,7 @@ SCHEMAS: dict[str, Any] = {
         "required": ["question_id", "value", "revision"],
         "properties": {
             "question_id": {"type": "string"},
-            "value": {"oneOf": [{"type": "integer"}, {"const": "na"}]},
+            "value": {"oneOf": [{"type": "integer"}, {"const": NOT_APPLICABLE}]},
             "note": {"type": ["string", "null"]},
             "revision": {"type": "integer"},
         },

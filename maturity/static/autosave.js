@@ -61,7 +61,7 @@
     setStatus(box, form.dataset.msgSaving, "");
     var body = {
       question_id: questionId,
-      value: value === "na" ? "na" : parseInt(value, 10),
+      value: value,  // the radio's value as it is: the server parses levels and "not applicable"
       note: box.querySelector("textarea").value,
       revision: parseInt(box.dataset.revision, 10) || 0
     };

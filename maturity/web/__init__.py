@@ -15,6 +15,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from maturity.core.answers import NOT_APPLICABLE
 from maturity.extensions import db, login_manager
 from maturity.models import User
 from maturity.services import audit
@@ -48,6 +49,7 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseId
     app.teardown_appcontext(audit.write_noted)
     app.jinja_env.globals["current_locale"] = current_locale
+    app.jinja_env.globals["NOT_APPLICABLE"] = NOT_APPLICABLE
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
