@@ -46,22 +46,6 @@ def filtered(statement: Any, filters: Filters) -> Any:
     return statement
 
 
-def count_all_rounds(connection: Any, centre_id: int, filters: Filters) -> int:
-    summary = ResultSummary.__table__.c
-    registration = CentreRegistration.__table__.c
-    statement = (
-        select(func.count())
-        .select_from(ResultSummary.__table__)
-        .join(
-            CentreRegistration.__table__,
-            (registration.organisation_id == summary.organisation_id)
-            & (registration.centre_id == centre_id),
-        )
-        .where(summary.questionnaire_version_id == filters.questionnaire_version_id)
-    )
-    return int(connection.execute(filtered(statement, filters)).scalar_one())
-
-
 def base_statement(columns: list[Any], centre_id: int, filters: Filters) -> Any:
     summary = ResultSummary.__table__.c
     registration = CentreRegistration.__table__.c
@@ -76,3 +60,9 @@ def base_statement(columns: list[Any], centre_id: int, filters: Filters) -> Any:
         .where(summary.questionnaire_version_id == filters.questionnaire_version_id)
     )
     return filtered(statement, filters)
+
+
+def count_all_rounds(connection: Any, centre_id: int, filters: Filters) -> int:
+    """Every submitted round in the filter, not only each organisation's latest."""
+    statement = base_statement([func.count()], centre_id, filters)
+    return int(connection.execute(statement).scalar_one())
