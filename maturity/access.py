@@ -26,7 +26,7 @@ from maturity.models import (
     Organisation,
     User,
 )
-from maturity.services import audit
+from maturity.services import audit, consultants
 
 STAFF_ROLES = (MembershipRole.OWNER, MembershipRole.MEMBER)
 ASSESSOR_ROLES = (MembershipRole.OWNER, MembershipRole.MEMBER, MembershipRole.CONSULTANT)
@@ -91,7 +91,9 @@ def forget_standings() -> None:
 def _standing(user: User, organisation_id: int) -> Standing:
     role = db.session.scalar(
         select(Membership.role).where(
-            Membership.user_id == user.id, Membership.organisation_id == organisation_id
+            Membership.user_id == user.id,
+            Membership.organisation_id == organisation_id,
+            consultants.in_force(),
         )
     )
     if role is MembershipRole.OWNER:
@@ -109,15 +111,16 @@ def _standing(user: User, organisation_id: int) -> Standing:
 
 def consenting_registration(user: User, organisation_id: int) -> CentreRegistration | None:
     """A registration of the organisation with one of the user's centres, under consent."""
-    registrations = db.session.scalars(
+    return db.session.scalars(
         select(CentreRegistration)
         .join(CentreMembership, CentreMembership.centre_id == CentreRegistration.centre_id)
         .where(
             CentreMembership.user_id == user.id,
             CentreRegistration.organisation_id == organisation_id,
+            CentreRegistration.has_consent,
         )
-    )
-    return next((r for r in registrations if r.has_consent), None)
+        .limit(1)
+    ).first()
 
 
 # --- Organisations -----------------------------------------------------------
@@ -202,7 +205,9 @@ def can_import_into_centre(user: User, centre: Centre) -> bool:
 
 
 def can_assign_consultant(user: User, centre: Centre, organisation: Organisation) -> bool:
-    """A centre may assign a consultant only to an organisation that consented."""
+    """A centre may assign a consultant only to an organisation that consented (the
+    services refuse an account without the consultant role, and the assigning
+    reviewer themselves)."""
     if not can_review_centre(user, centre):
         return False
     registration = db.session.scalar(
@@ -221,10 +226,14 @@ def is_admin(user: User) -> bool:
 def is_consultant(user: User) -> bool:
     if not _authenticated(user):
         return False
+    if user.is_consultant:
+        return True
     return (
         db.session.scalar(
             select(Membership.id).where(
-                Membership.user_id == user.id, Membership.role == MembershipRole.CONSULTANT
+                Membership.user_id == user.id,
+                Membership.role == MembershipRole.CONSULTANT,
+                consultants.in_force(),
             )
         )
         is not None

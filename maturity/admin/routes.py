@@ -100,6 +100,8 @@ def update_user(user_id: int) -> Response:
         "deactivate": ("active", False),
         "make_admin": ("is_admin", True),
         "revoke_admin": ("is_admin", False),
+        "make_consultant": ("is_consultant", True),
+        "revoke_consultant": ("is_consultant", False),
     }
     if action not in changes:
         flash(_("Unknown action."), "error")

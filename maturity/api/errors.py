@@ -6,7 +6,7 @@ from flask import Response
 from werkzeug.exceptions import HTTPException
 
 from maturity.api.blueprint import bp
-from maturity.web.errors import http_error_code, json_error
+from maturity.web.errors import http_error_code, json_error, with_error_headers
 
 
 class ApiError(Exception):
@@ -26,4 +26,5 @@ def api_error(error: ApiError) -> tuple[Response, int]:
 def http_error(error: HTTPException) -> tuple[Response, int]:
     status = error.code or 500
     code = http_error_code(status)
-    return json_error(status, code, error.description or code)
+    response, status = json_error(status, code, error.description or code)
+    return with_error_headers(response, error), status

@@ -169,7 +169,6 @@ SCHEMAS: dict[str, Any] = {
         "type": "object", "required": ["min_cohort", "shown", "tables"],
         "properties": {
             "min_cohort": {"type": "integer"}, "shown": {"type": "boolean"},
-            "ignored_filters": {"type": "array", "items": {"type": "string"}},
             "tables": {
                 "type": "array",
                 "items": {

@@ -186,12 +186,18 @@ def aggregates(centre_id: int) -> Response:
         found = centre_dashboard(centre.id, request.args)
     except LookupError:
         raise ApiError(404, "not_found", "No questionnaire has been published yet.") from None
+    if found.ignored_filters:
+        raise ApiError(
+            400,
+            "bad_filter",
+            "Some filters were not understood: a known code, or a date from 2000-01-01 to 2099-12-31.",
+            [f"{name}: {request.args.get(name, '')!r}" for name in found.ignored_filters],
+        )
     data = found.dashboard
     tables = build_tables(data, found.questionnaire, current_locale())
     return jsonify(
         min_cohort=data.min_cohort,
         shown=data.shown,
-        ignored_filters=found.ignored_filters,
         tables=[
             {"key": t.key, "title": t.title, "columns": t.columns, "rows": t.rows} for t in tables
         ],

@@ -30,6 +30,7 @@ MEASURES = ["overall_index", "score_1", "score_2", "score_3", "score_4"]
 ROWS = (
     "FROM result_summary s JOIN centre_registration r "
     "ON r.organisation_id = s.organisation_id AND r.centre_id = :centre "
+    "AND r.accepted_at IS NOT NULL "
     "WHERE s.questionnaire_version_id = :version"
 )
 

@@ -3,7 +3,16 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response as FlaskResponse
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -74,6 +83,54 @@ def problem_message(problem: RowProblem) -> str:
     return messages.get(problem.code, problem.code)
 
 
+def assignment_refusal(code: str, name: str) -> str:
+    if code == "self_assignment":
+        return _("You cannot assign yourself: a centre assigns consultants, not its reviewers.")
+    if code == "not_consultant":
+        return _(
+            "%(name)s has no consultant role: an administrator gives it, or the person accepts a consultant invitation from an organisation.",
+            name=name,
+        )
+    return _("This person already has access to the organisation.")
+
+
+def unreadable_message(unreadable: UnreadableFile) -> str:
+    """Why a file could not be read, naming the bound it passed."""
+    p = unreadable.params
+    messages = {
+        "encoding": lambda: _(
+            "The file's text encoding was not recognised: save it as UTF-8 or GBK."
+        ),
+        "csv": lambda: _("The file could not be read as CSV: check its quotes and separators."),
+        "xlsx": lambda: _("The file could not be read as an XLSX workbook."),
+        "too_many_lines": lambda: _(
+            "The file has more than %(max)d lines: at most %(rows)d organisations can be imported at once.",
+            max=p["max"],
+            rows=p["rows"],
+        ),
+        "too_many_columns": lambda: _(
+            "The file has more than %(max)d columns: keep only the columns of the template.",
+            max=p["max"],
+        ),
+        "cell_too_long": lambda: _(
+            "Line %(row)d has a cell of more than %(max)d characters.", row=p["row"], max=p["max"]
+        ),
+        "declared_size": lambda: _(
+            "The sheet declares %(rows)d rows and %(columns)d columns; at most %(max_rows)d rows and %(max_columns)d columns can be imported. Copy the organisations into a new sheet.",
+            **p,
+        ),
+        "unpacked_too_large": lambda: _(
+            "The workbook unpacks to more than %(max)d MB: save only the sheet of organisations.",
+            max=p["max_mb"],
+        ),
+        "too_slow": lambda: _(
+            "The file could not be read within %(seconds)d seconds: split it into smaller files.",
+            seconds=p["seconds"],
+        ),
+    }
+    return messages.get(unreadable.code, messages["xlsx"])()
+
+
 @bp.get("/")
 @login_required
 def index() -> str:
@@ -117,11 +174,7 @@ def import_file(centre_id: int) -> str | tuple[str, int]:
         except centres.CentreError:
             error = _("Only CSV and XLSX files can be imported.")
         except UnreadableFile as unreadable:
-            error = (
-                _("The file's text encoding was not recognised: save it as UTF-8 or GBK.")
-                if unreadable.code == "encoding"
-                else _("The file could not be read as an XLSX workbook.")
-            )
+            error = unreadable_message(unreadable)
     status = 200 if result is not None and result.imported else 400
     return render_template(
         "centres/import_report.html",
@@ -167,8 +220,8 @@ def assign_consultant(centre_id: int) -> Response:
     else:
         try:
             centres.assign_consultant(centre, organisation, consultant, current_user)
-        except centres.CentreError:
-            flash(_("This person already has access to the organisation."), "error")
+        except centres.CentreError as refused:
+            flash(assignment_refusal(refused.code, consultant.name), "error")
         else:
             flash(
                 _(
@@ -193,7 +246,7 @@ def current_dashboard(centre: Centre) -> dashboard_service.CentreDashboard:
 
 @bp.get("/<int:centre_id>/dashboard")
 @login_required
-def dashboard(centre_id: int) -> str:
+def dashboard(centre_id: int) -> tuple[str, int]:
     centre = load_centre(centre_id)
     found = current_dashboard(centre)
     questionnaire, filters, data = found.questionnaire, found.filters, found.dashboard
@@ -237,7 +290,7 @@ def dashboard(centre_id: int) -> str:
         reference=reference,
         locale=locale,
         query=request.query_string.decode(),
-    )
+    ), (400 if found.ignored_filters else 200)
 
 
 @bp.get("/<int:centre_id>/dashboard.<export_format>")
@@ -246,6 +299,14 @@ def dashboard_export(centre_id: int, export_format: str) -> FlaskResponse:
     centre = load_centre(centre_id)
     access.require(export_format in ("csv", "xlsx", "pdf"))
     found = current_dashboard(centre)
+    if found.ignored_filters:
+        return make_response(
+            render_template(
+                "errors/message.html",
+                message=_("Some filters were not understood: correct them on the dashboard first."),
+            ),
+            400,
+        )
     questionnaire, filters, data = found.questionnaire, found.filters, found.dashboard
     locale = current_locale()
     tables = build_tables(data, questionnaire, locale)

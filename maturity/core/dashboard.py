@@ -19,6 +19,10 @@ from maturity.core.suppression import group_shown, suppressed_cells
 
 WEAKEST_SHOWN = 5
 BREAKDOWNS = ("size_class", "industry_section", "province_code")
+# Periods lie in this range; a date outside it is not understood (and never reaches
+# date arithmetic that overflows at the end of year 9999).
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2099, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -51,10 +55,14 @@ def parse_filters(
         if not raw:
             return None
         try:
-            return date.fromisoformat(raw)
+            day = date.fromisoformat(raw)
         except ValueError:
             problems.append(name)
             return None
+        if not FIRST_DAY <= day <= LAST_DAY:
+            problems.append(name)
+            return None
+        return day
 
     section = args.get("section") or None
     size = args.get("size") or None

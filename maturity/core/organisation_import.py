@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+import time
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from maturity.core import reference
 from maturity.core.profile import OrganisationProfile
@@ -27,7 +30,23 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "city_code": ("city_code", "city", "城市代码", "城市"),
 }
 REQUIRED = ("name", "industry_division", "province_code")
-MAX_ROWS = 10_000
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """What an uploaded file may hold. Every bound is checked while reading, before
+    the work it would cost is done: a file over one is refused with the bound named."""
+
+    rows: int = 10_000  # organisations, after the header
+    lines: int = 11_000  # lines of any kind, blank ones included
+    columns: int = 50
+    cell_characters: int = 1_000
+    unpacked_bytes: int = 50_000_000  # an XLSX file's parts, unzipped
+    seconds: float = 10.0
+
+
+LIMITS = ImportLimits()
+MAX_ROWS = LIMITS.rows
 
 
 @dataclass(frozen=True)
@@ -56,9 +75,37 @@ class ImportCheck:
 
 
 class UnreadableFile(ValueError):
-    def __init__(self, code: str) -> None:
+    """The file cannot be read at all (``code``: ``encoding``, ``csv``, ``xlsx``), or is
+    over a bound of ``ImportLimits`` (``params`` name the bound)."""
+
+    def __init__(self, code: str, **params: int) -> None:
         super().__init__(code)
         self.code = code
+        self.params = params
+
+
+class _Budget:
+    """Counts lines and time while a file is read; raises when a bound is passed."""
+
+    def __init__(self, limits: ImportLimits) -> None:
+        self.limits = limits
+        self.lines = 0
+        self.deadline = time.monotonic() + limits.seconds
+
+    def take(self, row: Sequence[str]) -> list[str]:
+        self.lines += 1
+        limits = self.limits
+        if self.lines > limits.lines:
+            raise UnreadableFile("too_many_lines", max=limits.lines, rows=limits.rows)
+        if len(row) > limits.columns and any(cell for cell in row[limits.columns :]):
+            raise UnreadableFile("too_many_columns", max=limits.columns)
+        cells = list(row[: limits.columns])
+        for cell in cells:
+            if len(cell) > limits.cell_characters:
+                raise UnreadableFile("cell_too_long", max=limits.cell_characters, row=self.lines)
+        if self.lines % 500 == 0 and time.monotonic() > self.deadline:
+            raise UnreadableFile("too_slow", seconds=int(limits.seconds))
+        return cells
 
 
 def decode_text(data: bytes) -> str:
@@ -71,28 +118,80 @@ def decode_text(data: bytes) -> str:
     raise UnreadableFile("encoding")
 
 
-def read_csv(data: bytes) -> list[list[str]]:
+def read_csv(data: bytes, limits: ImportLimits = LIMITS) -> list[list[str]]:
+    """Rows of a CSV file in UTF-8 or GBK, separated by commas, semicolons or tabs,
+    with any line endings (CR-only too, as some spreadsheet programs write them)."""
     text = decode_text(data)
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
+            text[:4096], delimiters=",;\t"
+        )
     except csv.Error:
         dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+    budget = _Budget(limits)
+    rows = []
+    # newline="": the csv module itself splits lines at CR, LF or CRLF and keeps
+    # line breaks inside quoted fields.
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        for row in reader:
+            rows.append(budget.take(row))
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise UnreadableFile(
+                "cell_too_long", max=limits.cell_characters, row=reader.line_num
+            ) from None
+        raise UnreadableFile("csv") from error
+    return rows
 
 
-def read_xlsx(data: bytes) -> list[list[str]]:
+def read_xlsx(data: bytes, limits: ImportLimits = LIMITS) -> list[list[str]]:
+    """Rows of the first sheet of an XLSX workbook. The archive's unpacked size and
+    the sheet's declared size are checked before any row is read."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise UnreadableFile("xlsx") from error
+    if unpacked > limits.unpacked_bytes:
+        raise UnreadableFile("unpacked_too_large", max_mb=limits.unpacked_bytes // 1_000_000)
     from openpyxl import load_workbook
 
+    budget = _Budget(limits)
+    rows = []
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise UnreadableFile("xlsx") from error
-    sheet = workbook.worksheets[0]
-    rows = []
-    for values in sheet.iter_rows(values_only=True):
-        rows.append(["" if value is None else _cell_text(value) for value in values])
-    workbook.close()
+    try:
+        sheet = workbook.worksheets[0]
+        declared_rows, declared_columns = sheet.max_row or 0, sheet.max_column or 0
+        if declared_rows > limits.lines or declared_columns > limits.columns:
+            raise UnreadableFile(
+                "declared_size",
+                rows=declared_rows,
+                columns=declared_columns,
+                max_rows=limits.lines,
+                max_columns=limits.columns,
+            )
+        for values in _sheet_rows(sheet, limits):
+            rows.append(budget.take(values))
+    except UnreadableFile:
+        raise
+    except Exception as error:  # a damaged sheet, a DTD (defusedxml refuses entities), …
+        raise UnreadableFile("xlsx") from error
+    finally:
+        workbook.close()
     return rows
+
+
+def _sheet_rows(sheet: Any, limits: ImportLimits) -> Iterator[list[str]]:
+    # Bounded in both directions: a sheet without a declared size is still read no
+    # further than one line and one column past the limits.
+    for values in sheet.iter_rows(
+        max_row=limits.lines + 1, max_col=limits.columns + 1, values_only=True
+    ):
+        yield ["" if value is None else _cell_text(value) for value in values]
 
 
 def _cell_text(value: object) -> str:

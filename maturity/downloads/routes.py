@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import (
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -12,15 +13,18 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from maturity import access
 from maturity.downloads import bp
 from maturity.extensions import db
-from maturity.models import AssessmentStatus, ReportJob, ReportJobStatus
+from maturity.models import Assessment, AssessmentStatus, ReportJob, ReportJobStatus
 from maturity.reports import jobs
 from maturity.reports.render import cached_pdf
+from maturity.services import audit
 from maturity.services.reports import load_report_data
 from maturity.web import database_id
 
@@ -61,8 +65,6 @@ def batch() -> Response:
     if not ids or language not in LANGUAGES or len(ids) > MAX_BATCH:
         flash(_("Choose between 1 and %(count)d submitted assessments.", count=MAX_BATCH), "error")
         return redirect(request.referrer or url_for("consultants.workspace"))
-    from maturity.models import Assessment
-
     for assessment_id in ids:
         assessment = db.session.get(Assessment, assessment_id)
         access.require(
@@ -83,6 +85,21 @@ def own_job(job_id: int) -> ReportJob:
     return job
 
 
+def no_longer_visible(job: ReportJob) -> list[int]:
+    """The batch's assessments its owner may no longer see (consent revoked, access
+    removed): while there are any, the ZIP file is not handed out."""
+    found = {
+        assessment.id: assessment
+        for assessment in db.session.scalars(select(Assessment).where(Assessment.id.in_(job.ids)))
+    }
+    return [
+        assessment_id
+        for assessment_id in job.ids
+        if assessment_id not in found
+        or not access.can_view_assessment(current_user, found[assessment_id])
+    ]
+
+
 @bp.get("/reports/jobs/<int:job_id>")
 @login_required
 def job(job_id: int) -> str:
@@ -93,6 +110,7 @@ def job(job_id: int) -> str:
         job=found,
         statuses=ReportJobStatus,
         removed=removed,
+        withdrawn=len(no_longer_visible(found)),
         retention_days=current_app.config["REPORT_RETENTION_DAYS"],
     )
 
@@ -102,6 +120,24 @@ def job(job_id: int) -> str:
 def job_download(job_id: int) -> Response:
     found = own_job(job_id)
     access.require(found.status == ReportJobStatus.DONE and jobs.zip_path(found).exists())
+    withdrawn = no_longer_visible(found)
+    if withdrawn:
+        return make_response(
+            render_template(
+                "errors/message.html",
+                message=ngettext(
+                    "This batch holds %(num)d report you may no longer see (its organisation withdrew consent or your access ended), so it cannot be downloaded. Build a new batch of the reports you may still see.",
+                    "This batch holds %(num)d reports you may no longer see (their organisations withdrew consent or your access ended), so it cannot be downloaded. Build a new batch of the reports you may still see.",
+                    len(withdrawn),
+                ),
+            ),
+            403,
+        )
+    audit.note_read(
+        current_user, "download_batch", "report_job", found.id, assessments=found.assessment_ids
+    )
+    for assessment in db.session.scalars(select(Assessment).where(Assessment.id.in_(found.ids))):
+        access.audit_read(current_user, assessment.organisation_id, "report", assessment.id)
     return send_file(
         jobs.zip_path(found),
         mimetype="application/zip",

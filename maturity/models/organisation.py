@@ -6,11 +6,15 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CheckConstraint,
+    ColumnElement,
     ForeignKey,
     Numeric,
     String,
     UniqueConstraint,
+    and_,
+    or_,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from maturity.core.reference import SizeClass
@@ -101,7 +105,11 @@ class Centre(Model):
 
 class CentreRegistration(Model):
     """An organisation registered with a centre, and its revocable consent to
-    let the centre see its individual results."""
+    let the centre see its individual results.
+
+    A centre that imports an organisation already on the platform only asks:
+    the registration is a request (``accepted_at`` empty) until the organisation's
+    owner accepts it, and until then counts nowhere for the centre."""
 
     __tablename__ = "centre_registration"
     __table_args__ = (UniqueConstraint("centre_id", "organisation_id"),)
@@ -112,6 +120,8 @@ class CentreRegistration(Model):
         ForeignKey("organisation.id", ondelete="CASCADE"), index=True
     )
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Empty: a centre's request (from an import) that the organisation has not accepted.
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     consent_granted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     consent_revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -119,11 +129,33 @@ class CentreRegistration(Model):
     centre: Mapped[Centre] = relationship(back_populates="registrations")
     organisation: Mapped[Organisation] = relationship(back_populates="centre_registrations")
 
-    @property
+    @hybrid_property
+    def is_accepted(self) -> bool:
+        return self.accepted_at is not None
+
+    @is_accepted.inplace.expression
+    @classmethod
+    def _is_accepted_expression(cls) -> ColumnElement[bool]:
+        return cls.accepted_at.is_not(None)
+
+    @hybrid_property
     def has_consent(self) -> bool:
-        if self.consent_granted_at is None:
+        """Accepted, consent granted, and not revoked since."""
+        if self.accepted_at is None or self.consent_granted_at is None:
             return False
         return self.consent_revoked_at is None or self.consent_revoked_at < self.consent_granted_at
+
+    @has_consent.inplace.expression
+    @classmethod
+    def _has_consent_expression(cls) -> ColumnElement[bool]:
+        return and_(
+            cls.accepted_at.is_not(None),
+            cls.consent_granted_at.is_not(None),
+            or_(
+                cls.consent_revoked_at.is_(None),
+                cls.consent_revoked_at < cls.consent_granted_at,
+            ),
+        )
 
 
 class Invitation(Model):
@@ -146,6 +178,7 @@ class Invitation(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # Empty: a centre's request (from an import) that the organisation has not accepted.
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organisation: Mapped[Organisation] = relationship()

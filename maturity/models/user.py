@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from maturity.extensions import Model
@@ -28,6 +28,9 @@ class User(UserMixin, Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     locale: Mapped[str] = mapped_column(String(5), default="zh")
     is_admin: Mapped[bool] = mapped_column(default=False)
+    # A consultant by trade: given by an administrator or by accepting a consultant
+    # invitation. Only such accounts may be assigned to organisations by a centre.
+    is_consultant: Mapped[bool] = mapped_column(default=False, server_default=false())
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -73,10 +76,16 @@ class Membership(Model):
         ForeignKey("organisation.id", ondelete="CASCADE"), index=True
     )
     role: Mapped[MembershipRole] = mapped_column(str_enum(MembershipRole, 20))
+    # The centre that assigned a consultant: such access lasts only while the
+    # organisation's registration with that centre consents (access.py checks it).
+    centre_id: Mapped[int | None] = mapped_column(
+        ForeignKey("centre.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="memberships")
     organisation: Mapped[Organisation] = relationship(back_populates="memberships")
+    centre: Mapped[Centre | None] = relationship()
 
 
 class CentreMembership(Model):

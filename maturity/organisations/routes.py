@@ -122,6 +122,7 @@ def show(organisation_id: int) -> str:
         can_manage_centres=access.can_manage_centres(current_user, organisation),
         consultants=consultants.consultants_of(organisation),
         registrations=centres.registrations_of(organisation),
+        requests=centres.requests_of(organisation),
         all_centres=centres.all_centres(),
         locale=current_locale(),
     )
@@ -208,7 +209,7 @@ def consent(organisation_id: int, centre_id: int) -> Response:
     access.require(access.can_manage_centres(current_user, organisation), hide=False)
     centre = db.session.get(Centre, centre_id)
     registration = centres.registration(centre, organisation) if centre else None
-    access.require(registration is not None)
+    access.require(registration is not None and registration.is_accepted)
     assert registration is not None and centre is not None
     granted = request.form.get("action") == "grant"
     centres.set_consent(registration, granted, current_user)
@@ -228,6 +229,36 @@ def consent(organisation_id: int, centre_id: int) -> Response:
             ),
             "success",
         )
+    return redirect(
+        url_for("organisations.show", organisation_id=organisation.id, _anchor="centres")
+    )
+
+
+@bp.post("/<int:organisation_id>/centres/<int:centre_id>/request")
+@login_required
+def answer_request(organisation_id: int, centre_id: int) -> Response:
+    """Accept or decline a centre's request to register the organisation."""
+    organisation = _load(organisation_id)
+    access.require(access.can_manage_centres(current_user, organisation), hide=False)
+    centre = db.session.get(Centre, centre_id)
+    pending = centres.registration(centre, organisation) if centre else None
+    access.require(pending is not None and not pending.is_accepted)
+    assert pending is not None and centre is not None
+    action = request.form.get("action")
+    if action not in ("accept", "decline"):
+        return redirect(url_for("organisations.show", organisation_id=organisation.id))
+    accept = action == "accept"
+    centres.answer_request(pending, accept, current_user)
+    if accept:
+        flash(
+            _(
+                "Registered with %(centre)s. The centre sees only aggregated, anonymised results unless you grant consent.",
+                centre=centre.name,
+            ),
+            "success",
+        )
+    else:
+        flash(_("Request of %(centre)s declined.", centre=centre.name), "success")
     return redirect(
         url_for("organisations.show", organisation_id=organisation.id, _anchor="centres")
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from maturity.core.organisation_import import (
     ImportCheck,
@@ -26,6 +27,7 @@ from maturity.models import (
     Organisation,
     User,
 )
+from maturity.models._types import utcnow
 from maturity.services import generation
 from maturity.services.audit import record
 from maturity.services.organisations import apply_profile
@@ -62,15 +64,54 @@ def registration(centre: Centre, organisation: Organisation) -> CentreRegistrati
 
 
 def register(organisation: Organisation, centre: Centre, user: User) -> CentreRegistration:
+    """The organisation registers itself (accepting the centre's request, if it sent one)."""
     existing = registration(centre, organisation)
     if existing is not None:
+        if not existing.is_accepted:
+            answer_request(existing, True, user)
         return existing
-    created = CentreRegistration(centre=centre, organisation=organisation, registered_by_id=user.id)
+    created = CentreRegistration(
+        centre=centre, organisation=organisation, registered_by_id=user.id, accepted_at=utcnow()
+    )
     db.session.add(created)
     record(user, "register_with_centre", "centre", centre.id, organisation.id)
     generation.bump()
     db.session.commit()
     return created
+
+
+def answer_request(request: CentreRegistration, accept: bool, user: User) -> None:
+    """The organisation's answer to a centre's registration request: accepted, it
+    counts in the centre's aggregates from now on; declined, it is gone."""
+    if request.is_accepted:
+        raise CentreError("not_a_request")
+    record(
+        user,
+        "accept_registration_request" if accept else "decline_registration_request",
+        "centre",
+        request.centre_id,
+        request.organisation_id,
+    )
+    if accept:
+        request.accepted_at = utcnow()
+        generation.bump()
+    else:
+        db.session.delete(request)
+    db.session.commit()
+
+
+def requests_of(organisation: Organisation) -> list[CentreRegistration]:
+    """Centres' registration requests that the organisation has not answered yet."""
+    return list(
+        db.session.scalars(
+            select(CentreRegistration)
+            .where(
+                CentreRegistration.organisation_id == organisation.id,
+                ~CentreRegistration.is_accepted,
+            )
+            .options(joinedload(CentreRegistration.centre))
+        )
+    )
 
 
 def set_consent(registration: CentreRegistration, granted: bool, user: User) -> None:
@@ -99,6 +140,7 @@ class ConsentingOrganisation:
 @dataclass(frozen=True)
 class CentreOverview:
     registered: int
+    requested: int  # requests that the organisations have not answered yet
     consenting: list[ConsentingOrganisation]
 
 
@@ -109,6 +151,7 @@ def overview(centre: Centre) -> CentreOverview:
         )
     )
     consenting = [r.organisation for r in registrations if r.has_consent]
+    accepted = sum(1 for r in registrations if r.is_accepted)
     latest: dict[int, Assessment] = {}
     if consenting:
         for assessment in db.session.scalars(
@@ -121,7 +164,8 @@ def overview(centre: Centre) -> CentreOverview:
         ):
             latest[assessment.organisation_id] = assessment
     return CentreOverview(
-        registered=len(registrations),
+        registered=accepted,
+        requested=len(registrations) - accepted,
         consenting=[
             ConsentingOrganisation(o, latest.get(o.id))
             for o in sorted(consenting, key=lambda o: o.name)
@@ -131,10 +175,13 @@ def overview(centre: Centre) -> CentreOverview:
 
 @dataclass
 class ImportResult:
+    """What an import did, in terms that reveal nothing about organisations outside
+    the centre: every row not yet on the centre's list became a registration request,
+    whether or not the organisation was already on the platform."""
+
     check: ImportCheck
-    created: list[OrganisationRecord] = field(default_factory=list)
-    linked: list[OrganisationRecord] = field(default_factory=list)  # known, now registered
-    already: list[OrganisationRecord] = field(default_factory=list)  # registered before
+    requested: list[OrganisationRecord] = field(default_factory=list)
+    already: list[OrganisationRecord] = field(default_factory=list)  # on the list before
 
     @property
     def imported(self) -> bool:
@@ -166,7 +213,7 @@ def import_organisations(centre: Centre, filename: str, data: bytes, user: User)
         if codes
         else {}
     )
-    registered_ids = set(
+    listed_ids = set(
         db.session.scalars(
             select(CentreRegistration.organisation_id).where(
                 CentreRegistration.centre_id == centre.id
@@ -175,19 +222,19 @@ def import_organisations(centre: Centre, filename: str, data: bytes, user: User)
     )
     for row in check.records:
         organisation = known.get(row.credit_code) if row.credit_code else None
-        if organisation is not None and organisation.id in registered_ids:
+        if organisation is not None and organisation.id in listed_ids:
             result.already.append(row)
             continue
         if organisation is None:
+            # A placeholder the centre may register SMEs under; it has no members yet.
             organisation = Organisation()
             apply_profile(organisation, row)
             db.session.add(organisation)
-            result.created.append(row)
-        else:
-            result.linked.append(row)
+        # Only a request: it counts for the centre once the organisation accepts it.
         db.session.add(
             CentreRegistration(centre=centre, organisation=organisation, registered_by_id=user.id)
         )
+        result.requested.append(row)
     record(
         user,
         "import_organisations",
@@ -195,8 +242,7 @@ def import_organisations(centre: Centre, filename: str, data: bytes, user: User)
         centre.id,
         None,
         file=filename,
-        created=len(result.created),
-        linked=len(result.linked),
+        requested=len(result.requested),
         already=len(result.already),
     )
     generation.bump()
@@ -207,6 +253,14 @@ def import_organisations(centre: Centre, filename: str, data: bytes, user: User)
 def assign_consultant(
     centre: Centre, organisation: Organisation, consultant: User, user: User
 ) -> None:
+    """Give a consultant access to a consenting organisation for as long as it consents.
+
+    Only accounts with the consultant role, and never the assigning person: a
+    reviewer cannot make themselves a consultant to read what consent withholds."""
+    if consultant.id == user.id:
+        raise CentreError("self_assignment")
+    if not consultant.is_consultant:
+        raise CentreError("not_consultant")
     existing = db.session.scalar(
         select(Membership).where(
             Membership.user_id == consultant.id, Membership.organisation_id == organisation.id
@@ -215,7 +269,12 @@ def assign_consultant(
     if existing is not None:
         raise CentreError("already_member")
     db.session.add(
-        Membership(user=consultant, organisation=organisation, role=MembershipRole.CONSULTANT)
+        Membership(
+            user=consultant,
+            organisation=organisation,
+            role=MembershipRole.CONSULTANT,
+            centre_id=centre.id,
+        )
     )
     record(
         user,
@@ -230,9 +289,13 @@ def assign_consultant(
 
 
 def registrations_of(organisation: Organisation) -> list[CentreRegistration]:
+    """The centres the organisation is registered with (requests not included)."""
     return list(
         db.session.scalars(
-            select(CentreRegistration).where(CentreRegistration.organisation_id == organisation.id)
+            select(CentreRegistration).where(
+                CentreRegistration.organisation_id == organisation.id,
+                CentreRegistration.is_accepted,
+            )
         )
     )
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 
 from maturity.core.report import OVERALL
 from maturity.extensions import db
 from maturity.models import (
     Assessment,
     AssessmentStatus,
+    CentreRegistration,
     Finding,
     Membership,
     MembershipRole,
@@ -20,6 +21,27 @@ from maturity.models import (
 from maturity.services.audit import record
 
 MAX_FINDING_LENGTH = 5000
+
+
+def in_force() -> ColumnElement[bool]:
+    """Whether a membership gives access now: every membership does, except a
+    consultant whom a centre assigned, who has access only while the organisation's
+    registration with that centre is accepted and consents and while the account
+    keeps its consultant role (checked at every use, so revoking consent, the
+    registration or the role ends the access at once)."""
+    registration = CentreRegistration
+    return or_(
+        Membership.role != MembershipRole.CONSULTANT,
+        Membership.centre_id.is_(None),
+        and_(
+            exists().where(
+                registration.centre_id == Membership.centre_id,
+                registration.organisation_id == Membership.organisation_id,
+                registration.has_consent,
+            ),
+            exists().where(User.id == Membership.user_id, User.is_consultant.is_(True)),
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -34,7 +56,11 @@ def clients_of(user: User) -> list[Client]:
         db.session.scalars(
             select(Organisation)
             .join(Membership)
-            .where(Membership.user_id == user.id, Membership.role == MembershipRole.CONSULTANT)
+            .where(
+                Membership.user_id == user.id,
+                Membership.role == MembershipRole.CONSULTANT,
+                in_force(),
+            )
             .order_by(Organisation.name)
         )
     )
@@ -52,15 +78,19 @@ def clients_of(user: User) -> list[Client]:
     return [Client(o, latest.get(o.id), latest_submitted.get(o.id)) for o in organisations]
 
 
-def consultants_of(organisation: Organisation) -> list[Membership]:
-    return list(
-        db.session.scalars(
-            select(Membership).where(
+def consultants_of(organisation: Organisation) -> list[tuple[Membership, bool]]:
+    """The organisation's consultants, each with whether the access is in force now."""
+    return [
+        (membership, bool(active))
+        for membership, active in db.session.execute(
+            select(Membership, in_force())
+            .where(
                 Membership.organisation_id == organisation.id,
                 Membership.role == MembershipRole.CONSULTANT,
             )
+            .order_by(Membership.id)
         )
-    )
+    ]
 
 
 def remove_consultant(organisation: Organisation, membership_id: int, user: User) -> bool:

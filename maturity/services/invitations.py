@@ -66,6 +66,8 @@ def accept_invitation(token: str, user: User) -> Organisation:
     )
     if already is None:
         db.session.add(Membership(user=user, organisation=organisation, role=invitation.role))
+    if invitation.role is MembershipRole.CONSULTANT:
+        user.is_consultant = True
     record(
         user,
         "accept_invitation",

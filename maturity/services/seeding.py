@@ -94,6 +94,8 @@ def seed_demo(path: Path) -> SeedReport:
             report.created.append(f"organisation {entry['name']}")
         for member in entry.get("members", []):
             user = users[member["email"].lower()]
+            if member["role"] == MembershipRole.CONSULTANT:
+                user.is_consultant = True
             if not any(m.organisation is organisation for m in user.memberships):
                 db.session.add(
                     Membership(
@@ -107,6 +109,7 @@ def seed_demo(path: Path) -> SeedReport:
                     CentreRegistration(
                         centre=centre,
                         organisation=organisation,
+                        accepted_at=datetime.now(UTC),
                         consent_granted_at=datetime.now(UTC)
                         if registration.get("consent")
                         else None,

@@ -164,7 +164,12 @@ def generate(
             "created_at": first_dates[i], "updated_at": first_dates[i],
         })  # fmt: skip
         registration_rows.append(
-            {"centre_id": centre.id, "organisation_id": org_id, "registered_at": first_dates[i]}
+            {
+                "centre_id": centre.id,
+                "organisation_id": org_id,
+                "registered_at": first_dates[i],
+                "accepted_at": first_dates[i],
+            }
         )
         rounds = [values[i]] + ([improved[i]] if second[i] else [])
         previous_answers: dict[str, AnswerValue] | None = None

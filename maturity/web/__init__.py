@@ -7,7 +7,7 @@ import logging
 import time
 from typing import Any
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Response, g, make_response, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -19,7 +19,7 @@ from maturity.core.answers import NOT_APPLICABLE
 from maturity.extensions import db, login_manager
 from maturity.models import User
 from maturity.services import audit
-from maturity.web.errors import http_error_code, json_error
+from maturity.web.errors import http_error_code, json_error, with_error_headers
 from maturity.web.requests import CleanRequest, DatabaseId, database_id, safe_next
 
 __all__ = ["DatabaseId", "current_locale", "database_id", "init_app", "safe_next"]
@@ -100,8 +100,10 @@ def init_app(app: Flask) -> None:
         code = error.code or 500
         if request.path.startswith("/api/"):
             # Unmatched API paths answer in the API's error shape too.
-            return json_error(code, http_error_code(code), error.description or "")
-        return render_template("errors/http.html", code=code), code
+            response, code = json_error(code, http_error_code(code), error.description or "")
+        else:
+            response = make_response(render_template("errors/http.html", code=code), code)
+        return with_error_headers(response, error), code
 
     @app.context_processor
     def roles() -> dict[str, object]:

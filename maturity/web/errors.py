@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from flask import Response, jsonify
+from werkzeug.exceptions import HTTPException
 
 # The code of an HTTP error that has no more specific one.
 HTTP_ERROR_CODES = {
@@ -28,3 +29,12 @@ def json_error(
     status: int, code: str, message: str, problems: list[str] | None = None
 ) -> tuple[Response, int]:
     return jsonify(error={"code": code, "message": message, "problems": problems or []}), status
+
+
+def with_error_headers(response: Response, error: HTTPException) -> Response:
+    """The headers an HTTP error carries besides its body, such as ``Allow`` on a 405
+    (RFC 9110 requires it)."""
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response

@@ -56,13 +56,44 @@ class CleanParameters(ImmutableMultiDict[str, str]):
         super().__init__(mapping)
 
 
+# No form of ours nests deeper than a few levels; deeper JSON is refused as malformed
+# before anything walks it (the parser itself gives up near Python's recursion limit).
+MAX_JSON_DEPTH = 32
+
+
+def json_depth(value: Any, limit: int = MAX_JSON_DEPTH) -> int:
+    """How deeply lists and objects nest in ``value`` (stops counting past ``limit``)."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack and deepest <= limit:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            stack.extend(
+                (child, depth + 1) for child in (item.values() if isinstance(item, dict) else item)
+            )
+    return deepest
+
+
 class CleanRequest(Request):
-    """Every value a view reads from a form, a query string or a JSON body is clean."""
+    """Every value a view reads from a form, a query string or a JSON body is clean,
+    and a JSON body of any shape either parses or is refused as a bad request."""
 
     parameter_storage_class = CleanParameters
 
     def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
-        return without_control_characters(super().get_json(force, silent, cache))
+        try:
+            data = super().get_json(force, silent, cache)
+        except RecursionError:
+            return self._malformed(ValueError("JSON nested too deeply"), silent)
+        if json_depth(data) > MAX_JSON_DEPTH:
+            return self._malformed(ValueError("JSON nested too deeply"), silent)
+        return without_control_characters(data)
+
+    def _malformed(self, error: ValueError, silent: bool) -> Any:
+        if silent:
+            return None
+        return self.on_json_loading_failed(error)
 
 
 def safe_next(target: str | None) -> str:

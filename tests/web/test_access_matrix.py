@@ -60,6 +60,13 @@ def cases(w: World) -> list[Case]:
             STAFF,
             data={"action": "grant"},
         ),
+        case(
+            "organisations.answer_request",
+            "POST",
+            f"/organisations/{a}/centres/{w.ids['requesting_centre']}/request",
+            STAFF,
+            data={"action": "later"},
+        ),
         case("assessments.start", "POST", f"/organisations/{a}/assessments", ASSESSORS),
         case("assessments.resume", "GET", f"/assessments/{a1}", READERS),
         case("assessments.resume", "GET", f"/assessments/{a2}", ASSESSORS | {"admin"}),

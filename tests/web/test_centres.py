@@ -43,7 +43,7 @@ def test_clean_file_is_imported(app: Flask, world: World) -> None:
     before = counts(app)
     response = upload(world, ("\n".join([HEADER, *ROWS]) + "\n").encode("utf-8"))
     assert response.status_code == 200
-    assert "新建 2 家企业" in response.get_data(as_text=True)
+    assert "发出 2 个登记请求" in response.get_data(as_text=True)
     assert counts(app) == (before[0] + 2, before[1] + 2)
     with app.app_context():
         created = db.session.scalar(
@@ -83,9 +83,9 @@ def test_duplicates_in_the_file_and_in_the_database(app: Flask, world: World) ->
     before = counts(app)
     again = upload(world, "\n".join([HEADER, *ROWS]).encode("utf-8"))
     assert again.status_code == 200
-    assert "1 家此前已登记" in again.get_data(as_text=True) and "新建 1 家企业" in again.get_data(
+    assert "1 家企业已在本中心名单中" in again.get_data(
         as_text=True
-    )
+    ) and "发出 1 个登记请求" in again.get_data(as_text=True)
     assert counts(app) == (before[0] + 1, before[1] + 1)
 
 
@@ -133,6 +133,11 @@ def test_other_roles_cannot_import(app: Flask, world: World) -> None:
 
 
 def test_centre_assigns_a_consultant_only_under_consent(app: Flask, world: World) -> None:
+    admin = world.client("admin")
+    made = admin.post(
+        f"/admin/users/{world.ids['user_stranger']}", data={"action": "make_consultant"}
+    )
+    assert made.status_code == 302
     reviewer = world.client("reviewer")
     response = reviewer.post(
         f"/centres/{world.ids['centre']}/consultants",

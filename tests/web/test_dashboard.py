@@ -6,6 +6,7 @@ import csv
 import io
 import statistics
 from dataclasses import astuple
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -165,7 +166,11 @@ def make_org(
             revenue=Decimal(revenue), total_assets=None, province_code="330000", city_code="330100",
         ))  # fmt: skip
         db.session.add(organisation)
-        db.session.add(CentreRegistration(centre_id=centre_id, organisation=organisation))
+        db.session.add(
+            CentreRegistration(
+                centre_id=centre_id, organisation=organisation, accepted_at=datetime.now(UTC)
+            )
+        )
         version = current_version("sme-digital")
         assessment = Assessment(
             organisation=organisation,

@@ -92,12 +92,26 @@ def build_world(app: Flask) -> World:
         db.session.add(CentreMembership(user_id=users["reviewer"], centre_id=centre.id))
         db.session.add(
             CentreRegistration(
-                centre_id=centre.id, organisation_id=org_a, consent_granted_at=datetime.now(UTC)
+                centre_id=centre.id,
+                organisation_id=org_a,
+                accepted_at=datetime.now(UTC),
+                consent_granted_at=datetime.now(UTC),
             )
         )
-        db.session.add(CentreRegistration(centre_id=centre.id, organisation_id=org_b))
+        db.session.add(
+            CentreRegistration(
+                centre_id=centre.id, organisation_id=org_b, accepted_at=datetime.now(UTC)
+            )
+        )
+        # Another centre imported organisation A: a request its owner has not answered.
+        requesting = Centre(name="请求登记的中心")
+        db.session.add(requesting)
+        db.session.flush()
+        db.session.add(CentreRegistration(centre_id=requesting.id, organisation_id=org_a))
         db.session.commit()
-        world.ids.update(centre=centre.id, consultant_membership=consultant.id)
+        world.ids.update(
+            centre=centre.id, consultant_membership=consultant.id, requesting_centre=requesting.id
+        )
         owner = db.session.get(User, users["owner"])
         other = db.session.get(User, users["other_owner"])
         from maturity.models import Organisation

@@ -50,6 +50,7 @@ def stats_in_database(centre_id: int, questionnaire: Questionnaire, filters: Fil
     rows_in_filter = (
         "FROM result_summary s JOIN centre_registration r "
         "ON r.organisation_id = s.organisation_id AND r.centre_id = :centre "
+        "AND r.accepted_at IS NOT NULL "
         f"WHERE {' AND '.join(conditions)}"
     )
     columns = series(questionnaire)

@@ -55,7 +55,8 @@ def base_statement(columns: list[Any], centre_id: int, filters: Filters) -> Any:
         .join(
             CentreRegistration.__table__,
             (registration.organisation_id == summary.organisation_id)
-            & (registration.centre_id == centre_id),
+            & (registration.centre_id == centre_id)
+            & registration.accepted_at.is_not(None),  # a request counts nowhere yet
         )
         .where(summary.questionnaire_version_id == filters.questionnaire_version_id)
     )
