@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from maturity.core import reference
 from maturity.core.answers import NOT_APPLICABLE
 
 
@@ -25,9 +26,12 @@ ERRORS = {
     "403": _json(_ref("Error"), "Not allowed"),
     "404": _json(_ref("Error"), "Not found (or not visible to you)"),
     "405": _json(_ref("Error"), "Method not allowed"),
-    "409": _json(_ref("Error"), "Conflict with the current state"),
+    "409": _json(
+        _ref("Error"),
+        "Conflict with the current state: a stale revision, an assessment already "
+        "submitted, or one still incomplete (the problems list the missing answers)",
+    ),
     "413": _json(_ref("Error"), "Body too large"),
-    "422": _json(_ref("Error"), "Incomplete"),
 }
 
 
@@ -185,6 +189,36 @@ SCHEMAS: dict[str, Any] = {
 }  # fmt: skip
 
 
+def filter_schemas() -> dict[str, dict[str, Any]]:
+    """The aggregates' filters exactly as the server accepts them (core.dashboard); an
+    empty value is no filter, as from the dashboard's form."""
+    regions = reference.regions().values()
+    day = {
+        "anyOf": [{"const": ""}, {"type": "string", "format": "date", "pattern": r"^20[0-9]{2}-"}]
+    }
+
+    def codes(values: list[str]) -> dict[str, Any]:
+        return {"type": "string", "enum": ["", *values]}
+
+    return {
+        "section": codes([s.code for s in reference.sections()]),
+        "size": codes([size.value for size in reference.SizeClass]),
+        "province": codes([r.code for r in regions if r.parent is None]),
+        "city": codes([r.code for r in regions if r.parent is not None]),
+        "from": {**day, "description": "first day of the period, 2000-01-01 to 2099-12-31"},
+        "to": {**day, "description": "last day of the period, 2000-01-01 to 2099-12-31"},
+    }
+
+
+def _links(**targets: dict[str, str]) -> dict[str, Any]:
+    """OpenAPI links: which operation a response's ids lead to (clients and the
+    stateful tests follow them)."""
+    return {
+        name: {"operationId": name, "parameters": parameters}
+        for name, parameters in targets.items()
+    }
+
+
 def document() -> dict[str, Any]:
     organisation_id = _id("organisation_id")
     assessment_id = _id("assessment_id")
@@ -195,47 +229,64 @@ def document() -> dict[str, Any]:
         "schema": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,63}$"},
     }
     filters = [
-        {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
-        for name in ("section", "size", "province", "city", "from", "to")
+        {"name": name, "in": "query", "required": False, "schema": schema}
+        for name, schema in filter_schemas().items()
     ]
+    first_organisation = {"organisation_id": "$response.body#/0/id"}
+    new_assessment = {"assessment_id": "$response.body#/id"}
+    first_assessment = {"assessment_id": "$response.body#/0/id"}
+    organisations = _json({"type": "array", "items": _ref("Organisation")}, "Organisations")
+    organisations["links"] = _links(
+        getOrganisation=first_organisation,
+        listAssessments=first_organisation,
+        startAssessment=first_organisation,
+    )
+    assessments = _json({"type": "array", "items": _ref("Assessment")}, "Assessments")
+    assessments["links"] = _links(
+        getAssessment=first_assessment, getResults=first_assessment, getRoadmap=first_assessment
+    )
+    started = _json(_ref("Assessment"), "The draft")
+    started["links"] = _links(
+        getAssessment=new_assessment,
+        putAnswer=new_assessment,
+        submit=new_assessment,
+    )
     paths = {
-        "/me": {"get": _operation("The token's user", {"200": _json(_ref("Me"), "You")})},
-        "/organisations": {
-            "get": _operation("Organisations you belong to", {"200": _json({"type": "array", "items": _ref("Organisation")}, "Organisations")})
-        },
+        "/me": {"get": {"operationId": "getMe", **_operation("The token's user", {"200": _json(_ref("Me"), "You")})}},
+        "/organisations": {"get": {"operationId": "listOrganisations", **_operation("Organisations you belong to", {"200": organisations})}},
         "/organisations/{organisation_id}": {
-            "get": _operation("One organisation", {"200": _json(_ref("Organisation"), "The organisation")}, [organisation_id])
+            "get": {"operationId": "getOrganisation", **_operation("One organisation", {"200": _json(_ref("Organisation"), "The organisation")}, [organisation_id])}
         },
         "/organisations/{organisation_id}/assessments": {
-            "get": _operation("Its assessments, newest round first", {"200": _json({"type": "array", "items": _ref("Assessment")}, "Assessments")}, [organisation_id]),
-            "post": _operation("Start a new round (or continue the open draft)", {"201": _json(_ref("Assessment"), "The draft")}, [organisation_id]),
+            "get": {"operationId": "listAssessments", **_operation("Its assessments, newest round first", {"200": assessments}, [organisation_id])},
+            "post": {"operationId": "startAssessment", **_operation("Start a new round (or continue the open draft)", {"201": started}, [organisation_id])},
         },
         "/assessments/{assessment_id}": {
-            "get": _operation("An assessment with its answers", {"200": _json(_ref("Assessment"), "The assessment")}, [assessment_id])
+            "get": {"operationId": "getAssessment", **_operation("An assessment with its answers", {"200": _json(_ref("Assessment"), "The assessment")}, [assessment_id])}
         },
         "/assessments/{assessment_id}/answers/{question_id}": {
-            "put": _operation(
+            "put": {"operationId": "putAnswer", **_operation(
                 "Save one answer; a stale revision is a 409 conflict",
                 {"200": _json(_ref("SavedAnswer"), "Saved")},
                 [assessment_id, question_id],
                 _ref("AnswerInput"),
-            )
+            )}
         },
         "/assessments/{assessment_id}/submit": {
-            "post": _operation("Submit a complete draft; the scores are stored", {"200": _json(_ref("Results"), "Results")}, [assessment_id])
+            "post": {"operationId": "submit", **_operation("Submit a complete draft; the scores are stored", {"200": _json(_ref("Results"), "Results")}, [assessment_id])}
         },
         "/assessments/{assessment_id}/results": {
-            "get": _operation("Scores, levels, roadmap and benchmark", {"200": _json(_ref("Results"), "Results")}, [assessment_id])
+            "get": {"operationId": "getResults", **_operation("Scores, levels, roadmap and benchmark", {"200": _json(_ref("Results"), "Results")}, [assessment_id])}
         },
         "/assessments/{assessment_id}/roadmap": {
-            "get": _operation("The roadmap for the current targets and goals", {"200": _json(_ref("Roadmap"), "Roadmap")}, [assessment_id])
+            "get": {"operationId": "getRoadmap", **_operation("The roadmap for the current targets and goals", {"200": _json(_ref("Roadmap"), "Roadmap")}, [assessment_id])}
         },
         "/centres/{centre_id}/aggregates": {
-            "get": _operation(
+            "get": {"operationId": "getAggregates", **_operation(
                 "A centre's suppressed aggregate tables (reviewers)",
                 {"200": _json(_ref("Aggregates"), "Aggregates")},
                 [_id("centre_id"), *filters],
-            )
+            )}
         },
     }  # fmt: skip
     return {

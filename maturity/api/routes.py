@@ -155,8 +155,9 @@ def submit(assessment_id: int) -> Response:
     try:
         service.submit(found, current_user)
     except service.Incomplete as error:
+        # A valid request the draft's state cannot take yet: a conflict, listing why.
         raise ApiError(
-            422,
+            409,
             "incomplete",
             refusal_message(error),
             [f"{q.id}: missing answer" for q in error.missing],

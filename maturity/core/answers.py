@@ -48,25 +48,33 @@ def is_level(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value in LEVEL_VALUES
 
 
+def _whole_number(raw: object) -> object:
+    """Text of digits and JSON numbers without a fraction (``3.0`` is the integer 3 in
+    JSON Schema) as ``int``; anything else as it is."""
+    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) <= 10:
+        return int(raw.strip())
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    return raw
+
+
 def parse_value(raw: object) -> AnswerValue:
     """A submitted value: a level as a number or as text ("0".."5"), or "na"."""
     if raw == NOT_APPLICABLE:
         return NOT_APPLICABLE
-    if isinstance(raw, str) and raw.strip().isdigit():
-        raw = int(raw.strip())
-    if is_level(raw):
-        return raw
+    value = _whole_number(raw)
+    if is_level(value):
+        return value
     raise AnswerRefused("invalid_value")
 
 
 def parse_revision(raw: object) -> int:
-    """The revision a person saw: a whole number; a form may send it as text."""
-    if isinstance(raw, str) and raw.strip().isdigit():
-        return int(raw.strip())
+    """The revision a person saw: a whole number of 0 or more (0 when none is given)."""
     if raw is None or raw == "":
         return 0
-    if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
-        return raw
+    value = _whole_number(raw)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
     raise AnswerRefused("malformed")
 
 
@@ -84,9 +92,11 @@ def parse_payload(payload: object, question_id: str | None = None) -> AnswerInpu
     if note is not None and not isinstance(note, str):
         raise AnswerRefused("malformed", question_id)
     revision = payload.get("revision", 0)
-    if isinstance(revision, bool) or not isinstance(revision, int) or revision < 0:
+    if isinstance(revision, str):  # a JSON client sends a number, not text
         raise AnswerRefused("malformed", question_id)
-    return AnswerInput(question_id, parse_value(payload.get("value")), note, revision)
+    return AnswerInput(
+        question_id, parse_value(payload.get("value")), note, parse_revision(revision)
+    )
 
 
 def clean_note(note: str | None) -> str | None:

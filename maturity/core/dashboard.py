@@ -42,6 +42,7 @@ def parse_filters(
     """Filters from query parameters; the names of unknown values are returned as
     problems, and those filters are not applied."""
     problems: list[str] = []
+    args = {name: value for name, value in args.items() if isinstance(value, str)}
 
     def code(name: str, valid: bool) -> str | None:
         value = (args.get(name) or "").strip() or None
@@ -77,7 +78,8 @@ def parse_filters(
         ),
         size_class=code("size", size is None or size in {s.value for s in reference.SizeClass}),
         province_code=code("province", province is None or reference.is_province(province)),
-        city_code=code("city", city is None or reference.is_city_of(city, province)),
+        # A city and a province that do not match are no error: nobody is in both.
+        city_code=code("city", city is None or reference.is_city(city)),
         period_from=day("from"),
         period_to=day("to"),
     )

@@ -234,6 +234,11 @@ def is_province(code: str | None) -> bool:
     return region is not None and region.parent is None
 
 
+def is_city(code: str | None) -> bool:
+    region = regions().get(code or "")
+    return region is not None and region.parent is not None
+
+
 def is_city_of(code: str | None, province_code: str | None) -> bool:
     region = regions().get(code or "")
     return region is not None and region.parent == province_code

@@ -61,7 +61,7 @@ def test_owner_runs_an_assessment_through_the_api(app: Flask, world: World) -> N
     assert stale.status_code == 409 and stale.json["error"]["code"] == "conflict"
     incomplete = client.post(f"{url}/submit", headers=headers)
     assert (
-        incomplete.status_code == 422
+        incomplete.status_code == 409
         and len(incomplete.json["error"]["problems"]) == len(QUESTIONNAIRE.questions) - 1
     )
     for question in QUESTIONNAIRE.questions[1:]:
@@ -149,3 +149,12 @@ def test_every_api_route_is_in_the_openapi_document(app: Flask) -> None:
             path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
             served |= {(path, m) for m in rule.methods - {"HEAD", "OPTIONS"}}  # type: ignore[operator]
     assert served == described
+
+
+def test_a_wrong_method_is_a_405_that_says_which_are_allowed(app: Flask, world: World) -> None:
+    client = app.test_client()
+    response = client.delete("/api/v1/me", headers=token_for(app, "owner"))
+    assert response.status_code == 405 and response.json["error"]["code"] == "method_not_allowed"
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    page = client.put("/auth/login")
+    assert page.status_code == 405 and "POST" in page.headers["Allow"]
