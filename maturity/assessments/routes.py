@@ -271,7 +271,7 @@ def results(assessment_id: int) -> str | Response | tuple[str, int]:
             if (raw := request.form.get(f"target-{dimension.id}"))
         }
         try:
-            if not all(raw.isdigit() for raw in raw_targets.values()):
+            if not all(raw.isdecimal() for raw in raw_targets.values()):
                 raise ValueError("a target is not a number")
             targets = {dimension_id: int(raw) for dimension_id, raw in raw_targets.items()}
             plans.set_plan(assessment, targets, request.form.getlist("goals"))

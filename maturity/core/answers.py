@@ -51,7 +51,7 @@ def is_level(value: object) -> TypeGuard[int]:
 def _whole_number(raw: object) -> object:
     """Text of digits and JSON numbers without a fraction (``3.0`` is the integer 3 in
     JSON Schema) as ``int``; anything else as it is."""
-    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) <= 10:
+    if isinstance(raw, str) and raw.strip().isdecimal() and len(raw.strip()) <= 10:
         return int(raw.strip())
     if isinstance(raw, float) and raw.is_integer():
         return int(raw)

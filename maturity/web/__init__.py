@@ -31,7 +31,7 @@ request_logger = logging.getLogger("maturity.requests")
 def load_user(user_id: str) -> User | None:
     """The user of a browser session (or remember-me cookie). Never for the API: it
     takes no CSRF token, so a cookie must not be enough to act through it."""
-    if not user_id.isdigit() or request.path.startswith("/api/"):
+    if not user_id.isdecimal() or request.path.startswith("/api/"):
         return None
     return db.session.scalar(select(User).where(User.id == int(user_id)))
 

@@ -16,7 +16,7 @@ MAX_ID = 2**31 - 1
 def database_id(raw: object) -> int | None:
     """A submitted id, if it is one (digits, 1 to MAX_ID); None otherwise."""
     text = str(raw or "").strip()
-    if not text.isdigit() or len(text) > 10:
+    if not text.isdecimal() or len(text) > 10:
         return None
     value = int(text)
     return value if 1 <= value <= MAX_ID else None

@@ -7,6 +7,7 @@ from flask import Flask
 
 from tests.conftest import make_app
 from tests.helpers import make_user
+from tests.web.world import build_world
 
 
 def test_security_headers_and_content_security_policy(app: Flask) -> None:
@@ -142,3 +143,24 @@ def test_login_limits_are_shared_by_workers_through_redis(
         for n, worker in enumerate([first_worker, second_worker] * 4)
     ]
     assert statuses == [200] * 5 + [429] * 3
+
+
+def test_ids_and_levels_in_unicode_digits_are_refused_not_crashed(app: Flask) -> None:
+    """Found by the form fuzzer: "¹" passes str.isdigit() but int() cannot read it."""
+    from maturity.web.requests import database_id
+
+    assert [database_id(raw) for raw in ("7", " 7 ", "¹", "²3", "٣", "0", "x", None)] == [
+        7, 7, None, None, 3, None, None, None,
+    ]  # fmt: skip
+    world = build_world(app)
+    reviewer = world.client("reviewer")
+    response = reviewer.post(
+        f"/centres/{world.ids['centre']}/consultants",
+        data={"organisation_id": "¹", "email": "x@example.com"},
+    )
+    assert response.status_code == 404
+    owner = world.client("owner")
+    plan = owner.post(
+        f"/assessments/{world.ids['a1']}/results", data={"target-product_design": "²"}
+    )
+    assert plan.status_code == 400 and "目标等级必须是 0 到 5" in plan.get_data(as_text=True)
