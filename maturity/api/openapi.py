@@ -173,6 +173,12 @@ SCHEMAS: dict[str, Any] = {
         "type": "object", "required": ["min_cohort", "shown", "tables"],
         "properties": {
             "min_cohort": {"type": "integer"}, "shown": {"type": "boolean"},
+            "period": {
+                "type": ["object", "null"],
+                "description": "The period used: from/to are widened to whole quarters",
+                "required": ["code", "from", "to"],
+                "properties": {"code": {"type": "string"}, "from": {"type": "string"}, "to": {"type": "string"}},
+            },
             "tables": {
                 "type": "array",
                 "items": {
@@ -205,8 +211,12 @@ def filter_schemas() -> dict[str, dict[str, Any]]:
         "size": codes([size.value for size in reference.SizeClass]),
         "province": codes([r.code for r in regions if r.parent is None]),
         "city": codes([r.code for r in regions if r.parent is not None]),
-        "from": {**day, "description": "first day of the period, 2000-01-01 to 2099-12-31"},
-        "to": {**day, "description": "last day of the period, 2000-01-01 to 2099-12-31"},
+        "period": {
+            "anyOf": [{"const": ""}, {"type": "string", "pattern": r"^20[0-9]{2}(-Q[1-4])?$"}],
+            "description": "a year (2026) or a quarter (2026-Q3)",
+        },
+        "from": {**day, "description": "first day, widened to the start of its quarter"},
+        "to": {**day, "description": "last day, widened to the end of its quarter"},
     }
 
 

@@ -196,9 +196,18 @@ def aggregates(centre_id: int) -> Response:
         )
     data = found.dashboard
     tables = build_tables(data, found.questionnaire, current_locale())
+    period = found.filters.period
     return jsonify(
         min_cohort=data.min_cohort,
         shown=data.shown,
+        # The period used: dates are widened to whole quarters.
+        period=None
+        if period is None
+        else {
+            "code": period.code,
+            "from": period.first.isoformat(),
+            "to": period.last.isoformat(),
+        },
         tables=[
             {"key": t.key, "title": t.title, "columns": t.columns, "rows": t.rows} for t in tables
         ],

@@ -57,7 +57,7 @@ def standing_json(standing: Standing | None) -> dict[str, Any] | None:
 def benchmark_json(benchmark: Benchmark) -> dict[str, Any]:
     return {
         "cohort": None if benchmark.scope is None else str(benchmark.scope),
-        "cohort_size": benchmark.cohort_size,
+        "cohort_size": None if benchmark.cohort is None else benchmark.cohort.label,
         "min_cohort": benchmark.min_cohort,
         "dimensions": {d: standing_json(s) for d, s in benchmark.dimensions.items()},
         "overall": standing_json(benchmark.overall),

@@ -20,12 +20,12 @@ from werkzeug.wrappers import Response
 
 from maturity import access
 from maturity.centres import bp
-from maturity.core import reference
+from maturity.core import periods, reference
 from maturity.core.organisation_import import COLUMNS, RowProblem, UnreadableFile
 from maturity.extensions import db
 from maturity.models import Centre, Organisation, User
 from maturity.reports.charts import bar_svg
-from maturity.reports.tables import build_tables, to_csv, to_xlsx
+from maturity.reports.tables import build_tables, method_note, period_label, to_csv, to_xlsx
 from maturity.services import audit, centres
 from maturity.services import dashboard as dashboard_service
 from maturity.web import current_locale, database_id
@@ -244,6 +244,12 @@ def current_dashboard(centre: Centre) -> dashboard_service.CentreDashboard:
         abort(404)
 
 
+@bp.get("/methodology")
+def methodology() -> str:
+    """How centre figures are protected, in plain words (public: nothing in it is secret)."""
+    return render_template("centres/methodology.html", k=current_app.config["BENCHMARK_MIN_COHORT"])
+
+
 @bp.get("/<int:centre_id>/dashboard")
 @login_required
 def dashboard(centre_id: int) -> tuple[str, int]:
@@ -289,6 +295,8 @@ def dashboard(centre_id: int) -> tuple[str, int]:
         problems=found.ignored_filters,
         reference=reference,
         locale=locale,
+        periods=periods.offered(date.today()),
+        period_label=period_label,
         query=request.query_string.decode(),
     ), (400 if found.ignored_filters else 200)
 
@@ -312,15 +320,16 @@ def dashboard_export(centre_id: int, export_format: str) -> FlaskResponse:
     tables = build_tables(data, questionnaire, locale)
     audit.note_read(current_user, "export_dashboard", "centre", centre.id, format=export_format)
     name = f"dashboard-{centre.id}-{date.today().isoformat()}"
+    note = method_note(url_for("centres.methodology", _external=True))
     if export_format == "csv":
         return FlaskResponse(
-            to_csv(tables),
+            to_csv(tables, note),
             mimetype="text/csv",
             headers={"Content-Disposition": f"attachment; filename={name}.csv"},
         )
     if export_format == "xlsx":
         return FlaskResponse(
-            to_xlsx(tables),
+            to_xlsx(tables, note),
             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={"Content-Disposition": f"attachment; filename={name}.xlsx"},
         )
@@ -333,6 +342,8 @@ def dashboard_export(centre_id: int, export_format: str) -> FlaskResponse:
         tables=tables,
         filters=filters,
         today=date.today(),
+        note=note,
+        period=period_label(filters.period) if filters.period else None,
     )
     return FlaskResponse(
         html_to_pdf(html),

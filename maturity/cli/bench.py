@@ -87,3 +87,22 @@ def bench_dashboard_command(sizes: tuple[int, ...], runs: int, seed: int) -> Non
             f"one hand-written query for every number shown {everything * 1000:.0f} ms "
             f"(ratios {dashboard / everything:.2f} and {uncached / everything:.2f})"
         )
+
+
+@bench_cli.command("privacy")
+@click.option(
+    "--organisations", "size", type=click.IntRange(50, 1_000_000), default=2000, show_default=True
+)
+@click.option("--seed", type=int, default=7, show_default=True)
+@click.option("--targets", type=click.IntRange(1, 10_000), default=100, show_default=True)
+def bench_privacy_command(size: int, seed: int, targets: int) -> None:
+    """Replay the differencing attacks on synthetic organisations; print how far they get
+    and how accurate the published figures stay (seeds a centre of that size once)."""
+    from maturity.bench.privacy import run
+
+    try:
+        figures = run(size, seed, targets)
+    except LookupError as error:
+        fail([str(error)])
+    for line in figures.lines():
+        click.echo(line)

@@ -8,6 +8,11 @@ cohort members could be scored on is not shown either.
 
 Percentile rank: the share of the cohort scoring below, counting ties half,
 ×100 — so the middle of a cohort is at 50 whatever its size.
+
+What is shown is coarse on purpose (PRODUCT.md "Benchmark and aggregation"): the
+percentile rounded to 5 and the cohort's size as a band, so that submitting chosen
+answers and watching the percentile move cannot map the peers. (The services count
+only peers' rounds submitted before today, so that the cohort does not move either.)
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 
 class CohortScope(enum.StrEnum):
@@ -32,16 +38,44 @@ class PeerResult:
     overall_index: float | None
 
 
+PERCENTILE_STEP = 5
+BAND_EDGES = (20, 50, 100)  # cohort sizes are shown as k–19, 20–49, 50–99, 100+
+
+
+@dataclass(frozen=True)
+class SizeBand:
+    low: int
+    high: int | None  # None: no upper bound
+
+    @property
+    def label(self) -> str:
+        return f"{self.low}+" if self.high is None else f"{self.low}–{self.high}"
+
+
+def size_band(size: int, min_cohort: int) -> SizeBand:
+    """The band of a cohort of ``size`` (at least ``min_cohort``) peers."""
+    edges = [min_cohort, *(edge for edge in BAND_EDGES if edge > min_cohort)]
+    for low, high in pairwise(edges):
+        if size < high:
+            return SizeBand(low, high - 1)
+    return SizeBand(edges[-1], None)
+
+
+def rounded_percentile(percentile: float) -> int:
+    """To the nearest multiple of 5 (halves up)."""
+    return int(PERCENTILE_STEP * int(percentile / PERCENTILE_STEP + 0.5))
+
+
 @dataclass(frozen=True)
 class Standing:
-    percentile: float
-    peers: int  # how many cohort members were scored on this
+    percentile: int  # rounded to 5
+    peers: SizeBand  # how many cohort members were scored on this
 
 
 @dataclass(frozen=True)
 class Benchmark:
     scope: CohortScope | None  # None: fewer than k peers even in the widest cohort
-    cohort_size: int
+    cohort: SizeBand | None
     min_cohort: int
     dimensions: Mapping[str, Standing | None]  # None: fewer than k peers scored on it
     overall: Standing | None
@@ -98,12 +132,14 @@ def benchmark(
         raise ValueError("the minimum cohort size must be at least 1")
     scope, cohort = choose_cohort(organisation_id, industry_section, size_class, peers, min_cohort)
     if scope is None:
-        return Benchmark(None, 0, min_cohort, {d: None for d in dimension_scores}, None)
+        return Benchmark(None, None, min_cohort, {d: None for d in dimension_scores}, None)
 
     def standing(value: float | None, others: list[float]) -> Standing | None:
         if value is None or len(others) < min_cohort:
             return None
-        return Standing(percentile_rank(value, others), len(others))
+        return Standing(
+            rounded_percentile(percentile_rank(value, others)), size_band(len(others), min_cohort)
+        )
 
     dimensions = {
         dimension_id: standing(
@@ -119,4 +155,4 @@ def benchmark(
     overall = standing(
         overall_index, [p.overall_index for p in cohort if p.overall_index is not None]
     )
-    return Benchmark(scope, len(cohort), min_cohort, dimensions, overall)
+    return Benchmark(scope, size_band(len(cohort), min_cohort), min_cohort, dimensions, overall)

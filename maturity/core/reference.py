@@ -279,7 +279,7 @@ def credit_code_problem(code: str) -> CreditCodeError | None:
         return CreditCodeError.LENGTH
     if any(char not in CREDIT_CODE_ALPHABET for char in code):
         return CreditCodeError.CHARACTERS
-    if not code[2:8].isdigit():
+    if not code[2:8].isdecimal():
         return CreditCodeError.REGION
     if credit_code_check_character(code[:17]) != code[17]:
         return CreditCodeError.CHECK_DIGIT

@@ -112,14 +112,12 @@ class ReportData:
             if self.benchmark is None
             else [
                 str(self.benchmark.scope),
-                self.benchmark.cohort_size,
+                None if self.benchmark.cohort is None else self.benchmark.cohort.label,
                 sorted(
-                    (d, None if s is None else round(s.percentile, 6))
+                    (d, None if s is None else s.percentile)
                     for d, s in self.benchmark.dimensions.items()
                 ),
-                None
-                if self.benchmark.overall is None
-                else round(self.benchmark.overall.percentile, 6),
+                None if self.benchmark.overall is None else self.benchmark.overall.percentile,
             ],
             "comparison": None
             if self.comparison is None

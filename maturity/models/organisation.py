@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     ColumnElement,
     ForeignKey,
@@ -17,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from maturity.core.disclosure import new_record_key
 from maturity.core.reference import SizeClass
 from maturity.extensions import Model
 from maturity.models._types import UTCDateTime, str_enum, utcnow
@@ -51,6 +53,10 @@ class Organisation(Model):
     city_code: Mapped[str | None] = mapped_column(String(6))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # The secret record key of the cell-key method (core.disclosure): random, kept for
+    # good, copied into the organisation's result summaries; never shown or exported
+    # (backups hold it, so that a restored database perturbs exactly as before).
+    record_key: Mapped[int] = mapped_column(BigInteger, default=new_record_key)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, SmallInteger, String
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from maturity.core.questionnaire import MAX_QUESTIONS
@@ -41,6 +41,9 @@ class ResultSummary(Model):
     size_class: Mapped[str] = mapped_column(String(10))
     province_code: Mapped[str] = mapped_column(String(6))
     city_code: Mapped[str | None] = mapped_column(String(6))
+    # The organisation's record key (core.disclosure), so that aggregates can derive
+    # every cell's key in the same scan that computes its figures.
+    record_key: Mapped[int] = mapped_column(BigInteger)
     overall_index: Mapped[float | None] = mapped_column(Float(53))
     overall_level: Mapped[int | None]
     answers: Mapped[str] = mapped_column(String(200))

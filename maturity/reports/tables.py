@@ -9,11 +9,13 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import gettext as _
 
 from maturity.core import reference
 from maturity.core.dashboard import Dashboard
+from maturity.core.periods import Period
 from maturity.core.questionnaire import Questionnaire
 
 Cell = str | int | float | None
@@ -31,6 +33,26 @@ def hidden() -> str:
     return _("hidden")
 
 
+def fewer_than(k: int) -> str:
+    return _("fewer than %(k)d", k=k)
+
+
+def period_label(period: Period) -> str:
+    """A year ("2026"), a quarter ("Q3 2026") or a span of quarters, in words."""
+
+    def quarter_label(day: date) -> str:
+        return _("Q%(quarter)d %(year)d", quarter=(day.month - 1) // 3 + 1, year=day.year)
+
+    code = period.code
+    if "-Q" not in code:
+        return _("%(year)d", year=period.first.year)
+    if ".." not in code:
+        return quarter_label(period.first)
+    return _(
+        "%(first)s to %(last)s", first=quarter_label(period.first), last=quarter_label(period.last)
+    )
+
+
 def build_tables(dashboard: Dashboard, questionnaire: Questionnaire, locale: str) -> list[Table]:
     def label(key: str) -> str:
         return _("Overall") if key == "overall" else questionnaire.dimension(key).label.get(locale)
@@ -38,12 +60,16 @@ def build_tables(dashboard: Dashboard, questionnaire: Questionnaire, locale: str
     def rounded(value: float | None, places: int = 1) -> Cell:
         return None if value is None else round(value, places)
 
+    def headcount(count: int | None) -> Cell:
+        """A count of a whole group: withheld under k, never shown as 1 to k - 1."""
+        return fewer_than(dashboard.min_cohort) if count is None else count
+
     tables = [
         Table(
             "headline",
             _("Organisations and assessments"),
             [_("Organisations"), _("Assessments")],
-            [[dashboard.organisations, dashboard.assessments]],
+            [[headcount(dashboard.organisations), headcount(dashboard.assessments)]],
         )
     ]
     if not dashboard.shown:
@@ -135,15 +161,24 @@ def build_tables(dashboard: Dashboard, questionnaire: Questionnaire, locale: str
                     [name(value), hidden() if count is None else count, rounded(mean)]
                     for value, count, mean in breakdown.rows
                 ]
-                + [[_("Total"), breakdown.total, None]],
+                + [[_("Total"), headcount(breakdown.total), None]],
             )
         )
     return tables
 
 
-def to_csv(tables: list[Table]) -> str:
+def method_note(url: str) -> str:
+    return _(
+        "Figures are consistently adjusted and small groups withheld to protect each organisation; how and how accurately: %(url)s",
+        url=url,
+    )
+
+
+def to_csv(tables: list[Table], note: str) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+    writer.writerow([note])
+    writer.writerow([])
     for table in tables:
         writer.writerow([table.title])
         writer.writerow(table.columns)
@@ -152,7 +187,7 @@ def to_csv(tables: list[Table]) -> str:
     return "\ufeff" + buffer.getvalue()  # BOM: Excel opens UTF-8 Chinese correctly
 
 
-def to_xlsx(tables: list[Table]) -> bytes:
+def to_xlsx(tables: list[Table], note: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.worksheet.worksheet import Worksheet
@@ -161,6 +196,8 @@ def to_xlsx(tables: list[Table]) -> bytes:
     sheet = workbook.active
     assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet
     sheet.title = "dashboard"
+    sheet.append([note])
+    sheet.append([])
     for table in tables:
         sheet.append([table.title])
         sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)

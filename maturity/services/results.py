@@ -6,6 +6,9 @@ Read-only: nothing here changes an assessment (``assessments`` does that).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
+
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -101,13 +104,22 @@ def evaluation_of(
     )
 
 
+def start_of_today() -> datetime:
+    """Midnight of today where the service is used (MATURITY_TIMEZONE), in UTC."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    today = datetime.now(zone).date()
+    return datetime.combine(today, time.min, tzinfo=zone).astimezone(UTC)
+
+
 def peer_results(questionnaire_version_id: int) -> list[benchmark_core.PeerResult]:
-    """The latest submitted result of every organisation on this questionnaire version."""
+    """The latest result submitted before today of every organisation on this
+    questionnaire version: a cohort does not move while someone watches it."""
     latest = (
         select(Assessment.organisation_id, func.max(Assessment.round).label("round"))
         .where(
             Assessment.questionnaire_version_id == questionnaire_version_id,
             Assessment.status == AssessmentStatus.SUBMITTED,
+            Assessment.submitted_at < start_of_today(),
         )
         .group_by(Assessment.organisation_id)
         .subquery()

@@ -89,6 +89,7 @@ def write_summary(
         size_class=str(organisation.size_class),
         province_code=organisation.province_code,
         city_code=organisation.city_code,
+        record_key=organisation.record_key,
         **summary_values(questionnaire, scores, answers, comparison),
     )
     db.session.add(summary)

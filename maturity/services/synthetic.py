@@ -21,6 +21,7 @@ from sqlalchemy import func, insert, select, text
 from maturity.core import reference
 from maturity.core.answers import NOT_APPLICABLE, AnswerValue
 from maturity.core.comparison import compare
+from maturity.core.disclosure import KEY_SPACE
 from maturity.core.questionnaire import Questionnaire
 from maturity.core.scoring import score
 from maturity.extensions import db
@@ -118,6 +119,10 @@ def generate(
     improved = np.maximum(improved, values - 1)
     now = datetime.now(UTC)
     first_dates = [now - timedelta(days=int(d)) for d in rng.integers(370, 730, size=n)]
+    # Synthetic organisations get record keys from the seed too, so that a benchmark
+    # on the same seed publishes the same figures (real ones draw a secret key).
+    # (A generator of their own: the organisations themselves stay as they were.)
+    record_keys = np.random.default_rng([seed, 1]).integers(0, KEY_SPACE, size=n, dtype=np.int64)
 
     org_id = _next_id(Organisation)
     assessment_id = _next_id(Assessment)
@@ -162,6 +167,7 @@ def generate(
             "total_assets": holdings, "size_class": size.value,
             "province_code": province, "city_code": city,
             "created_at": first_dates[i], "updated_at": first_dates[i],
+            "record_key": int(record_keys[i]),
         })  # fmt: skip
         registration_rows.append(
             {
@@ -212,7 +218,7 @@ def generate(
                 "questionnaire_version_id": version.id, "round": round_number,
                 "is_latest": round_number == len(rounds), "submitted_at": submitted,
                 "industry_section": section, "size_class": size.value,
-                "province_code": province, "city_code": city,
+                "province_code": province, "city_code": city, "record_key": int(record_keys[i]),
                 **summary_values(questionnaire, scores, answers, comparison),
             })  # fmt: skip
             previous_answers = answers

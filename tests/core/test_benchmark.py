@@ -8,10 +8,13 @@ from maturity.core.benchmark import (
     Benchmark,
     CohortScope,
     PeerResult,
+    SizeBand,
     Standing,
     benchmark,
     choose_cohort,
     percentile_rank,
+    rounded_percentile,
+    size_band,
 )
 
 
@@ -56,12 +59,13 @@ def test_standings_per_dimension_and_overall() -> None:
     peers = [peer(i, overall=10.0 * i, a=10.0 * i) for i in range(1, 5)]  # 10 20 30 40
     peers += [peer(5, overall=None)]  # no overall index, no dimension a
     result = benchmark(99, "C", "small", {"a": 30.0}, 25.0, peers, 4)
+    # a: 62.5 (2 below, one tie of 4) shown as 65; overall 50; cohorts as bands.
     assert result == Benchmark(
         scope=CohortScope.SECTION_AND_SIZE,
-        cohort_size=5,
+        cohort=SizeBand(4, 19),
         min_cohort=4,
-        dimensions={"a": Standing(100 * (2 + 1 / 2) / 4, 4)},
-        overall=Standing(50.0, 4),
+        dimensions={"a": Standing(65, SizeBand(4, 19))},
+        overall=Standing(50, SizeBand(4, 19)),
     )
     assert result.shown
 
@@ -70,13 +74,13 @@ def test_a_dimension_or_overall_scored_by_fewer_than_k_peers_is_not_shown() -> N
     peers = [peer(i, overall=None, a=float(i)) for i in range(1, 4)]
     peers += [peer(4, overall=40.0)]
     result = benchmark(99, "C", "small", {"a": 2.0, "b": 1.0}, 40.0, peers, 3)
-    assert result.dimensions == {"a": Standing(100 * (1 + 1 / 2) / 3, 3), "b": None}
+    assert result.dimensions == {"a": Standing(50, SizeBand(3, 19)), "b": None}
     assert result.overall is None  # one peer has an overall index
 
 
 def test_no_cohort_no_standings() -> None:
     result = benchmark(99, "C", "small", {"a": 10.0}, 10.0, [peer(1, a=5.0)], 2)
-    assert result == Benchmark(None, 0, 2, {"a": None}, None)
+    assert result == Benchmark(None, None, 2, {"a": None}, None)
     assert not result.shown
     with pytest.raises(ValueError, match=r"^the minimum cohort size must be at least 1$"):
         benchmark(99, "C", "small", {}, None, [], 0)
@@ -89,11 +93,39 @@ def test_an_organisation_without_an_overall_index_gets_no_overall_standing() -> 
 
 def test_a_cohort_of_one_is_allowed_when_k_is_one() -> None:
     result = benchmark(99, "C", "small", {"a": 5.0}, 5.0, [peer(1, overall=1.0, a=9.0)], 1)
-    assert result.dimensions == {"a": Standing(0.0, 1)}
-    assert result.overall == Standing(100.0, 1)
+    assert result.dimensions == {"a": Standing(0, SizeBand(1, 19))}
+    assert result.overall == Standing(100, SizeBand(1, 19))
 
 
 def test_the_organisations_own_result_is_never_its_own_peer() -> None:
     peers = [peer(99, overall=90.0), *(peer(i, overall=10.0) for i in range(1, 3))]
     result = benchmark(99, "C", "small", {}, 90.0, peers, 2)
-    assert (result.cohort_size, result.overall) == (2, Standing(100.0, 2))
+    assert (result.cohort, result.overall) == (SizeBand(2, 19), Standing(100, SizeBand(2, 19)))
+
+
+def test_percentiles_are_shown_rounded_to_five() -> None:
+    assert [rounded_percentile(p) for p in (0, 2.4, 2.5, 62.5, 66.67, 91.666, 97.5, 100)] == [
+        0,
+        0,
+        5,
+        65,
+        65,
+        90,
+        100,
+        100,
+    ]
+
+
+def test_cohort_sizes_are_shown_as_bands() -> None:
+    assert [size_band(n, 10).label for n in (10, 19, 20, 49, 50, 99, 100, 5000)] == [
+        "10–19",
+        "10–19",
+        "20–49",
+        "20–49",
+        "50–99",
+        "50–99",
+        "100+",
+        "100+",
+    ]
+    assert size_band(30, 25) == SizeBand(25, 49)
+    assert size_band(200, 150) == SizeBand(150, None)

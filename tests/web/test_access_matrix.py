@@ -200,7 +200,7 @@ def cases(w: World) -> list[Case]:
 # Endpoints that hold no organisation's data or are reachable by anyone on purpose.
 PUBLIC = {
     "static", "main.index", "main.set_language", "auth.login", "auth.register", "auth.logout",
-    "organisations.new", "organisations.join", "health",
+    "organisations.new", "organisations.join", "health", "centres.methodology",
 }  # fmt: skip
 
 

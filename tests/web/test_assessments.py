@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from maturity.core.answers import AnswerInput, parse_value
 from maturity.core.questionnaire import load_file
@@ -355,10 +356,21 @@ def test_benchmark_uses_widening_cohorts_and_hides_small_ones(
         )
         assert peer.post(f"/assessments/{peer_assessment.id}/submit").status_code == 302
     html = client.get(f"/assessments/{setup['assessment']}/results").get_data(as_text=True)
-    # Two peers share section C and size (small): fewer than 3 → all three organisations.
-    assert "与完成该问卷版本的所有 3 家企业比较" in html
-    # Own overall 60 vs peers 20, 40, 80 → 2 of 3 below → percentile 67.
-    assert "高于约 67% 的同行" in html
+    # Rounds submitted today do not count yet: the cohort does not move while one watches.
+    assert "暂不显示对标" in html
+    with app.app_context():
+        db.session.execute(
+            update(Assessment)
+            .where(Assessment.id != setup["assessment"])
+            .values(submitted_at=datetime.now(UTC) - timedelta(days=2))
+        )
+        db.session.commit()
+    html = client.get(f"/assessments/{setup['assessment']}/results").get_data(as_text=True)
+    # Two peers share section C and size (small): fewer than 3 → all three organisations,
+    # shown as a band of sizes, never the exact number.
+    assert "与完成本问卷版本的 3–19 家企业比较" in html
+    # Own overall 60 vs peers 20, 40, 80 → 2 of 3 below → 66.7, shown rounded to 5.
+    assert "高于约 65% 的同行" in html
 
 
 def test_history_and_comparison_of_two_rounds(

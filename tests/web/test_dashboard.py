@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from flask import Flask
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from maturity.core.disclosure import SCORE_BOUND, Cell, publish_mean
 from maturity.core.questionnaire import load_file
 from maturity.extensions import db
 from maturity.models import (
@@ -75,8 +76,36 @@ def latest_results(
                 .where(Assessment.organisation_id == organisation.id)
                 .order_by(Assessment.round.desc())
             ).first()
-            rows.append((organisation, assessment.result, assessment))
+            rows.append((organisation, assessment.result if assessment else None, assessment))
         return [(o, r, a) for o, r, a in rows]
+
+
+def published_headline(app: Flask, centre_id: int) -> list[str]:
+    """The headline as the disclosure rule must publish it, computed independently:
+    ORM rows of the centre's organisations with results, their record keys, the core's
+    publish_count (and "少于 10" where it withholds)."""
+    from maturity.core.disclosure import Cell, publish_count
+
+    organisations = assessments = keys = round_keys = 0
+    for organisation, _result, latest in latest_results(app, centre_id):
+        if latest is None or latest.result is None:
+            continue
+        with app.app_context():
+            rounds = db.session.scalar(
+                select(func.count(Assessment.id)).where(
+                    Assessment.organisation_id == organisation.id,
+                    Assessment.status == "submitted",
+                )
+            )
+        organisations += 1
+        keys += organisation.record_key
+        assessments += rounds
+        round_keys += rounds * organisation.record_key
+    counts = (
+        publish_count(Cell(organisations, keys), 10),
+        publish_count(Cell(assessments, round_keys), 10),
+    )
+    return ["少于 10" if n is None else str(n) for n in counts]
 
 
 def trimmed(row: list[str]) -> list[str]:
@@ -136,19 +165,30 @@ def test_figures_match_an_independent_computation(app: Flask, synthetic: dict[st
                 if not answer.not_applicable:
                     sums.setdefault(answer.question_id, []).append(answer.value)
         weakest = min(sums, key=lambda q: (statistics.fmean(sums[q]), q))
+        keys = sum(organisation.record_key for organisation in organisations)
     response = synthetic["client_a"].get(f"/centres/{synthetic['a']}/dashboard.csv")
     tables = parse_csv(response.get_data(as_text=True))
-    assert tables["企业与评估数量"][1] == [str(len(organisations)), str(assessments)]
+    assert tables["企业与评估数量"][1] == published_headline(app, synthetic["a"])
+    n = len(organisations)
+    # Published figures are adjusted by the cell key: counts by at most 2, means and
+    # quartiles by at most 50 / n points (core.disclosure) — and exactly so:
     overall_row = tables["得分（0–100）"][1]
-    assert overall_row[:2] == ["总体", str(len(organisations))]
+    assert overall_row[0] == "总体" and abs(int(overall_row[1]) - n) <= 2
+    cell = Cell(n, keys, sum(overall))
+    assert float(overall_row[2]) == pytest.approx(
+        round(publish_mean(cell, "overall", SCORE_BOUND, 0, 100, 10), 1), abs=0.051
+    )
+    bound = SCORE_BOUND / n + 0.051
     assert [float(x) for x in overall_row[2:]] == pytest.approx(
-        [round(expected_mean, 1), round(q1, 1), round(median, 1), round(q3, 1)], abs=0.051
+        [expected_mean, q1, median, q3], abs=bound
     )
+    # The weakest practice shown: its published mean is within 2.5 / answered of the
+    # truth, so it is among the truly weakest.
     first_weakest = tables["最薄弱的实践（平均等级最低）"][1]
-    assert first_weakest[0] == QUESTIONNAIRE.question(weakest).title.zh
-    assert float(first_weakest[3]) == pytest.approx(
-        round(statistics.fmean(sums[weakest]), 2), abs=0.006
-    )
+    shown = next(q for q in sums if QUESTIONNAIRE.question(q).title.zh == first_weakest[0])
+    true_mean = statistics.fmean(sums[shown])
+    assert float(first_weakest[3]) == pytest.approx(true_mean, abs=2.5 / len(sums[shown]) + 0.006)
+    assert true_mean <= statistics.fmean(sums[weakest]) + 2 * 2.5 / min(map(len, sums.values()))
 
 
 def make_org(
@@ -211,11 +251,14 @@ def test_only_complementary_suppression_protects_a_cell(app: Flask) -> None:
         "不显示",
         "",
     ]  # 12 >= 10, hidden only so that "large" cannot be derived
-    assert by_size["小型"] == ["25", "40.0"]
-    assert by_size["合计"] == ["40", ""]
+    # Shown cells are adjusted: 25 small organisations (all at index 40) within 2 and
+    # 50 / 25 points; the total of 40 within 2.
+    assert abs(int(by_size["小型"][0]) - 25) <= 2
+    assert float(by_size["小型"][1]) == pytest.approx(40.0, abs=2.05)
+    assert abs(int(by_size["合计"][0]) - 40) <= 2 and by_size["合计"][1] == ""
     # The levels table: level 4 (3 organisations) and its complement are hidden too.
     overall_levels = tables["等级分布（企业数）"][1]
-    assert overall_levels[0] == "总体" and overall_levels[-1] == "40"
+    assert overall_levels[0] == "总体" and abs(int(overall_levels[-1]) - 40) <= 2
     assert overall_levels.count("不显示") >= 2
 
 
@@ -262,7 +305,7 @@ def test_a_reviewer_sees_only_their_centre(app: Flask, synthetic: dict[str, Any]
     headline_a = parse_csv(client_a.get(f"/centres/{a}/dashboard.csv").get_data(as_text=True))[
         "企业与评估数量"
     ][1]
-    assert headline_a[0] == "120"
+    assert headline_a == published_headline(app, a) and abs(int(headline_a[0]) - 120) <= 2
     for url in (
         f"/centres/{b}/dashboard",
         f"/centres/{b}/dashboard.csv",
@@ -274,7 +317,7 @@ def test_a_reviewer_sees_only_their_centre(app: Flask, synthetic: dict[str, Any]
     headline_b = parse_csv(
         synthetic["client_b"].get(f"/centres/{b}/dashboard.csv").get_data(as_text=True)
     )["企业与评估数量"][1]
-    assert headline_b[0] == "40"
+    assert headline_b == published_headline(app, b) and abs(int(headline_b[0]) - 40) <= 2
 
 
 def test_small_filtered_groups_show_nothing_and_bad_filters_are_reported(
@@ -335,7 +378,7 @@ def test_a_period_covering_everything_gives_the_same_figures(
     period = parse_csv(client.get(url + "?from=2000-01-01&to=2099-12-31").get_data(as_text=True))
     assert period == everything
     nothing = parse_csv(client.get(url + "?from=2099-01-01").get_data(as_text=True))
-    assert nothing["企业与评估数量"][1] == ["0", "0"]
+    assert nothing["企业与评估数量"][1] == ["少于 10", "少于 10"]  # never a count from 1 to 9
 
 
 def test_rebuilding_summaries_reproduces_them(app: Flask, synthetic: dict[str, Any]) -> None:
@@ -367,10 +410,12 @@ def test_cached_dashboard_follows_new_submissions_and_registrations(
     client = synthetic["client_a"]
     url = f"/centres/{synthetic['a']}/dashboard.csv"
     first = parse_csv(client.get(url).get_data(as_text=True))["企业与评估数量"][1]
+    assert first == published_headline(app, synthetic["a"])
     assert parse_csv(client.get(url).get_data(as_text=True))["企业与评估数量"][1] == first  # cached
     make_org(app, synthetic["a"], "34", 50, 1000, 3, 999)  # registers and submits
     after = parse_csv(client.get(url).get_data(as_text=True))["企业与评估数量"][1]
-    assert after == [str(int(first[0]) + 1), str(int(first[1]) + 1)]
+    # The figures of the new set of organisations, not the cached ones.
+    assert after == published_headline(app, synthetic["a"])
 
 
 def test_postgresql_aggregates_equal_the_numpy_computation(
@@ -406,30 +451,39 @@ def test_postgresql_aggregates_equal_the_numpy_computation(
             Filters(version.id, period_to=middle),
             Filters(version.id, period_from=middle - timedelta(days=30), period_to=middle),
         ]
+
+        def same(found_cell: Cell, expected_cell: Cell, where: object) -> None:
+            # Counts and key sums exactly; totals up to float summation order.
+            assert (found_cell.count, found_cell.key, found_cell.with_value) == (
+                expected_cell.count,
+                expected_cell.key,
+                expected_cell.with_value,
+            ), where
+            assert found_cell.total == pytest.approx(expected_cell.total), where
+
         for filters in cases:
             expected = stats_in_numpy(
                 db.session.connection(), synthetic["a"], QUESTIONNAIRE, filters
             )
             db.session.commit()
             found = stats_in_database(synthetic["a"], QUESTIONNAIRE, filters)
-            assert expected.organisations > 0, filters
-            assert (found.organisations, found.assessments) == (
-                expected.organisations,
-                expected.assessments,
-            ), filters
-            assert found.levels == expected.levels, filters
-            assert found.practices == expected.practices, filters
-            for key, measure in expected.measures.items():
-                figures = astuple(measure)[1:]  # count, mean, quartiles
-                assert astuple(found.measures[key])[1:] == pytest.approx(figures, nan_ok=True), (
-                    filters,
-                    key,
-                )
-            for key, (count, mean) in expected.progress.items():
-                assert found.progress[key][0] == count, (filters, key)
-                assert found.progress[key][1] == pytest.approx(mean, nan_ok=True), (filters, key)
+            assert expected.organisations.count > 0, filters
+
+            same(found.organisations, expected.organisations, (filters, "organisations"))
+            same(found.assessments, expected.assessments, (filters, "assessments"))
+            for key, levels in expected.levels.items():
+                for level, cell in levels.items():
+                    same(found.levels[key][level], cell, (filters, (key, level)))
+            for index, cell in enumerate(expected.practices):
+                same(found.practices[index], cell, (filters, ("practice", index)))
+            for key, spread in expected.measures.items():
+                same(found.measures[key].cell, spread.cell, (filters, key))
+                assert astuple(found.measures[key])[1:] == pytest.approx(
+                    astuple(spread)[1:], nan_ok=True
+                ), (filters, key)
+            for key, cell in expected.progress.items():
+                same(found.progress[key], cell, (filters, ("progress", key)))
             for by, groups in expected.breakdowns.items():
                 assert found.breakdowns[by].keys() == groups.keys(), (filters, by)
-                for value, (count, mean) in groups.items():
-                    assert found.breakdowns[by][value][0] == count, (filters, by, value)
-                    assert found.breakdowns[by][value][1] == pytest.approx(mean), (filters, by)
+                for value, cell in groups.items():
+                    same(found.breakdowns[by][value], cell, (filters, (by, value)))

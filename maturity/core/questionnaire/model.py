@@ -76,6 +76,11 @@ class Dimension:
     article_ref: str
     questions: tuple[Question, ...]
 
+    @property
+    def always_assessed(self) -> bool:
+        """A question that cannot be "not applicable" assesses every organisation."""
+        return any(not question.allow_na for question in self.questions)
+
 
 @dataclass(frozen=True)
 class Goal:

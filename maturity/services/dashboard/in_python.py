@@ -7,30 +7,52 @@ import math
 from typing import Any
 
 import numpy as np
+from sqlalchemy import func
 
-from maturity.core.dashboard import BREAKDOWNS, Filters, Measure, RawStats, empty_levels
-from maturity.core.questionnaire import Questionnaire
+from maturity.core.dashboard import BREAKDOWNS, Filters, RawStats, Spread
+from maturity.core.disclosure import Cell
+from maturity.core.questionnaire import LEVEL_VALUES, Questionnaire
 from maturity.models import ResultSummary
-from maturity.services.dashboard.rows import base_statement, count_all_rounds, series
+from maturity.services.dashboard.rows import base_statement, series
 
 
 def _floats(values: list[float | None]) -> np.ndarray:
     return np.array([math.nan if v is None else v for v in values], dtype=float)
 
 
-def _quartiles(key: str, values: np.ndarray) -> Measure:
-    present_values = values[~np.isnan(values)]
-    if not len(present_values):
-        return Measure(key, 0, math.nan, math.nan, math.nan, math.nan)
-    q1, median, q3 = np.percentile(present_values, [25, 50, 75])
-    return Measure(
-        key,
-        len(present_values),
-        float(present_values.mean()),
-        float(q1),
-        float(median),
-        float(q3),
-    )
+def _cell(mask: np.ndarray, keys: np.ndarray, values: np.ndarray | None = None) -> Cell:
+    """The organisations where ``mask`` holds, with the sum of ``values`` over them."""
+    count = int(mask.sum())
+    total = float(values[mask].sum()) if values is not None and count else 0.0
+    return Cell(count, int(keys[mask].sum()), total)
+
+
+def _spread(values: np.ndarray, keys: np.ndarray) -> Spread:
+    scored = ~np.isnan(values)
+    cell = _cell(scored, keys, values)
+    if not cell.count:
+        return Spread(cell, math.nan, math.nan, math.nan)
+    q1, median, q3 = np.percentile(values[scored], [25, 50, 75])
+    return Spread(cell, float(q1), float(median), float(q3))
+
+
+def _groups(
+    values: list[str], keys: np.ndarray, overall: np.ndarray, scored: np.ndarray
+) -> dict[str, Cell]:
+    """One cell per distinct value: organisations, key sum, sum of the overall index."""
+    if not values:
+        return {}
+    labels, group = np.unique(np.array(values, dtype=str), return_inverse=True)
+    size = len(labels)
+    key_sums = np.zeros(size, dtype=np.int64)
+    np.add.at(key_sums, group, keys)
+    counts = np.bincount(group, minlength=size)
+    measured = np.bincount(group, weights=scored, minlength=size)
+    totals = np.bincount(group, weights=np.where(scored, overall, 0.0), minlength=size)
+    return {
+        str(label): Cell(int(counts[i]), int(key_sums[i]), float(totals[i]), int(measured[i]))
+        for i, label in enumerate(labels)
+    }
 
 
 def stats_in_numpy(
@@ -41,21 +63,24 @@ def stats_in_numpy(
     columns = series(questionnaire)
     deltas = [f"delta_{i}" for i in range(1, len(questionnaire.dimensions) + 1)]
     names = [
-        "organisation_id", "round", "answers", *BREAKDOWNS,
+        "organisation_id", "round", "record_key", "answers", *BREAKDOWNS,
         *(name for _key, score, level in columns for name in (score, level)), *deltas,
     ]  # fmt: skip
     statement = base_statement([summary[name] for name in names], centre_id, filters)
     if not (filters.period_from or filters.period_to):
-        # Without a period only the latest round counts: let the index do the work.
+        # Without a period only the latest round counts: let the index do the work,
+        # and count every submitted round separately.
         statement = statement.where(summary.is_latest.is_(True))
+        rounds, round_keys = connection.execute(
+            base_statement([func.count(), func.sum(summary.record_key)], centre_id, filters)
+        ).one()
+        assessments = Cell(int(rounds), int(round_keys or 0))
     rows = connection.execute(statement.order_by(summary.organisation_id, summary.round)).all()
     if filters.period_from or filters.period_to:
-        assessments = len(rows)
-    else:
-        # Every submitted round counts as an assessment, not only the latest.
-        assessments = count_all_rounds(connection, centre_id, filters)
+        # Every round in the period is an assessment; each organisation's latest counts.
+        all_keys = np.fromiter((r.record_key for r in rows), dtype=np.int64, count=len(rows))
+        assessments = Cell(len(rows), int(all_keys.sum()))
     if rows:
-        # The latest round in the period of each organisation (rows are ordered).
         organisation_ids = np.fromiter(
             (r.organisation_id for r in rows), dtype=np.int64, count=len(rows)
         )
@@ -63,47 +88,35 @@ def stats_in_numpy(
         latest = [row._mapping for row, keep in zip(rows, last, strict=True) if keep]
     else:
         latest = []
+    keys = np.fromiter((r["record_key"] for r in latest), dtype=np.int64, count=len(latest))
+    everyone = np.ones(len(latest), dtype=bool)
 
-    measures: dict[str, Measure] = {}
-    levels: dict[str, dict[int, int]] = {}
+    measures: dict[str, Spread] = {}
+    levels: dict[str, dict[int, Cell]] = {}
     for key, score_column, level_column in columns:
-        measures[key] = _quartiles(key, _floats([r[score_column] for r in latest]))
-        counts = empty_levels()
-        for row in latest:
-            if row[level_column] is not None:
-                counts[row[level_column]] += 1
-        levels[key] = counts
+        measures[key] = _spread(_floats([r[score_column] for r in latest]), keys)
+        level_values = _floats([r[level_column] for r in latest])
+        levels[key] = {level: _cell(level_values == level, keys) for level in LEVEL_VALUES}
 
     question_count = len(questionnaire.questions)
     if latest:
         packed = np.frombuffer("".join(r["answers"] for r in latest).encode("ascii"), np.uint8)
         grid = packed.reshape(len(latest), question_count).astype(np.int16) - ord("0")
         applicable = grid <= 5  # 'n' (not applicable) decodes far above 5
-        answered = applicable.sum(axis=0)
-        sums = np.where(applicable, grid, 0).sum(axis=0)
-        practices = [(int(answered[i]), float(sums[i])) for i in range(question_count)]
+        practices = [
+            _cell(applicable[:, i], keys, grid[:, i].astype(float)) for i in range(question_count)
+        ]
     else:
-        practices = [(0, 0.0)] * question_count
+        practices = [Cell(0)] * question_count
 
-    progress: dict[str, tuple[int, float | None]] = {}
+    progress: dict[str, Cell] = {}
     for dimension, delta_column in zip(questionnaire.dimensions, deltas, strict=True):
         values = _floats([r[delta_column] for r in latest])
-        present_values = values[~np.isnan(values)]
-        progress[dimension.id] = (
-            len(present_values),
-            float(present_values.mean()) if len(present_values) else None,
-        )
+        progress[dimension.id] = _cell(~np.isnan(values), keys, values)
 
-    breakdowns: dict[str, dict[str, tuple[int, float | None]]] = {}
-    for by in BREAKDOWNS:
-        groups: dict[str, list[float | None]] = {}
-        for row in latest:
-            groups.setdefault(row[by], []).append(row["overall_index"])
-        breakdowns[by] = {
-            value: (
-                len(items),
-                float(np.mean(scores)) if (scores := [s for s in items if s is not None]) else None,
-            )
-            for value, items in groups.items()
-        }
-    return RawStats(len(latest), assessments, measures, levels, practices, progress, breakdowns)
+    overall = _floats([r["overall_index"] for r in latest])
+    scored = ~np.isnan(overall)
+    breakdowns = {by: _groups([r[by] for r in latest], keys, overall, scored) for by in BREAKDOWNS}
+    return RawStats(
+        _cell(everyone, keys), assessments, measures, levels, practices, progress, breakdowns
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from maturity.core.dashboard import Filters
 from maturity.core.questionnaire import Questionnaire
@@ -61,9 +61,3 @@ def base_statement(columns: list[Any], centre_id: int, filters: Filters) -> Any:
         .where(summary.questionnaire_version_id == filters.questionnaire_version_id)
     )
     return filtered(statement, filters)
-
-
-def count_all_rounds(connection: Any, centre_id: int, filters: Filters) -> int:
-    """Every submitted round in the filter, not only each organisation's latest."""
-    statement = base_statement([func.count()], centre_id, filters)
-    return int(connection.execute(statement).scalar_one())
