@@ -87,13 +87,16 @@ def parse_filters(
     province = args.get("province") or None
     city = args.get("city") or None
     industries = reference.industries()
+    # Both dates are checked even when a period is given, so that a bad date is
+    # always reported rather than silently ignored.
+    first, last = day("from"), day("to")
     period: Period | None = None
     if (args.get("period") or "").strip():
         period = parse_period(args["period"])
         if period is None:
             problems.append("period")
     else:
-        period = widened(day("from"), day("to"))
+        period = widened(first, last)
     filters = Filters(
         questionnaire_version_id=questionnaire_version_id,
         industry_section=code(

@@ -43,3 +43,12 @@ def test_the_periods_offered_run_to_the_current_quarter() -> None:
         "2025-Q2",
         "2025-Q1",
     ]
+
+
+def test_a_bad_date_is_reported_even_beside_a_period() -> None:
+    from maturity.core.dashboard import parse_filters
+
+    filters, problems = parse_filters({"period": "2026-Q2", "from": "ñ…", "to": "2026-13-01"}, 1)
+    assert problems == ["from", "to"]
+    assert (filters.period_from, filters.period_to) == (date(2026, 4, 1), date(2026, 6, 30))
+    assert parse_filters({"period": "2026-Q2", "from": "2026-01-05"}, 1)[1] == []
