@@ -8,16 +8,36 @@ of at most 2000 characters" is written once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Literal, TypeGuard
 
-from maturity.core.questionnaire import LEVEL_VALUES, Questionnaire
+from maturity.core.items import level
+from maturity.core.items.level import (
+    NOT_APPLICABLE,
+    AnswerValue,
+    is_level,
+)
+from maturity.core.items.level import whole_number as _whole_number
+from maturity.core.questionnaire import Questionnaire
 
-NOT_APPLICABLE: Literal["na"] = "na"
 MAX_NOTE_LENGTH = 2000
 
-AnswerValue = int | Literal["na"]
+__all__ = [
+    "MAX_NOTE_LENGTH",
+    "NOT_APPLICABLE",
+    "PROBLEM_TEXTS",
+    "AnswerInput",
+    "AnswerRefused",
+    "AnswerValue",
+    "answer_problems",
+    "check_answer",
+    "clean_note",
+    "is_level",
+    "parse_payload",
+    "parse_revision",
+    "parse_value",
+    "value_problem",
+]
 
 
 class AnswerRefused(ValueError):
@@ -43,29 +63,12 @@ class AnswerInput:
     revision: int = 0
 
 
-def is_level(value: object) -> TypeGuard[int]:
-    """0..5 as an integer (``True`` is not a level, although Python counts it as 1)."""
-    return isinstance(value, int) and not isinstance(value, bool) and value in LEVEL_VALUES
-
-
-def _whole_number(raw: object) -> object:
-    """Text of digits and JSON numbers without a fraction (``3.0`` is the integer 3 in
-    JSON Schema) as ``int``; anything else as it is."""
-    if isinstance(raw, str) and raw.strip().isdecimal() and len(raw.strip()) <= 10:
-        return int(raw.strip())
-    if isinstance(raw, float) and raw.is_integer():
-        return int(raw)
-    return raw
-
-
 def parse_value(raw: object) -> AnswerValue:
     """A submitted value: a level as a number or as text ("0".."5"), or "na"."""
-    if raw == NOT_APPLICABLE:
-        return NOT_APPLICABLE
-    value = _whole_number(raw)
-    if is_level(value):
-        return value
-    raise AnswerRefused("invalid_value")
+    try:
+        return level.parse_value(raw)
+    except level.InvalidLevel:
+        raise AnswerRefused("invalid_value") from None
 
 
 def parse_revision(raw: object) -> int:
@@ -136,17 +139,28 @@ PROBLEM_TEXTS = {
 
 
 def answer_problems(
-    questionnaire: Questionnaire, answers: Mapping[str, object], *, complete: bool = True
+    questionnaire: Questionnaire,
+    answers: Mapping[str, object],
+    *,
+    complete: bool = True,
+    not_required: Collection[str] = (),
+    na_allowed: Collection[str] = (),
 ) -> list[str]:
     """Every reason why ``answers`` cannot be scored on ``questionnaire`` (plain text,
-    for the command line and the scoring input)."""
+    for the command line and the scoring input). ``not_required``: questions that
+    need no answer (the profile marks them not applicable); ``na_allowed``: questions
+    that may be "not applicable" besides those that allow it."""
     problems = []
     for question_id, value in answers.items():
+        if value == NOT_APPLICABLE and question_id in na_allowed:
+            continue
         problem = value_problem(questionnaire, question_id, value)
         if problem is not None:
             problems.append(PROBLEM_TEXTS[problem].format(question=question_id, value=value))
     if complete:
         problems += [
-            f"{q.id}: missing answer" for q in questionnaire.questions if q.id not in answers
+            f"{q.id}: missing answer"
+            for q in questionnaire.questions
+            if q.id not in answers and q.id not in not_required
         ]
     return problems

@@ -134,6 +134,9 @@ class RawStats:
     practices: list[Cell]  # per question in order: answered (not N/A), sum of levels
     progress: dict[str, Cell]  # per dimension: organisations with a change, sum of changes
     breakdowns: dict[str, dict[str, Cell]]  # by → value → organisations, sum of overall index
+    # Per outcome figure in order: organisations with a change since their previous
+    # round, sum of the changes.
+    outcome_changes: list[Cell] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,13 @@ class Progress:
 
 
 @dataclass(frozen=True)
+class OutcomeChange:
+    outcome_id: str
+    count: int | None
+    mean_change: float | None
+
+
+@dataclass(frozen=True)
 class Breakdown:
     by: str  # one of BREAKDOWNS
     rows: list[tuple[str, int | None, float | None]]  # (value, organisations, mean overall)
@@ -189,6 +199,7 @@ class Dashboard:
     weakest: list[Practice] = field(default_factory=list)
     progress: list[Progress] = field(default_factory=list)
     breakdowns: list[Breakdown] = field(default_factory=list)
+    outcomes: list[OutcomeChange] = field(default_factory=list)
 
 
 def _published_measure(key: str, spread: Spread, k: int) -> Measure | None:
@@ -277,4 +288,12 @@ def present(raw: RawStats, questionnaire: Questionnaire, min_cohort: int) -> Das
         )
     for by in BREAKDOWNS:
         dashboard.breakdowns.append(_published_breakdown(by, raw.breakdowns[by], organisations, k))
+    for item, cell in zip(questionnaire.outcomes, raw.outcome_changes, strict=True):
+        # One organisation's change moves at most across the figure's range.
+        count = publish_count(cell, k)
+        mean = publish_mean(cell, f"outcome:{item.id}", item.span / 2, -item.span, item.span, k)
+        shown = count is not None and mean is not None
+        dashboard.outcomes.append(
+            OutcomeChange(item.id, count if shown else None, mean if shown else None)
+        )
     return dashboard

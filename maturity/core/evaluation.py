@@ -2,22 +2,35 @@
 command line, the API and the services all share:
 
     {"answers": {"<question id>": 0..5 | "na"},
-     "targets": {"<dimension id>": level},   (optional)
-     "goals": ["<goal id>", ...]}             (optional)
+     "targets": {"<dimension id>": level},      (optional)
+     "goals": ["<goal id>", ...],                (optional)
+     "profile": {"<profile item id>": "<option id>"},   (optional)
+     "outcomes": {"<outcome id>": number}}      (optional)
+
+Questions that the profile marks not applicable need no answer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from maturity.core.answers import AnswerValue, answer_problems
+from maturity.core.applicability import (
+    Applicability,
+    applicability,
+    profile_problems,
+    scored_answers,
+)
+from maturity.core.items import OUTCOME, ROUND_ITEM_TYPES, ItemRefused
+from maturity.core.items import level as level_item
 from maturity.core.questionnaire import Questionnaire
 from maturity.core.roadmap import Roadmap, build_roadmap, plan_problems
 from maturity.core.scoring import ScoreResult, score
 
-INPUT_KEYS = ("answers", "targets", "goals")
+INPUT_KEYS = ("answers", "targets", "goals", "profile", "outcomes")
 
 
 class InvalidInput(ValueError):
@@ -31,6 +44,8 @@ class EvaluationInput:
     answers: Mapping[str, AnswerValue]
     targets: Mapping[str, int] = field(default_factory=dict)
     goals: tuple[str, ...] = ()
+    profile: Mapping[str, str] = field(default_factory=dict)
+    outcomes: Mapping[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -39,6 +54,10 @@ class Evaluation:
     input: EvaluationInput
     scores: ScoreResult
     roadmap: Roadmap
+
+    @property
+    def applicability(self) -> Applicability:
+        return applicability(self.questionnaire, self.input.profile)
 
 
 def parse_input(questionnaire: Questionnaire, data: Any) -> EvaluationInput:
@@ -53,6 +72,8 @@ def parse_input(questionnaire: Questionnaire, data: Any) -> EvaluationInput:
     answers = data.get("answers")
     targets = data.get("targets", {})
     goals = data.get("goals", [])
+    profile = data.get("profile", {})
+    raw_outcomes = data.get("outcomes", {})
     if not isinstance(answers, dict):
         problems.append('"answers" must be an object of question id → 0..5 or "na"')
         answers = {}
@@ -62,16 +83,63 @@ def parse_input(questionnaire: Questionnaire, data: Any) -> EvaluationInput:
     if not isinstance(goals, list):
         problems.append('"goals" must be a list of goal ids')
         goals = []
-    problems += answer_problems(questionnaire, answers)
+    if not isinstance(profile, dict):
+        problems.append('"profile" must be an object of profile item id → option id')
+        profile = {}
+    if not isinstance(raw_outcomes, dict):
+        problems.append('"outcomes" must be an object of outcome id → number')
+        raw_outcomes = {}
+    profile_errors = profile_problems(questionnaire, profile)
+    problems += profile_errors
+    marked = applicability(questionnaire, profile).not_applicable if not profile_errors else {}
+    problems += answer_problems(questionnaire, answers, not_required=set(marked))
     problems += plan_problems(questionnaire, targets, goals)
+    outcomes, outcome_errors = parse_outcomes(questionnaire, raw_outcomes)
+    problems += outcome_errors
     if problems:
         raise InvalidInput(problems)
-    return EvaluationInput(answers=dict(answers), targets=dict(targets), goals=tuple(goals))
+    return EvaluationInput(
+        answers=dict(answers),
+        targets=dict(targets),
+        goals=tuple(goals),
+        profile=dict(profile),
+        outcomes=outcomes,
+    )
+
+
+def parse_outcomes(
+    questionnaire: Questionnaire, raw: Mapping[str, object]
+) -> tuple[dict[str, Decimal], list[str]]:
+    """The outcome figures of the scoring input, and why some are refused (plain text)."""
+    values: dict[str, Decimal] = {}
+    problems = []
+    for outcome_id, given in raw.items():
+        try:
+            item = questionnaire.outcome(outcome_id)
+        except KeyError:
+            problems.append(f"outcomes: unknown outcome {outcome_id!r}")
+            continue
+        try:
+            value = OUTCOME.parse(item, given)
+        except ItemRefused as refused:
+            if refused.code == "out_of_range":
+                problems.append(
+                    f"outcomes: {outcome_id}: {given!r} is outside {refused.details['minimum']}"
+                    f" to {refused.details['maximum']} {item.unit.en}"
+                )
+            else:
+                problems.append(f"outcomes: {outcome_id}: {given!r} is not a number")
+            continue
+        if value is not None:
+            values[outcome_id] = value
+    return values, problems
 
 
 def evaluate(questionnaire: Questionnaire, given: EvaluationInput) -> Evaluation:
-    scores = score(questionnaire, given.answers)
-    roadmap = build_roadmap(questionnaire, given.answers, scores, given.targets, given.goals)
+    answers = scored_answers(questionnaire, given.answers, given.profile)
+    scores = score(questionnaire, answers)
+    variant = applicability(questionnaire, given.profile).variant
+    roadmap = build_roadmap(questionnaire, answers, scores, given.targets, given.goals, variant)
     return Evaluation(questionnaire, given, scores, roadmap)
 
 
@@ -88,14 +156,18 @@ def evaluate_stored(
     scores: ScoreResult,
     targets: Mapping[str, int],
     goals: Iterable[str],
+    profile: Mapping[str, str] | None = None,
+    outcomes: Mapping[str, Decimal] | None = None,
 ) -> Evaluation:
     """A submitted round: the scores stored at submission (never recomputed by a newer
     rule) with the roadmap for the organisation's current targets and goals."""
     chosen = plan_goals(questionnaire, goals)
-    roadmap = build_roadmap(questionnaire, answers, scores, targets, chosen)
-    return Evaluation(
-        questionnaire, EvaluationInput(answers, dict(targets), chosen), scores, roadmap
-    )
+    profile = dict(profile or {})
+    scored = scored_answers(questionnaire, answers, profile)
+    variant = applicability(questionnaire, profile).variant
+    roadmap = build_roadmap(questionnaire, scored, scores, targets, chosen, variant)
+    given = EvaluationInput(answers, dict(targets), chosen, profile, dict(outcomes or {}))
+    return Evaluation(questionnaire, given, scores, roadmap)
 
 
 def evaluation_json(evaluation: Evaluation) -> dict[str, Any]:
@@ -137,49 +209,65 @@ def evaluation_json(evaluation: Evaluation) -> dict[str, Any]:
             for step in evaluation.roadmap.steps
         ],
         "services": list(evaluation.roadmap.services),
+        "not_applicable": {
+            question_id: reason.as_dict()
+            for question_id, reason in evaluation.applicability.not_applicable.items()
+        },
+        "outcomes": {
+            item.id: OUTCOME.to_json(item, evaluation.input.outcomes[item.id])
+            for item in questionnaire.outcomes
+            if item.id in evaluation.input.outcomes
+        },
     }
 
 
 def questionnaire_json(questionnaire: Questionnaire) -> dict[str, Any]:
-    """The public export shape of a questionnaire."""
-
-    def number(value: Any) -> int | float:
-        return int(value) if value == int(value) else float(value)
-
-    return {
+    """The public export shape of a questionnaire. Format 1 files keep the contract
+    they were published with; format 2 adds crosswalks, level-scoped prerequisites,
+    the phase capacity, the applicability profile and the outcome figures."""
+    file_format = questionnaire.file_format
+    exported: dict[str, Any] = {
         "key": questionnaire.key,
         "version": questionnaire.version,
         "hash": questionnaire.content_hash,
         "gate": float(questionnaire.gate),
         "max_goals": questionnaire.max_goals,
-        "levels": [
-            {"value": level.value, "label": level.label.as_dict()} for level in questionnaire.levels
-        ],
-        "dimensions": [
-            {
-                "id": dimension.id,
-                "weight": number(dimension.weight),
-                "label": dimension.label.as_dict(),
-                "questions": [
-                    {
-                        "id": question.id,
-                        "weight": number(question.weight),
-                        "allow_na": question.allow_na,
-                        "requires": dict(question.requires),
-                        "article_ref": question.article_ref,
-                        "title": question.title.as_dict(),
-                    }
-                    for question in dimension.questions
-                ],
-            }
-            for dimension in questionnaire.dimensions
-        ],
-        "goals": [
-            {"id": goal.id, "dimensions": list(goal.dimensions), "label": goal.label.as_dict()}
-            for goal in questionnaire.goals
-        ],
-        "services": [
-            {"id": service.id, "label": service.label.as_dict()}
-            for service in questionnaire.services
-        ],
     }
+    if file_format >= 2:
+        exported["format"] = file_format
+        exported["phase_capacity"] = list(questionnaire.phase_capacity)
+    exported["levels"] = [
+        {"value": level.value, "label": level.label.as_dict()} for level in questionnaire.levels
+    ]
+    if file_format >= 2 and questionnaire.levels_source is not None:
+        exported["levels_source"] = questionnaire.levels_source.as_dict()
+    exported["dimensions"] = [
+        {
+            "id": dimension.id,
+            "weight": level_item.number(dimension.weight),
+            "label": dimension.label.as_dict(),
+            "questions": [
+                level_item.export(question, file_format) for question in dimension.questions
+            ],
+        }
+        for dimension in questionnaire.dimensions
+    ]
+    exported["goals"] = [
+        {"id": goal.id, "dimensions": list(goal.dimensions), "label": goal.label.as_dict()}
+        for goal in questionnaire.goals
+    ]
+    exported["services"] = [
+        {"id": service.id, "label": service.label.as_dict()}
+        | ({"article_ref": service.article_ref} if file_format >= 2 else {})
+        for service in questionnaire.services
+    ]
+    if file_format >= 2:
+        for item_type in ROUND_ITEM_TYPES:
+            exported[item_type.section] = [
+                item_type.export(item) for item in questionnaire.sections.get(item_type.section, ())
+            ]
+        exported["variants"] = [
+            {"id": variant.id, "label": variant.label.as_dict()}
+            for variant in questionnaire.variants
+        ]
+    return exported

@@ -15,7 +15,13 @@ from datetime import date, datetime
 
 from maturity.core.answers import NOT_APPLICABLE, AnswerValue
 from maturity.core.benchmark import Benchmark
-from maturity.core.comparison import Comparison
+from maturity.core.comparison import (
+    Comparison,
+    OutcomeTrend,
+    RoundFigures,
+    outcome_trends,
+    trend_rounds,
+)
 from maturity.core.evaluation import Evaluation, EvaluationInput, evaluate
 from maturity.core.questionnaire import Dimension, Question, Questionnaire
 from maturity.core.roadmap import Step
@@ -51,6 +57,11 @@ class ReportData:
     benchmark: Benchmark | None = None
     comparison: Comparison | None = None
     previous_round: int | None = None
+    outcome_trends: tuple[OutcomeTrend, ...] = ()
+
+    def outcome_rounds(self) -> list[int]:
+        """The rounds that gave at least one outcome figure, oldest first."""
+        return trend_rounds(self.outcome_trends)
 
     @property
     def report_date(self) -> date:
@@ -99,6 +110,11 @@ class ReportData:
             ],
             "targets": sorted(self.evaluation.roadmap.targets.items()),
             "goals": list(self.evaluation.input.goals),
+            "profile": sorted(self.evaluation.input.profile.items()),
+            "outcomes": [
+                (trend.item.id, [(r, str(value)) for r, value in trend.points])
+                for trend in self.outcome_trends
+            ],
             "answers": sorted(
                 (qid, str(a.value), a.note or "", a.answered_by or "")
                 for qid, a in self.answers.items()
@@ -126,6 +142,7 @@ class ReportData:
                 [(d.dimension_id, d.earlier, d.later) for d in self.comparison.dimensions],
                 [(q.question_id, q.earlier, q.later) for q in self.comparison.questions],
                 [(q, str(r)) for q, r in self.comparison.left_out],
+                [(o.outcome_id, str(o.earlier), str(o.later)) for o in self.comparison.outcomes],
             ],
             "date": self.report_date.isoformat(),
         }
@@ -159,6 +176,7 @@ def report_data(
     benchmark: Benchmark | None = None,
     comparison: Comparison | None = None,
     previous_round: int | None = None,
+    outcome_trends: tuple[OutcomeTrend, ...] = (),
 ) -> ReportData:
     """The report of an evaluation; answers to questions the questionnaire does not
     have (a question removed before publication) are left out."""
@@ -187,6 +205,7 @@ def report_data(
         benchmark=benchmark,
         comparison=comparison,
         previous_round=previous_round,
+        outcome_trends=outcome_trends,
     )
 
 
@@ -197,11 +216,15 @@ def offline_report_data(
     language: str,
     generated_on: date,
 ) -> ReportData:
-    """A report straight from a scoring input (``flask report pdf --answers``)."""
+    """A report straight from a scoring input (``flask report pdf --answers``); its
+    outcome figures are a trend of one round."""
     return report_data(
         evaluate(questionnaire, given),
         [GivenAnswer(question_id, value) for question_id, value in given.answers.items()],
         language=language,
         organisation_name=organisation_name,
         generated_on=generated_on,
+        outcome_trends=outcome_trends(
+            questionnaire, [RoundFigures(1, questionnaire, given.outcomes)]
+        ),
     )

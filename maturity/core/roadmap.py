@@ -1,6 +1,7 @@
-"""Roadmap, version 1: scores + targets + goals → ordered, phased steps.
+"""Roadmap: scores + targets + goals → ordered, phased steps.
 
-The rules are those of PRODUCT.md "Roadmap, exactly".
+The rules are those of PRODUCT.md "Roadmap, exactly": prerequisites are
+level-scoped (a requirement applies from its ``from`` level on).
 """
 
 from __future__ import annotations
@@ -126,7 +127,9 @@ def build_roadmap(
     scores: ScoreResult,
     targets: Mapping[str, int] | None = None,
     goals: Iterable[str] = (),
+    variant: str | None = None,
 ) -> Roadmap:
+    """``variant``: the wording the profile chose (its recommendations are the steps')."""
     goals = list(goals)
     targets = dict(targets or {})
     problems = plan_problems(questionnaire, targets, goals)
@@ -147,39 +150,43 @@ def build_roadmap(
     }
     value = {question_id: int(answers[question_id]) for question_id in applicable}
 
-    # Effective targets: a question's dimension target, raised to every level that
-    # a question with steps requires of it, until nothing changes (chains included).
+    # Effective targets (level-scoped prerequisites): whenever a question has a step
+    # reaching a level from which a requirement applies, raise the required
+    # question's target to the required level; until nothing changes.
     effective = {qid: dimension_targets[q.dimension_id] for qid, q in applicable.items()}
     changed = True
     while changed:
         changed = False
         for question_id, question in applicable.items():
-            if value[question_id] >= effective[question_id]:
+            target = effective[question_id]
+            if value[question_id] >= target:
                 continue  # no steps, so it imposes nothing
-            for required_id, required_level in question.requires.items():
-                if required_id in applicable and effective[required_id] < required_level:
-                    effective[required_id] = required_level
+            for requirement in question.requirements_for(target):
+                required_id = requirement.question_id
+                if required_id in applicable and effective[required_id] < requirement.level:
+                    effective[required_id] = requirement.level
                     changed = True
 
-    # Phase floor of each question: the phase of the prerequisite's step that reaches
-    # the required level, itself already raised by its own prerequisites.
-    step_phase: dict[tuple[str, int], int] = {}
-    floor: dict[str, int] = {}
-
-    def question_floor(question_id: str) -> int:
-        if question_id not in floor:
-            lowest = 1
-            for required_id, required_level in applicable[question_id].requires.items():
-                if required_id in applicable and value[required_id] < required_level:
-                    lowest = max(lowest, phase_for(required_id, required_level))
-            floor[question_id] = lowest
-        return floor[question_id]
-
-    def phase_for(question_id: str, level: int) -> int:
-        key = (question_id, level)
-        if key not in step_phase:
-            step_phase[key] = max(phase_of_level(level), question_floor(question_id))
-        return step_phase[key]
+    # Phases: by the level a step reaches, then never before the step of a prerequisite
+    # that applies to its level, nor before the question's own step one level lower.
+    phase: dict[tuple[str, int], int] = {
+        (question_id, level): phase_of_level(level)
+        for question_id in applicable
+        for level in range(value[question_id] + 1, effective[question_id] + 1)
+    }
+    changed = True
+    while changed:
+        changed = False
+        for (question_id, level), current in phase.items():
+            floors = [phase.get((question_id, level - 1), 1)]
+            floors += [
+                phase[(r.question_id, r.level)]
+                for r in applicable[question_id].requirements_for(level)
+                if (r.question_id, r.level) in phase
+            ]
+            if max(floors) > current:
+                phase[(question_id, level)] = max(floors)
+                changed = True
 
     goal_dimensions = {
         dimension_id for goal_id in goals for dimension_id in questionnaire.goal(goal_id).dimensions
@@ -200,10 +207,10 @@ def build_roadmap(
                     dimension_id=question.dimension_id,
                     from_level=level - 1,
                     to_level=level,
-                    phase=phase_for(question_id, level),
+                    phase=phase[(question_id, level)],
                     priority=float(priority),
                     position=question.position,
-                    recommendation=question.recommendations[level],
+                    recommendation=question.wording(variant).recommendations[level],
                 )
             )
     steps.sort(key=lambda s: (s.phase, -s.priority, s.position, s.to_level))

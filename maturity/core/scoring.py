@@ -69,7 +69,8 @@ class ScoreResult:
 
 
 def score(questionnaire: Questionnaire, answers: Answers) -> ScoreResult:
-    problems = answer_problems(questionnaire, answers)
+    # Answers as scored: the profile may have marked a question "not applicable".
+    problems = answer_problems(questionnaire, answers, na_allowed=questionnaire.markable)
     if problems:
         raise InvalidAnswers(problems)
 

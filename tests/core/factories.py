@@ -18,9 +18,11 @@ def question(
     *,
     weight: float | None = None,
     allow_na: bool = False,
-    requires: dict[str, int] | None = None,
+    requires: dict[str, int] | list[tuple[int, str, int]] | None = None,
     services: tuple[str, ...] = ("training",),
 ) -> dict[str, Any]:
+    """A question; ``requires`` as a mapping (from level 1) or as (from, question,
+    level) triples, the level-scoped form of format 2."""
     raw: dict[str, Any] = {
         "id": question_id,
         "title": text(f"Question {question_id}"),
@@ -36,7 +38,9 @@ def question(
         raw["weight"] = weight
     if allow_na:
         raw["allow_na"] = True
-    if requires:
+    if isinstance(requires, list):
+        raw["requires"] = [{"from": f, "question": q, "level": m} for f, q, m in requires]
+    elif requires:
         raw["requires"] = requires
     return raw
 
@@ -47,7 +51,22 @@ def questionnaire_data(
     gate: float | None = None,
     dimension_weights: dict[str, float] | None = None,
     goals: dict[str, list[str]] | None = None,
+    file_format: int = 1,
+    extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """A questionnaire file's data; format 2 (set by ``file_format`` or implied by a
+    level-scoped requirement or by ``extra`` sections) gives every question a crosswalk."""
+    if any(isinstance(q.get("requires"), list) for qs in dimensions.values() for q in qs):
+        file_format = 2
+    if extra:
+        file_format = 2
+    if file_format >= 2:
+        dimensions = {
+            dimension_id: [
+                {"crosswalk": {"miit_2024": "数字化基础", "gbt_39116": "技术"}, **q} for q in qs
+            ]
+            for dimension_id, qs in dimensions.items()
+        }
     data: dict[str, Any] = {
         "key": "test-q",
         "version": "1.0.0",
@@ -80,6 +99,9 @@ def questionnaire_data(
     }
     if gate is not None:
         data["gate"] = gate
+    if file_format >= 2:
+        data["format"] = file_format
+    data.update(extra or {})
     return data
 
 

@@ -6,6 +6,7 @@ import copy
 import random
 from fractions import Fraction
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 import yaml
@@ -37,9 +38,15 @@ def questionnaire_specs(draw: st.DrawFn) -> dict[str, Any]:
         questions = []
         for q in range(draw(st.integers(1, 4))):
             question_id = f"d{d}q{q}"
-            requires = {}
+            requires = []
             if earlier and draw(st.booleans()):
-                requires[draw(st.sampled_from(earlier))] = draw(st.integers(1, 5))
+                requires.append(
+                    (
+                        draw(st.integers(1, 5)),
+                        draw(st.sampled_from(earlier)),
+                        draw(st.integers(1, 5)),
+                    )
+                )
             questions.append(
                 question(
                     question_id,
@@ -141,9 +148,10 @@ def test_not_applicable_questions_have_no_effect(spec: dict[str, Any], data: st.
     }
     dimension_index = data.draw(st.integers(0, len(spec["dimensions"]) - 1))
     extended_spec = copy.deepcopy(spec)
-    extended_spec["dimensions"][dimension_index]["questions"].append(
-        question("extra", weight=2, allow_na=True)
-    )
+    extra = question("extra", weight=2, allow_na=True)
+    if spec.get("format", 1) >= 2:
+        extra["crosswalk"] = {"miit_2024": "数字化基础", "gbt_39116": "技术"}
+    extended_spec["dimensions"][dimension_index]["questions"].append(extra)
     extended = to_questionnaire(extended_spec)
     extended_answers = {**answers, "extra": NOT_APPLICABLE}
     assert score(extended, extended_answers) == score(original, answers)
@@ -222,23 +230,33 @@ def test_every_step_respects_prerequisites_and_phases(
             assert step.phase >= phase_of_level(step.to_level)
             assert step.priority == expected_priority
             assert step.recommendation == q.recommendations[step.to_level]
-        for required_id, level in q.requires.items():
-            if answers[required_id] == NOT_APPLICABLE:
+        for requirement in q.requires:
+            required_id, level = requirement.question_id, requirement.level
+            if answers[required_id] == NOT_APPLICABLE or target < requirement.from_level:
                 continue
             # The prerequisite is planned up to the required level ...
             assert max(answers[required_id], roadmap.effective_targets[required_id]) >= level
-            # ... and no step of q comes in an earlier phase than the step reaching it.
+            # ... and no step of q from its level on comes in an earlier phase than the
+            # step reaching it.
             reaching = [s for s in steps_by_question.get(required_id, []) if s.to_level == level]
             for step in steps:
-                assert all(step.phase >= r.phase for r in reaching)
+                if step.to_level >= requirement.from_level:
+                    assert all(step.phase >= r.phase for r in reaching)
+        # Phases never fall as the levels of one question rise.
+        ordered = sorted(steps, key=lambda s: s.to_level)
+        assert all(a.phase <= b.phase for a, b in pairwise(ordered))
 
     # A question is raised above its dimension target only by a requirement.
     for question_id, target in roadmap.effective_targets.items():
         q = questionnaire.question(question_id)
         if target > roadmap.targets[q.dimension_id]:
             assert any(
-                other.requires.get(question_id) == target and other.id in steps_by_question
+                r.question_id == question_id
+                and r.level == target
+                and other.id in steps_by_question
+                and roadmap.effective_targets[other.id] >= r.from_level
                 for other in questionnaire.questions
+                for r in other.requires
             )
 
     keys = [(s.phase, -s.priority, s.position, s.to_level) for s in roadmap.steps]

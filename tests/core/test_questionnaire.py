@@ -33,6 +33,7 @@ def problems_of(name: str) -> list[str]:
                 "line 16, goals[0].dimensions[0]: unknown dimension 'design'",
                 "line 18, dimensions[0].id: 'Design Team' is not a valid id (lower-case letters, digits and _, starting with a letter)",
                 "line 40, dimensions[0].questions[1].id: duplicate question id 'first' (first at dimensions[0].questions[0].id)",
+                "line 42, dimensions[0].questions[1].requires.first: a question cannot require itself",
             ],
         ),
         (
@@ -127,6 +128,106 @@ def test_catalogue_resolves_latest_and_exact_versions(tmp_path: Path) -> None:
         catalogue.resolve("other")
 
 
+FORMAT_2 = (FIXTURES / "valid-format-2.yaml").read_text(encoding="utf-8")
+CROSSWALK = "        crosswalk: {miit_2024: 产品设计, gbt_39116: 设计}\n"
+
+
+def format_2_with(*replacements: tuple[str, str]) -> str:
+    text = FORMAT_2
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text
+
+
+def test_the_format_2_fixture_is_valid() -> None:
+    questionnaire = parse(FORMAT_2)
+    assert (questionnaire.file_format, questionnaire.phase_capacity) == (2, (2, 3))
+    assert [item.id for item in questionnaire.profile] == ["production"]
+    assert [item.id for item in questionnaire.outcomes] == ["yield_rate"]
+
+
+@pytest.mark.parametrize(
+    ("replacements", "expected"),
+    [
+        (
+            [("format: 2\n", "format: 1\n")],
+            [
+                "line 7, phase_capacity: phase_capacity needs format: 2",
+                "line 16, variants: variants needs format: 2",
+                "line 28, dimensions[0].questions[0].crosswalk: crosswalk needs format: 2",
+                "line 45, dimensions[0].questions[0].variants: variants needs format: 2",
+                "line 49, dimensions[0].questions[1].crosswalk: crosswalk needs format: 2",
+                "line 51, dimensions[0].questions[1].requires: the list form of requires needs format: 2",
+                "line 68, profile: profile needs format: 2",
+                "line 78, outcomes: outcomes needs format: 2",
+            ],
+        ),
+        (
+            [(CROSSWALK + "        requires:", "        requires:")],
+            [
+                "line 47, dimensions[0].questions[1]: format 2 needs a crosswalk {miit_2024, gbt_39116} for every question"
+            ],
+        ),
+        (
+            [("variant: process", "variant: batch")],
+            ["line 76, profile[0].options[1].variant: unknown variant 'batch'"],
+        ),
+        (
+            [("          process:\n            title", "          batch:\n            title")],
+            ["line 46, dimensions[0].questions[0].variants.batch: unknown variant 'batch'"],
+        ),
+        (
+            [("        reason: {zh: 流程型企业不适用, en: Does not apply to process firms}\n", "")],
+            [
+                "line 72, profile[0].options[1]: an option that marks questions not applicable needs a reason"
+            ],
+        ),
+        (
+            [("not_applicable: [second]", "not_applicable: [ghost]")],
+            [
+                "line 74, profile[0].options[1].not_applicable[0]: 'ghost' is neither a question nor a dimension"
+            ],
+        ),
+        (
+            [("max: 100", "max: 0")],
+            ["line 82, outcomes[0].max: max (0) must be greater than min (0)"],
+        ),
+        (
+            [("  - id: yield_rate", "  - id: first")],
+            [
+                "line 78, outcomes[0].id: duplicate item id 'first' (first at dimensions[0].questions[0].id)"
+            ],
+        ),
+        (
+            [("phase_capacity: [2, 3]", "phase_capacity: [0, 3]")],
+            ["line 7, phase_capacity[0]: 0 must be at least 1"],
+        ),
+        (
+            [("from: 3, question: first, level: 3", "from: 3, question: second, level: 3")],
+            [
+                "line 51, dimensions[0].questions[1].requires[0].question: a question cannot require itself"
+            ],
+        ),
+    ],
+)
+def test_format_2_rules_are_checked_and_located(
+    replacements: list[tuple[str, str]], expected: list[str]
+) -> None:
+    assert problems_of_text(format_2_with(*replacements)) == expected
+
+
+def test_more_outcomes_than_the_summaries_hold_are_refused() -> None:
+    start = FORMAT_2.index("  - id: yield_rate")
+    block = FORMAT_2[start:]
+    extra = "".join(block.replace("yield_rate", f"figure_{i}") for i in range(8))
+    problems = problems_of_text(FORMAT_2 + extra)
+    assert problems == [
+        "line 78, outcomes: has 9 outcome figures; at most 8 fit the result summaries "
+        "that centre dashboards read"
+    ]
+
+
 class TestShippedQuestionnaire:
     """sme-digital 1.0.0: the four dimensions of the article's section 2."""
 
@@ -178,7 +279,12 @@ class TestShippedQuestionnaire:
             for s in r.services
         }
         assert used == {s.id for s in self.questionnaire.services}
-        requires = {q.id: dict(q.requires) for q in self.questionnaire.questions if q.requires}
+        requires = {
+            q.id: {r.question_id: r.level for r in q.requires}
+            for q in self.questionnaire.questions
+            if q.requires
+        }
+        assert all(r.from_level == 1 for q in self.questionnaire.questions for r in q.requires)
         assert requires["pd_mass_customisation"] == {"pd_virtual_design": 3}
         assert requires["pp_smart_lines"] == {"pp_equipment_connectivity": 3}
         assert requires["md_supply_chain_sharing"] == {"bd_core_systems": 2}
@@ -198,3 +304,104 @@ class TestShippedQuestionnaire:
             assert goal.dimensions and set(goal.dimensions) <= dimension_ids
         served = {d for goal in self.questionnaire.goals for d in goal.dimensions}
         assert served == dimension_ids
+
+
+def _zh_texts(data: object) -> list[str]:
+    if isinstance(data, dict):
+        return [
+            text
+            for key, value in data.items()
+            for text in ([value] if key == "zh" and isinstance(value, str) else _zh_texts(value))
+        ]
+    if isinstance(data, list):
+        return [text for value in data for text in _zh_texts(value)]
+    return []
+
+
+class TestVersion2:
+    """sme-digital 2.0.0: section 2's four dimensions, foundations, profile, outcomes."""
+
+    path = ROOT / "questionnaires" / "sme-digital" / "2.0.0.yaml"
+    questionnaire = load_file(path)
+
+    def test_five_dimensions_and_at_most_45_questions(self) -> None:
+        q = self.questionnaire
+        assert [d.id for d in q.dimensions] == [
+            "product_design", "production_process", "market_development",
+            "business_decisions", "foundations",
+        ]  # fmt: skip
+        assert q.dimension("foundations").label.zh == "数字化基础与保障"
+        assert len(q.questions) <= 45
+        assert len(q.dimension("foundations").questions) >= 8
+        # The practices the review found missing, each asked on its own.
+        for added in (
+            "pd_process_design", "pp_purchasing", "pp_warehousing", "pp_energy",
+            "fd_network", "fd_equipment_connectivity", "fd_systems_coverage",
+            "fd_data_collection", "fd_cybersecurity", "fd_data_security",
+            "fd_strategy", "fd_talent", "fd_investment",
+        ):  # fmt: skip
+            assert q.has_question(added), added
+        # Section 2's dimensions cite section 2 (purchasing and warehousing cite the
+        # supply-chain paragraph 2(3)).
+        for dimension in q.dimensions[:4]:
+            assert all(question.article_ref.startswith("2(") for question in dimension.questions)
+
+    def test_every_question_has_a_crosswalk_and_level_names_are_cited(self) -> None:
+        q = self.questionnaire
+        for question in q.questions:
+            assert question.crosswalk is not None, question.id
+            assert set(question.crosswalk) == {"miit_2024", "gbt_39116"}
+            assert all(value.strip() for value in question.crosswalk.values())
+        assert q.levels_source is not None and "GB/T 39116-2020" in q.levels_source.zh
+        assert q.phase_capacity == (5, 8)
+
+    def test_chinese_texts_use_chinese_punctuation(self) -> None:
+        import yaml
+
+        texts = _zh_texts(yaml.safe_load(self.path.read_text(encoding="utf-8")))
+        assert len(texts) > 500
+        offending = [text for text in texts if re.search(r"[,;:?!()]", text)]
+        assert offending == []
+
+    def test_glossary_terms_are_used(self) -> None:
+        q = self.questionnaire
+        assert len(q.glossary) >= 5
+        texts = [
+            [wording.title, wording.help, *wording.levels]
+            for question in q.questions
+            for wording in (question.wording(None), *question.variants.values())
+        ] + [
+            [item.label, *(o.label for o in item.options), *(o.reason for o in item.options if o.reason)]
+            for item in q.profile
+        ]  # fmt: skip
+        for term in q.glossary:
+            for locale in ("zh", "en"):
+                used = [t for t in texts if term in q.terms_in([x.get(locale) for x in t], locale)]
+                assert used, term.term.get(locale)
+
+    def test_levels_differ_and_prerequisites_are_level_scoped(self) -> None:
+        q = self.questionnaire
+        for question in q.questions:
+            assert len({level.zh for level in question.levels}) == 6, question.id
+        scoped = [r for question in q.questions for r in question.requires]
+        assert scoped and all(r.from_level >= 2 for r in scoped)
+        # The review's false dependencies are gone: cheap first steps wait for nothing.
+        for first_step in ("bd_target_budget", "pp_lean", "fd_strategy"):
+            assert q.question(first_step).requirements_for(2) == ()
+
+    def test_goals_services_profile_and_outcomes(self) -> None:
+        q = self.questionnaire
+        goals = {goal.id for goal in q.goals}
+        assert {"green_low_carbon", "security_compliance", "specialised_sme"} <= goals
+        assert "network_data_security" in {service.id for service in q.services}
+        used = {
+            s
+            for question in q.questions
+            for r in question.recommendations.values()
+            for s in r.services
+        }
+        assert used == {service.id for service in q.services}
+        assert [item.id for item in q.profile] == ["designs_products", "production", "after_sales"]
+        assert 5 <= len(q.outcomes) <= 8
+        for outcome in q.outcomes:
+            assert outcome.minimum < outcome.maximum and outcome.unit.zh and outcome.unit.en

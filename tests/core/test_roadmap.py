@@ -187,3 +187,30 @@ def test_a_phase_lists_its_steps_in_order() -> None:
     ]
     assert [s.phase for s in roadmap.phase(2)] == [2, 2]
     assert roadmap.phase(3) == []
+
+
+def test_a_level_scoped_prerequisite_holds_back_only_the_levels_it_names() -> None:
+    # x needs y at 4 only to reach 3 and above (format 2's level-scoped form).
+    questionnaire = build(
+        {"d": [question("x", requires=[(3, "y", 4)]), question("y")]},
+    )
+    answers = {"x": 1, "y": 1}
+    # Level 1 everywhere → default target 2: the requirement does not apply yet.
+    roadmap = plan(questionnaire, answers)
+    assert roadmap.effective_targets == {"x": 2, "y": 2}
+    assert summary(roadmap) == [("x", 1, 2, 1, 1.0), ("y", 1, 2, 1, 1.0)]
+    # Target 3: x's step to 3 needs y at 4, so y gets steps to 4 and x's step to 3
+    # waits for y's step to 4 (phase 3); x's step to 2 stays in phase 1.
+    # Priorities: weight × (effective target − level): y 1·(4 − 1) = 3, x 1·(3 − 1) = 2.
+    roadmap = plan(questionnaire, answers, targets={"d": 3})
+    assert roadmap.effective_targets == {"x": 3, "y": 4}
+    assert summary(roadmap) == [
+        ("y", 1, 2, 1, 3.0),
+        ("x", 1, 2, 1, 2.0),
+        ("y", 2, 3, 2, 3.0),
+        ("y", 3, 4, 3, 3.0),
+        ("x", 2, 3, 3, 2.0),
+    ]
+    # The mapping form of format 1 means "from level 1": every step of x waits.
+    legacy = build({"d": [question("x", requires={"y": 4}), question("y")]})
+    assert ("x", 1, 2, 3) in [s[:4] for s in summary(plan(legacy, answers))]

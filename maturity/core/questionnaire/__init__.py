@@ -1,29 +1,38 @@
 """The questionnaire: its model, the file format's schema and checks, the loader
 and the catalogue of files. Everything is importable from here."""
 
+from maturity.core.items.level import (
+    ID_PATTERN,
+    LEVEL_VALUES,
+    Question,
+    Recommendation,
+    Requirement,
+    Wording,
+)
 from maturity.core.questionnaire.catalogue import Catalogue, version_key
 from maturity.core.questionnaire.checks import format_path
 from maturity.core.questionnaire.errors import Problem, QuestionnaireError
 from maturity.core.questionnaire.loader import content_hash, load_file, parse
 from maturity.core.questionnaire.model import (
-    LEVEL_VALUES,
     MAX_DIMENSIONS,
+    MAX_OUTCOMES,
     MAX_QUESTIONS,
     Dimension,
     Goal,
     Level,
-    Question,
     Questionnaire,
-    Recommendation,
     Service,
-    Text,
+    Term,
+    Variant,
 )
-from maturity.core.questionnaire.schema import ID_PATTERN, SCHEMA, VERSION_PATTERN
+from maturity.core.questionnaire.schema import SCHEMA, VERSION_PATTERN
+from maturity.core.text import Text
 
 __all__ = [
     "ID_PATTERN",
     "LEVEL_VALUES",
     "MAX_DIMENSIONS",
+    "MAX_OUTCOMES",
     "MAX_QUESTIONS",
     "SCHEMA",
     "VERSION_PATTERN",
@@ -36,8 +45,12 @@ __all__ = [
     "Questionnaire",
     "QuestionnaireError",
     "Recommendation",
+    "Requirement",
     "Service",
+    "Term",
     "Text",
+    "Variant",
+    "Wording",
     "content_hash",
     "format_path",
     "load_file",

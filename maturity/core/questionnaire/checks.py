@@ -1,5 +1,5 @@
 """The rules a schema cannot state: unique and known ids, prerequisites without
-cycles, a size that fits the result summary.
+cycles, a size that fits the result summary, the sections of each format.
 
 They run on whatever parts of the file are well-formed, so that a file with a
 shape error still gets these problems reported too."""
@@ -9,9 +9,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from maturity.core.questionnaire.model import LEVEL_VALUES, MAX_DIMENSIONS, MAX_QUESTIONS
+from maturity.core.items import ROUND_ITEM_TYPES, level
+from maturity.core.items.base import PathPart
+from maturity.core.items.level import LEVEL_VALUES
+from maturity.core.questionnaire.model import (
+    MAX_DIMENSIONS,
+    MAX_OUTCOMES,
+    MAX_QUESTIONS,
+)
 
-PathPart = str | int
+# Sections a file may have only from format 2 on.
+FORMAT_2_SECTIONS = (
+    "phase_capacity",
+    "levels_source",
+    "glossary",
+    "variants",
+    *(item_type.section for item_type in ROUND_ITEM_TYPES),
+)
 
 
 def format_path(parts: Iterable[PathPart]) -> str:
@@ -53,13 +67,22 @@ def _duplicates(
 
 def semantic_problems(data: Any) -> Iterator[tuple[list[PathPart], str]]:
     """Every problem of ``data`` that the schema cannot find."""
+    file_format = data.get("format", 1) if isinstance(data, dict) else 1
+    file_format = file_format if isinstance(file_format, int) else 1
     levels = [level.get("value") for _i, level in _entries(data, "levels")]
     if len(levels) == len(LEVEL_VALUES) and levels != list(LEVEL_VALUES):
         yield ["levels"], f"levels must have the values 0 to 5 in order, not {levels}"
+    if file_format < 2:
+        for section in FORMAT_2_SECTIONS:
+            if isinstance(data, dict) and section in data:
+                yield [section], f"{section} needs format: 2"
 
     services = _ids(data, "services")
     yield from _duplicates(services, "service")
     service_ids = {service_id for _path, service_id in services}
+    variants = _ids(data, "variants")
+    yield from _duplicates(variants, "variant")
+    variant_ids = {variant_id for _path, variant_id in variants}
 
     dimensions = _ids(data, "dimensions")
     yield from _duplicates(dimensions, "dimension")
@@ -71,49 +94,64 @@ def semantic_problems(data: Any) -> Iterator[tuple[list[PathPart], str]]:
             "the result summaries that centre dashboards read",
         )
 
-    questions: list[tuple[list[PathPart], str]] = []
-    requires: dict[str, dict[str, Any]] = {}
-    for d, dimension in _entries(data, "dimensions"):
-        for q, question in _entries(dimension, "questions"):
-            base: list[PathPart] = ["dimensions", d, "questions", q]
-            question_id = question.get("id")
-            if not isinstance(question_id, str):
-                continue
-            questions.append(([*base, "id"], question_id))
-            required = question.get("requires", {})
-            if isinstance(required, dict) and question_id not in requires:
-                requires[question_id] = required
-            recommendations = question.get("recommendations", {})
-            if not isinstance(recommendations, dict):
-                continue
-            for level, recommendation in recommendations.items():
-                names = recommendation.get("services") if isinstance(recommendation, dict) else None
-                for i, service_id in enumerate(names if isinstance(names, list) else []):
-                    if isinstance(service_id, str) and service_id not in service_ids:
-                        yield (
-                            [*base, "recommendations", level, "services", i],
-                            f"unknown service {service_id!r}",
-                        )
+    entries: list[tuple[list[PathPart], dict[str, Any]]] = [
+        (["dimensions", d, "questions", q], question)
+        for d, dimension in _entries(data, "dimensions")
+        for q, question in _entries(dimension, "questions")
+    ]
+    questions = [
+        ([*base, "id"], question["id"])
+        for base, question in entries
+        if isinstance(question.get("id"), str)
+    ]
+    question_ids = {question_id for _path, question_id in questions}
+    for base, question in entries:
+        yield from level.file_problems(
+            base,
+            question,
+            file_format=file_format,
+            question_ids=question_ids,
+            service_ids=service_ids,
+            variant_ids=variant_ids,
+        )
+    items = [entry for item_type in ROUND_ITEM_TYPES for entry in _ids(data, item_type.section)]
+    # One namespace: a profile item, an outcome and a question never share an id.
     yield from _duplicates(questions, "question")
+    yield from (
+        problem
+        for problem in _duplicates(questions + items, "item")
+        if problem[0][0] != "dimensions"
+    )
     if len(questions) > MAX_QUESTIONS:
         yield (
             ["dimensions"],
             f"has {len(questions)} questions; at most {MAX_QUESTIONS} fit "
             "the result summaries that centre dashboards read",
         )
+    outcomes = _entries(data, "outcomes")
+    if len(outcomes) > MAX_OUTCOMES:
+        yield (
+            ["outcomes"],
+            f"has {len(outcomes)} outcome figures; at most {MAX_OUTCOMES} fit "
+            "the result summaries that centre dashboards read",
+        )
+    for item_type in ROUND_ITEM_TYPES:
+        if isinstance(data, dict):
+            yield from item_type.file_problems(data, question_ids, dimension_ids)
+
     question_paths: dict[str, list[PathPart]] = {}
     for path, question_id in questions:
         question_paths.setdefault(question_id, path[:-1])
-
-    for question_id, required in requires.items():
-        for required_id in required:
-            path = [*question_paths[question_id], "requires", required_id]
-            if required_id not in question_paths:
-                yield path, f"requires unknown question {required_id!r}"
-            elif required_id == question_id:
-                yield path, "a question cannot require itself"
-
-    for cycle in _cycles(requires):
+    graph: dict[str, set[str]] = {}
+    for _base, question in entries:
+        question_id = question.get("id")
+        if isinstance(question_id, str) and question_id not in graph:
+            graph[question_id] = {
+                r.question_id
+                for r in _requirements(question.get("requires"))
+                if r.question_id in question_ids and r.question_id != question_id
+            }
+    for cycle in _cycles(graph):
         yield (
             [*question_paths[cycle[0]], "requires"],
             "prerequisites form a cycle: " + " → ".join([*cycle, cycle[0]]),
@@ -129,7 +167,23 @@ def semantic_problems(data: Any) -> Iterator[tuple[list[PathPart], str]]:
                 yield ["goals", i, "dimensions", j], f"unknown dimension {dimension_id!r}"
 
 
-def _cycles(graph: Mapping[str, Mapping[str, int]]) -> list[list[str]]:
+def _requirements(raw: object) -> list[level.Requirement]:
+    """The well-formed requirements of a ``requires`` field (the schema reports the rest)."""
+    if isinstance(raw, list):
+        raw = [
+            entry
+            for entry in raw
+            if isinstance(entry, dict)
+            and isinstance(entry.get("question"), str)
+            and isinstance(entry.get("from"), int)
+            and isinstance(entry.get("level"), int)
+        ]
+    elif isinstance(raw, dict):
+        raw = {key: value for key, value in raw.items() if isinstance(value, int)}
+    return list(level.requirements(raw))
+
+
+def _cycles(graph: Mapping[str, Iterable[str]]) -> list[list[str]]:
     """Every elementary cycle found by depth-first search, each reported once."""
     cycles: list[list[str]] = []
     reported: set[frozenset[str]] = set()
@@ -139,7 +193,7 @@ def _cycles(graph: Mapping[str, Mapping[str, int]]) -> list[list[str]]:
     def visit(node: str) -> None:
         state[node] = 1
         stack.append(node)
-        for successor in graph.get(node, {}):
+        for successor in graph.get(node, ()):
             if successor not in graph or successor == node:
                 continue
             if state.get(successor) == 1:

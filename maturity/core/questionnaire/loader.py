@@ -9,26 +9,29 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from maturity.core.questionnaire.checks import PathPart, format_path, semantic_problems
+from maturity.core.items import ROUND_ITEM_TYPES, level
+from maturity.core.items.base import PathPart
+from maturity.core.questionnaire.checks import format_path, semantic_problems
 from maturity.core.questionnaire.errors import Problem, QuestionnaireError
 from maturity.core.questionnaire.model import (
+    DEFAULT_PHASE_CAPACITY,
     Dimension,
     Goal,
     Level,
-    Question,
     Questionnaire,
-    Recommendation,
     Service,
-    Text,
+    Term,
+    Variant,
 )
 from maturity.core.questionnaire.schema import VALIDATOR, message
+from maturity.core.text import Text
 
 # libyaml's loader when PyYAML was built with it (the wheels are): several times faster.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -76,11 +79,7 @@ def content_hash(data: Any) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _text(raw: Mapping[str, str]) -> Text:
-    return Text(zh=raw["zh"].strip(), en=raw["en"].strip())
-
-
-def _fraction(raw: Any, default: int = 1) -> Fraction:
+def _fraction(raw: Any, default: str = "1") -> Fraction:
     return Fraction(str(raw)) if raw is not None else Fraction(default)
 
 
@@ -90,58 +89,56 @@ def _build(data: dict[str, Any], digest: str) -> Questionnaire:
     for raw_dimension in data["dimensions"]:
         questions = []
         for raw in raw_dimension["questions"]:
-            questions.append(
-                Question(
-                    id=raw["id"],
-                    dimension_id=raw_dimension["id"],
-                    position=position,
-                    title=_text(raw["title"]),
-                    help=_text(raw["help"]),
-                    levels=tuple(_text(level) for level in raw["levels"]),
-                    allow_na=bool(raw.get("allow_na", False)),
-                    weight=_fraction(raw.get("weight")),
-                    article_ref=raw["article_ref"],
-                    recommendations={
-                        int(level): Recommendation(
-                            level=int(level),
-                            text=_text(recommendation),
-                            services=tuple(recommendation["services"]),
-                        )
-                        for level, recommendation in sorted(raw["recommendations"].items())
-                    },
-                    requires={key: int(value) for key, value in raw.get("requires", {}).items()},
-                )
-            )
+            questions.append(level.build(raw, raw_dimension["id"], position))
             position += 1
         dimensions.append(
             Dimension(
                 id=raw_dimension["id"],
-                label=_text(raw_dimension["label"]),
-                description=_text(raw_dimension["description"]),
+                label=Text.of(raw_dimension["label"]),
+                description=Text.of(raw_dimension["description"]),
                 weight=_fraction(raw_dimension.get("weight")),
                 article_ref=raw_dimension.get("article_ref", ""),
                 questions=tuple(questions),
             )
         )
+    capacity = data.get("phase_capacity", DEFAULT_PHASE_CAPACITY)
     return Questionnaire(
         key=data["key"],
         version=data["version"],
-        title=_text(data["title"]),
-        gate=_fraction(data.get("gate", "0.8")),
+        title=Text.of(data["title"]),
+        gate=_fraction(data.get("gate"), "0.8"),
         max_goals=int(data.get("max_goals", 3)),
         levels=tuple(
-            Level(
-                value=level["value"], label=_text(level["label"]), meaning=_text(level["meaning"])
-            )
-            for level in data["levels"]
+            Level(value=raw["value"], label=Text.of(raw["label"]), meaning=Text.of(raw["meaning"]))
+            for raw in data["levels"]
         ),
-        services=tuple(Service(id=s["id"], label=_text(s["label"])) for s in data["services"]),
+        services=tuple(
+            Service(id=raw["id"], label=Text.of(raw["label"]), article_ref=raw.get("article_ref"))
+            for raw in data["services"]
+        ),
         dimensions=tuple(dimensions),
         goals=tuple(
-            Goal(id=g["id"], label=_text(g["label"]), dimensions=tuple(g["dimensions"]))
-            for g in data["goals"]
+            Goal(id=raw["id"], label=Text.of(raw["label"]), dimensions=tuple(raw["dimensions"]))
+            for raw in data["goals"]
         ),
         content_hash=digest,
+        file_format=int(data.get("format", 1)),
+        phase_capacity=(int(capacity[0]), int(capacity[1])),
+        levels_source=Text.of(data["levels_source"]) if "levels_source" in data else None,
+        glossary=tuple(
+            Term(Text.of(raw["term"]), Text.of(raw["definition"]))
+            for raw in data.get("glossary", ())
+        ),
+        variants=tuple(
+            Variant(raw["id"], Text.of(raw["label"])) for raw in data.get("variants", ())
+        ),
+        sections={
+            item_type.section: tuple(
+                item_type.build(raw, position)
+                for position, raw in enumerate(data.get(item_type.section, ()))
+            )
+            for item_type in ROUND_ITEM_TYPES
+        },
     )
 
 

@@ -7,27 +7,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
+from typing import Any
 
-LEVEL_VALUES = range(6)
+from maturity.core.items import OutcomeItem, ProfileItem
+from maturity.core.items.level import Question
+from maturity.core.text import Text
+
 # The most a questionnaire may have: the centres' result summary stores scores,
-# levels and answers in one column each (models.summary), and a questionnaire
-# that does not fit is refused when validated, not first when a round is submitted.
+# levels, answers and outcome figures in one column each (models.summary), and a
+# questionnaire that does not fit is refused when validated, not first when a round
+# is submitted.
 MAX_DIMENSIONS = 8
-MAX_QUESTIONS = 40
-
-
-@dataclass(frozen=True)
-class Text:
-    """A text in Chinese and English."""
-
-    zh: str
-    en: str
-
-    def get(self, locale: str) -> str:
-        return self.en if locale == "en" else self.zh
-
-    def as_dict(self) -> dict[str, str]:
-        return {"zh": self.zh, "en": self.en}
+MAX_QUESTIONS = 60
+MAX_OUTCOMES = 8
+DEFAULT_PHASE_CAPACITY = (5, 8)
 
 
 @dataclass(frozen=True)
@@ -41,30 +34,24 @@ class Level:
 class Service:
     id: str
     label: Text
+    # The section of the article that names the service; None for our own additions.
+    article_ref: str | None = None
 
 
 @dataclass(frozen=True)
-class Recommendation:
-    """What to do to reach a level of a question, and the support services it calls on."""
+class Term:
+    """A glossary entry, shown where its word appears."""
 
-    level: int
-    text: Text
-    services: tuple[str, ...]
+    term: Text
+    definition: Text
 
 
 @dataclass(frozen=True)
-class Question:
+class Variant:
+    """A kind of firm for which some questions have their own wording."""
+
     id: str
-    dimension_id: str
-    position: int  # 0-based order in the whole questionnaire
-    title: Text
-    help: Text
-    levels: tuple[Text, ...]  # six statements, index = level value
-    allow_na: bool
-    weight: Fraction
-    article_ref: str
-    recommendations: Mapping[int, Recommendation]  # levels 1-5
-    requires: Mapping[str, int]
+    label: Text
 
 
 @dataclass(frozen=True)
@@ -75,11 +62,6 @@ class Dimension:
     weight: Fraction
     article_ref: str
     questions: tuple[Question, ...]
-
-    @property
-    def always_assessed(self) -> bool:
-        """A question that cannot be "not applicable" assesses every organisation."""
-        return any(not question.allow_na for question in self.questions)
 
 
 @dataclass(frozen=True)
@@ -101,6 +83,13 @@ class Questionnaire:
     dimensions: tuple[Dimension, ...]
     goals: tuple[Goal, ...]
     content_hash: str
+    file_format: int = 1
+    phase_capacity: tuple[int, int] = DEFAULT_PHASE_CAPACITY
+    levels_source: Text | None = None  # where the level names come from
+    glossary: tuple[Term, ...] = ()
+    variants: tuple[Variant, ...] = ()
+    # The round's other items by section ("profile", "outcomes"), see core.items.
+    sections: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
     _questions: dict[str, Question] = field(repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -117,6 +106,50 @@ class Questionnaire:
         """Question weights as integers in a common unit (exact ratios, fast sums)."""
         unit = math.lcm(*(q.weight.denominator for q in self.questions))
         return {q.id: int(q.weight * unit) for q in self.questions}
+
+    @property
+    def profile(self) -> tuple[ProfileItem, ...]:
+        return tuple(self.sections.get("profile", ()))
+
+    @property
+    def outcomes(self) -> tuple[OutcomeItem, ...]:
+        return tuple(self.sections.get("outcomes", ()))
+
+    def outcome(self, outcome_id: str) -> OutcomeItem:
+        for item in self.outcomes:
+            if item.id == outcome_id:
+                return item
+        raise KeyError(outcome_id)
+
+    @cached_property
+    def markable(self) -> frozenset[str]:
+        """The questions some profile answer can mark not applicable."""
+        marked: set[str] = set()
+        for item in self.profile:
+            for option in item.options:
+                for target in option.not_applicable:
+                    if self.has_question(target):
+                        marked.add(target)
+                    else:
+                        marked.update(q.id for q in self.dimension(target).questions)
+        return frozenset(marked)
+
+    def may_be_not_applicable(self, question_id: str) -> bool:
+        """Answered "not applicable", or marked so by a profile answer."""
+        return self.question(question_id).allow_na or question_id in self.markable
+
+    def always_assessed(self, dimension_id: str) -> bool:
+        """Every organisation is assessed in the dimension: one of its questions can be
+        neither answered "not applicable" nor marked so by the profile."""
+        return any(
+            not question.allow_na and question.id not in self.markable
+            for question in self.dimension(dimension_id).questions
+        )
+
+    def terms_in(self, texts: list[str], locale: str) -> list[Term]:
+        """The glossary entries whose word appears in ``texts`` (in that locale)."""
+        joined = "\n".join(texts).casefold()
+        return [t for t in self.glossary if t.term.get(locale).casefold() in joined]
 
     @property
     def questions(self) -> tuple[Question, ...]:

@@ -6,40 +6,36 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-VERSION_PATTERN = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"
-ID_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
+from maturity.core.items import ROUND_ITEM_TYPES, level
+from maturity.core.items.level import ID_PATTERN
+from maturity.core.text import TEXT_SCHEMA
 
-_NON_EMPTY = {"type": "string", "pattern": r"\S"}
-_TEXT = {
-    "type": "object",
-    "required": ["zh", "en"],
-    "properties": {"zh": _NON_EMPTY, "en": _NON_EMPTY},
-    "additionalProperties": False,
-}
+VERSION_PATTERN = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"
+
 _ID = {"type": "string", "pattern": ID_PATTERN}
 _WEIGHT = {"type": "number", "exclusiveMinimum": 0}
 _ARTICLE_REF = {"type": "string", "pattern": r"^[0-9]+(\([0-9]+\))?$"}
-_RECOMMENDATION = {
-    "type": "object",
-    "required": ["zh", "en", "services"],
-    "properties": {
-        "zh": _NON_EMPTY,
-        "en": _NON_EMPTY,
-        "services": {"type": "array", "items": _ID, "uniqueItems": True},
-    },
-    "additionalProperties": False,
-}
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
     "required": ["key", "version", "title", "levels", "services", "dimensions", "goals"],
     "additionalProperties": False,
     "properties": {
+        # 1: the first contract (no profile, outcomes, crosswalk; prerequisites as a
+        # mapping); 2: the fields of questionnaire 2.0 and their export.
+        "format": {"enum": [1, 2]},
         "key": {"type": "string", "pattern": r"^[a-z][a-z0-9-]{1,62}$"},
         "version": {"type": "string", "pattern": VERSION_PATTERN},
-        "title": _TEXT,
+        "title": TEXT_SCHEMA,
         "gate": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
         "max_goals": {"type": "integer", "minimum": 1},
+        "phase_capacity": {
+            "type": "array",
+            "minItems": 2,
+            "maxItems": 2,
+            "items": {"type": "integer", "minimum": 1},
+        },
+        "levels_source": TEXT_SCHEMA,
         "levels": {
             "type": "array",
             "minItems": 6,
@@ -47,7 +43,29 @@ SCHEMA: dict[str, Any] = {
             "items": {
                 "type": "object",
                 "required": ["value", "label", "meaning"],
-                "properties": {"value": {"type": "integer"}, "label": _TEXT, "meaning": _TEXT},
+                "properties": {
+                    "value": {"type": "integer"},
+                    "label": TEXT_SCHEMA,
+                    "meaning": TEXT_SCHEMA,
+                },
+                "additionalProperties": False,
+            },
+        },
+        "glossary": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["term", "definition"],
+                "properties": {"term": TEXT_SCHEMA, "definition": TEXT_SCHEMA},
+                "additionalProperties": False,
+            },
+        },
+        "variants": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "label"],
+                "properties": {"id": _ID, "label": TEXT_SCHEMA},
                 "additionalProperties": False,
             },
         },
@@ -57,7 +75,7 @@ SCHEMA: dict[str, Any] = {
             "items": {
                 "type": "object",
                 "required": ["id", "label"],
-                "properties": {"id": _ID, "label": _TEXT},
+                "properties": {"id": _ID, "label": TEXT_SCHEMA, "article_ref": _ARTICLE_REF},
                 "additionalProperties": False,
             },
         },
@@ -70,55 +88,11 @@ SCHEMA: dict[str, Any] = {
                 "additionalProperties": False,
                 "properties": {
                     "id": _ID,
-                    "label": _TEXT,
-                    "description": _TEXT,
+                    "label": TEXT_SCHEMA,
+                    "description": TEXT_SCHEMA,
                     "weight": _WEIGHT,
                     "article_ref": _ARTICLE_REF,
-                    "questions": {
-                        "type": "array",
-                        "minItems": 1,
-                        "items": {
-                            "type": "object",
-                            "required": [
-                                "id",
-                                "title",
-                                "help",
-                                "levels",
-                                "article_ref",
-                                "recommendations",
-                            ],
-                            "additionalProperties": False,
-                            "properties": {
-                                "id": _ID,
-                                "title": _TEXT,
-                                "help": _TEXT,
-                                "weight": _WEIGHT,
-                                "allow_na": {"type": "boolean"},
-                                "article_ref": _ARTICLE_REF,
-                                "levels": {
-                                    "type": "array",
-                                    "minItems": 6,
-                                    "maxItems": 6,
-                                    "items": _TEXT,
-                                },
-                                "recommendations": {
-                                    "type": "object",
-                                    "required": ["1", "2", "3", "4", "5"],
-                                    "additionalProperties": False,
-                                    "patternProperties": {"^[1-5]$": _RECOMMENDATION},
-                                },
-                                "requires": {
-                                    "type": "object",
-                                    "propertyNames": {"pattern": ID_PATTERN},
-                                    "additionalProperties": {
-                                        "type": "integer",
-                                        "minimum": 1,
-                                        "maximum": 5,
-                                    },
-                                },
-                            },
-                        },
-                    },
+                    "questions": {"type": "array", "minItems": 1, "items": level.FILE_SCHEMA},
                 },
             },
         },
@@ -130,7 +104,7 @@ SCHEMA: dict[str, Any] = {
                 "additionalProperties": False,
                 "properties": {
                     "id": _ID,
-                    "label": _TEXT,
+                    "label": TEXT_SCHEMA,
                     "dimensions": {
                         "type": "array",
                         "minItems": 1,
@@ -139,6 +113,10 @@ SCHEMA: dict[str, Any] = {
                     },
                 },
             },
+        },
+        **{
+            item_type.section: {"type": "array", "minItems": 1, "items": item_type.file_schema}
+            for item_type in ROUND_ITEM_TYPES
         },
     },
 }

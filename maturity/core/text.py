@@ -1,0 +1,33 @@
+"""A text in Chinese and English: every word a questionnaire shows comes as one."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Text:
+    zh: str
+    en: str
+
+    def get(self, locale: str) -> str:
+        return self.en if locale == "en" else self.zh
+
+    def as_dict(self) -> dict[str, str]:
+        return {"zh": self.zh, "en": self.en}
+
+    @classmethod
+    def of(cls, raw: Mapping[str, str]) -> Text:
+        """From a questionnaire file's ``{zh, en}`` (surrounding blanks dropped)."""
+        return cls(zh=raw["zh"].strip(), en=raw["en"].strip())
+
+
+# The JSON Schema of a text in a questionnaire file.
+NON_EMPTY = {"type": "string", "pattern": r"\S"}
+TEXT_SCHEMA = {
+    "type": "object",
+    "required": ["zh", "en"],
+    "properties": {"zh": NON_EMPTY, "en": NON_EMPTY},
+    "additionalProperties": False,
+}
