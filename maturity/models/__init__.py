@@ -8,6 +8,7 @@ from maturity.models.assessment import (
     AssessmentTarget,
     DimensionResult,
     Finding,
+    ItemValue,
 )
 from maturity.models.audit import AuditEvent
 from maturity.models.organisation import (
@@ -37,6 +38,7 @@ __all__ = [
     "DimensionResult",
     "Finding",
     "Invitation",
+    "ItemValue",
     "Membership",
     "MembershipRole",
     "Organisation",

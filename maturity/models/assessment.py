@@ -72,6 +72,9 @@ class Assessment(Model):
     findings: Mapped[list[Finding]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan"
     )
+    item_values: Mapped[list[ItemValue]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan"
+    )
 
 
 class Answer(Model):
@@ -120,6 +123,25 @@ class Answer(Model):
     def answer_value(self, value: AnswerValue) -> None:
         for column, stored in self.columns_for(value).items():
             setattr(self, column, stored)
+
+
+class ItemValue(Model):
+    """The value of one of the round's other items (a profile answer, an outcome
+    figure), as its item type encodes it (core.items)."""
+
+    __tablename__ = "item_value"
+    __table_args__ = (UniqueConstraint("assessment_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(String(64))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="item_values")
 
 
 class AssessmentResult(Model):

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Float, ForeignKey, Index, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from maturity.core.questionnaire import MAX_QUESTIONS
+from maturity.core.questionnaire import MAX_OUTCOMES, MAX_QUESTIONS
 from maturity.extensions import Model
 from maturity.models._types import UTCDateTime
 
@@ -17,8 +17,9 @@ class ResultSummary(Model):
     organisation's attributes as they were then, the dimension scores and levels
     by position in the questionnaire (``score_1`` is its first dimension), the
     change per dimension since the organisation's previous round (over unchanged
-    questions, by the core comparison rule), and the answers packed one character
-    per question in questionnaire order ('0'-'5', 'n' for not applicable).
+    questions, by the core comparison rule), the answers as scored packed one
+    character per question in questionnaire order ('0'-'5', 'n' for not applicable,
+    the profile's marks included), and the outcome figures with their changes.
     Dashboards read this table only, so 100,000 organisations aggregate in one scan.
     """
 
@@ -78,6 +79,15 @@ class ResultSummary(Model):
 for _position in range(1, MAX_QUESTIONS + 1):
     setattr(
         ResultSummary, f"answer_{_position}", mapped_column(f"answer_{_position}", SmallInteger)
+    )
+# Per outcome position: the figure of this round, and its change since the
+# organisation's previous round (NULL: not given in one of them, see core.comparison).
+for _position in range(1, MAX_OUTCOMES + 1):
+    setattr(ResultSummary, f"outcome_{_position}", mapped_column(f"outcome_{_position}", Float(53)))
+    setattr(
+        ResultSummary,
+        f"outcome_change_{_position}",
+        mapped_column(f"outcome_change_{_position}", Float(53)),
     )
 
 

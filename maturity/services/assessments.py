@@ -8,12 +8,14 @@ core's scoring.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from maturity.core.answers import AnswerInput, AnswerRefused, check_answer
+from maturity.core.applicability import applicability, scored_answers
 from maturity.core.questionnaire import Question, Questionnaire
 from maturity.core.scoring import score
 from maturity.extensions import db, rows_changed
@@ -26,8 +28,9 @@ from maturity.models import (
     Organisation,
     User,
 )
+from maturity.services import items
 from maturity.services.questionnaires import current_version
-from maturity.services.results import answer_values, questionnaire_for
+from maturity.services.results import answer_values, profile_and_outcomes, questionnaire_for
 from maturity.services.summaries import write_summary
 
 
@@ -48,9 +51,12 @@ class NotEditable(AssessmentError):
 class Incomplete(AssessmentError):
     code = "incomplete"
 
-    def __init__(self, missing: list[Question]) -> None:
-        super().__init__(f"{len(missing)} question(s) unanswered")
+    def __init__(self, missing: list[Question], missing_items: list[Any] | None = None) -> None:
         self.missing = missing
+        self.missing_items = missing_items or []
+        super().__init__(
+            f"{len(missing)} question(s) and {len(self.missing_items)} profile item(s) unanswered"
+        )
 
 
 class Conflict(AssessmentError):
@@ -64,7 +70,7 @@ class Conflict(AssessmentError):
 
 
 # What a save or submit may refuse, for views that show the reason.
-REFUSALS = (AssessmentError, AnswerRefused)
+REFUSALS = (AssessmentError, AnswerRefused, items.ItemsNotEditable)
 
 
 def draft_of(organisation: Organisation) -> Assessment | None:
@@ -160,19 +166,26 @@ def save_answer(assessment: Assessment, given: AnswerInput, user: User) -> Answe
 
 
 def missing_questions(
-    questionnaire: Questionnaire, answered: set[str] | dict[str, Answer]
+    questionnaire: Questionnaire,
+    answered: set[str] | dict[str, Answer],
+    profile: dict[str, str] | None = None,
 ) -> list[Question]:
-    return [q for q in questionnaire.questions if q.id not in answered]
+    """The questions still to answer: those the profile marks not applicable need none."""
+    marked = applicability(questionnaire, profile or {}).not_applicable
+    return [q for q in questionnaire.questions if q.id not in answered and q.id not in marked]
 
 
 def submit(assessment: Assessment, user: User) -> AssessmentResult:
     """Score a complete draft, store the scores, and make the assessment read-only."""
     questionnaire = questionnaire_for(assessment)
     answers = answer_values(assessment)
-    missing = missing_questions(questionnaire, set(answers))
-    if missing:
-        raise Incomplete(missing)
-    result = score(questionnaire, answers)
+    profile, outcomes = profile_and_outcomes(assessment, questionnaire)
+    missing = missing_questions(questionnaire, set(answers), profile)
+    unanswered_items = items.missing_items(assessment, questionnaire)
+    if missing or unanswered_items:
+        raise Incomplete(missing, unanswered_items)
+    scored = scored_answers(questionnaire, answers, profile)
+    result = score(questionnaire, scored)
     now = datetime.now(UTC)
     # Conditional update: of two simultaneous submits exactly one wins.
     claimed = rows_changed(
@@ -198,6 +211,6 @@ def submit(assessment: Assessment, user: User) -> AssessmentResult:
     )
     db.session.add(stored)
     db.session.refresh(assessment)
-    write_summary(assessment, questionnaire, result, answers)
+    write_summary(assessment, questionnaire, result, scored, outcomes)
     db.session.commit()
     return stored

@@ -11,7 +11,13 @@ from maturity.core import reference
 from maturity.core.report import GivenAnswer, ReportData, report_data
 from maturity.extensions import db
 from maturity.models import Answer, Assessment, AssessmentStatus, Finding
-from maturity.services.results import benchmark_of, comparison_of, evaluation_of, previous_round
+from maturity.services.results import (
+    benchmark_of,
+    comparison_of,
+    evaluation_of,
+    outcome_history,
+    previous_round,
+)
 
 
 def organisation_facts(assessment: Assessment, language: str) -> tuple[tuple[str, str], ...]:
@@ -102,6 +108,7 @@ def load_report_data(assessment_id: int, language: str) -> ReportData:
         benchmark=benchmark_of(assessment),
         comparison=None if previous is None else comparison_of(previous, assessment, answers),
         previous_round=previous.round if previous is not None else None,
+        outcome_trends=outcome_history(assessment),
     )
     # The data is plain from here on: end the transaction before the (long) render
     # so that SQLite's write lock, taken by BEGIN IMMEDIATE, is not held meanwhile.

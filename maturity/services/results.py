@@ -7,6 +7,7 @@ Read-only: nothing here changes an assessment (``assessments`` does that).
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -15,7 +16,14 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from maturity.core import benchmark as benchmark_core
 from maturity.core.answers import AnswerValue
-from maturity.core.comparison import Comparison, compare
+from maturity.core.applicability import scored_answers
+from maturity.core.comparison import (
+    Comparison,
+    OutcomeTrend,
+    RoundFigures,
+    compare,
+    outcome_trends,
+)
 from maturity.core.evaluation import Evaluation, evaluate_stored
 from maturity.core.questionnaire import Questionnaire
 from maturity.core.scoring import DimensionScore, ScoreResult
@@ -28,6 +36,7 @@ from maturity.models import (
     DimensionResult,
     Organisation,
 )
+from maturity.services import items
 from maturity.services.questionnaires import questionnaire_of
 
 
@@ -54,6 +63,29 @@ def answer_values(assessment: Assessment) -> dict[str, AnswerValue]:
     """The answers as the core scores them: question id → level or "na"."""
     rows = db.session.scalars(select(Answer).where(Answer.assessment_id == assessment.id))
     return {row.question_id: row.answer_value for row in rows}
+
+
+def profile_and_outcomes(
+    assessment: Assessment, questionnaire: Questionnaire | None = None
+) -> tuple[dict[str, str], dict[str, Decimal]]:
+    """The round's profile answers and outcome figures (one query)."""
+    questionnaire = questionnaire or questionnaire_for(assessment)
+    stored = items.stored_texts(assessment)
+    return (
+        items.profile_of(assessment, questionnaire, stored),
+        items.outcomes_of(assessment, questionnaire, stored),
+    )
+
+
+def scored_values(
+    assessment: Assessment, answers: dict[str, AnswerValue] | None = None
+) -> dict[str, AnswerValue]:
+    """The answers as scored: the profile's not-applicable marks applied."""
+    questionnaire = questionnaire_for(assessment)
+    profile = items.profile_of(assessment, questionnaire)
+    return scored_answers(
+        questionnaire, answer_values(assessment) if answers is None else answers, profile
+    )
 
 
 def answered_count(assessment: Assessment) -> int:
@@ -95,12 +127,16 @@ def evaluation_of(
     """Stored scores plus the roadmap for the current targets and goals.
 
     ``answers``: the round's answer values when the caller has them already."""
+    questionnaire = questionnaire_for(assessment)
+    profile, outcomes = profile_and_outcomes(assessment, questionnaire)
     return evaluate_stored(
-        questionnaire_for(assessment),
+        questionnaire,
         answer_values(assessment) if answers is None else answers,
         stored_scores(assessment),
         targets_of(assessment),
         goals_of(assessment.organisation),
+        profile,
+        outcomes,
     )
 
 
@@ -193,12 +229,45 @@ def previous_round(assessment: Assessment) -> Assessment | None:
 def comparison_of(
     earlier: Assessment, later: Assessment, later_answers: dict[str, AnswerValue] | None = None
 ) -> Comparison:
-    return compare(
+    """Two rounds compared on their answers as scored and their outcome figures.
+
+    ``later_answers``: the later round's answer values when the caller has them."""
+    earlier_questionnaire, later_questionnaire = (
         questionnaire_for(earlier),
-        answer_values(earlier),
         questionnaire_for(later),
-        answer_values(later) if later_answers is None else later_answers,
     )
+    earlier_profile, earlier_outcomes = profile_and_outcomes(earlier, earlier_questionnaire)
+    later_profile, later_outcomes = profile_and_outcomes(later, later_questionnaire)
+    return compare(
+        earlier_questionnaire,
+        scored_answers(earlier_questionnaire, answer_values(earlier), earlier_profile),
+        later_questionnaire,
+        scored_answers(
+            later_questionnaire,
+            answer_values(later) if later_answers is None else later_answers,
+            later_profile,
+        ),
+        earlier_outcomes,
+        later_outcomes,
+    )
+
+
+def outcome_history(assessment: Assessment) -> tuple[OutcomeTrend, ...]:
+    """The trend of every outcome figure over the organisation's submitted rounds up
+    to this one."""
+    questionnaire = questionnaire_for(assessment)
+    if not questionnaire.outcomes:
+        return ()
+    rounds = [
+        RoundFigures(
+            earlier.round,
+            questionnaire_for(earlier),
+            profile_and_outcomes(earlier, questionnaire_for(earlier))[1],
+        )
+        for earlier in submitted_rounds(assessment.organisation)
+        if earlier.round <= assessment.round
+    ]
+    return outcome_trends(questionnaire, rounds)
 
 
 def submitted_rounds(organisation: Organisation) -> list[Assessment]:

@@ -12,6 +12,7 @@ import yaml
 from sqlalchemy import select
 
 from maturity.core.answers import AnswerInput, parse_value
+from maturity.core.items import ROUND_ITEM_TYPES
 from maturity.core.profile import OrganisationProfile
 from maturity.extensions import db
 from maturity.models import (
@@ -23,7 +24,9 @@ from maturity.models import (
     Organisation,
     User,
 )
+from maturity.services import items
 from maturity.services.organisations import apply_profile
+from maturity.services.results import questionnaire_for
 
 
 @dataclass
@@ -158,6 +161,13 @@ def seed_assessments(
         db.session.add(assessment)
         db.session.commit()
         notes = entry.get("notes", {})
+        questionnaire = questionnaire_for(assessment)
+        for item_type in ROUND_ITEM_TYPES:
+            given_items = entry.get(item_type.section, {})
+            if given_items:
+                saved = items.save_items(assessment, questionnaire, item_type, given_items, user)
+                if saved.refused:
+                    raise ValueError(f"demo {item_type.section} refused: {saved.refused}")
         for question_id, raw in entry["answers"].items():
             given = AnswerInput(question_id, parse_value(raw), notes.get(question_id))
             service.save_answer(assessment, given, user)

@@ -4,22 +4,24 @@ centres' dashboards aggregate (see models.summary.ResultSummary)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, select, update
 
 from maturity.core.answers import NOT_APPLICABLE, AnswerValue
 from maturity.core.comparison import Comparison
-from maturity.core.questionnaire import MAX_DIMENSIONS, MAX_QUESTIONS, Questionnaire
+from maturity.core.questionnaire import MAX_DIMENSIONS, MAX_OUTCOMES, MAX_QUESTIONS, Questionnaire
 from maturity.core.scoring import ScoreResult
 from maturity.extensions import db
 from maturity.models import Assessment, AssessmentStatus, ResultSummary
 from maturity.services import generation
 from maturity.services.results import (
-    answer_values,
     comparison_of,
     previous_round,
+    profile_and_outcomes,
     questionnaire_for,
+    scored_values,
     stored_scores,
 )
 
@@ -36,10 +38,13 @@ def summary_values(
     scores: ScoreResult,
     answers: Mapping[str, AnswerValue],
     comparison: Comparison | None,
+    outcomes: Mapping[str, Decimal] | None = None,
 ) -> dict[str, Any]:
-    """The score, level, delta and answer columns of a summary row (a questionnaire
-    fits: its validation bounds dimensions and questions by the summary's columns)."""
+    """The score, level, delta, answer and outcome columns of a summary row (a
+    questionnaire fits: its validation bounds dimensions, questions and outcomes by
+    the summary's columns). ``answers`` as scored."""
     deltas = {d.dimension_id: d.delta for d in comparison.dimensions} if comparison else {}
+    changes = {o.outcome_id: o.delta for o in comparison.outcomes} if comparison else {}
     values: dict[str, Any] = {
         "overall_index": scores.overall_index,
         "overall_level": scores.overall_level,
@@ -60,6 +65,14 @@ def summary_values(
             values[f"score_{position}"] = result.score
             values[f"level_{position}"] = result.level
         values[f"delta_{position}"] = deltas.get(dimension.id)
+    for position in range(1, MAX_OUTCOMES + 1):
+        values[f"outcome_{position}"] = None
+        values[f"outcome_change_{position}"] = None
+    for position, item in enumerate(questionnaire.outcomes, start=1):
+        figure = (outcomes or {}).get(item.id)
+        change = changes.get(item.id)
+        values[f"outcome_{position}"] = None if figure is None else float(figure)
+        values[f"outcome_change_{position}"] = None if change is None else float(change)
     return values
 
 
@@ -68,8 +81,10 @@ def write_summary(
     questionnaire: Questionnaire,
     scores: ScoreResult,
     answers: Mapping[str, AnswerValue],
+    outcomes: Mapping[str, Decimal] | None = None,
 ) -> ResultSummary:
-    """Add the summary row of a just-submitted assessment (in the caller's transaction)."""
+    """Add the summary row of a just-submitted assessment (in the caller's transaction);
+    ``answers`` as scored (the profile's marks applied)."""
     previous = previous_round(assessment)
     comparison = None if previous is None else comparison_of(previous, assessment, dict(answers))
     db.session.execute(
@@ -90,7 +105,7 @@ def write_summary(
         province_code=organisation.province_code,
         city_code=organisation.city_code,
         record_key=organisation.record_key,
-        **summary_values(questionnaire, scores, answers, comparison),
+        **summary_values(questionnaire, scores, answers, comparison, outcomes),
     )
     db.session.add(summary)
     generation.bump()
@@ -107,11 +122,14 @@ def rebuild_all() -> int:
         .order_by(Assessment.organisation_id, Assessment.round)
     )
     for assessment in submitted:
+        questionnaire = questionnaire_for(assessment)
+        _profile, outcomes = profile_and_outcomes(assessment, questionnaire)
         write_summary(
             assessment,
-            questionnaire_for(assessment),
+            questionnaire,
             stored_scores(assessment),
-            answer_values(assessment),
+            scored_values(assessment),
+            outcomes,
         )
         db.session.flush()
         count += 1

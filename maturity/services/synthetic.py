@@ -1,9 +1,11 @@
 """Synthetic organisations and assessments for demonstrations and benchmarks.
 
-Realistic mixes of industry, size and region; answers correlated within an
-organisation (one latent maturity) and across dimensions (dimension offsets
-around it), some "not applicable", and a share of organisations with a second
-round a year later that shows plausible progress. Every assessment is scored by
+Realistic mixes of industry, size and region; an applicability profile that fits
+the industry (process or discrete manufacturing, build-to-print, trade, services);
+answers correlated within an organisation (one latent maturity) and across
+dimensions (dimension offsets around it), some "not applicable"; outcome figures
+that improve with maturity, a quarter of them not given; and a share of
+organisations with a second round a year later that shows plausible progress. Every assessment is scored by
 the core and summarised by the same function as a real submission; rows are
 written in bulk so that 100,000 organisations take well under two minutes.
 """
@@ -20,8 +22,10 @@ from sqlalchemy import func, insert, select, text
 
 from maturity.core import reference
 from maturity.core.answers import NOT_APPLICABLE, AnswerValue
+from maturity.core.applicability import applicability, scored_answers
 from maturity.core.comparison import compare
 from maturity.core.disclosure import KEY_SPACE
+from maturity.core.items import OUTCOME, PROFILE
 from maturity.core.questionnaire import Questionnaire
 from maturity.core.scoring import score
 from maturity.extensions import db
@@ -32,6 +36,7 @@ from maturity.models import (
     Centre,
     CentreRegistration,
     DimensionResult,
+    ItemValue,
     Organisation,
     QuestionnaireVersion,
     ResultSummary,
@@ -48,6 +53,40 @@ PROVINCE_MIX = {"440000": 0.16, "320000": 0.14, "330000": 0.13, "370000": 0.09, 
                 "610000": 0.02}  # fmt: skip
 SECOND_ROUND_SHARE = 0.3
 BATCH = 20_000
+
+# Applicability profiles by kind of industry section: manufacturing and utilities,
+# construction, trade, and services. Options a questionnaire lacks are ignored.
+MAKERS = {"A", "B", "C", "D"}
+PROFILE_MIX: dict[str, dict[str, dict[str, float]]] = {
+    "makers": {
+        "designs_products": {"own_design": 0.6, "build_to_print": 0.35, "no_products": 0.05},
+        "production": {"discrete": 0.62, "process": 0.33, "outsourced": 0.05},
+        "after_sales": {"connected_products": 0.3, "unconnected_products": 0.5, "no_after_sales": 0.2},
+    },
+    "F": {
+        "designs_products": {"own_design": 0.5, "no_products": 0.5},
+        "production": {"outsourced": 0.6, "no_physical_products": 0.4},
+        "after_sales": {"unconnected_products": 0.7, "no_after_sales": 0.3},
+    },
+    "G": {
+        "designs_products": {"own_design": 0.1, "no_products": 0.9},
+        "production": {"outsourced": 0.85, "no_physical_products": 0.15},
+        "after_sales": {"unconnected_products": 0.4, "no_after_sales": 0.6},
+    },
+    "services": {
+        "designs_products": {"own_design": 0.35, "no_products": 0.65},
+        "production": {"no_physical_products": 0.9, "outsourced": 0.1},
+        "after_sales": {"connected_products": 0.15, "unconnected_products": 0.15, "no_after_sales": 0.7},
+    },
+}  # fmt: skip
+# Outcome figures: (value at latent maturity 0, change per level of maturity, noise).
+OUTCOME_MODEL = {
+    "first_pass_yield": (86.0, 2.6, 3.0), "revenue_per_employee": (45.0, 9.0, 18.0),
+    "cost_per_100_revenue": (97.0, -1.6, 4.0), "energy_per_100_revenue": (3.6, -0.35, 0.9),
+    "development_lead_time": (230.0, -24.0, 45.0), "on_time_delivery": (78.0, 3.5, 5.0),
+    "inventory_days": (85.0, -7.0, 18.0),
+}  # fmt: skip
+OUTCOME_GIVEN_SHARE = 0.75
 
 
 @dataclass
@@ -71,6 +110,46 @@ def _next_id(model: Any) -> int:
 def _insert(table: Any, rows: list[dict[str, Any]]) -> None:
     for start in range(0, len(rows), BATCH):
         db.session.execute(insert(table), rows[start : start + BATCH])
+
+
+def _profile_mix(section: str) -> dict[str, dict[str, float]]:
+    if section in MAKERS:
+        return PROFILE_MIX["makers"]
+    return PROFILE_MIX.get(section, PROFILE_MIX["services"])
+
+
+def draw_profile(
+    rng: np.random.Generator, questionnaire: Questionnaire, section: str
+) -> dict[str, str]:
+    """A plausible profile for a firm of this industry section."""
+    mix = _profile_mix(section)
+    profile = {}
+    for item in questionnaire.profile:
+        options = [option.id for option in item.options]
+        weights = np.array([mix.get(item.id, {}).get(o, 0.0) for o in options])
+        if not weights.sum():
+            weights = np.ones(len(options))
+        profile[item.id] = str(rng.choice(options, p=weights / weights.sum()))
+    return profile
+
+
+def draw_outcomes(
+    rng: np.random.Generator, questionnaire: Questionnaire, maturity: float
+) -> dict[str, Decimal]:
+    """Outcome figures that improve with maturity; about a quarter left out."""
+    figures = {}
+    for item in questionnaire.outcomes:
+        if rng.random() > OUTCOME_GIVEN_SHARE:
+            continue
+        base, slope, spread = OUTCOME_MODEL.get(
+            item.id, (float(item.minimum + item.maximum) / 2, 0.0, item.span / 6)
+        )
+        value = base + slope * maturity + rng.normal(0.0, spread)
+        clipped = min(max(value, float(item.minimum)), float(item.maximum))
+        parsed = OUTCOME.parse(item, round(clipped, item.decimals))
+        if parsed is not None:
+            figures[item.id] = parsed
+    return figures
 
 
 def generate(
@@ -130,6 +209,7 @@ def generate(
     registration_rows: list[dict[str, Any]] = []
     assessment_rows: list[dict[str, Any]] = []
     answer_rows: list[dict[str, Any]] = []
+    item_rows: list[dict[str, Any]] = []
     result_rows: list[dict[str, Any]] = []
     dimension_rows: list[dict[str, Any]] = []
     summary_rows: list[dict[str, Any]] = []
@@ -139,14 +219,15 @@ def generate(
         # Parents before children; lists are emptied to keep memory flat.
         for model, rows in (
             (Organisation, organisation_rows), (CentreRegistration, registration_rows),
-            (Assessment, assessment_rows), (Answer, answer_rows), (AssessmentResult, result_rows),
+            (Assessment, assessment_rows), (Answer, answer_rows), (ItemValue, item_rows),
+            (AssessmentResult, result_rows),
             (DimensionResult, dimension_rows), (ResultSummary, summary_rows),
         ):  # fmt: skip
             _insert(model.__table__, rows)
         totals["assessments"] += len(assessment_rows)
         totals["answers"] += len(answer_rows)
         for rows in (organisation_rows, registration_rows, assessment_rows, answer_rows,
-                     result_rows, dimension_rows, summary_rows):  # fmt: skip
+                     item_rows, result_rows, dimension_rows, summary_rows):  # fmt: skip
             rows.clear()
 
     for i in range(n):
@@ -178,18 +259,33 @@ def generate(
             }
         )
         rounds = [values[i]] + ([improved[i]] if second[i] else [])
+        profile = draw_profile(rng, questionnaire, section)
         previous_answers: dict[str, AnswerValue] | None = None
+        previous_figures: dict[str, Decimal] = {}
         for round_number, round_values in enumerate(rounds, start=1):
             submitted = first_dates[i] + timedelta(
                 days=365 * (round_number - 1) + int(rng.integers(0, 20))
             )
+            marked = applicability(questionnaire, profile).not_applicable
             answers: dict[str, AnswerValue] = {
                 q.id: (NOT_APPLICABLE if not_applicable[i, j] else int(round_values[j]))
                 for j, q in enumerate(questions)
+                if q.id not in marked
             }
-            scores = score(questionnaire, answers)
+            scored = scored_answers(questionnaire, answers, profile)
+            figures = draw_outcomes(
+                rng, questionnaire, float(latent[i]) + 0.45 * (round_number - 1)
+            )
+            scores = score(questionnaire, scored)
             comparison = (
-                compare(questionnaire, previous_answers, questionnaire, answers)
+                compare(
+                    questionnaire,
+                    previous_answers,
+                    questionnaire,
+                    scored,
+                    previous_figures,
+                    figures,
+                )
                 if previous_answers
                 else None
             )
@@ -203,6 +299,15 @@ def generate(
                     "assessment_id": assessment_id, "question_id": question_id,
                     **Answer.columns_for(value), "revision": 1, "answered_at": submitted,
                 })  # fmt: skip
+            stored = {
+                **{item.id: PROFILE.encode(item, profile[item.id]) for item in questionnaire.profile},
+                **{i.id: OUTCOME.encode(i, figures[i.id]) for i in questionnaire.outcomes if i.id in figures},
+            }  # fmt: skip
+            item_rows.extend(
+                {"assessment_id": assessment_id, "item_id": item_id, "value": value,
+                 "updated_at": submitted}
+                for item_id, value in stored.items()
+            )  # fmt: skip
             result_rows.append({
                 "assessment_id": assessment_id, "scoring_version": scores.scoring_version,
                 "overall_index": scores.overall_index, "overall_level": scores.overall_level,
@@ -219,9 +324,9 @@ def generate(
                 "is_latest": round_number == len(rounds), "submitted_at": submitted,
                 "industry_section": section, "size_class": size.value,
                 "province_code": province, "city_code": city, "record_key": int(record_keys[i]),
-                **summary_values(questionnaire, scores, answers, comparison),
+                **summary_values(questionnaire, scores, scored, comparison, figures),
             })  # fmt: skip
-            previous_answers = answers
+            previous_answers, previous_figures = scored, figures
             assessment_id += 1
         org_id += 1
         if len(organisation_rows) >= 5_000:
@@ -233,6 +338,7 @@ def generate(
             "organisation",
             "assessment",
             "answer",
+            "item_value",
             "dimension_result",
             "centre_registration",
         ):

@@ -75,7 +75,7 @@ def stats_in_database(centre_id: int, questionnaire: Questionnaire, filters: Fil
     everyone = {
         key
         for key, _score, _level in columns
-        if key == OVERALL or questionnaire.dimension(key).always_assessed
+        if key == OVERALL or questionnaire.always_assessed(key)
     }
     if not everyone - {OVERALL}:
         everyone.discard(OVERALL)
@@ -92,8 +92,8 @@ def stats_in_database(centre_id: int, questionnaire: Questionnaire, filters: Fil
     for position, question in enumerate(questionnaire.questions, start=1):
         answer = f"s.answer_{position}"
         sums[f"answer_{position}_sum"] = f"sum({answer})"
-        if question.allow_na:
-            # Only a question that allows "not applicable" has a cell of its own: the
+        if questionnaire.may_be_not_applicable(question.id):
+            # Only a question that can be "not applicable" has a cell of its own: the
             # others are answered by every organisation of the group.
             sums[f"answer_{position}"] = f"count({answer})"
             sums[f"answer_{position}_keys"] = (
@@ -104,6 +104,13 @@ def stats_in_database(centre_id: int, questionnaire: Questionnaire, filters: Fil
         sums[f"delta_{position}"] = f"count({delta})"
         sums[f"delta_{position}_sum"] = f"sum({delta})"
         sums[f"delta_{position}_keys"] = f"sum(s.record_key) FILTER (WHERE {delta} IS NOT NULL)"
+    for position in range(1, len(questionnaire.outcomes) + 1):
+        change = f"s.outcome_change_{position}"
+        sums[f"outcome_change_{position}"] = f"count({change})"
+        sums[f"outcome_change_{position}_sum"] = f"sum({change})"
+        sums[f"outcome_change_{position}_keys"] = (
+            f"sum(s.record_key) FILTER (WHERE {change} IS NOT NULL)"
+        )
     figures_query = (
         f"SELECT {', '.join(f'{sql} AS {label}' for label, sql in sums.items())} {latest_rows}"
     )
@@ -195,7 +202,10 @@ def stats_in_database(centre_id: int, questionnaire: Questionnaire, filters: Fil
     }
     practices = [
         cell(
-            f"answer_{position}" if question.allow_na else "organisations", f"answer_{position}_sum"
+            f"answer_{position}"
+            if questionnaire.may_be_not_applicable(question.id)
+            else "organisations",
+            f"answer_{position}_sum",
         )
         for position, question in enumerate(questionnaire.questions, start=1)
     ]
@@ -203,8 +213,19 @@ def stats_in_database(centre_id: int, questionnaire: Questionnaire, filters: Fil
         dimension.id: cell(f"delta_{position}", f"delta_{position}_sum")
         for position, dimension in enumerate(questionnaire.dimensions, start=1)
     }
+    outcome_changes = [
+        cell(f"outcome_change_{position}", f"outcome_change_{position}_sum")
+        for position in range(1, len(questionnaire.outcomes) + 1)
+    ]
     return RawStats(
-        cell("organisations"), assessments, measured, levels, practices, progress, breakdowns
+        cell("organisations"),
+        assessments,
+        measured,
+        levels,
+        practices,
+        progress,
+        breakdowns,
+        outcome_changes,
     )
 
 

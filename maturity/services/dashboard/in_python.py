@@ -62,9 +62,10 @@ def stats_in_numpy(
     summary = ResultSummary.__table__.c
     columns = series(questionnaire)
     deltas = [f"delta_{i}" for i in range(1, len(questionnaire.dimensions) + 1)]
+    changes = [f"outcome_change_{i}" for i in range(1, len(questionnaire.outcomes) + 1)]
     names = [
         "organisation_id", "round", "record_key", "answers", *BREAKDOWNS,
-        *(name for _key, score, level in columns for name in (score, level)), *deltas,
+        *(name for _key, score, level in columns for name in (score, level)), *deltas, *changes,
     ]  # fmt: skip
     statement = base_statement([summary[name] for name in names], centre_id, filters)
     if not (filters.period_from or filters.period_to):
@@ -114,9 +115,21 @@ def stats_in_numpy(
         values = _floats([r[delta_column] for r in latest])
         progress[dimension.id] = _cell(~np.isnan(values), keys, values)
 
+    outcome_changes = []
+    for change_column in changes:
+        values = _floats([r[change_column] for r in latest])
+        outcome_changes.append(_cell(~np.isnan(values), keys, values))
+
     overall = _floats([r["overall_index"] for r in latest])
     scored = ~np.isnan(overall)
     breakdowns = {by: _groups([r[by] for r in latest], keys, overall, scored) for by in BREAKDOWNS}
     return RawStats(
-        _cell(everyone, keys), assessments, measures, levels, practices, progress, breakdowns
+        _cell(everyone, keys),
+        assessments,
+        measures,
+        levels,
+        practices,
+        progress,
+        breakdowns,
+        outcome_changes,
     )
