@@ -2,13 +2,13 @@
 
 ``auth`` authenticates (Flask-Login's request loader), ``errors`` answers in the one
 error shape, ``serialisers`` writes the JSON of each object, ``routes`` serves it,
-``openapi`` describes it."""
+``items`` serves the profile and outcome figures, ``openapi`` describes it."""
 
 from __future__ import annotations
 
 from flask import Flask
 
-from maturity.api import auth, errors, routes  # noqa: F401  (register on the blueprint)
+from maturity.api import auth, errors, items, routes  # noqa: F401  (register on the blueprint)
 from maturity.api.blueprint import bp
 
 

@@ -10,6 +10,8 @@ from typing import Any
 
 from maturity.core import reference
 from maturity.core.answers import NOT_APPLICABLE
+from maturity.core.items import ROUND_ITEM_TYPES
+from maturity.core.questionnaire import Questionnaire
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -117,6 +119,22 @@ SCHEMAS: dict[str, Any] = {
             },
             "submitted_at": {"type": ["string", "null"]},
             "answers": {"type": "object", "additionalProperties": _ref("Answer")},
+            "profile": {"type": "object", "additionalProperties": {"type": "string"}},
+            "not_applicable": {"type": "object", "additionalProperties": _ref("Text")},
+            "outcomes": {"type": "object", "additionalProperties": {"type": "number"}},
+        },
+    },
+    "Text": {
+        "type": "object", "required": ["zh", "en"],
+        "properties": {"zh": {"type": "string"}, "en": {"type": "string"}},
+    },
+    "RoundItems": {
+        "type": "object", "required": ["profile", "not_applicable", "outcomes"],
+        "description": "The profile answers, the questions they mark not applicable (with the reason), the outcome figures",
+        "properties": {
+            "profile": {"type": "object", "additionalProperties": {"type": "string"}},
+            "not_applicable": {"type": "object", "additionalProperties": _ref("Text")},
+            "outcomes": {"type": "object", "additionalProperties": {"type": "number"}},
         },
     },
     "AnswerInput": {
@@ -229,7 +247,28 @@ def _links(**targets: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def document() -> dict[str, Any]:
+def item_input_schemas(questionnaire: Questionnaire | None) -> dict[str, Any]:
+    """The body of ``PUT /assessments/{id}/<section>`` for every section, exactly as
+    the current questionnaire takes it (other versions refuse what they do not ask);
+    null (or an empty text) clears a value."""
+    schemas = {}
+    for item_type in ROUND_ITEM_TYPES:
+        entries = () if questionnaire is None else questionnaire.sections.get(item_type.section, ())
+        schemas[item_type.section] = {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                entry.id: {"anyOf": [item_type.value_schema(entry), {"type": "null"}]}
+                for entry in entries
+            },
+            "description": f"{item_type.section} of {questionnaire.label if questionnaire else 'the current questionnaire'}: item id → value",
+        }
+    return schemas
+
+
+def document(questionnaire: Questionnaire | None = None) -> dict[str, Any]:
+    """The API description; the bodies of profile and outcomes follow ``questionnaire``
+    (the current one)."""
     organisation_id = _id("organisation_id")
     assessment_id = _id("assessment_id")
     question_id = {
@@ -260,7 +299,22 @@ def document() -> dict[str, Any]:
         getAssessment=new_assessment,
         putAnswer=new_assessment,
         submit=new_assessment,
+        **{f"put_{t.section}": new_assessment for t in ROUND_ITEM_TYPES},
     )
+    item_paths = {
+        f"/assessments/{{assessment_id}}/{section}": {
+            "put": {
+                "operationId": f"put_{section}",
+                **_operation(
+                    f"Save {section} values, all or none (409 when this assessment's questionnaire version asks none)",
+                    {"200": _json(_ref("RoundItems"), "Saved")},
+                    [assessment_id],
+                    body,
+                ),
+            }
+        }
+        for section, body in item_input_schemas(questionnaire).items()
+    }
     paths = {
         "/me": {"get": {"operationId": "getMe", **_operation("The token's user", {"200": _json(_ref("Me"), "You")})}},
         "/organisations": {"get": {"operationId": "listOrganisations", **_operation("Organisations you belong to", {"200": organisations})}},
@@ -282,6 +336,7 @@ def document() -> dict[str, Any]:
                 _ref("AnswerInput"),
             )}
         },
+        **item_paths,
         "/assessments/{assessment_id}/submit": {
             "post": {"operationId": "submit", **_operation("Submit a complete draft; the scores are stored", {"200": _json(_ref("Results"), "Results")}, [assessment_id])}
         },

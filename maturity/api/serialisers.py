@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from maturity.core.applicability import applicability
 from maturity.core.benchmark import Benchmark, Standing
 from maturity.core.evaluation import evaluation_json
+from maturity.core.items import OUTCOME
 from maturity.models import Answer, Assessment, Organisation
 from maturity.services import results
 
@@ -45,7 +47,27 @@ def assessment_json(assessment: Assessment, with_answers: bool = False) -> dict[
             question_id: answer_json(answer)
             for question_id, answer in results.answers_of(assessment).items()
         }
+        data.update(items_json(assessment))
     return data
+
+
+def items_json(assessment: Assessment) -> dict[str, Any]:
+    """The profile answers, the questions they mark not applicable (with the reason)
+    and the outcome figures of a round."""
+    questionnaire = results.questionnaire_for(assessment)
+    profile, outcomes = results.profile_and_outcomes(assessment, questionnaire)
+    return {
+        "profile": profile,
+        "not_applicable": {
+            question_id: reason.as_dict()
+            for question_id, reason in applicability(questionnaire, profile).not_applicable.items()
+        },
+        "outcomes": {
+            item.id: OUTCOME.to_json(item, outcomes[item.id])
+            for item in questionnaire.outcomes
+            if item.id in outcomes
+        },
+    }
 
 
 def standing_json(standing: Standing | None) -> dict[str, Any] | None:

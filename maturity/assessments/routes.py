@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
@@ -10,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from maturity import access
 from maturity.assessments import bp
+from maturity.assessments.journey import Journey
 from maturity.core.answers import (
     AnswerInput,
     AnswerRefused,
@@ -17,7 +16,7 @@ from maturity.core.answers import (
     parse_revision,
     parse_value,
 )
-from maturity.core.questionnaire import Dimension, Questionnaire
+from maturity.core.comparison import trend_rounds
 from maturity.core.report import OVERALL
 from maturity.core.roadmap import PHASE_MONTHS, InvalidPlanInput
 from maturity.extensions import db
@@ -36,31 +35,6 @@ def load_assessment(assessment_id: int) -> Assessment:
 
 def load_organisation(organisation_id: int) -> Organisation:
     return access.visible_organisation(current_user, organisation_id)
-
-
-def progress(questionnaire: Questionnaire, answers: dict[str, Answer]) -> dict[str, Any]:
-    per_dimension = {
-        d.id: (sum(1 for q in d.questions if q.id in answers), len(d.questions))
-        for d in questionnaire.dimensions
-    }
-    answered = sum(done for done, _total in per_dimension.values())
-    total = len(questionnaire.questions)
-    return {
-        "answered": answered,
-        "total": total,
-        "percent": round(100 * answered / total) if total else 0,
-        "dimensions": per_dimension,
-    }
-
-
-def resume_target(
-    questionnaire: Questionnaire, answers: dict[str, Answer]
-) -> tuple[str, str | None]:
-    """The dimension and question where the user left off."""
-    for question in questionnaire.questions:
-        if question.id not in answers:
-            return question.dimension_id, question.id
-    return questionnaire.dimensions[-1].id, None
 
 
 @bp.post("/organisations/<int:organisation_id>/assessments")
@@ -83,25 +57,61 @@ def resume(assessment_id: int) -> Response:
     assessment = load_assessment(assessment_id)
     if assessment.status == AssessmentStatus.SUBMITTED:
         return redirect(url_for("assessments.results", assessment_id=assessment.id))
-    questionnaire = results_service.questionnaire_for(assessment)
-    dimension_id, question_id = resume_target(questionnaire, results_service.answers_of(assessment))
-    anchor = f"q-{question_id}" if question_id else None
-    return redirect(
-        url_for(
+    return redirect(resume_url(Journey.of(assessment)))
+
+
+def resume_url(journey: Journey) -> str:
+    """The page where the person left off: an unanswered profile, the first
+    unanswered question, or the review."""
+    target, question_id = journey.resume_target()
+    kind, _, name = target.partition(":")
+    assessment_id = journey.assessment.id
+    if kind == "section":
+        return url_for("assessments.items_page", assessment_id=assessment_id, section=name)
+    if kind == "dimension":
+        return url_for(
             "assessments.dimension_page",
-            assessment_id=assessment.id,
-            dimension_id=dimension_id,
-            _anchor=anchor,
+            assessment_id=assessment_id,
+            dimension_id=name,
+            _anchor=f"q-{question_id}" if question_id else None,
         )
-    )
+    return url_for("assessments.review", assessment_id=assessment_id)
 
 
-def _neighbours(
-    questionnaire: Questionnaire, dimension: Dimension
-) -> tuple[str | None, str | None]:
-    ids = [d.id for d in questionnaire.dimensions]
-    index = ids.index(dimension.id)
-    return (ids[index - 1] if index > 0 else None, ids[index + 1] if index + 1 < len(ids) else None)
+def step_urls(journey: Journey) -> list[tuple[str, bool]]:
+    """The round's pages in order, each with whether it is a step of this round:
+    sections asked first, dimensions (a dimension the profile rules out entirely is
+    no step), sections asked after, the review."""
+    assessment_id = journey.assessment.id
+
+    def section_url(section: str) -> tuple[str, bool]:
+        url = url_for("assessments.items_page", assessment_id=assessment_id, section=section)
+        return url, True
+
+    return [
+        *(section_url(t.section) for t in journey.sections(before_questions=True)),
+        *(
+            (
+                url_for(
+                    "assessments.dimension_page", assessment_id=assessment_id, dimension_id=d.id
+                ),
+                bool(journey.applicable_questions(d.id)),
+            )
+            for d in journey.questionnaire.dimensions
+        ),
+        *(section_url(t.section) for t in journey.sections(before_questions=False)),
+        (url_for("assessments.review", assessment_id=assessment_id), True),
+    ]
+
+
+def neighbours(journey: Journey, current: str) -> tuple[str | None, str]:
+    """The previous step (None on the first) and the next step of the page ``current``,
+    which may itself be a page the round skips."""
+    pages = step_urls(journey)
+    index = [url for url, _ in pages].index(current)
+    earlier = [url for url, is_step in pages[:index] if is_step]
+    later = [url for url, is_step in pages[index + 1 :] if is_step]
+    return (earlier[-1] if earlier else None), (later[0] if later else current)
 
 
 @bp.route("/assessments/<int:assessment_id>/dimensions/<dimension_id>", methods=["GET", "POST"])
@@ -114,7 +124,9 @@ def dimension_page(assessment_id: int, dimension_id: str) -> str | Response | tu
     except KeyError:
         abort(404)
     editable = access.can_answer(current_user, assessment)
-    previous_id, next_id = _neighbours(questionnaire, dimension)
+    here = url_for(
+        "assessments.dimension_page", assessment_id=assessment.id, dimension_id=dimension.id
+    )
     errors: dict[str, str] = {}
     conflicts: dict[str, Answer] = {}
     submitted_values: dict[str, str] = {}
@@ -153,30 +165,23 @@ def dimension_page(assessment_id: int, dimension_id: str) -> str | Response | tu
                 errors[question.id] = refusal_message(error)
         if not errors:
             flash(_("Your answers on this page are saved."), "success")
-            if request.form.get("action") == "next" and next_id:
-                target = url_for(
-                    "assessments.dimension_page", assessment_id=assessment.id, dimension_id=next_id
-                )
-            elif request.form.get("action") == "next":
-                target = url_for("assessments.review", assessment_id=assessment.id)
-            else:
-                target = url_for(
-                    "assessments.dimension_page",
-                    assessment_id=assessment.id,
-                    dimension_id=dimension.id,
-                )
-            return redirect(target)
-    answers = results_service.answers_of(assessment)
+            journey = Journey.of(assessment)
+            if request.form.get("action") == "next":
+                return redirect(neighbours(journey, here)[1])
+            return redirect(here)
+    journey = Journey.of(assessment)
+    previous_url, next_url = neighbours(journey, here)
     return render_template(
         "assessments/dimension.html",
         assessment=assessment,
         questionnaire=questionnaire,
         dimension=dimension,
-        answers=answers,
-        progress=progress(questionnaire, answers),
+        journey=journey,
+        answers=journey.answers,
+        progress=journey.progress(),
         editable=editable,
-        previous_id=previous_id,
-        next_id=next_id,
+        previous_url=previous_url,
+        next_url=next_url,
         errors=errors,
         conflicts=conflicts,
         submitted_values=submitted_values,
@@ -217,11 +222,12 @@ def save_answer_json(assessment_id: int) -> tuple[Response, int]:
         ), 409
     except service.REFUSALS as error:
         return jsonify(error=error.code, message=refusal_message(error)), 400
+    progress = Journey.of(assessment).progress()
     return jsonify(
         revision=answer.revision,
         saved_at=format_datetime(answer.answered_at, "short"),
-        answered=results_service.answered_count(assessment),
-        total=len(results_service.questionnaire_for(assessment).questions),
+        answered=progress["answered"],
+        total=progress["total"],
     ), 200
 
 
@@ -242,13 +248,15 @@ def review(assessment_id: int) -> str | Response:
         else:
             flash(_("Assessment submitted. Here are your results."), "success")
             return redirect(url_for("assessments.results", assessment_id=assessment.id))
-    answers = results_service.answers_of(assessment)
+    journey = Journey.of(assessment)
     return render_template(
         "assessments/review.html",
         assessment=assessment,
         questionnaire=questionnaire,
-        missing=service.missing_questions(questionnaire, answers),
-        progress=progress(questionnaire, answers),
+        journey=journey,
+        missing=journey.missing_questions(),
+        missing_items=journey.missing_items(),
+        progress=journey.progress(),
         editable=access.can_answer(current_user, assessment),
         locale=current_locale(),
     )
@@ -286,6 +294,7 @@ def results(assessment_id: int) -> str | Response | tuple[str, int]:
                 url_for("assessments.results", assessment_id=assessment.id, _anchor="roadmap")
             )
     evaluation = results_service.evaluation_of(assessment)
+    trends = results_service.outcome_history(assessment)
     locale = current_locale()
     return render_template(
         "assessments/results.html",
@@ -293,6 +302,8 @@ def results(assessment_id: int) -> str | Response | tuple[str, int]:
         questionnaire=questionnaire,
         evaluation=evaluation,
         benchmark=results_service.benchmark_of(assessment),
+        outcome_trends=trends,
+        outcome_rounds=trend_rounds(trends),
         radar=score_radar(evaluation, locale),
         phases=PHASE_MONTHS,
         can_plan=access.can_plan(current_user, assessment),

@@ -142,6 +142,23 @@ def build_tables(dashboard: Dashboard, questionnaire: Questionnaire, locale: str
             ],
         )
     )
+    if questionnaire.outcomes:
+        tables.append(
+            Table(
+                "outcomes",
+                _("Change of business results between rounds"),
+                [_("Figure"), _("Unit"), _("Organisations"), _("Mean change")],
+                [
+                    [
+                        questionnaire.outcome(o.outcome_id).label.get(locale),
+                        questionnaire.outcome(o.outcome_id).unit.get(locale),
+                        hidden() if o.count is None else o.count,
+                        rounded(o.mean_change, questionnaire.outcome(o.outcome_id).decimals),
+                    ]
+                    for o in dashboard.outcomes
+                ],
+            )
+        )
     names = {
         "size_class": (_("By size class"), lambda v: reference.size_class_label(v, locale)),
         "industry_section": (
