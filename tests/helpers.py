@@ -38,13 +38,17 @@ VALID_PROFILE = {
 }
 
 
-def publish_questionnaires(app: Flask) -> None:
+def publish_questionnaires(app: Flask, only: str | None = None) -> None:
+    """Publish the questionnaire files (``only``: just this version, e.g. "1.0.0")."""
     from maturity.core.questionnaire import Catalogue
     from maturity.services.questionnaires import publish_all
     from tests.conftest import ROOT
 
+    files = Catalogue.scan(ROOT / "questionnaires")
+    if only is not None:
+        files = Catalogue({key: path for key, path in files.files.items() if key[1] == only})
     with app.app_context():
-        report = publish_all(Catalogue.scan(ROOT / "questionnaires"))
+        report = publish_all(files)
         assert not report.problems, report.problems
 
 
@@ -84,3 +88,57 @@ def add_membership(app: Flask, user_id: int, organisation_id: int, role: str) ->
             Membership(user_id=user_id, organisation_id=organisation_id, role=MembershipRole(role))
         )
         db.session.commit()
+
+
+# A profile of questionnaire 2.0.0 under which every question applies.
+FULL_PROFILE = {
+    "designs_products": "own_design",
+    "production": "discrete",
+    "after_sales": "connected_products",
+}
+
+
+def current_questionnaire():  # type: ignore[no-untyped-def]
+    """The newest questionnaire file: the one new rounds use once all are published."""
+    from maturity.core.questionnaire import Catalogue
+    from tests.conftest import ROOT
+
+    return Catalogue.scan(ROOT / "questionnaires").load("sme-digital")
+
+
+def fill_round(
+    assessment_id: int,
+    user_id: int,
+    value: int | dict[str, object] = 2,
+    profile: dict[str, str] | None = None,
+) -> None:
+    """Answer a draft round (inside an app context): the profile (by default one under
+    which everything applies), then every applicable question with ``value`` (one
+    level for all, or a mapping of question id → answer, missing ones left out)."""
+    from maturity.core.answers import AnswerInput, parse_value
+    from maturity.core.applicability import applicability
+    from maturity.core.items import PROFILE
+    from maturity.models import Assessment
+    from maturity.services import assessments as service
+    from maturity.services import items
+    from maturity.services.results import questionnaire_for
+
+    assessment = db.session.get(Assessment, assessment_id)
+    user = db.session.get(User, user_id)
+    questionnaire = questionnaire_for(assessment)
+    wanted = FULL_PROFILE if profile is None else profile
+    chosen = {item.id: wanted[item.id] for item in questionnaire.profile if item.id in wanted}
+    if chosen:
+        saved = items.save_items(assessment, questionnaire, PROFILE, chosen, user)
+        assert not saved.refused, saved.refused
+    marked = applicability(questionnaire, chosen).not_applicable
+    for question in questionnaire.questions:
+        if question.id in marked:
+            continue
+        if isinstance(value, dict):
+            if question.id not in value:
+                continue
+            raw = value[question.id]
+        else:
+            raw = value
+        service.save_answer(assessment, AnswerInput(question.id, parse_value(raw)), user)

@@ -11,6 +11,7 @@ from flask import Flask
 from maturity.api.tokens import create
 from maturity.extensions import db
 from maturity.models import User
+from tests.helpers import FULL_PROFILE, make_organisation, make_user, publish_questionnaires
 from tests.web.world import QUESTIONNAIRE, SECRET_A, SECRET_B, World, build_world
 
 
@@ -60,11 +61,45 @@ def test_owner_runs_an_assessment_through_the_api(app: Flask, world: World) -> N
     stale = client.put(f"{url}/answers/{first}", json={"value": 1, "revision": 0}, headers=headers)
     assert stale.status_code == 409 and stale.json["error"]["code"] == "conflict"
     incomplete = client.post(f"{url}/submit", headers=headers)
-    assert (
-        incomplete.status_code == 409
-        and len(incomplete.json["error"]["problems"]) == len(QUESTIONNAIRE.questions) - 1
+    problems = incomplete.json["error"]["problems"]
+    assert incomplete.status_code == 409
+    assert len(problems) == len(QUESTIONNAIRE.questions) - 1 + len(QUESTIONNAIRE.profile)
+    assert "profile: production: missing answer" in problems
+    # The profile is taken whole or refused whole.
+    refused = client.put(
+        f"{url}/profile", json={**FULL_PROFILE, "production": "bogus"}, headers=headers
     )
+    assert refused.status_code == 400
+    assert refused.json["error"]["problems"] == ["production: not one of the options"]
+    assert client.get(url, headers=headers).json["profile"] == {}
+    pure_service = {
+        "designs_products": "no_products",
+        "production": "no_physical_products",
+        "after_sales": "no_after_sales",
+    }
+    profile = client.put(f"{url}/profile", json=pure_service, headers=headers)
+    assert profile.status_code == 200 and profile.json["profile"] == pure_service
+    marked = profile.json["not_applicable"]
+    assert {"pp_scheduling", "pd_cad_modelling", "md_after_sales_service"} <= set(marked)
+    assert marked["pp_scheduling"]["en"] == (
+        "The firm offers no physical products, so production, prototyping and equipment "
+        "practices do not apply."
+    )
+    out_of_range = client.put(
+        f"{url}/outcomes", json={"on_time_delivery": 90, "first_pass_yield": 101}, headers=headers
+    )
+    assert out_of_range.status_code == 400
+    assert out_of_range.json["error"]["problems"] == ["first_pass_yield: outside 0.0 to 100.0"]
+    figures = client.put(
+        f"{url}/outcomes",
+        json={"on_time_delivery": 90, "revenue_per_employee": "1,234.56"},
+        headers=headers,
+    )
+    assert figures.status_code == 200
+    assert figures.json["outcomes"] == {"revenue_per_employee": 1234.6, "on_time_delivery": 90.0}
     for question in QUESTIONNAIRE.questions[1:]:
+        if question.id in marked:
+            continue
         assert (
             client.put(
                 f"{url}/answers/{question.id}", json={"value": 2}, headers=headers
@@ -73,6 +108,10 @@ def test_owner_runs_an_assessment_through_the_api(app: Flask, world: World) -> N
         )
     results = client.post(f"{url}/submit", headers=headers)
     assert results.status_code == 200 and results.json["scoring_version"] == "1"
+    assert results.json["not_applicable"].keys() == marked.keys()
+    assert results.json["outcomes"] == figures.json["outcomes"]
+    assert results.json["dimensions"]["production_process"] == {"assessed": False}
+    assert results.json["dimensions"]["foundations"]["assessed"] is True
     assert results.json["benchmark"]["cohort"] is None  # fewer than k peers
     assert client.get(f"{url}/results", headers=headers).json["overall"] == results.json["overall"]
     assert "roadmap" in client.get(f"{url}/roadmap", headers=headers).json
@@ -147,8 +186,31 @@ def test_every_api_route_is_in_the_openapi_document(app: Flask) -> None:
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api.") and rule.endpoint != "api.openapi":
             path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
-            served |= {(path, m) for m in rule.methods - {"HEAD", "OPTIONS"}}  # type: ignore[operator]
+            # A route over several fixed words (<any(a,b):name>) serves a path for each.
+            choices = re.search(r"<any\(([^)]*)\):\w+>", path)
+            paths = (
+                [path.replace(choices.group(0), word) for word in choices.group(1).split(",")]
+                if choices
+                else [path]
+            )
+            served |= {(p, m) for p in paths for m in rule.methods - {"HEAD", "OPTIONS"}}  # type: ignore[operator]
     assert served == described
+
+
+def test_a_version_without_a_profile_answers_409_and_takes_every_answer(app: Flask) -> None:
+    publish_questionnaires(app, only="1.0.0")
+    owner = make_user(app, "owner@example.com", "owner")
+    organisation = make_organisation(app, owner)
+    client = app.test_client()
+    headers = token_for(app, "owner")
+    draft = client.post(f"/api/v1/organisations/{organisation}/assessments", headers=headers)
+    assert draft.json["questionnaire"]["version"] == "1.0.0" and draft.json["profile"] == {}
+    url = f"/api/v1/assessments/{draft.json['id']}"
+    for section in ("profile", "outcomes"):
+        refused = client.put(f"{url}/{section}", json={}, headers=headers)
+        assert refused.status_code == 409 and refused.json["error"]["code"] == "not_asked"
+    incomplete = client.post(f"{url}/submit", headers=headers).json["error"]["problems"]
+    assert len(incomplete) == 23 and not any(p.startswith("profile") for p in incomplete)
 
 
 def test_a_wrong_method_is_a_405_that_says_which_are_allowed(app: Flask, world: World) -> None:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from maturity.core.questionnaire import load_file
-from tests.conftest import ROOT
+from tests.helpers import current_questionnaire
 
 pytestmark = pytest.mark.slow
 
-QUESTIONNAIRE = load_file(ROOT / "questionnaires" / "sme-digital" / "1.0.0.yaml")
+QUESTIONNAIRE = current_questionnaire()  # 2.0.0: new rounds use it
 PASSWORD = "browser test password"
 
 TEXT = {
@@ -22,13 +22,17 @@ TEXT = {
         "start": "开始新一轮评估", "continue": "继续评估", "saved": "已保存",
         "log_in": "登录", "next": "保存并继续", "review": "保存并检查", "submit": "提交评估",
         "update": "更新路线图", "overall": "总体", "not_applicable": "不适用",
+        "about": "企业概况", "results": "经营成效", "range": "请输入 0.0 至 100.0 之间的数字（%）。",
+        "trend": "各轮的经营成效",
     },
     "en": {
         "sign_up": "Sign up", "create_account": "Create account", "save_profile": "Save profile",
         "start": "Start a new assessment", "continue": "Continue the assessment", "saved": "Saved",
         "log_in": "Log in", "next": "Save and continue", "review": "Save and review",
         "submit": "Submit the assessment", "update": "Update the roadmap", "overall": "Overall",
-        "not_applicable": "Not applicable",
+        "not_applicable": "Not applicable", "about": "About your firm",
+        "results": "Business results", "range": "Enter a number from 0.0 to 100.0 (%).",
+        "trend": "Business results over the rounds",
     },
 }  # fmt: skip
 
@@ -93,9 +97,27 @@ def test_sign_up_answer_resume_submit_and_plan(
     page.get_by_role("button", name=t["save_profile"]).click()
     assert page.locator("h1").inner_text() == f"浏览器测试公司 {locale}"
 
-    # Answer part of the first dimension; each answer is saved in the background.
+    # The round opens with the questions about the firm: a process manufacturer.
     page.get_by_role("button", name=t["start"]).click()
-    first_three = [q.id for q in QUESTIONNAIRE.dimensions[0].questions[:3]]
+    assert page.locator("h1").inner_text() == t["about"]
+    page.locator('input[name="item-designs_products"][value="own_design"]').check()
+    page.locator('input[name="item-production"][value="process"]').check()
+    page.locator('input[name="item-after_sales"][value="connected_products"]').check()
+    for name, width, height in (("phone", 390, 844), ("desktop", 1280, 900)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(screenshot_dir / f"profile-{name}-{locale}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("button", name=t["next"]).click()
+
+    # Answer part of the first dimension; each answer is saved in the background.
+    # Mass customisation does not apply to a process manufacturer: it says why.
+    assert re.search(r"/dimensions/product_design$", page.url)
+    assert page.locator('fieldset[data-question="pd_mass_customisation"] input').count() == 0
+    first_three = [q.id for q in QUESTIONNAIRE.dimensions[0].questions[:2]] + [
+        "pd_rapid_prototyping"
+    ]
     choose(page, first_three[0], "2")
     page.locator(f"#note-{first_three[0]}").fill("CAD 试点" if locale == "zh" else "CAD pilot")
     choose(page, first_three[1], "1")
@@ -104,7 +126,7 @@ def test_sign_up_answer_resume_submit_and_plan(
         wait_saved(page, question_id, t["saved"])
     page.wait_for_timeout(1200)  # the note is saved after a short pause in typing
     wait_saved(page, first_three[0], t["saved"])
-    assert page.locator("[data-answered]").inner_text() == "3"
+    assert page.locator("[data-answered]").first.inner_text() == "6"  # 3 about the firm + 3
     for name, width, height in (("phone", 390, 844), ("desktop", 1280, 900)):
         page.set_viewport_size({"width": width, "height": height})
         page.evaluate("window.scrollTo(0, 0)")
@@ -125,7 +147,7 @@ def test_sign_up_answer_resume_submit_and_plan(
     page.get_by_role("link", name=f"浏览器测试公司 {locale}").click()
     page.get_by_role("button", name=t["continue"]).click()
     assert re.search(
-        rf"/dimensions/product_design#q-{QUESTIONNAIRE.dimensions[0].questions[3].id}$", page.url
+        rf"/dimensions/product_design#q-{QUESTIONNAIRE.dimensions[0].questions[2].id}$", page.url
     )
     checked = page.locator("input[type=radio]:checked").evaluate_all(
         "els => els.map(e => e.name + '=' + e.value)"
@@ -133,16 +155,35 @@ def test_sign_up_answer_resume_submit_and_plan(
     assert checked == [f"q-{first_three[0]}=2", f"q-{first_three[1]}=1", f"q-{first_three[2]}=na"]
     assert page.locator(f"#note-{first_three[0]}").input_value() in ("CAD 试点", "CAD pilot")
 
-    # Finish every dimension and submit.
-    for index, dimension in enumerate(QUESTIONNAIRE.dimensions):
+    # Finish all five dimensions.
+    assert len(QUESTIONNAIRE.dimensions) == 5
+    for dimension in QUESTIONNAIRE.dimensions:
+        assert dimension.id in page.url
         for question in dimension.questions:
-            if question.id not in first_three:
+            if question.id not in first_three and question.id != "pd_mass_customisation":
                 choose(page, question.id, "2")
-        last = index == len(QUESTIONNAIRE.dimensions) - 1
-        page.get_by_role("button", name=t["review"] if last else t["next"]).click()
+        page.get_by_role("button", name=t["next"]).click()
+
+    # Business results: a figure out of range is refused with its message; the other
+    # figure typed on the page is kept.
+    assert page.locator("h1").inner_text() == t["results"]
+    page.locator("#input-first_pass_yield").fill("180")
+    page.locator("#input-on_time_delivery").fill("92.5")
+    page.get_by_role("button", name=t["review"]).click()
+    assert t["range"] in page.locator("#item-first_pass_yield").inner_text()
+    assert page.locator("#input-on_time_delivery").input_value() == "92.5"
+    for name, width, height in (("phone", 390, 844), ("desktop", 1280, 900)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.locator("#item-first_pass_yield").scroll_into_view_if_needed()
+        page.screenshot(path=str(screenshot_dir / f"outcomes-{name}-{locale}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.locator("#input-first_pass_yield").fill("98.2")
+    page.get_by_role("button", name=t["review"]).click()
     page.get_by_role("button", name=t["submit"]).click()
     assert "/results" in page.url
     assert page.locator("[data-overall-index]").inner_text() == f"{_expected_overall():.1f}"
+    assert t["trend"] in page.content() and "98.2" in page.content()
     for name, width, height in (("phone", 390, 844), ("desktop", 1280, 900)):
         page.set_viewport_size({"width": width, "height": height})
         page.evaluate("window.scrollTo(0, 0)")
@@ -152,6 +193,28 @@ def test_sign_up_answer_resume_submit_and_plan(
         )
         page.locator("#plan-title").scroll_into_view_if_needed()
         page.screenshot(path=str(screenshot_dir / f"plan-{name}-{locale}.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # The PDF in the reader's language: the firm, five dimensions and the figures.
+    link = page.locator("p.actions").get_by_role(
+        "link", name="中文" if locale == "zh" else "English"
+    )
+    response = page.request.get(live_server + str(link.get_attribute("href")))
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    pdf = screenshot_dir / f"report-{locale}.pdf"
+    pdf.write_bytes(response.body())
+    text = re.sub(
+        r"\s+",
+        "",
+        subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout,
+    )
+    pdf.unlink()
+    for dimension in QUESTIONNAIRE.dimensions:
+        assert re.sub(r"\s+", "", dimension.label.get(locale)) in text
+    assert re.sub(r"\s+", "", QUESTIONNAIRE.outcome("first_pass_yield").label.get(locale)) in text
+    assert "98.2" in text and "92.5" in text
 
     # Raise the product-design target: the roadmap gains steps.
     before = step_count(page, "pd_")
@@ -168,13 +231,16 @@ def test_sign_up_answer_resume_submit_and_plan(
 
 
 def _expected_overall() -> float:
+    from maturity.core.applicability import scored_answers
     from maturity.core.scoring import score
 
     answers: dict[str, Any] = {q.id: 2 for q in QUESTIONNAIRE.questions}
     first = QUESTIONNAIRE.dimensions[0].questions
     answers[first[1].id] = 1
-    answers[first[2].id] = "na"
-    result = score(QUESTIONNAIRE, answers)
+    answers["pd_rapid_prototyping"] = "na"
+    profile = {"designs_products": "own_design", "production": "process",
+               "after_sales": "connected_products"}  # fmt: skip
+    result = score(QUESTIONNAIRE, scored_answers(QUESTIONNAIRE, answers, profile))
     assert result.overall_index is not None
     return result.overall_index
 
@@ -197,6 +263,12 @@ def test_questions_can_be_answered_with_the_keyboard(browser: Any, live_server: 
     page.locator("#employees").fill("30")
     page.locator("#employees").press("Enter")
     page.get_by_role("button", name="开始新一轮评估").focus()
+    page.keyboard.press("Enter")
+    # The questions about the firm, by keyboard too: the first option of each.
+    for item in QUESTIONNAIRE.profile:
+        page.locator(f'input[name="item-{item.id}"]').first.focus()
+        page.keyboard.press("Space")
+    page.get_by_role("button", name="保存并继续").focus()
     page.keyboard.press("Enter")
     first = QUESTIONNAIRE.questions[0].id
     page.locator(f'fieldset[data-question="{first}"] input[type=radio][value="0"]').focus()

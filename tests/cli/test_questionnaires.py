@@ -100,7 +100,7 @@ def test_load_writes_nothing_when_any_file_is_bad(app: Flask, tmp_path: Path) ->
 
 
 def test_export_json_follows_the_public_contract(app: Flask) -> None:
-    result = invoke(app, "questionnaires", "export", "sme-digital", "--format", "json")
+    result = invoke(app, "questionnaires", "export", "sme-digital@1.0.0", "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert {"key", "version", "gate", "levels", "dimensions", "goals"} <= set(data)
@@ -113,7 +113,45 @@ def test_export_json_follows_the_public_contract(app: Flask) -> None:
     assert {"id", "weight", "allow_na", "requires", "article_ref", "title"} <= set(q)
     assert q["article_ref"] == "2(1)" and q["title"]["en"]
     assert all({"id", "dimensions"} <= set(goal) for goal in data["goals"])
-    pinned = invoke(app, "questionnaires", "export", "sme-digital@1.0.0")
-    assert json.loads(pinned.output) == data
+    # Format 1 keeps the contract it was published with: nothing of format 2 appears.
+    assert not {"format", "phase_capacity", "profile", "outcomes", "variants"} & set(data)
+    assert "crosswalk" not in q
     unknown = invoke(app, "questionnaires", "export", "sme-digital@9.9.9")
     assert unknown.exit_code == 2 and "has no version '9.9.9'" in unknown.output
+
+
+def test_export_of_the_current_version_adds_format_2(app: Flask) -> None:
+    result = invoke(app, "questionnaires", "export", "sme-digital")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["version"], data["format"], data["phase_capacity"]) == ("2.0.0", 2, [5, 8])
+    assert {"zh", "en"} == set(data["levels_source"]) and "GB/T 39116" in data["levels_source"][
+        "en"
+    ]
+    questions = [q for d in data["dimensions"] for q in d["questions"]]
+    assert [d["id"] for d in data["dimensions"]][-1] == "foundations"
+    assert len(questions) <= 45
+    assert all(set(q["crosswalk"]) == {"miit_2024", "gbt_39116"} for q in questions)
+    customisation = next(q for q in questions if q["id"] == "pd_mass_customisation")
+    # Level-scoped: reaching level 3 needs CAD modelling at 3 first.
+    assert customisation["requires"] == [{"from": 3, "question": "pd_cad_modelling", "level": 3}]
+    production = next(item for item in data["profile"] if item["id"] == "production")
+    process = next(o for o in production["options"] if o["id"] == "process")
+    assert process["not_applicable"] == ["pd_mass_customisation"]
+    assert process["variant"] == "process" and process["reason"]["en"]
+    assert data["variants"] == [
+        {"id": "process", "label": {"zh": "流程型制造", "en": "Process manufacturing"}}
+    ]
+    assert {o["id"] for o in data["outcomes"]} >= {"first_pass_yield", "on_time_delivery"}
+    assert all({"unit", "min", "max", "decimals", "better"} <= set(o) for o in data["outcomes"])
+
+
+def test_both_yaml_loaders_read_the_shipped_files_alike() -> None:
+    # The C loader is used when PyYAML has it; the pure one must read the same data.
+    import yaml
+
+    for path in sorted((ROOT / "questionnaires").rglob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        pure = yaml.load(text, Loader=yaml.SafeLoader)
+        if hasattr(yaml, "CSafeLoader"):
+            assert yaml.load(text, Loader=yaml.CSafeLoader) == pure, path

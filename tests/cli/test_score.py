@@ -19,7 +19,7 @@ def full_answers(value: Any = 2) -> dict[str, Any]:
     return {q.id: value for q in QUESTIONNAIRE.questions}
 
 
-def run(app: Flask, tmp_path: Path, payload: Any, reference: str = "sme-digital"):  # type: ignore[no-untyped-def]
+def run(app: Flask, tmp_path: Path, payload: Any, reference: str = "sme-digital@1.0.0"):  # type: ignore[no-untyped-def]
     path = tmp_path / "answers.json"
     path.write_text(payload if isinstance(payload, str) else json.dumps(payload), encoding="utf-8")
     return app.test_cli_runner().invoke(args=["score", reference, str(path)])
@@ -166,3 +166,53 @@ def test_unknown_questionnaire_exits_2(offline_app: Flask, tmp_path: Path) -> No
     result = run(offline_app, tmp_path, {"answers": {}}, reference="no-such-questionnaire")
     assert result.exit_code == 2
     assert result.output.strip() == "error: unknown questionnaire 'no-such-questionnaire'"
+
+
+VERSION_2 = load_file(ROOT / "questionnaires" / "sme-digital" / "2.0.0.yaml")
+
+
+def test_the_current_version_scores_with_a_profile_and_outcome_figures(
+    offline_app: Flask, tmp_path: Path
+) -> None:
+    # A pure service firm: no products, no production, no after-sales service.
+    profile = {
+        "designs_products": "no_products",
+        "production": "no_physical_products",
+        "after_sales": "no_after_sales",
+    }
+    marked = {
+        q.id
+        for q in VERSION_2.questions
+        if q.dimension_id in ("product_design", "production_process")
+    } | {"fd_equipment_connectivity", "md_after_sales_service", "md_remote_monitoring"}
+    answers = {q.id: 3 for q in VERSION_2.questions if q.id not in marked}
+    payload = {
+        "answers": answers,
+        "profile": profile,
+        "outcomes": {"on_time_delivery": "９６.５%", "inventory_days": 12},
+    }
+    result = run(offline_app, tmp_path, payload, reference="sme-digital")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["questionnaire"]["version"] == "2.0.0"
+    assert data["dimensions"]["product_design"] == {"assessed": False}
+    assert data["dimensions"]["production_process"] == {"assessed": False}
+    assert data["dimensions"]["foundations"]["score"] == 60.0
+    assert data["overall"] == {"index": 60.0, "level": 3}
+    assert set(data["not_applicable"]) == marked
+    # Each marked question carries the profile's reason in both languages.
+    assert all(set(reason) == {"zh", "en"} for reason in data["not_applicable"].values())
+    assert data["outcomes"] == {"on_time_delivery": 96.5, "inventory_days": 12}
+    assert not any(step["question"] in marked for step in data["roadmap"])
+
+    # An answer for a question the profile rules out is not scored, and a figure
+    # outside its range is refused with its unit.
+    refused = run(
+        offline_app,
+        tmp_path,
+        {**payload, "outcomes": {"on_time_delivery": 101}, "profile": {"production": "x"}},
+        reference="sme-digital",
+    )
+    assert refused.exit_code == 2
+    assert "outcomes: on_time_delivery: 101 is outside 0.0 to 100.0 %" in refused.output
+    assert "production" in refused.output

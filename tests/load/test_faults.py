@@ -22,6 +22,7 @@ from maturity.extensions import db
 from maturity.models import Assessment, AssessmentResult, AssessmentStatus, ResultSummary
 from tests.conftest import ROOT, make_app
 from tests.databases import fresh_database
+from tests.helpers import FULL_PROFILE
 from tests.load.servers import start_gunicorn
 from tests.load.test_saves_under_load import (
     QUESTIONNAIRE,
@@ -61,6 +62,14 @@ def client_run(port: int, token: str, assessment_id: int, results: dict[str, Any
         finally:
             connection.close()
 
+    # The profile first (under which every question applies), so that the round can be
+    # submitted once everything is answered.
+    for _attempt in range(20):
+        profile = call("PUT", f"/api/v1/assessments/{assessment_id}/profile", FULL_PROFILE)
+        if profile is not None:
+            assert profile[0] == 200, profile
+            break
+        time.sleep(0.05)
     for round_number in range(3):
         for question in QUESTIONNAIRE.questions:
             value = (round_number + len(question.id)) % 6

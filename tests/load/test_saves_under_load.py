@@ -18,20 +18,19 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from maturity.api.tokens import create as create_token
-from maturity.core.questionnaire import load_file
 from maturity.extensions import db
 from maturity.models import Answer, Organisation, User
 from maturity.services import assessments as service
 from tests.conftest import ROOT, make_app
 from tests.databases import fresh_database
-from tests.helpers import make_organisation, publish_questionnaires
+from tests.helpers import current_questionnaire, make_organisation, publish_questionnaires
 from tests.load.servers import start_gunicorn
 
 pytestmark = pytest.mark.slow
 
 USERS = 50
 SAVES = 100
-QUESTIONNAIRE = load_file(ROOT / "questionnaires" / "sme-digital" / "1.0.0.yaml")
+QUESTIONNAIRE = current_questionnaire()
 
 
 def prepare(url: str, tmp_path: Path) -> list[tuple[str, int]]:

@@ -20,7 +20,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
 from maturity.core.answers import AnswerInput, parse_value
-from maturity.core.questionnaire import load_file
+from maturity.core.applicability import applicability
+from maturity.core.items import OUTCOME, PROFILE
 from maturity.extensions import db
 from maturity.models import (
     Assessment,
@@ -34,10 +35,12 @@ from maturity.reports import jobs
 from maturity.reports.pdf import StaticFilesOnly, html_to_pdf
 from maturity.reports.render import cached_pdf, render_pdf
 from maturity.services import assessments as service
+from maturity.services import items
 from maturity.services.reports import load_report_data
-from tests.conftest import ROOT
 from tests.helpers import (
+    FULL_PROFILE,
     add_membership,
+    current_questionnaire,
     log_in,
     make_organisation,
     make_user,
@@ -45,7 +48,10 @@ from tests.helpers import (
 )
 
 pytestmark = pytest.mark.slow
-QUESTIONNAIRE = load_file(ROOT / "questionnaires" / "sme-digital" / "1.0.0.yaml")
+QUESTIONNAIRE = current_questionnaire()
+# The second round: a process manufacturer, so one question is marked not applicable
+# and others read in their process wording.
+PROCESS_PROFILE = {**FULL_PROFILE, "production": "process"}
 HOSTILE_NAME = '<script>alert("x")</script> 测试&公司'
 
 
@@ -72,13 +78,25 @@ def pdf_fonts(pdf: bytes, tmp_path: Path) -> list[list[str]]:
 
 
 def submit_round(
-    app: Flask, organisation_id: int, user_id: int, value_of: Any, note: str | None = None
+    app: Flask,
+    organisation_id: int,
+    user_id: int,
+    value_of: Any,
+    note: str | None = None,
+    profile: dict[str, str] = FULL_PROFILE,
+    outcomes: dict[str, str] | None = None,
 ) -> int:
     with app.app_context():
         organisation = db.session.get(Organisation, organisation_id)
         user = db.session.get(User, user_id)
         assessment = service.start_or_resume(organisation, user)
+        assert not items.save_items(assessment, QUESTIONNAIRE, PROFILE, profile, user).refused
+        if outcomes:
+            assert not items.save_items(assessment, QUESTIONNAIRE, OUTCOME, outcomes, user).refused
+        marked = applicability(QUESTIONNAIRE, profile).not_applicable
         for index, question in enumerate(QUESTIONNAIRE.questions):
+            if question.id in marked:
+                continue
             raw = value_of(index, question)
             given = AnswerInput(question.id, parse_value(raw), note if index == 0 else None)
             service.save_answer(assessment, given, user)
@@ -92,10 +110,20 @@ def reported(app: Flask) -> dict[str, int]:
     user_id = make_user(app, name="<b>王经理</b>")
     organisation_id = make_organisation(app, user_id, name=HOSTILE_NAME)
     first = submit_round(
-        app, organisation_id, user_id, lambda i, q: 1 if not q.allow_na or i % 2 else "na"
+        app,
+        organisation_id,
+        user_id,
+        lambda i, q: 1 if not q.allow_na or i % 2 else "na",
+        outcomes={"on_time_delivery": "82.5", "inventory_days": "45"},
     )
     second = submit_round(
-        app, organisation_id, user_id, lambda i, q: 2 + (i % 2), note="备注 <i>不是标签</i>\n第二行"
+        app,
+        organisation_id,
+        user_id,
+        lambda i, q: 2 + (i % 2),
+        note="备注 <i>不是标签</i>\n第二行",
+        profile=PROCESS_PROFILE,
+        outcomes={"on_time_delivery": "91", "inventory_days": "30"},
     )
     with app.app_context():
         db.session.add(
@@ -127,7 +155,22 @@ def test_report_text_fonts_and_escaping(
     for level in QUESTIONNAIRE.levels:
         assert squeeze(level.label.get(language)) in flat
     for step in data.evaluation.roadmap.steps:
-        assert squeeze(QUESTIONNAIRE.question(step.question_id).title.get(language)) in flat
+        wording = QUESTIONNAIRE.question(step.question_id).wording("process")
+        assert squeeze(wording.title.get(language)) in flat
+    # The profile, its reason for the question it rules out, and the outcome trend.
+    reason = applicability(QUESTIONNAIRE, PROCESS_PROFILE).reason("pd_mass_customisation")
+    assert reason is not None and squeeze(reason.get(language)) in flat
+    # Only the figures given appear: on-time delivery up 8.5 points, inventory down 15 days.
+    on_time, inventory = (
+        squeeze(
+            f"{item.label.get(language)}（{item.unit.get(language)}）"
+            if language == "zh"
+            else f"{item.label.get(language)}({item.unit.get(language)})"
+        )
+        for item in map(QUESTIONNAIRE.outcome, ("on_time_delivery", "inventory_days"))
+    )
+    assert f"{on_time}82.591.0+8.5{inventory}4530-15" in flat
+    assert squeeze(QUESTIONNAIRE.outcome("first_pass_yield").label.get(language)) not in flat
     expected = {
         "zh": [
             "目录",
@@ -136,6 +179,8 @@ def test_report_text_fonts_and_escaping(
             "与第 1 轮相比的进展",
             "附录：全部答案",
             "顾问意见：优先推进数据治理。",
+            "企业概况",
+            "经营成效",
             "第 2 阶段：第 6–18 个月",
         ],
         "en": [
@@ -145,6 +190,8 @@ def test_report_text_fonts_and_escaping(
             "Progress since round 1",
             "Appendix: every answer",
             "Phase 2: months 6–18",
+            "About the firm",
+            "Business results",
         ],
     }[language]
     for phrase in expected:
@@ -455,7 +502,7 @@ def test_report_command_for_an_assessment_and_offline(
             "report",
             "pdf",
             "--questionnaire",
-            "sme-digital@1.0.0",
+            "sme-digital@2.0.0",
             "--answers",
             str(answers),
             "--organisation-name",

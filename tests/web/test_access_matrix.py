@@ -36,7 +36,7 @@ def cases(w: World) -> list[Case]:
     a, b = w.ids["org_a"], w.ids["org_b"]
     a1, a2, b1 = w.ids["a1"], w.ids["a2"], w.ids["b1"]
     c, m, job = w.ids["centre"], w.ids["consultant_membership"], w.ids["job"]
-    first = "pd_virtual_design"
+    first = "pd_cad_modelling"
 
     def case(endpoint: str, method: str, url: str, allowed: set[str], **kw: Any) -> Case:
         return Case(endpoint, method, url, frozenset(allowed), **kw)
@@ -94,6 +94,22 @@ def cases(w: World) -> list[Case]:
             f"/assessments/{a2}/answers",
             ASSESSORS,
             json={"question_id": first, "value": 1, "revision": 0},
+        ),
+        case("assessments.items_page", "GET", f"/assessments/{a1}/profile", READERS),
+        case("assessments.items_page", "GET", f"/assessments/{a2}/outcomes", ASSESSORS | {"admin"}),
+        case(
+            "assessments.items_page",
+            "POST",
+            f"/assessments/{a2}/profile",
+            ASSESSORS,
+            data={"item-production": "discrete"},
+        ),
+        case(
+            "assessments.items_page",
+            "POST",
+            f"/assessments/{b1}/outcomes",
+            set(),
+            data={"item-on_time_delivery": "90"},
         ),
         case("assessments.review", "GET", f"/assessments/{a2}/submit", ASSESSORS | {"admin"}),
         case("assessments.review", "POST", f"/assessments/{a2}/submit", ASSESSORS),

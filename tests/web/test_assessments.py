@@ -11,23 +11,23 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
-from maturity.core.answers import AnswerInput, parse_value
-from maturity.core.questionnaire import load_file
 from maturity.core.scoring import score
 from maturity.extensions import db
-from maturity.models import Answer, Assessment, AssessmentStatus, User
-from maturity.services import assessments as service
-from tests.conftest import ROOT
+from maturity.models import Answer, Assessment, AssessmentStatus
 from tests.helpers import (
+    FULL_PROFILE,
     add_membership,
+    current_questionnaire,
+    fill_round,
     log_in,
     make_organisation,
     make_user,
     publish_questionnaires,
 )
 
-QUESTIONNAIRE = load_file(ROOT / "questionnaires" / "sme-digital" / "1.0.0.yaml")
-FIRST = QUESTIONNAIRE.questions[0].id  # pd_virtual_design
+QUESTIONNAIRE = current_questionnaire()  # 2.0.0: new rounds use it
+FIRST = QUESTIONNAIRE.questions[0].id  # pd_cad_modelling
+ITEM_FIELDS = {f"item-{item_id}": option for item_id, option in FULL_PROFILE.items()}
 
 
 @pytest.fixture
@@ -63,29 +63,40 @@ def stored(app: Flask, assessment_id: int) -> dict[str, tuple[Any, ...]]:
         return {a.question_id: (a.value, a.not_applicable, a.note, a.revision) for a in rows}
 
 
-def answer_all(app: Flask, assessment_id: int, user_id: int, values: dict[str, Any]) -> None:
+def answer_all(
+    app: Flask,
+    assessment_id: int,
+    user_id: int,
+    values: dict[str, Any],
+    profile: dict[str, str] | None = None,
+) -> None:
+    """The profile (by default one under which everything applies), then ``values``."""
     with app.app_context():
-        assessment = db.session.get(Assessment, assessment_id)
-        user = db.session.get(User, user_id)
-        for question_id, raw in values.items():
-            service.save_answer(assessment, AnswerInput(question_id, parse_value(raw)), user)
+        fill_round(assessment_id, user_id, values, profile)
 
 
-def test_start_opens_the_first_dimension_with_every_question(
+def test_start_asks_the_profile_then_opens_the_first_dimension(
     client: FlaskClient, setup: dict[str, Any]
 ) -> None:
-    response = client.get(f"/assessments/{setup['assessment']}")
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith(
-        f"/assessments/{setup['assessment']}/dimensions/product_design#q-{FIRST}"
+    url = f"/assessments/{setup['assessment']}"
+    response = client.get(url)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"{url}/profile")
+    html = client.get(f"{url}/profile").get_data(as_text=True)
+    assert "贵企业是否自行设计产品？" in html and html.count('name="item-production"') == 4
+    assert "<dt>来图加工</dt>" in html  # the glossary explains the profile's jargon too
+    assert "<span data-answered>0</span> / 45" in html  # 42 questions and 3 about the firm
+    saved = client.post(f"{url}/profile", data={**ITEM_FIELDS, "action": "next"})
+    assert saved.status_code == 302
+    assert saved.headers["Location"].endswith(f"{url}/dimensions/product_design")
+    assert (
+        client.get(url).headers["Location"].endswith(f"{url}/dimensions/product_design#q-{FIRST}")
     )
-    html = client.get(f"/assessments/{setup['assessment']}/dimensions/product_design").get_data(
-        as_text=True
-    )
-    assert html.count('data-question="') == 6
+    html = client.get(f"{url}/dimensions/product_design").get_data(as_text=True)
+    assert html.count('data-question="') == 9
     assert html.count(f'name="q-{FIRST}"') == 6  # six levels, no "not applicable"
     assert html.count('name="q-pd_rapid_prototyping"') == 7  # six levels + N/A
-    assert "以手绘或二维图纸为主" in html and "<span data-answered>0</span> / 23" in html
+    assert "以手绘或二维图纸为主" in html and "<span data-answered>3</span> / 45" in html
+    assert "<dt>CAD</dt>" in html  # the glossary explains the jargon where it appears
     # Starting again continues the same draft.
     client.post(f"/organisations/{setup['organisation']}/assessments")
     with client.application.app_context():
@@ -198,7 +209,7 @@ def test_plain_page_save_without_javascript(
     }
     html = client.get(url).get_data(as_text=True)
     assert re.search(rf'name="q-{FIRST}" value="2" checked', html)
-    assert "试点中" in html and "<span data-answered>2</span> / 23" in html
+    assert "试点中" in html and "<span data-answered>2</span> / 45" in html
 
 
 def test_tampered_page_posts_are_refused(
@@ -206,6 +217,10 @@ def test_tampered_page_posts_are_refused(
 ) -> None:
     url = f"/assessments/{setup['assessment']}/dimensions/product_design"
     foreign = client.post(url, data={f"q-{FIRST}": "2", "q-pp_smart_lines": "3"})
+    assert foreign.status_code == 400 and "不属于" in foreign.get_data(as_text=True)
+    foreign = client.post(
+        f"/assessments/{setup['assessment']}/profile", data={"item-not_an_item": "x"}
+    )
     assert foreign.status_code == 400 and "不属于" in foreign.get_data(as_text=True)
     bad = client.post(url, data={f"q-{FIRST}": "9", "q-pd_design_knowledge": "2"})
     assert bad.status_code == 400
@@ -221,12 +236,15 @@ def test_resume_goes_to_the_first_unanswered_question(
     app: Flask, client: FlaskClient, setup: dict[str, Any]
 ) -> None:
     answer_all(
-        app, setup["assessment"], setup["user"], {q.id: 2 for q in QUESTIONNAIRE.questions[:8]}
+        app, setup["assessment"], setup["user"], {q.id: 2 for q in QUESTIONNAIRE.questions[:10]}
     )
     response = client.get(f"/assessments/{setup['assessment']}")
     assert response.headers["Location"].endswith(
-        "/dimensions/production_process#q-pp_realtime_scheduling"
+        "/dimensions/production_process#q-pp_equipment_maintenance"
     )
+    answer_all(app, setup["assessment"], setup["user"], {q.id: 2 for q in QUESTIONNAIRE.questions})
+    response = client.get(f"/assessments/{setup['assessment']}")
+    assert response.headers["Location"].endswith(f"/assessments/{setup['assessment']}/submit")
 
 
 def test_submit_needs_every_answer_then_stores_scores_and_locks(
@@ -234,18 +252,22 @@ def test_submit_needs_every_answer_then_stores_scores_and_locks(
 ) -> None:
     assessment_id = setup["assessment"]
     values: dict[str, Any] = {q.id: (i % 6) for i, q in enumerate(QUESTIONNAIRE.questions)}
-    values["md_remote_services"] = "na"
+    values["pd_rapid_prototyping"] = "na"
     partial = dict(list(values.items())[:-2])
-    answer_all(app, assessment_id, setup["user"], partial)
+    with app.app_context():  # no profile yet: answers only
+        fill_round(assessment_id, setup["user"], partial, profile={})
     review = client.get(f"/assessments/{assessment_id}/submit").get_data(as_text=True)
-    assert "还有 2 个问题未回答" in review
-    assert f"/assessments/{assessment_id}/dimensions/business_decisions#q-bd_analytics" in review
+    assert "还有 2 个问题未回答" in review and "还有 3 个关于企业的问题未回答" in review
+    assert f"/assessments/{assessment_id}/dimensions/foundations#q-fd_talent" in review
+    assert f"/assessments/{assessment_id}/profile#item-production" in review
     refused = client.post(f"/assessments/{assessment_id}/submit")
     assert refused.status_code == 200 and "还有问题未回答" in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Assessment, assessment_id).status is AssessmentStatus.DRAFT
 
     answer_all(app, assessment_id, setup["user"], dict(list(values.items())[-2:]))
+    review = client.get(f"/assessments/{assessment_id}/submit").get_data(as_text=True)
+    assert "经营成效：已填写 0 个数据，共 7 个（选填）" in review
     submitted = client.post(f"/assessments/{assessment_id}/submit")
     assert submitted.status_code == 302 and submitted.headers["Location"].endswith("/results")
     expected = score(QUESTIONNAIRE, values)
@@ -290,7 +312,7 @@ def test_results_show_scores_meaning_chart_roadmap_and_plan_controls(
     assert "<svg" in html and "产品设计数字化" in html
     assert "完成该问卷版本的其他企业少于 10 家，暂不显示对标" in html
     assert "第 2 阶段" in html  # steps 2 → 3 are phase 2
-    assert html.count('data-step="') == 23
+    assert html.count('data-step="') == 42
     # Raise the product-design target to 5: three steps per product-design question.
     response = client.post(
         f"/assessments/{setup['assessment']}/results",
@@ -303,7 +325,7 @@ def test_results_show_scores_meaning_chart_roadmap_and_plan_controls(
     assert response.status_code == 302
     html = client.get(f"/assessments/{setup['assessment']}/results").get_data(as_text=True)
     steps = re.findall(r'data-step="([a-z_]+):(\d)"', html)
-    assert sum(1 for q, _ in steps if q.startswith("pd_")) == 6 * 3
+    assert sum(1 for q, _ in steps if q.startswith("pd_")) == 9 * 3
     assert not any(q.startswith("pp_") for q, _ in steps)
     assert "第 3 阶段" in html
 
@@ -396,7 +418,7 @@ def test_history_and_comparison_of_two_rounds(
         f"/organisations/{setup['organisation']}/compare",
         query_string={"earlier": setup["assessment"], "later": second},
     ).get_data(as_text=True)
-    assert "+40.0" in html  # product design 20 → 60 over the five comparable questions
+    assert "+40.0" in html  # product design 20 → 60 over the eight comparable questions
     assert "+0.0" in html
     assert "在其中一轮中为“不适用”" in html  # rapid prototyping is left out, and why
     bad = client.get(

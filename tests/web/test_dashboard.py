@@ -15,7 +15,6 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from maturity.core.disclosure import SCORE_BOUND, Cell, publish_mean
-from maturity.core.questionnaire import load_file
 from maturity.extensions import db
 from maturity.models import (
     Answer,
@@ -24,16 +23,22 @@ from maturity.models import (
     Centre,
     CentreMembership,
     CentreRegistration,
+    ItemValue,
     Organisation,
     User,
 )
 from maturity.services import assessments as service
 from maturity.services.questionnaires import current_version
 from maturity.services.synthetic import generate
-from tests.conftest import ROOT
-from tests.helpers import log_in, make_user, publish_questionnaires
+from tests.helpers import (
+    FULL_PROFILE,
+    current_questionnaire,
+    log_in,
+    make_user,
+    publish_questionnaires,
+)
 
-QUESTIONNAIRE = load_file(ROOT / "questionnaires" / "sme-digital" / "1.0.0.yaml")
+QUESTIONNAIRE = current_questionnaire()
 
 
 def reviewer_of(app: Flask, centre_name: str, email: str) -> tuple[int, Any]:
@@ -223,6 +228,8 @@ def make_org(
             db.session.add(
                 Answer(assessment_id=assessment.id, question_id=question.id, value=value)
             )
+        for item_id, option_id in FULL_PROFILE.items():
+            db.session.add(ItemValue(assessment_id=assessment.id, item_id=item_id, value=option_id))
         db.session.commit()
         submitter = db.session.scalars(select(User)).first()
         service.submit(assessment, submitter)
@@ -297,6 +304,74 @@ def test_exports_equal_what_is_shown(app: Flask, synthetic: dict[str, Any]) -> N
                     assert str(cell) in html
     pdf = client.get(url + ".pdf" + query)
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_outcome_changes_are_published_under_the_same_control(
+    app: Flask, synthetic: dict[str, Any]
+) -> None:
+    """The change of each business figure between an organisation's last two rounds,
+    computed independently from the stored values, against the published table."""
+    from decimal import Decimal
+
+    changes: dict[str, list[Decimal]] = {}
+    keys: dict[str, int] = {}
+    with app.app_context():
+        organisations = db.session.scalars(
+            select(Organisation)
+            .join(CentreRegistration)
+            .where(CentreRegistration.centre_id == synthetic["a"])
+        ).all()
+        for organisation in organisations:
+            rounds = db.session.scalars(
+                select(Assessment)
+                .where(Assessment.organisation_id == organisation.id)
+                .order_by(Assessment.round)
+            ).all()
+            if len(rounds) < 2:
+                continue
+            figures = [
+                {
+                    v.item_id: Decimal(v.value)
+                    for v in db.session.scalars(
+                        select(ItemValue).where(ItemValue.assessment_id == a.id)
+                    )
+                    if v.item_id in {item.id for item in QUESTIONNAIRE.outcomes}
+                }
+                for a in rounds[-2:]
+            ]
+            for item in QUESTIONNAIRE.outcomes:
+                if item.id in figures[0] and item.id in figures[1]:
+                    changes.setdefault(item.id, []).append(
+                        figures[1][item.id] - figures[0][item.id]
+                    )
+                    keys[item.id] = keys.get(item.id, 0) + organisation.record_key
+    assert changes, "the synthetic data gives outcome figures in successive rounds"
+    response = synthetic["client_a"].get(f"/centres/{synthetic['a']}/dashboard.csv")
+    rows = parse_csv(response.get_data(as_text=True))["两轮之间经营成效的变化"]
+    assert rows[0] == ["指标", "单位", "企业数", "平均变化"]
+    shown = {row[0]: row for row in rows[1:]}
+    assert sum(row[2] != "不显示" for row in shown.values()) >= 3  # most are published
+    assert len(shown) == len(QUESTIONNAIRE.outcomes)
+    for item in QUESTIONNAIRE.outcomes:
+        row = shown[item.label.zh]
+        values = changes.get(item.id, [])
+        if len(values) < 10:
+            assert row[2:] == ["不显示", ""], item.id
+            continue
+        cell = Cell(len(values), keys[item.id], float(sum(values)))
+        expected = publish_mean(
+            cell,
+            f"outcome:{item.id}",
+            float(item.span) / 2,
+            -float(item.span),
+            float(item.span),
+            10,
+        )
+        assert abs(int(row[2]) - len(values)) <= 2
+        assert float(row[3]) == pytest.approx(expected, abs=10**-item.decimals)
+        # Within the bound of the method: half the figure's range over the group size.
+        truth = float(sum(values)) / len(values)
+        assert abs(float(row[3]) - truth) <= float(item.span) / 2 / len(values) + 10**-item.decimals
 
 
 def test_a_reviewer_sees_only_their_centre(app: Flask, synthetic: dict[str, Any]) -> None:

@@ -52,8 +52,12 @@ def test_every_post_route_requires_a_csrf_token(csrf_app: Flask) -> None:
         if rule.endpoint.startswith("api."):
             continue  # token-only JSON API: no cookie can act through it (tests/api)
         url = re.sub(
-            r"<(?:\w+:)?(\w+)>",
-            lambda m: "x" if m.group(1) in ("token", "dimension_id") else "1",
+            r"<(?:any\(([^)]*)\):|\w+:)?(\w+)>",
+            lambda m: (
+                m.group(1).split(",")[0]
+                if m.group(1)
+                else ("x" if m.group(2) in ("token", "dimension_id") else "1")
+            ),
             rule.rule,
         )
         response = client.post(url, data={"anything": "1"})

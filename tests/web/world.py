@@ -9,8 +9,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from maturity.core.answers import AnswerInput
-from maturity.core.questionnaire import load_file
 from maturity.extensions import db
 from maturity.models import (
     Assessment,
@@ -22,10 +20,17 @@ from maturity.models import (
     User,
 )
 from maturity.services import assessments as service
-from tests.conftest import ROOT
-from tests.helpers import PASSWORD, log_in, make_organisation, make_user, publish_questionnaires
+from tests.helpers import (
+    PASSWORD,
+    current_questionnaire,
+    fill_round,
+    log_in,
+    make_organisation,
+    make_user,
+    publish_questionnaires,
+)
 
-QUESTIONNAIRE = load_file(ROOT / "questionnaires" / "sme-digital" / "1.0.0.yaml")
+QUESTIONNAIRE = current_questionnaire()  # the version new rounds use
 SECRET_A = "甲方保密精工有限公司"
 SECRET_B = "乙方保密电子有限公司"
 ROLES = (
@@ -57,11 +62,8 @@ class World:
 
 def _submit(app: Flask, assessment_id: int, user_id: int, value: int) -> None:
     with app.app_context():
-        assessment = db.session.get(Assessment, assessment_id)
-        user = db.session.get(User, user_id)
-        for question in QUESTIONNAIRE.questions:
-            service.save_answer(assessment, AnswerInput(question.id, value), user)
-        service.submit(assessment, user)
+        fill_round(assessment_id, user_id, value)
+        service.submit(db.session.get(Assessment, assessment_id), db.session.get(User, user_id))
 
 
 def build_world(app: Flask) -> World:
