@@ -35,6 +35,7 @@ def schemathesis(
             *extra,
         ],
         capture_output=True, text=True, timeout=900,
+        cwd=config.parent,  # its replay cache (.schemathesis/) stays out of the checkout
     )  # fmt: skip
 
 
@@ -61,7 +62,7 @@ include-path-regex = "^/assessments/.*/(results|roadmap)$"
 parameters = {{ assessment_id = {ids["a1"]} }}
 
 [[operations]]
-include-path-regex = "^/assessments/[^/]+(/answers/|/submit|$)"
+include-path-regex = "^/assessments/[^/]+(/answers/|/submit|/profile|/outcomes|$)"
 parameters = {{ assessment_id = {ids["a2"]} }}
 
 [[operations]]
