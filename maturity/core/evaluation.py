@@ -174,18 +174,22 @@ def evaluation_json(evaluation: Evaluation) -> dict[str, Any]:
     """The public JSON shape of an evaluation (scores unrounded)."""
     questionnaire = evaluation.questionnaire
     dimensions: dict[str, Any] = {}
+    next_levels = evaluation.roadmap.next_levels
     for dimension_id, result in evaluation.scores.dimensions.items():
         if result.assessed:
+            upcoming = next_levels.get(dimension_id)
             dimensions[dimension_id] = {
                 "assessed": True,
                 "score": result.score,
                 "level": result.level,
                 "target": evaluation.roadmap.targets[dimension_id],
+                "next_level": None if upcoming is None else upcoming.as_dict(),
             }
         else:
             dimensions[dimension_id] = {"assessed": False}
     return {
         "scoring_version": evaluation.scores.scoring_version,
+        "roadmap_version": evaluation.roadmap.version,
         "questionnaire": {
             "key": questionnaire.key,
             "version": questionnaire.version,
@@ -205,6 +209,11 @@ def evaluation_json(evaluation: Evaluation) -> dict[str, Any]:
                 "phase": step.phase,
                 "priority": step.priority,
                 "services": list(step.services),
+                "reasons": list(step.reasons),
+                "prerequisites": [
+                    {"question": p.question_id, "level": p.level, "met": p.met}
+                    for p in step.prerequisites
+                ],
             }
             for step in evaluation.roadmap.steps
         ],

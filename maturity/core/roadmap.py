@@ -1,20 +1,26 @@
-"""Roadmap: scores + targets + goals → ordered, phased steps.
+"""Roadmap, version 2: scores + targets + goals → ordered, phased, explained steps.
 
-The rules are those of PRODUCT.md "Roadmap, exactly": prerequisites are
-level-scoped (a requirement applies from its ``from`` level on).
+The rules are those of PRODUCT.md "Roadmap, exactly (version 2)": prerequisites
+are level-scoped (a requirement applies from its ``from`` level on), the first two
+phases hold at most the questionnaire's ``phase_capacity`` steps, and every step
+says why it is there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from maturity.core.answers import NOT_APPLICABLE, is_level
+from maturity.core.next_level import NextLevel, next_levels
 from maturity.core.questionnaire import Question, Questionnaire, Recommendation
 from maturity.core.scoring import MAX_LEVEL, Answers, ScoreResult
 
+ROADMAP_VERSION = "2"
 GOAL_BONUS = Fraction(3, 2)
+# Why a step is in the plan (PRODUCT.md), in the order they are listed.
+REASONS = ("goal", "next_level", "prerequisite")
 PHASE_MONTHS = {1: (0, 6), 2: (6, 18), 3: (18, 36)}
 
 
@@ -47,6 +53,15 @@ def phase_of_level(level: int) -> int:
 
 
 @dataclass(frozen=True)
+class Prerequisite:
+    """A requirement that applies to a step's level: ``question`` at ``level``."""
+
+    question_id: str
+    level: int
+    met: bool
+
+
+@dataclass(frozen=True)
 class Step:
     question_id: str
     dimension_id: str
@@ -56,10 +71,17 @@ class Step:
     priority: float
     position: int  # the question's position in the questionnaire
     recommendation: Recommendation
+    reasons: tuple[str, ...] = ()  # of REASONS, sorted
+    prerequisites: tuple[Prerequisite, ...] = ()
+    required_by: tuple[tuple[str, int], ...] = ()  # (question, level) of dependent steps
 
     @property
     def services(self) -> tuple[str, ...]:
         return self.recommendation.services
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return self.question_id, self.to_level
 
 
 @dataclass(frozen=True)
@@ -68,6 +90,9 @@ class Roadmap:
     effective_targets: Mapping[str, int]  # per applicable question
     steps: tuple[Step, ...]
     services: tuple[str, ...]  # named by the steps, in questionnaire order
+    next_levels: Mapping[str, NextLevel | None] = field(default_factory=dict)
+    capacity: tuple[int, int] = (5, 8)
+    version: str = ROADMAP_VERSION
 
     def phase(self, phase: int) -> list[Step]:
         return [step for step in self.steps if step.phase == phase]
@@ -174,50 +199,92 @@ def build_roadmap(
         for question_id in applicable
         for level in range(value[question_id] + 1, effective[question_id] + 1)
     }
-    changed = True
-    while changed:
-        changed = False
-        for (question_id, level), current in phase.items():
-            floors = [phase.get((question_id, level - 1), 1)]
-            floors += [
-                phase[(r.question_id, r.level)]
-                for r in applicable[question_id].requirements_for(level)
-                if (r.question_id, r.level) in phase
-            ]
-            if max(floors) > current:
-                phase[(question_id, level)] = max(floors)
-                changed = True
+
+    def depends_on(question_id: str, level: int) -> list[tuple[str, int]]:
+        own = [(question_id, level - 1)] if (question_id, level - 1) in phase else []
+        return own + [
+            (r.question_id, r.level)
+            for r in applicable[question_id].requirements_for(level)
+            if (r.question_id, r.level) in phase
+        ]
+
+    def apply_phase_rules() -> None:
+        changed = True
+        while changed:
+            changed = False
+            for (question_id, level), current in phase.items():
+                floor = max((phase[key] for key in depends_on(question_id, level)), default=1)
+                if floor > current:
+                    phase[(question_id, level)] = floor
+                    changed = True
 
     goal_dimensions = {
         dimension_id for goal_id in goals for dimension_id in questionnaire.goal(goal_id).dimensions
     }
-    steps = []
+    priority: dict[str, Fraction] = {}
     for question_id, question in applicable.items():
-        target = effective[question_id]
-        current = value[question_id]
-        if current >= target:
-            continue
-        priority = question.weight * (target - current)
+        weight = question.weight * (effective[question_id] - value[question_id])
+        bonus = GOAL_BONUS if question.dimension_id in goal_dimensions else 1
+        priority[question_id] = weight * bonus
+
+    def order(key: tuple[str, int]) -> tuple[int, Fraction, int, int]:
+        question_id, level = key
+        return phase[key], -priority[question_id], applicable[question_id].position, level
+
+    # Capacity: phase 1 then phase 2 gives its last steps in order to the next phase
+    # until it holds no more than its capacity; dependants follow by the phase rules.
+    apply_phase_rules()
+    for limited, capacity in enumerate(questionnaire.phase_capacity, start=1):
+        while True:
+            held = sorted((key for key in phase if phase[key] == limited), key=order)
+            if len(held) <= capacity:
+                break
+            phase[held[-1]] = limited + 1
+            apply_phase_rules()
+
+    levels = next_levels(questionnaire, answers, scores)
+    required_by: dict[tuple[str, int], list[tuple[str, int]]] = {}
+    for question_id, level in phase:
+        for key in depends_on(question_id, level):
+            if key[0] != question_id:
+                required_by.setdefault(key, []).append((question_id, level))
+    steps = []
+    for key in sorted(phase, key=order):
+        question_id, level = key
+        question = applicable[question_id]
+        upcoming = levels.get(question.dimension_id)
+        reasons = set()
         if question.dimension_id in goal_dimensions:
-            priority *= GOAL_BONUS
-        for level in range(current + 1, target + 1):
-            steps.append(
-                Step(
-                    question_id=question_id,
-                    dimension_id=question.dimension_id,
-                    from_level=level - 1,
-                    to_level=level,
-                    phase=phase[(question_id, level)],
-                    priority=float(priority),
-                    position=question.position,
-                    recommendation=question.wording(variant).recommendations[level],
-                )
+            reasons.add("goal")
+        if upcoming and question_id in upcoming.questions and level == upcoming.level:
+            reasons.add("next_level")
+        if key in required_by:
+            reasons.add("prerequisite")
+        steps.append(
+            Step(
+                question_id=question_id,
+                dimension_id=question.dimension_id,
+                from_level=level - 1,
+                to_level=level,
+                phase=phase[key],
+                priority=float(priority[question_id]),
+                position=question.position,
+                recommendation=question.wording(variant).recommendations[level],
+                reasons=tuple(r for r in REASONS if r in reasons),
+                prerequisites=tuple(
+                    Prerequisite(r.question_id, r.level, value[r.question_id] >= r.level)
+                    for r in question.requirements_for(level)
+                    if r.question_id in applicable
+                ),
+                required_by=tuple(sorted(required_by.get(key, ()), key=order)),
             )
-    steps.sort(key=lambda s: (s.phase, -s.priority, s.position, s.to_level))
+        )
     named = {service for step in steps for service in step.services}
     return Roadmap(
         targets=dimension_targets,
         effective_targets=effective,
         steps=tuple(steps),
         services=tuple(s.id for s in questionnaire.services if s.id in named),
+        next_levels=levels,
+        capacity=questionnaire.phase_capacity,
     )

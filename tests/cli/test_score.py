@@ -48,38 +48,50 @@ def test_scores_without_a_database(offline_app: Flask, tmp_path: Path) -> None:
         "version": "1.0.0",
         "hash": QUESTIONNAIRE.content_hash,
     }
+    assert data["roadmap_version"] == "2"
     # Product design: every applicable answer 2 → score 40, level 2, default target 3.
+    # Next level 3 needs 80% of the weight 5.5 (4.4) at 3: virtual design (1.5) and
+    # three of weight 1, in questionnaire order → 4.5.
     assert data["dimensions"]["product_design"] == {
         "assessed": True,
         "score": 40.0,
         "level": 2,
         "target": 3,
-    }
+        "next_level": {
+            "level": 3,
+            "needed": 4,
+            "questions": [
+                "pd_virtual_design", "pd_concurrent_engineering",
+                "pd_mass_customisation", "pd_design_knowledge",
+            ],
+        },
+    }  # fmt: skip
     # Business decisions: weights 1.5, 1, 1, 1, 1 → (1.5·80 + 4·40) / 5.5, unrounded.
     decisions = data["dimensions"]["business_decisions"]
     assert decisions["score"] == pytest.approx(280 / 5.5, abs=1e-12)
     assert decisions["score"] != round(decisions["score"], 1)
     assert (decisions["level"], decisions["target"]) == (2, 4)
+    # Core systems (1.5) is at 4 already: 1.5 + three of weight 1 reach 4.4.
+    assert decisions["next_level"]["needed"] == 3
     assert data["overall"]["level"] == 2
     roadmap = data["roadmap"]
     assert roadmap and set(roadmap[0]) == {
         "question", "dimension", "from", "to", "phase", "priority", "services",
+        "reasons", "prerequisites",
     }  # fmt: skip
-    # Every applicable answer of 2 gets a step to 3 (phase 2); business decisions,
-    # targeted at 4, also a step to 4 (phase 3); bd_core_systems is already at 4.
-    # Priority: w_q × (T − v), × 1.5 for the dimension of the chosen goal.
+    # Every applicable answer of 2 gets a step to 3 (phase 2 by level); business
+    # decisions, targeted at 4, also a step to 4 (phase 3). Priority: w_q × (T − v),
+    # × 1.5 for the chosen goal's dimension. Phase 2 holds 8 (the questionnaire's
+    # default capacity): the 13 last steps in order move to phase 3.
     steps = [(s["question"], s["from"], s["to"], s["phase"], s["priority"]) for s in roadmap]
     assert len(steps) == 5 + 6 + 6 + 4 * 2
-    assert steps[:7] == [
-        ("bd_integrated_management", 2, 3, 2, 3.0),
-        ("bd_data_asset", 2, 3, 2, 3.0),
-        ("bd_analytics", 2, 3, 2, 3.0),
-        ("bd_data_skills", 2, 3, 2, 3.0),
-        ("pd_virtual_design", 2, 3, 2, 1.5),
-        ("pp_equipment_connectivity", 2, 3, 2, 1.5),
-        ("md_demand_insight", 2, 3, 2, 1.5),
-    ]
-    assert steps[-4:] == [
+    assert [s for s in steps if s[3] == 1] == []
+    assert [s[0] for s in steps if s[3] == 2] == [
+        "bd_integrated_management", "bd_data_asset", "bd_analytics", "bd_data_skills",
+        "pd_virtual_design", "pp_equipment_connectivity", "md_demand_insight",
+        "pd_concurrent_engineering",
+    ]  # fmt: skip
+    assert steps[8:12] == [
         ("bd_integrated_management", 3, 4, 3, 3.0),
         ("bd_data_asset", 3, 4, 3, 3.0),
         ("bd_analytics", 3, 4, 3, 3.0),
@@ -87,6 +99,18 @@ def test_scores_without_a_database(offline_app: Flask, tmp_path: Path) -> None:
     ]
     assert roadmap[0]["services"] == ["management_consulting", "cloud_it"]
     assert not any(s[0] in ("pd_rapid_prototyping", "bd_core_systems") for s in steps)
+    # Reasons and prerequisites: virtual design at 3 is needed by mass customisation's
+    # step to 3 (not yet met); the analytics step's prerequisite is already met.
+    by_step = {(s["question"], s["to"]): s for s in roadmap}
+    assert by_step[("pd_virtual_design", 3)]["reasons"] == ["next_level", "prerequisite"]
+    assert by_step[("bd_data_skills", 3)]["reasons"] == ["goal"]
+    assert by_step[("pd_service_design", 3)]["reasons"] == []
+    assert by_step[("pd_mass_customisation", 3)]["prerequisites"] == [
+        {"question": "pd_virtual_design", "level": 3, "met": False}
+    ]
+    assert by_step[("bd_analytics", 3)]["prerequisites"] == [
+        {"question": "bd_data_asset", "level": 2, "met": True}
+    ]
 
 
 def test_reads_standard_input(offline_app: Flask) -> None:
@@ -102,10 +126,19 @@ def test_reads_standard_input(offline_app: Flask) -> None:
     # 23 + 2 + 2 + 1 + 1 + 1 = 30 steps.
     steps = [(s["question"], s["to"], s["phase"]) for s in data["roadmap"]]
     assert len(steps) == 30
+    # Phase 1 holds 5 steps: the highest priorities, w × (T − v): virtual design and
+    # equipment connectivity (1.5 × 3) to 1 and 2, core systems (1.5 × 2) to 1.
+    assert [s for s in steps if s[2] == 1] == [
+        ("pd_virtual_design", 1, 1), ("pd_virtual_design", 2, 1),
+        ("pp_equipment_connectivity", 1, 1), ("pp_equipment_connectivity", 2, 1),
+        ("bd_core_systems", 1, 1),
+    ]  # fmt: skip
+    # Phase 2 holds 8: level-3 steps by level, then what capacity moved from phase 1.
+    assert len([s for s in steps if s[2] == 2]) == 8
     assert ("pd_virtual_design", 3, 2) in steps and ("pp_equipment_connectivity", 3, 2) in steps
-    # Steps that need a prerequisite's level-3 step wait for its phase.
-    assert ("pd_mass_customisation", 1, 2) in steps and ("pp_smart_lines", 1, 2) in steps
-    assert ("pd_concurrent_engineering", 1, 1) in steps
+    # Steps that need a prerequisite's step wait for its phase, and capacity moved them on.
+    assert ("pd_mass_customisation", 1, 3) in steps and ("pp_smart_lines", 1, 3) in steps
+    assert ("pd_concurrent_engineering", 1, 3) in steps
 
 
 @pytest.mark.parametrize(

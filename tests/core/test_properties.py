@@ -64,6 +64,11 @@ def questionnaire_specs(draw: st.DrawFn) -> dict[str, Any]:
             f"dim{d}": draw(st.sampled_from(WEIGHTS)) for d in range(dimension_count)
         },
         goals={"g0": ["dim0"], "g1": [f"dim{dimension_count - 1}"]},
+        extra=(
+            {"phase_capacity": [draw(st.integers(1, 6)), draw(st.integers(1, 9))]}
+            if draw(st.booleans())
+            else None
+        ),
     )
 
 
@@ -262,3 +267,51 @@ def test_every_step_respects_prerequisites_and_phases(
     keys = [(s.phase, -s.priority, s.position, s.to_level) for s in roadmap.steps]
     assert keys == sorted(keys)
     assert set(roadmap.services) == {svc for s in roadmap.steps for svc in s.services}
+
+
+@settings(max_examples=200)
+@given(plans())
+def test_phases_hold_their_capacity_and_steps_follow_their_prerequisites(
+    plan: tuple[Questionnaire, dict[str, Any], dict[str, int], list[str]],
+) -> None:
+    questionnaire, answers, targets, goals = plan
+    roadmap = build_roadmap(questionnaire, answers, score(questionnaire, answers), targets, goals)
+    first, second = questionnaire.phase_capacity
+    assert len(roadmap.phase(1)) <= first and len(roadmap.phase(2)) <= second
+    phase = {step.key: step.phase for step in roadmap.steps}
+    for step in roadmap.steps:
+        for prerequisite in step.prerequisites:
+            met = answers[prerequisite.question_id] >= prerequisite.level
+            assert prerequisite.met == met
+            if (prerequisite.question_id, prerequisite.level) in phase:
+                assert step.phase >= phase[(prerequisite.question_id, prerequisite.level)]
+        if (step.question_id, step.from_level) in phase:
+            assert step.phase >= phase[(step.question_id, step.from_level)]
+        assert list(step.reasons) == sorted(step.reasons)
+        assert ("prerequisite" in step.reasons) == bool(step.required_by)
+        for question_id, level in step.required_by:
+            assert phase[(question_id, level)] >= step.phase
+
+
+@settings(max_examples=200)
+@given(cases())
+def test_next_level_names_exactly_what_reaches_it(
+    case: tuple[Questionnaire, dict[str, Any]],
+) -> None:
+    from maturity.core.next_level import next_levels
+
+    questionnaire, answers = case
+    scores = score(questionnaire, answers)
+    for dimension_id, upcoming in next_levels(questionnaire, answers, scores).items():
+        level = scores.dimensions[dimension_id].level
+        if upcoming is None:
+            assert level == 5
+            continue
+        assert upcoming.level == level + 1 and upcoming.needed == len(upcoming.questions) >= 1
+
+        reached = []
+        for raised in (upcoming.questions, upcoming.questions[:-1]):
+            changed = {**answers, **dict.fromkeys(raised, upcoming.level)}
+            reached.append(score(questionnaire, changed).dimensions[dimension_id].level)
+        assert reached[0] is not None and reached[0] >= upcoming.level
+        assert reached[1] is not None and reached[1] < upcoming.level

@@ -214,3 +214,83 @@ def test_a_level_scoped_prerequisite_holds_back_only_the_levels_it_names() -> No
     # The mapping form of format 1 means "from level 1": every step of x waits.
     legacy = build({"d": [question("x", requires={"y": 4}), question("y")]})
     assert ("x", 1, 2, 3) in [s[:4] for s in summary(plan(legacy, answers))]
+
+
+def test_capacity_moves_the_last_steps_in_order_and_dependants_follow() -> None:
+    # Capacity [2, 2]. Everything at 0, target 1 → four level-1 steps in phase 1, and
+    # c needs b at 2 (b's steps to 1 and 2) from level 1.
+    questionnaire = build(
+        {"d": [question("a", weight=3), question("b", weight=2), question("c", requires={"b": 2}),
+               question("e")]},
+        extra={"phase_capacity": [2, 2]},
+    )  # fmt: skip
+    roadmap = plan(questionnaire, {"a": 0, "b": 0, "c": 0, "e": 0})
+    # Before capacity phase 1 holds, in order: b→1 and b→2 (priority 2 × 2 = 4), a→1
+    # (3), c→1 and e→1 (1, by position). It gives its last steps to phase 2 one at a
+    # time — e→1, c→1, a→1 — until two are left; phase 2 then holds a→1, c→1, e→1 and
+    # gives its last, e→1, to phase 3.
+    assert summary(roadmap) == [
+        ("b", 0, 1, 1, 4.0),
+        ("b", 1, 2, 1, 4.0),
+        ("a", 0, 1, 2, 3.0),
+        ("c", 0, 1, 2, 1.0),
+        ("e", 0, 1, 3, 1.0),
+    ]
+    by_key = {step.key: step for step in roadmap.steps}
+    assert by_key[("b", 2)].reasons == ("prerequisite",)
+    assert by_key[("b", 2)].required_by == (("c", 1),)
+    assert by_key[("c", 1)].prerequisites[0].question_id == "b"
+    assert not by_key[("c", 1)].prerequisites[0].met
+
+
+def test_a_moved_prerequisite_takes_its_dependants_along() -> None:
+    # Capacity [1, 8]: b→1 stays in phase 1; c→1 needs b at 1 and is moved on by the
+    # capacity, never ahead of b.
+    questionnaire = build(
+        {"d": [question("b", weight=2), question("c", requires={"b": 1})]},
+        extra={"phase_capacity": [1, 8]},
+    )
+    roadmap = plan(questionnaire, {"b": 0, "c": 0})
+    assert summary(roadmap) == [("b", 0, 1, 1, 2.0), ("c", 0, 1, 2, 1.0)]
+    # With b's step moved by a tighter capacity, c goes after it.
+    tighter = build(
+        {"d": [question("a", weight=3), question("b", weight=2), question("c", requires={"b": 1})]},
+        extra={"phase_capacity": [1, 1]},
+    )
+    roadmap = plan(tighter, {"a": 0, "b": 0, "c": 0})
+    assert summary(roadmap) == [("a", 0, 1, 1, 3.0), ("b", 0, 1, 2, 2.0), ("c", 0, 1, 3, 1.0)]
+
+
+def test_next_level_with_weights_and_not_applicable_questions() -> None:
+    from maturity.core.next_level import next_levels
+
+    questionnaire = build(
+        {"d": [question("a", weight=3), question("b"), question("c", allow_na=True),
+               question("e", weight=2), question("f")]},
+    )  # fmt: skip
+    answers = {"a": 1, "b": 2, "c": "na", "e": 1, "f": 1}
+    scores = score(questionnaire, answers)
+    # Applicable weight 7; level 2 needs 80% (5.6) at 2 or more; only b (1) has it.
+    assert scores.dimensions["d"].level == 1
+    upcoming = next_levels(questionnaire, answers, scores)["d"]
+    # Candidates by weight: a (3), e (2), f (1): b + a + e = 6 ≥ 5.6 → two of them.
+    assert upcoming is not None and upcoming.as_dict() == {
+        "level": 2, "needed": 2, "questions": ["a", "e"],
+    }  # fmt: skip
+    assert upcoming.candidates == ("a", "e", "f")
+    roadmap = plan(questionnaire, answers)
+    reasons = {step.key: step.reasons for step in roadmap.steps}
+    assert reasons == {("a", 2): ("next_level",), ("e", 2): ("next_level",), ("f", 2): ()}
+    at_top = {q.id: 5 for q in questionnaire.questions}
+    assert next_levels(questionnaire, at_top, score(questionnaire, at_top)) == {"d": None}
+
+
+def test_reasons_name_goal_next_level_and_prerequisite() -> None:
+    roadmap = plan(example(), ANSWERS, goals=["grow"])
+    reasons = {step.key: step.reasons for step in roadmap.steps}
+    # b serves the goal; b1 reaching 2 and 3 is needed by a2 (needs b1 at 3) only at 3;
+    # b2 at 2 is needed by b1.
+    assert reasons[("b1", 3)] == ("goal", "prerequisite")
+    assert reasons[("b2", 2)] == ("goal", "prerequisite")
+    assert "goal" not in reasons[("a2", 1)]
+    assert roadmap.version == "2"
