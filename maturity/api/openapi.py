@@ -158,13 +158,21 @@ SCHEMAS: dict[str, Any] = {
     },
     "Step": {
         "type": "object",
-        "required": ["question", "dimension", "from", "to", "phase", "priority", "services"],
+        "required": ["question", "dimension", "from", "to", "phase", "priority", "services", "reasons", "prerequisites"],
         "properties": {
             "question": {"type": "string"}, "dimension": {"type": "string"},
             "from": {"type": "integer"}, "to": {"type": "integer"},
             "phase": {"type": "integer", "minimum": 1, "maximum": 3},
-            "priority": {"type": "number"},
+            "priority": {"type": "number", "description": "Orders steps within a phase; not for display"},
             "services": {"type": "array", "items": {"type": "string"}},
+            "reasons": {"type": "array", "items": {"enum": ["goal", "next_level", "prerequisite"]}},
+            "prerequisites": {
+                "type": "array",
+                "items": {
+                    "type": "object", "required": ["question", "level", "met"],
+                    "properties": {"question": {"type": "string"}, "level": {"type": "integer"}, "met": {"type": "boolean"}},
+                },
+            },
         },
     },
     "Results": {
@@ -172,6 +180,7 @@ SCHEMAS: dict[str, Any] = {
         "required": ["scoring_version", "questionnaire", "dimensions", "overall", "roadmap", "benchmark"],
         "properties": {
             "scoring_version": {"type": "string"},
+            "roadmap_version": {"const": "2"},
             "questionnaire": {"type": "object"},
             "dimensions": {"type": "object"},
             "overall": {

@@ -313,6 +313,18 @@ def test_results_show_scores_meaning_chart_roadmap_and_plan_controls(
     assert "完成该问卷版本的其他企业少于 10 家，暂不显示对标" in html
     assert "第 2 阶段" in html  # steps 2 → 3 are phase 2
     assert html.count('data-step="') == 42
+    # Roadmap version 2 explains itself: no priority number, but why each dimension is
+    # at its level and what the next one needs, and plain reasons on the steps.
+    assert "优先级" not in html
+    assert "为什么是这个等级，下一等级还差什么" in html
+    assert html.count("data-next-level=") == 5
+    assert "目前按权重 0% 的实践达到集成级或以上，需要 80%。" in html
+    assert "产品设计数字化达到集成级所需" in html
+    # Capacity: phase 2 (level-3 steps) holds 8; the rest wait for phase 3.
+    phases = re.findall(r'<h3 id="phase-(\d)">', html)
+    assert phases == ["2", "3"]
+    phase_2 = html.split('id="phase-2"')[1].split('id="phase-3"')[0]
+    assert phase_2.count('data-step="') == 8
     # Raise the product-design target to 5: three steps per product-design question.
     response = client.post(
         f"/assessments/{setup['assessment']}/results",
