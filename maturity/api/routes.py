@@ -11,6 +11,7 @@ from werkzeug.exceptions import NotFound
 from maturity import access
 from maturity.api.blueprint import bp
 from maturity.api.errors import ApiError
+from maturity.api.lookups import submitted, visible_assessment
 from maturity.api.openapi import document
 from maturity.api.serialisers import (
     answer_json,
@@ -22,11 +23,11 @@ from maturity.core.answers import AnswerRefused, parse_payload
 from maturity.core.evaluation import evaluation_json
 from maturity.core.questionnaire import Questionnaire
 from maturity.extensions import db
-from maturity.models import Assessment, AssessmentStatus, Centre, Membership, Organisation
+from maturity.models import Centre, Membership, Organisation
 from maturity.reports.tables import build_tables
 from maturity.services import assessments as service
 from maturity.services import results
-from maturity.services.dashboard import centre_dashboard
+from maturity.services.dashboard import NoQuestionnaire, centre_dashboard
 from maturity.services.questionnaires import current_version, questionnaire_of
 from maturity.web import current_locale
 from maturity.web.messages import refusal_message
@@ -38,21 +39,6 @@ def visible_organisation(organisation_id: int) -> Organisation:
         return access.visible_organisation(current_user, organisation_id)
     except NotFound:
         raise ApiError(404, "not_found", "No such organisation.") from None
-
-
-def visible_assessment(assessment_id: int) -> Assessment:
-    """access.visible_assessment, with the API's error shape."""
-    try:
-        return access.visible_assessment(current_user, assessment_id)
-    except NotFound:
-        raise ApiError(404, "not_found", "No such assessment.") from None
-
-
-def submitted(assessment_id: int) -> Assessment:
-    found = visible_assessment(assessment_id)
-    if found.status != AssessmentStatus.SUBMITTED:
-        raise ApiError(409, "not_submitted", "The assessment has not been submitted yet.")
-    return found
 
 
 @bp.get("/openapi.json")
@@ -194,7 +180,7 @@ def aggregates(centre_id: int) -> Response:
         raise ApiError(404, "not_found", "No such centre.")
     try:
         found = centre_dashboard(centre.id, request.args)
-    except LookupError:
+    except NoQuestionnaire:
         raise ApiError(404, "not_found", "No questionnaire has been published yet.") from None
     if found.ignored_filters:
         raise ApiError(

@@ -240,7 +240,7 @@ def assign_consultant(centre_id: int) -> Response:
 def current_dashboard(centre: Centre) -> dashboard_service.CentreDashboard:
     try:
         return dashboard_service.centre_dashboard(centre.id, request.args)
-    except LookupError:
+    except dashboard_service.NoQuestionnaire:
         abort(404)
 
 

@@ -64,12 +64,16 @@ class CentreDashboard:
     ignored_filters: list[str]  # names of query parameters with unknown values
 
 
+class NoQuestionnaire(Exception):
+    """No questionnaire version is published yet, so there is nothing to aggregate."""
+
+
 def centre_dashboard(centre_id: int, args: Mapping[str, str]) -> CentreDashboard:
     """The dashboard of a centre on the current questionnaire, filtered by query
-    parameters (LookupError when no questionnaire is published)."""
+    parameters (NoQuestionnaire when none is published)."""
     version = current_version(current_app.config["QUESTIONNAIRE_KEY"])
     if version is None:
-        raise LookupError("no questionnaire version is published")
+        raise NoQuestionnaire()
     questionnaire = questionnaire_of(version)
     filters, problems = parse_filters(args, version.id)
     dashboard, _cached = cached_build(

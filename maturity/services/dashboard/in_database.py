@@ -88,7 +88,7 @@ def stats_in_database(centre_id: int, questionnaire: Questionnaire, filters: Fil
         )
         if key not in everyone:
             sums[f"{score}_count"] = f"count(s.{score})"
-            sums[f"{score}_keys"] = f"sum(s.record_key) FILTER (WHERE s.{score} IS NOT NULL)"
+            sums[f"{score}_count_keys"] = f"sum(s.record_key) FILTER (WHERE s.{score} IS NOT NULL)"
     for position, question in enumerate(questionnaire.questions, start=1):
         answer = f"s.answer_{position}"
         sums[f"answer_{position}_sum"] = f"sum({answer})"
