@@ -10,7 +10,7 @@ from flask_login import current_user
 from maturity import access
 from maturity.api.blueprint import bp
 from maturity.api.errors import ApiError
-from maturity.api.routes import visible_assessment
+from maturity.api.lookups import visible_assessment
 from maturity.api.serialisers import items_json
 from maturity.core.items import ROUND_ITEM_TYPES, ItemRefused, item_type
 from maturity.services import items

@@ -8,61 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from maturity.api import plan as plan_api
+from maturity.api.spec import json_response as _json
+from maturity.api.spec import operation as _operation
+from maturity.api.spec import path_id as _id
+from maturity.api.spec import ref as _ref
 from maturity.core import reference
 from maturity.core.answers import NOT_APPLICABLE
 from maturity.core.items import ROUND_ITEM_TYPES
 from maturity.core.questionnaire import Questionnaire
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-ERRORS = {
-    "400": _json(_ref("Error"), "Malformed request"),
-    "401": _json(_ref("Error"), "Missing or invalid token"),
-    "403": _json(_ref("Error"), "Not allowed"),
-    "404": _json(_ref("Error"), "Not found (or not visible to you)"),
-    "405": _json(_ref("Error"), "Method not allowed"),
-    "409": _json(
-        _ref("Error"),
-        "Conflict with the current state: a stale revision, an assessment already "
-        "submitted, or one still incomplete (the problems list the missing answers)",
-    ),
-    "413": _json(_ref("Error"), "Body too large"),
-}
-
-
-def _id(name: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "path",
-        "required": True,
-        "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
-    }
-
-
-def _operation(
-    summary: str, responses: dict[str, Any], parameters: list[Any] | None = None, body: Any = None
-) -> dict[str, Any]:
-    operation: dict[str, Any] = {
-        "summary": summary,
-        "responses": {**responses, **ERRORS},
-        "security": [{"bearerAuth": []}],
-    }
-    if parameters:
-        operation["parameters"] = parameters
-    if body is not None:
-        operation["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": body}},
-        }
-    return operation
-
 
 SCHEMAS: dict[str, Any] = {
     "Error": {
@@ -346,6 +300,7 @@ def document(questionnaire: Questionnaire | None = None) -> dict[str, Any]:
             )}
         },
         **item_paths,
+        **plan_api.paths(),
         "/assessments/{assessment_id}/submit": {
             "post": {"operationId": "submit", **_operation("Submit a complete draft; the scores are stored", {"200": _json(_ref("Results"), "Results")}, [assessment_id])}
         },
@@ -373,7 +328,7 @@ def document(questionnaire: Questionnaire | None = None) -> dict[str, Any]:
         "servers": [{"url": "/api/v1"}],
         "paths": paths,
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **plan_api.SCHEMAS},
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
         },
     }

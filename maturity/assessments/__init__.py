@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("assessments", __name__)
 
-from maturity.assessments import items, routes  # noqa: E402,F401
+from maturity.assessments import items, plan, routes  # noqa: E402,F401

@@ -17,6 +17,7 @@ from maturity.core.answers import (
     parse_value,
 )
 from maturity.core.comparison import trend_rounds
+from maturity.core.plan import StepState
 from maturity.core.report import OVERALL
 from maturity.core.roadmap import PHASE_MONTHS, InvalidPlanInput
 from maturity.extensions import db
@@ -27,6 +28,14 @@ from maturity.services import consultants, plans
 from maturity.services import results as results_service
 from maturity.web import current_locale
 from maturity.web.messages import plan_message, refusal_message
+
+
+def step_state_labels() -> dict[str, str]:
+    return {
+        StepState.PLANNED.value: _("Planned"),
+        StepState.IN_PROGRESS.value: _("In progress"),
+        StepState.DONE.value: _("Done"),
+    }
 
 
 def load_assessment(assessment_id: int) -> Assessment:
@@ -296,8 +305,12 @@ def results(assessment_id: int) -> str | Response | tuple[str, int]:
     evaluation = results_service.evaluation_of(assessment)
     trends = results_service.outcome_history(assessment)
     locale = current_locale()
+    show_computed = request.args.get("plan") == "computed"
     return render_template(
         "assessments/results.html",
+        curated=plans.plan_of(assessment, evaluation, computed=show_computed),
+        show_computed=show_computed,
+        state_labels=step_state_labels(),
         assessment=assessment,
         questionnaire=questionnaire,
         evaluation=evaluation,
@@ -347,6 +360,7 @@ def compare(organisation_id: int) -> str | tuple[str, int]:
         earlier=earlier,
         later=later,
         comparison=results_service.comparison_of(earlier, later),
+        done=plans.done_between(earlier, later),
         earlier_questionnaire=results_service.questionnaire_for(earlier),
         questionnaire=results_service.questionnaire_for(later),
         locale=current_locale(),

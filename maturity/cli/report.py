@@ -63,6 +63,7 @@ def report_pdf_command(
     from maturity.core.report import offline_report_data
     from maturity.reports.render import render_pdf
     from maturity.services.reports import load_report_data
+    from maturity.services.results import NotSubmitted
 
     if assessment_id is not None:
         if reference or answers_file or organisation_name:
@@ -73,7 +74,7 @@ def report_pdf_command(
             )
         try:
             data = load_report_data(assessment_id, lang)
-        except LookupError:
+        except NotSubmitted:
             fail([f"assessment {assessment_id} does not exist or is not submitted"])
     else:
         missing = [

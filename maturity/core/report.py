@@ -23,8 +23,8 @@ from maturity.core.comparison import (
     trend_rounds,
 )
 from maturity.core.evaluation import Evaluation, EvaluationInput, evaluate
+from maturity.core.plan import Plan, PlannedStep, computed_plan
 from maturity.core.questionnaire import Dimension, Question, Questionnaire
-from maturity.core.roadmap import Step
 
 OVERALL = "__overall__"
 
@@ -58,6 +58,13 @@ class ReportData:
     comparison: Comparison | None = None
     previous_round: int | None = None
     outcome_trends: tuple[OutcomeTrend, ...] = ()
+    plan: Plan | None = None  # the curated plan; None: the computed roadmap
+    plan_author: str | None = None  # who last edited it, and when
+    plan_edited_at: datetime | None = None
+
+    @property
+    def current_plan(self) -> Plan:
+        return self.plan if self.plan is not None else computed_plan(self.evaluation.roadmap)
 
     def outcome_rounds(self) -> list[int]:
         """The rounds that gave at least one outcome figure, oldest first."""
@@ -90,9 +97,10 @@ class ReportData:
         weakest = min(assessed, key=key)
         return strongest, weakest
 
-    def next_steps(self, count: int = 3) -> list[Step]:
-        """The first steps of the roadmap in its specified order."""
-        return list(self.evaluation.roadmap.steps[:count])
+    def next_steps(self) -> list[PlannedStep]:
+        """The three most important next steps: the editor's choice, or the first
+        steps of the plan in order."""
+        return list(self.current_plan.top)
 
     def fingerprint(self, renderer_version: str) -> str:
         """Changes whenever anything shown in the report changes."""
@@ -145,6 +153,15 @@ class ReportData:
                 [(o.outcome_id, str(o.earlier), str(o.later)) for o in self.comparison.outcomes],
             ],
             "date": self.report_date.isoformat(),
+            "plan": None
+            if self.plan is None
+            else [
+                [(s.key, s.phase, s.text, s.pinned, s.new) for s in self.plan.steps],
+                [s.key for s in self.plan.top],
+                self.plan.summary,
+                self.plan_author,
+                self.plan_edited_at.isoformat() if self.plan_edited_at else None,
+            ],
         }
         canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -177,6 +194,9 @@ def report_data(
     comparison: Comparison | None = None,
     previous_round: int | None = None,
     outcome_trends: tuple[OutcomeTrend, ...] = (),
+    plan: Plan | None = None,
+    plan_author: str | None = None,
+    plan_edited_at: datetime | None = None,
 ) -> ReportData:
     """The report of an evaluation; answers to questions the questionnaire does not
     have (a question removed before publication) are left out."""
@@ -206,6 +226,9 @@ def report_data(
         comparison=comparison,
         previous_round=previous_round,
         outcome_trends=outcome_trends,
+        plan=plan,
+        plan_author=plan_author,
+        plan_edited_at=plan_edited_at,
     )
 
 

@@ -18,6 +18,7 @@ from maturity.models.organisation import (
     Organisation,
     OrganisationGoal,
 )
+from maturity.models.plan import PlanRevision, StepStatus
 from maturity.models.questionnaire import QuestionnaireVersion
 from maturity.models.report import ReportJob, ReportJobStatus
 from maturity.models.summary import AggregateGeneration, ResultSummary
@@ -43,9 +44,11 @@ __all__ = [
     "MembershipRole",
     "Organisation",
     "OrganisationGoal",
+    "PlanRevision",
     "QuestionnaireVersion",
     "ReportJob",
     "ReportJobStatus",
     "ResultSummary",
+    "StepStatus",
     "User",
 ]

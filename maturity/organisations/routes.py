@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -114,6 +116,9 @@ def show(organisation_id: int) -> str:
         reference=reference,
         questionnaire=current_questionnaire(),
         assessments=results.history_of(organisation),
+        due=plans.due_steps(organisation),
+        questionnaire_of_round=results.questionnaire_for,
+        today=date.today(),
         draft=assessment_service.draft_of(organisation),
         can_edit=access.can_edit_organisation(current_user, organisation),
         can_invite=access.can_invite(current_user, organisation),

@@ -11,7 +11,9 @@ from maturity.core import reference
 from maturity.core.report import GivenAnswer, ReportData, report_data
 from maturity.extensions import db
 from maturity.models import Answer, Assessment, AssessmentStatus, Finding
+from maturity.services import plans
 from maturity.services.results import (
+    NotSubmitted,
     benchmark_of,
     comparison_of,
     evaluation_of,
@@ -66,7 +68,7 @@ def load_report_data(assessment_id: int, language: str) -> ReportData:
         )
     )
     if assessment is None or assessment.status != AssessmentStatus.SUBMITTED:
-        raise LookupError(f"assessment {assessment_id} is not a submitted assessment")
+        raise NotSubmitted(f"assessment {assessment_id} is not a submitted assessment")
     rows = list(
         db.session.scalars(
             select(Answer)
@@ -85,8 +87,11 @@ def load_report_data(assessment_id: int, language: str) -> ReportData:
     people = [row.answered_by for row in rows]
     people += [assessment.created_by, assessment.submitted_by]
     previous = previous_round(assessment)
+    evaluation = evaluation_of(assessment, answers)
+    curated = plans.plan_of(assessment, evaluation)
+    revision = curated.revision if curated.plan.edited else None
     data = report_data(
-        evaluation_of(assessment, answers),
+        evaluation,
         [
             GivenAnswer(
                 row.question_id,
@@ -109,6 +114,9 @@ def load_report_data(assessment_id: int, language: str) -> ReportData:
         comparison=None if previous is None else comparison_of(previous, assessment, answers),
         previous_round=previous.round if previous is not None else None,
         outcome_trends=outcome_history(assessment),
+        plan=curated.plan if revision is not None else None,
+        plan_author=revision.author.name if revision and revision.author else None,
+        plan_edited_at=revision.created_at if revision else None,
     )
     # The data is plain from here on: end the transaction before the (long) render
     # so that SQLite's write lock, taken by BEGIN IMMEDIATE, is not held meanwhile.

@@ -220,3 +220,77 @@ def test_a_wrong_method_is_a_405_that_says_which_are_allowed(app: Flask, world: 
     assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
     page = client.put("/auth/login")
     assert page.status_code == 405 and "POST" in page.headers["Allow"]
+
+
+def test_the_plan_over_the_api_follows_the_same_rules_as_the_pages(
+    app: Flask, world: World
+) -> None:
+    client = app.test_client()
+    owner, reviewer = token_for(app, "owner"), token_for(app, "reviewer")
+    url = f"/api/v1/assessments/{world.ids['a1']}/plan"
+    plan = client.get(url, headers=owner)
+    assert plan.status_code == 200 and plan.json["edited"] is False
+    assert plan.json["revision"] is None
+    steps = plan.json["steps"]
+    assert steps and all(s["state"] is None for s in steps)
+    first, second = steps[0], steps[1]
+    edits = {
+        "steps": [
+            {
+                "question": s["question"],
+                "level": s["level"],
+                "phase": 3 if s is first else s["phase"],
+            }
+            for s in steps
+            if s is not second
+        ],
+        "removed": [{"question": second["question"], "level": second["level"]}],
+        "top": [{"question": first["question"], "level": first["level"]}],
+        "summary": "先做数据治理。",
+    }
+    # A centre reviewer with consent reads the plan but cannot change it.
+    assert client.get(url, headers=reviewer).status_code == 200
+    refused = client.put(url, json=edits, headers=reviewer)
+    assert refused.status_code == 403 and refused.json["error"]["code"] == "forbidden"
+    saved = client.put(url, json=edits, headers=owner)
+    assert saved.status_code == 200, saved.json
+    assert saved.json["edited"] is True and saved.json["revision"]["number"] == 1
+    assert saved.json["summary"] == "先做数据治理。"
+    assert saved.json["removed"] == [{"question": second["question"], "level": second["level"]}]
+    moved = next(
+        s
+        for s in saved.json["steps"]
+        if s["question"] == first["question"] and s["level"] == first["level"]
+    )
+    assert moved["phase"] == 3 and moved["computed_phase"] == first["phase"]
+    bad = client.put(url, json={**edits, "top": [{"question": "nope", "level": 1}]}, headers=owner)
+    assert bad.status_code == 409 and bad.json["error"]["code"] == "invalid_plan"
+    assert bad.json["error"]["problems"] == [
+        "top[0]: 'nope' to level 1 is not a step of this roadmap"
+    ]
+    # Step status: stored, validated, and listed with the plan.
+    step_url = f"{url}/steps/{first['question']}/{first['level']}"
+    done = client.put(
+        step_url, json={"state": "done", "due_on": "2027-03-31", "note": "完成"}, headers=owner
+    )
+    assert done.status_code == 200
+    status = next(
+        s
+        for s in done.json["steps"]
+        if s["question"] == first["question"] and s["level"] == first["level"]
+    )
+    assert (status["state"], status["due_on"], status["note"]) == ("done", "2027-03-31", "完成")
+    assert client.put(step_url, json={"state": "finished"}, headers=owner).status_code == 400
+    assert (
+        client.put(f"{url}/steps/nope/1", json={"state": "done"}, headers=owner).status_code == 404
+    )
+    # Back to the computed roadmap, with the history kept.
+    reset = client.post(f"{url}/reset", headers=owner)
+    assert reset.status_code == 200 and reset.json["edited"] is False
+    revisions = client.get(f"{url}/revisions", headers=owner).json["revisions"]
+    assert [(r["number"], r["computed"]) for r in revisions] == [(2, True), (1, False)]
+    # A draft has no plan; a stranger sees nothing.
+    assert (
+        client.get(f"/api/v1/assessments/{world.ids['a2']}/plan", headers=owner).status_code == 409
+    )
+    assert client.get(url, headers=token_for(app, "stranger")).status_code == 404

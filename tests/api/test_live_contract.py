@@ -58,7 +58,7 @@ include-path-regex = "^/organisations/"
 parameters = {{ organisation_id = {ids["org_a"]} }}
 
 [[operations]]
-include-path-regex = "^/assessments/.*/(results|roadmap)$"
+include-path-regex = "^/assessments/[^/]+/(results|roadmap|plan)"
 parameters = {{ assessment_id = {ids["a1"]} }}
 
 [[operations]]

@@ -121,6 +121,30 @@ def cases(w: World) -> list[Case]:
             ASSESSORS,
             data={"target-product_design": "3"},
         ),
+        case("assessments.plan_editor", "GET", f"/assessments/{a1}/plan", ASSESSORS),
+        case(
+            "assessments.plan_editor",
+            "POST",
+            f"/assessments/{a1}/plan",
+            ASSESSORS,
+            data={"action": "reset"},
+        ),
+        case("assessments.plan_editor", "GET", f"/assessments/{b1}/plan", {"other_owner"}),
+        case("assessments.plan_editor", "GET", f"/assessments/{a2}/plan", set()),  # a draft
+        case(
+            "assessments.step_status",
+            "POST",
+            f"/assessments/{a1}/plan/steps/{first}/3",
+            ASSESSORS,
+            data={"state": "done"},
+        ),
+        case(
+            "assessments.step_status",
+            "POST",
+            f"/assessments/{b1}/plan/steps/{first}/3",
+            {"other_owner"},
+            data={"state": "done"},
+        ),
         case(
             "consultants.save_findings",
             "POST",

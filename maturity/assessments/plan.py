@@ -1,0 +1,149 @@
+"""The plan of a submitted round as people act on it: the editor where a consultant
+or the owner pins, removes, reorders, rewords and moves steps and writes the three
+most important next steps and a summary; and the status of each step."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from maturity import access
+from maturity.assessments import bp
+from maturity.assessments.routes import load_assessment
+from maturity.core.plan import PHASES, TOP_STEPS, StepKey, parse_edits
+from maturity.core.roadmap import PHASE_MONTHS
+from maturity.models import AssessmentStatus
+from maturity.services import plans
+from maturity.services import results as results_service
+from maturity.web import current_locale
+
+
+def field(key: StepKey) -> str:
+    return f"{key[0]}-{key[1]}"
+
+
+def edits_from_form(steps: list[Any], form: Any) -> dict[str, Any]:
+    """The plan editor's form as the plan's JSON shape (core.plan.parse_edits checks it)."""
+    kept: list[tuple[int, float, int, dict[str, Any]]] = []
+    removed = []
+    for index, planned in enumerate(steps):
+        name = field(planned.key)
+        entry = {"question": planned.key[0], "level": planned.key[1]}
+        if form.get(f"remove-{name}"):
+            removed.append(entry)
+            continue
+        raw_phase = form.get(f"phase-{name}", "")
+        phase = int(raw_phase) if raw_phase.isdecimal() else raw_phase
+        raw_order = form.get(f"order-{name}", "").strip()
+        try:
+            order = float(raw_order) if raw_order else float(index + 1)
+        except ValueError:
+            order = float(index + 1)
+        entry |= {
+            "phase": phase,
+            "text": form.get(f"text-{name}", ""),
+            "pinned": bool(form.get(f"pin-{name}")),
+        }
+        kept.append((phase if isinstance(phase, int) else 9, order, index, entry))
+    kept.sort(key=lambda item: item[:3])
+    top = []
+    for n in range(1, TOP_STEPS + 1):
+        chosen = form.get(f"top-{n}", "")
+        question_id, _sep, level = chosen.rpartition("-")
+        if question_id and level.isdecimal():
+            top.append({"question": question_id, "level": int(level)})
+    return {
+        "steps": [item[3] for item in kept],
+        "removed": removed,
+        "top": top,
+        "summary": form.get("summary", ""),
+    }
+
+
+@bp.route("/assessments/<int:assessment_id>/plan", methods=["GET", "POST"])
+@login_required
+def plan_editor(assessment_id: int) -> str | Response | tuple[str, int]:
+    assessment = load_assessment(assessment_id)
+    if assessment.status != AssessmentStatus.SUBMITTED:
+        abort(404)
+    if not access.can_plan(current_user, assessment):
+        abort(403)
+    evaluation = results_service.evaluation_of(assessment)
+    curated = plans.plan_of(assessment, evaluation)
+    problems: Sequence[str] = []
+    if request.method == "POST":
+        if request.form.get("action") == "reset":
+            plans.save_revision(assessment, None, current_user)
+            flash(_("The plan is the computed roadmap again."), "success")
+            return redirect(
+                url_for("assessments.results", assessment_id=assessment.id, _anchor="roadmap")
+            )
+        listed = [*curated.plan.steps, *(_RemovedStep(s) for s in curated.plan.removed)]
+        edits, problems = parse_edits(evaluation.roadmap, edits_from_form(listed, request.form))
+        if edits is not None:
+            plans.save_revision(assessment, edits, current_user)
+            flash(_("The plan is saved as a new revision."), "success")
+            return redirect(
+                url_for("assessments.results", assessment_id=assessment.id, _anchor="roadmap")
+            )
+    return render_template(
+        "assessments/plan.html",
+        assessment=assessment,
+        questionnaire=evaluation.questionnaire,
+        evaluation=evaluation,
+        curated=curated,
+        revisions=plans.revisions_of(assessment),
+        phases=PHASE_MONTHS,
+        phase_numbers=PHASES,
+        top_count=TOP_STEPS,
+        field=field,
+        problems=problems,
+        locale=current_locale(),
+    ), (400 if problems else 200)
+
+
+class _RemovedStep:
+    """A removed step, listed in the editor so that it can be restored."""
+
+    def __init__(self, step: Any) -> None:
+        self.step = step
+        self.key = step.key
+        self.phase = step.phase
+
+
+@bp.post("/assessments/<int:assessment_id>/plan/steps/<question_id>/<int:level>")
+@login_required
+def step_status(assessment_id: int, question_id: str, level: int) -> Response:
+    assessment = load_assessment(assessment_id)
+    if assessment.status != AssessmentStatus.SUBMITTED:
+        abort(404)
+    if not access.can_plan(current_user, assessment):
+        abort(403)
+    evaluation = results_service.evaluation_of(assessment)
+    try:
+        plans.set_status(
+            assessment,
+            evaluation,
+            (question_id, level),
+            request.form.get("state", ""),
+            request.form.get("due_on", ""),
+            request.form.get("note", ""),
+            current_user,
+        )
+    except plans.StatusRefused as refused:
+        messages = {
+            "unknown_step": _("This step is not part of the plan."),
+            "invalid_state": _("Choose planned, in progress or done."),
+            "invalid_date": _("Enter the due date as a date, such as 2027-03-31."),
+            "note_too_long": _("The note is too long."),
+        }
+        flash(messages[refused.code], "error")
+    else:
+        flash(_("The step's progress is saved."), "success")
+    anchor = f"step-{question_id}-{level}"
+    return redirect(url_for("assessments.results", assessment_id=assessment.id, _anchor=anchor))

@@ -1,0 +1,127 @@
+"""The curated plan: edits applied to the roadmap, checked, and what no longer fits."""
+
+from __future__ import annotations
+
+from maturity.core.plan import (
+    PlanEdits,
+    StepEdit,
+    apply_edits,
+    computed_plan,
+    edits_from_json,
+    parse_edits,
+)
+from maturity.core.roadmap import build_roadmap
+from maturity.core.scoring import score
+from tests.core.factories import build, question
+
+QUESTIONNAIRE = build(
+    {"d": [question("a", weight=3), question("b", weight=2), question("c", requires={"b": 2})]}
+)
+ANSWERS = {"a": 0, "b": 0, "c": 0}
+
+
+def roadmap(targets: dict[str, int] | None = None):  # type: ignore[no-untyped-def]
+    return build_roadmap(QUESTIONNAIRE, ANSWERS, score(QUESTIONNAIRE, ANSWERS), targets)
+
+
+def keys(steps) -> list[tuple[str, int, int]]:  # type: ignore[no-untyped-def]
+    return [(s.key[0], s.key[1], s.phase) for s in steps]
+
+
+def test_the_computed_plan_is_the_roadmap() -> None:
+    plan = computed_plan(roadmap())
+    # Target 1 everywhere; c needs b at 2, so b has steps to 1 and 2.
+    assert keys(plan.steps) == [("b", 1, 1), ("b", 2, 1), ("a", 1, 1), ("c", 1, 1)]
+    assert [s.key for s in plan.top] == [("b", 1), ("b", 2), ("a", 1)]
+    assert not plan.edited and plan.stale == () and plan.early == ()
+
+
+def test_edits_reorder_move_pin_reword_remove_and_choose_the_top() -> None:
+    edits = PlanEdits(
+        steps=(
+            StepEdit(("a", 1), 1, "先把目标写下来"),
+            StepEdit(("b", 1), 2),
+            StepEdit(("b", 2), 2),
+            StepEdit(("c", 1), 2, pinned=True),
+        ),
+        removed=(),
+        top=(("c", 1), ("a", 1)),
+        summary="数据治理优先。",
+    )
+    plan = apply_edits(roadmap(), edits)
+    # Pinned first within its phase; otherwise the edited order.
+    assert keys(plan.steps) == [("a", 1, 1), ("c", 1, 2), ("b", 1, 2), ("b", 2, 2)]
+    assert plan.step(("a", 1)).text == "先把目标写下来"  # type: ignore[union-attr]
+    assert plan.step(("b", 1)).moved  # type: ignore[union-attr]
+    assert [s.key for s in plan.top] == [("c", 1), ("a", 1)]
+    assert plan.summary == "数据治理优先。"
+    # c (needs b at 2) is pinned ahead of b's steps in the same phase: not earlier in
+    # phase, so no warning; moving c to phase 1 would be one.
+    assert plan.early == ()
+    early = apply_edits(
+        roadmap(),
+        PlanEdits(steps=(StepEdit(("c", 1), 1), StepEdit(("b", 1), 2), StepEdit(("b", 2), 2))),
+    )
+    assert early.early == ((("c", 1), ("b", 2)),)
+    # a, left out of the edits, is a step the editor has not seen: added, flagged new.
+    assert early.step(("a", 1)).new  # type: ignore[union-attr]
+
+
+def test_edits_that_no_longer_fit_are_reported_and_new_steps_added() -> None:
+    edits = PlanEdits(steps=(StepEdit(("a", 1), 1), StepEdit(("c", 1), 1)), removed=(("b", 1),))
+    # Target 2 instead of 1: a and c get steps to 2, b's steps stay.
+    plan = apply_edits(roadmap({"d": 2}), edits)
+    assert plan.stale == ()
+    assert [s.key for s in plan.removed] == [("b", 1)]
+    assert {s.key for s in plan.steps if s.new} == {("a", 2), ("b", 2), ("c", 2)}
+    # Target 0: nothing to do; every edit is stale.
+    empty = apply_edits(roadmap({"d": 0}), edits)
+    assert empty.steps == () and set(empty.stale) == {("a", 1), ("c", 1), ("b", 1)}
+
+
+def test_edits_are_checked_and_round_trip_through_json() -> None:
+    current = roadmap()
+    raw = {
+        "steps": [{"question": "a", "level": 1, "phase": 3, "text": " 改写 ", "pinned": True}],
+        "removed": [{"question": "b", "level": 1}],
+        "top": [{"question": "a", "level": 1}],
+        "summary": " 概要 ",
+    }
+    edits, problems = parse_edits(current, raw)
+    assert problems == [] and edits is not None
+    assert edits.steps == (StepEdit(("a", 1), 3, "改写", True),) and edits.summary == "概要"
+    assert edits_from_json(edits.to_json()) == edits
+    bad = {
+        "steps": [
+            {"question": "a", "level": 1, "phase": 4},
+            {"question": "zz", "level": 1, "phase": 1},
+            {"question": "b", "level": 1, "phase": 1, "pinned": "yes"},
+        ],
+        "removed": [{"question": "b", "level": 2}, "x"],
+        "top": [{"question": "b", "level": 2}] * 4,
+        "summary": 5,
+    }
+    assert parse_edits(current, bad) == (
+        None,
+        [
+            "steps[0].phase: 4 is not 1, 2 or 3",
+            "steps[1]: 'zz' to level 1 is not a step of this roadmap",
+            "steps[2].pinned: must be true or false",
+            "removed[1]: must be an object with question and level",
+            "summary: at most 5000 characters of text",
+            "top: at most 3 steps",
+            "top: a removed step cannot be among the most important",
+        ],
+    )
+    # Well formed but not fitting the roadmap: a conflict, not malformed.
+    _none, conflicts = parse_edits(current, {"top": [{"question": "a", "level": 4.0}]})
+    assert conflicts == ["top[0]: 'a' to level 4 is not a step of this roadmap"]
+    assert conflicts[0].conflict
+    _none, malformed = parse_edits(
+        current, {"top": None, "removed": [{"question": "a", "level": True}]}
+    )
+    assert malformed == ["removed[0]: needs a question id and a whole level", "top: must be a list"]
+    assert not any(p.conflict for p in malformed)
+    assert parse_edits(current, [1])[1] == [
+        "the plan must be an object with steps, removed, top and summary"
+    ]
