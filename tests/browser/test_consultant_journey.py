@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +26,9 @@ def sign_up(page: Any, base: str, name: str, email: str) -> None:
     page.get_by_role("button", name="创建账号").click()
 
 
-def test_consultant_runs_a_client_assessment(browser: Any, live_server: str) -> None:
+def test_consultant_runs_a_client_assessment(
+    browser: Any, live_server: str, tmp_path: Path
+) -> None:
     owner_context = browser.new_context()
     owner = owner_context.new_page()
     sign_up(owner, live_server, "客户经理", "client@example.com")
@@ -70,8 +75,70 @@ def test_consultant_runs_a_client_assessment(browser: Any, live_server: str) -> 
     owner.get_by_role("link", name="第 1 轮").click()
     page = owner.content()
     assert "数字化基础较好，建议优先推进数据治理。" in page and "撰写人：李顾问" in page
+    results_url = owner.url
     owner.goto(owner.url.replace("/results", "/dimensions/product_design"))
     statuses = owner.locator("[data-status]").all_inner_texts()
     assert statuses and all("李顾问" in status for status in statuses)
+
+    # The consultant adjusts the plan: the first step of phase 2 moves to phase 1 with
+    # the consultant's wording, and a summary says what comes first.
+    consultant.get_by_role("link", name="调整计划").click()
+    first = consultant.locator(".plan-step").first
+    name = first.get_attribute("id").removeprefix("edit-")  # type: ignore[union-attr]
+    consultant.locator(f'select[name="phase-{name}"]').select_option("1")
+    consultant.locator(f"#text-{name}").fill("由总经理牵头，先统一数据口径。")
+    consultant.locator("#summary").fill("顾问建议：先做数据治理，再上新系统。")
+    consultant.get_by_role("button", name="保存计划").click()
+    assert "计划已保存为新版本" in consultant.content()
+    question_id, level = name.rsplit("-", 1)
+    step = f'[data-step="{question_id}:{level}"]'
+
+    # The owner sees the adjusted plan, and the PDF holds it.
+    owner.goto(results_url)
+    assert "计划由李顾问于" in owner.content()
+    assert "由总经理牵头，先统一数据口径。" in owner.locator(f"#phase-1 ~ ol {step}").inner_text()
+    href = owner.locator("p.actions").get_by_role("link", name="中文").get_attribute("href")
+    pdf = owner.request.get(live_server + str(href))
+    assert pdf.status == 200
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(pdf.body())
+    text = re.sub(
+        r"\s+",
+        "",
+        subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout,
+    )
+    path.unlink()
+    assert (
+        "由总经理牵头，先统一数据口径。" in text and "顾问建议：先做数据治理，再上新系统。" in text
+    )
+    assert "计划由李顾问于" in text
+
+    # The step is done; the next round shows it reached its level.
+    owner.locator(f"{step} details summary").click()
+    owner.locator(f'{step} select[name="state"]').select_option("done")
+    owner.locator(f"{step}").get_by_role("button", name="保存进展").click()
+    assert "已完成" in owner.locator(step).inner_text()
+    consultant.goto(live_server + "/consultant")
+    consultant.get_by_role("link", name="顾问客户有限公司").click()
+    consultant.get_by_role("button", name="开始新一轮评估").click()
+    for item_id, option_id in FULL_PROFILE.items():
+        consultant.locator(f'input[name="item-{item_id}"][value="{option_id}"]').check()
+    consultant.get_by_role("button", name="保存并继续").click()
+    for dimension in QUESTIONNAIRE.dimensions:
+        for question in dimension.questions:
+            consultant.locator(
+                f'fieldset[data-question="{question.id}"] input[type=radio][value="4"]'
+            ).check()
+        consultant.get_by_role("button", name="保存并继续").click()
+    consultant.get_by_role("button", name="保存并检查").click()
+    consultant.get_by_role("button", name="提交评估").click()
+    owner.goto(live_server + "/")
+    owner.get_by_role("link", name="顾问客户有限公司").click()
+    owner.get_by_role("link", name="历史与轮次比较").click()
+    owner.get_by_role("button", name="比较").click()
+    done = owner.locator(f'[data-done="{question_id}:{level}"]')
+    assert "是" in done.inner_text()
     owner_context.close()
     consultant_context.close()
