@@ -26,6 +26,7 @@ from maturity.core.applicability import (
 )
 from maturity.core.items import OUTCOME, ROUND_ITEM_TYPES, ItemRefused
 from maturity.core.items import level as level_item
+from maturity.core.items.action import Action
 from maturity.core.questionnaire import Questionnaire
 from maturity.core.roadmap import Roadmap, build_roadmap, plan_problems
 from maturity.core.scoring import ScoreResult, score
@@ -210,6 +211,7 @@ def evaluation_json(evaluation: Evaluation) -> dict[str, Any]:
                 "priority": step.priority,
                 "services": list(step.services),
                 "reasons": list(step.reasons),
+                **_action_json(step.recommendation.action),
                 "prerequisites": [
                     {"question": p.question_id, "level": p.level, "met": p.met}
                     for p in step.prerequisites
@@ -228,6 +230,25 @@ def evaluation_json(evaluation: Evaluation) -> dict[str, Any]:
             if item.id in evaluation.input.outcomes
         },
     }
+
+
+def _action_json(action: Action) -> dict[str, Any]:
+    """Who acts on a step, effort, cost (band ids) and the figure to watch (an outcome
+    id, or a KPI as {zh, en}); only what the questionnaire gives."""
+    found: dict[str, Any] = {
+        name: value
+        for name, value in (
+            ("owner", action.owner),
+            ("effort", action.effort),
+            ("cost", action.cost),
+        )
+        if value is not None
+    }
+    if isinstance(action.watch, str):
+        found["watch"] = action.watch
+    elif action.watch is not None:
+        found["watch"] = action.watch.as_dict()
+    return found
 
 
 def questionnaire_json(questionnaire: Questionnaire) -> dict[str, Any]:
@@ -279,4 +300,6 @@ def questionnaire_json(questionnaire: Questionnaire) -> dict[str, Any]:
             {"id": variant.id, "label": variant.label.as_dict()}
             for variant in questionnaire.variants
         ]
+        for kind, found in questionnaire.bands.items():
+            exported[kind] = [{"id": band.id, "label": band.label.as_dict()} for band in found]
     return exported

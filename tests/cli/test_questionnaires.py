@@ -144,6 +144,9 @@ def test_export_of_the_current_version_adds_format_2(app: Flask) -> None:
     ]
     assert {o["id"] for o in data["outcomes"]} >= {"first_pass_yield", "on_time_delivery"}
     assert all({"unit", "min", "max", "decimals", "better"} <= set(o) for o in data["outcomes"])
+    assert {"it_lead", "general_manager"} <= {r["id"] for r in data["roles"]}
+    assert [b["id"] for b in data["cost_bands"]] == ["under_50k", "k50_200k", "k200k_1m", "over_1m"]
+    assert data["effort_bands"][0]["label"] == {"zh": "1–4 周", "en": "1–4 weeks"}
 
 
 def test_both_yaml_loaders_read_the_shipped_files_alike() -> None:

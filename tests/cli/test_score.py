@@ -237,6 +237,15 @@ def test_the_current_version_scores_with_a_profile_and_outcome_figures(
     assert all(set(reason) == {"zh", "en"} for reason in data["not_applicable"].values())
     assert data["outcomes"] == {"on_time_delivery": 96.5, "inventory_days": 12}
     assert not any(step["question"] in marked for step in data["roadmap"])
+    # Each step says who acts, how long, how much and what to watch (band ids, and an
+    # outcome id or a KPI in words).
+    network = next(s for s in data["roadmap"] if s["question"] == "fd_network")
+    assert (network["owner"], network["effort"], network["cost"]) == (
+        "it_lead", "months_6_12", "k200k_1m",
+    )  # fmt: skip
+    assert network["watch"]["zh"] == "网络故障造成的停工时长"
+    yield_step = next(s for s in data["roadmap"] if s["question"] == "md_flow_coordination")
+    assert yield_step["watch"] == "on_time_delivery"
 
     # An answer for a question the profile rules out is not scored, and a figure
     # outside its range is refused with its unit.

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from maturity.core.items.action import Action
 from maturity.core.questionnaire import (
     Catalogue,
     QuestionnaireError,
@@ -12,6 +13,7 @@ from maturity.core.questionnaire import (
     load_file,
     parse,
 )
+from maturity.core.text import Text
 from tests.conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures" / "questionnaires"
@@ -405,3 +407,76 @@ class TestVersion2:
         assert 5 <= len(q.outcomes) <= 8
         for outcome in q.outcomes:
             assert outcome.minimum < outcome.maximum and outcome.unit.zh and outcome.unit.en
+
+
+ACTIONS = """roles:
+  - {id: it_lead, label: {zh: IT负责人, en: Head of IT}}
+effort_bands:
+  - {id: weeks_1_4, label: {zh: 1–4 周, en: 1–4 weeks}}
+cost_bands:
+  - {id: under_50k, label: {zh: 5万元以下, en: "under 50,000 CNY"}}
+  - {id: over_1m, label: {zh: 100万元以上, en: over 1 million CNY}}
+level_defaults:
+  "1": {effort: weeks_1_4, cost: under_50k}
+"""
+FIRST_TITLE = "        title: {zh: 第一题, en: First}\n"
+
+
+def test_steps_say_who_acts_how_long_how_much_and_what_to_watch() -> None:
+    text = (
+        format_2_with(
+            (FIRST_TITLE, "        owner: it_lead\n        watch: yield_rate\n" + FIRST_TITLE),
+            (
+                "          2: {zh: 到二, en: to two, services: [training]}",
+                "          2: {zh: 到二, en: to two, services: [training], cost: over_1m, watch: {zh: 停机时长, en: downtime}}",
+            ),
+        )
+        + ACTIONS
+    )
+    questionnaire = parse(text)
+    first = questionnaire.question("first")
+    # Level 1: the question's owner and figure, the level's defaults.
+    assert first.recommendations[1].action == Action(
+        "it_lead", "weeks_1_4", "under_50k", "yield_rate"
+    )
+    # Level 2 has no defaults; its own cost and figure win.
+    assert first.recommendations[2].action == Action(
+        "it_lead", None, "over_1m", Text("停机时长", "downtime")
+    )
+    assert questionnaire.question("second").recommendations[3].action.empty
+    assert questionnaire.band("cost_bands", "over_1m").label.zh == "100万元以上"
+
+
+@pytest.mark.parametrize(
+    ("replacements", "extra", "expected"),
+    [
+        (
+            [(FIRST_TITLE, "        owner: ceo\n        watch: profit\n" + FIRST_TITLE)],
+            ACTIONS,
+            [
+                "line 29, dimensions[0].questions[0].owner: unknown owner 'ceo'",
+                "line 30, dimensions[0].questions[0].watch: unknown outcome figure 'profit'",
+            ],
+        ),
+        (
+            [],
+            ACTIONS.replace('"1": {effort: weeks_1_4', '"1": {effort: years'),
+            ["line 93, level_defaults.1.effort: unknown effort 'years'"],
+        ),
+        (
+            [("format: 2\n", "format: 1\n"), ("profile:", "profile_x:")],
+            "",
+            None,  # checked below: the owner needs format 2
+        ),
+    ],
+)
+def test_action_names_are_checked(
+    replacements: list[tuple[str, str]], extra: str, expected: list[str] | None
+) -> None:
+    if expected is None:
+        problems = problems_of_text(
+            format_2_with((FIRST_TITLE, "        owner: it_lead\n" + FIRST_TITLE), *replacements)
+        )
+        assert "line 29, dimensions[0].questions[0].owner: owner needs format: 2" in problems
+        return
+    assert problems_of_text(format_2_with(*replacements) + extra) == expected

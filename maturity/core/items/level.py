@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal, TypeGuard
 
+from maturity.core.items import action as actions
+from maturity.core.items.action import Action
 from maturity.core.items.base import FileProblem, PathPart
 from maturity.core.text import NON_EMPTY, TEXT_SCHEMA, Text
 
@@ -76,6 +78,7 @@ class Recommendation:
     level: int
     text: Text
     services: tuple[str, ...]
+    action: Action = field(default_factory=Action)  # who acts, effort, cost, what to watch
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,7 @@ _RECOMMENDATION = {
         "zh": NON_EMPTY,
         "en": NON_EMPTY,
         "services": {"type": "array", "items": _ID, "uniqueItems": True},
+        **actions.RECOMMENDATION_FIELDS,
     },
     "additionalProperties": False,
 }
@@ -168,6 +172,7 @@ FILE_SCHEMA: dict[str, Any] = {
         "article_ref": {"type": "string", "pattern": r"^[0-9]+(\([0-9]+\))?$"},
         "levels": _LEVELS,
         "recommendations": {**_RECOMMENDATIONS, "required": ["1", "2", "3", "4", "5"]},
+        **actions.QUESTION_FIELDS,
         # The list form is level-scoped; the mapping {question: level} means from 1.
         "requires": {
             "type": ["object", "array"],
@@ -214,17 +219,30 @@ def requirements(raw: object) -> tuple[Requirement, ...]:
     return ()
 
 
-def _recommendations(raw: Mapping[str, Any]) -> dict[int, Recommendation]:
+def _recommendations(
+    raw: Mapping[str, Any], question: Mapping[str, Any], level_defaults: Mapping[str, Any]
+) -> dict[int, Recommendation]:
     return {
-        int(level): Recommendation(int(level), Text.of(entry), tuple(entry["services"]))
+        int(level): Recommendation(
+            int(level),
+            Text.of(entry),
+            tuple(entry["services"]),
+            actions.action(question, entry, int(level), level_defaults),
+        )
         for level, entry in sorted(raw.items())
     }
 
 
-def build(raw: Mapping[str, Any], dimension_id: str, position: int) -> Question:
+def build(
+    raw: Mapping[str, Any],
+    dimension_id: str,
+    position: int,
+    level_defaults: Mapping[str, Any] | None = None,
+) -> Question:
+    defaults = level_defaults or {}
     title, help_text = Text.of(raw["title"]), Text.of(raw["help"])
     levels = tuple(Text.of(level) for level in raw["levels"])
-    recommendations = _recommendations(raw["recommendations"])
+    recommendations = _recommendations(raw["recommendations"], raw, defaults)
     variants = {
         variant_id: Wording(
             title=Text.of(entry["title"]) if "title" in entry else title,
@@ -234,7 +252,7 @@ def build(raw: Mapping[str, Any], dimension_id: str, position: int) -> Question:
             else levels,
             recommendations={
                 **recommendations,
-                **_recommendations(entry.get("recommendations", {})),
+                **_recommendations(entry.get("recommendations", {}), raw, defaults),
             },
         )
         for variant_id, entry in raw.get("variants", {}).items()
@@ -291,7 +309,7 @@ def file_problems(
             yield from _required_question(
                 [*base, "requires", required_id], required_id, question_id, question_ids
             )
-    for field_name in ("crosswalk", "variants"):
+    for field_name in ("crosswalk", "variants", *actions.QUESTION_FIELDS):
         if file_format < 2 and field_name in raw:
             yield [*base, field_name], f"{field_name} needs format: 2"
     if file_format >= 2 and "crosswalk" not in raw:

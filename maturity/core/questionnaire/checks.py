@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from maturity.core.items import ROUND_ITEM_TYPES, level
+from maturity.core.items import ROUND_ITEM_TYPES, action, level
 from maturity.core.items.base import PathPart
 from maturity.core.items.level import LEVEL_VALUES
 from maturity.core.questionnaire.model import (
@@ -25,6 +25,7 @@ FORMAT_2_SECTIONS = (
     "glossary",
     "variants",
     *(item_type.section for item_type in ROUND_ITEM_TYPES),
+    *action.TOP_LEVEL_SCHEMA,
 )
 
 
@@ -138,6 +139,10 @@ def semantic_problems(data: Any) -> Iterator[tuple[list[PathPart], str]]:
     for item_type in ROUND_ITEM_TYPES:
         if isinstance(data, dict):
             yield from item_type.file_problems(data, question_ids, dimension_ids)
+    if isinstance(data, dict):
+        yield from action.file_problems(
+            data, {item_id for _path, item_id in _ids(data, "outcomes")}
+        )
 
     question_paths: dict[str, list[PathPart]] = {}
     for path, question_id in questions:

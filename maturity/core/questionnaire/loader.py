@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from maturity.core.items import ROUND_ITEM_TYPES, level
+from maturity.core.items import ROUND_ITEM_TYPES, action, level
 from maturity.core.items.base import PathPart
 from maturity.core.questionnaire.checks import format_path, semantic_problems
 from maturity.core.questionnaire.errors import Problem, QuestionnaireError
@@ -89,7 +89,9 @@ def _build(data: dict[str, Any], digest: str) -> Questionnaire:
     for raw_dimension in data["dimensions"]:
         questions = []
         for raw in raw_dimension["questions"]:
-            questions.append(level.build(raw, raw_dimension["id"], position))
+            questions.append(
+                level.build(raw, raw_dimension["id"], position, data.get("level_defaults"))
+            )
             position += 1
         dimensions.append(
             Dimension(
@@ -132,6 +134,7 @@ def _build(data: dict[str, Any], digest: str) -> Questionnaire:
         variants=tuple(
             Variant(raw["id"], Text.of(raw["label"])) for raw in data.get("variants", ())
         ),
+        bands=action.bands(data),
         sections={
             item_type.section: tuple(
                 item_type.build(raw, position)

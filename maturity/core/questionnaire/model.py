@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import Any
 
 from maturity.core.items import OutcomeItem, ProfileItem
+from maturity.core.items.action import Band
 from maturity.core.items.level import Question
 from maturity.core.text import Text
 
@@ -88,6 +89,8 @@ class Questionnaire:
     levels_source: Text | None = None  # where the level names come from
     glossary: tuple[Term, ...] = ()
     variants: tuple[Variant, ...] = ()
+    # Roles, effort bands and cost bands that recommendations name (core.items.action).
+    bands: Mapping[str, tuple[Band, ...]] = field(default_factory=dict)
     # The round's other items by section ("profile", "outcomes"), see core.items.
     sections: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
     _questions: dict[str, Question] = field(repr=False, compare=False, default_factory=dict)
@@ -100,6 +103,10 @@ class Questionnaire:
     @property
     def label(self) -> str:
         return f"{self.key}@{self.version}"
+
+    def band(self, kind: str, band_id: str) -> Band:
+        """A role ("roles"), an effort band ("effort_bands") or a cost band ("cost_bands")."""
+        return next(b for b in self.bands.get(kind, ()) if b.id == band_id)
 
     @cached_property
     def weight_units(self) -> dict[str, int]:

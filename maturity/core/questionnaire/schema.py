@@ -7,6 +7,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from maturity.core.items import ROUND_ITEM_TYPES, level
+from maturity.core.items.action import TOP_LEVEL_SCHEMA as ACTION_SCHEMA
 from maturity.core.items.level import ID_PATTERN
 from maturity.core.text import TEXT_SCHEMA
 
@@ -118,6 +119,7 @@ SCHEMA: dict[str, Any] = {
             item_type.section: {"type": "array", "minItems": 1, "items": item_type.file_schema}
             for item_type in ROUND_ITEM_TYPES
         },
+        **ACTION_SCHEMA,
     },
 }
 VALIDATOR = Draft202012Validator(SCHEMA)
