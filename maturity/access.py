@@ -204,6 +204,11 @@ def can_import_into_centre(user: User, centre: Centre) -> bool:
     return is_reviewer(user, centre) or is_admin(user)
 
 
+def can_keep_directory(user: User, centre: Centre) -> bool:
+    """Add, change and remove the providers in the centre's directory."""
+    return is_reviewer(user, centre) or is_admin(user)
+
+
 def can_assign_consultant(user: User, centre: Centre, organisation: Organisation) -> bool:
     """A centre may assign a consultant only to an organisation that consented (the
     services refuse an account without the consultant role, and the assigning

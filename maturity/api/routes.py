@@ -3,7 +3,7 @@ not see, audited like the pages) and answers with ``serialisers``."""
 
 from __future__ import annotations
 
-from flask import Response, current_app, jsonify, request
+from flask import Response, jsonify, request
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
@@ -21,14 +21,15 @@ from maturity.api.serialisers import (
 )
 from maturity.core.answers import AnswerRefused, parse_payload
 from maturity.core.evaluation import evaluation_json
-from maturity.core.questionnaire import Questionnaire
 from maturity.extensions import db
 from maturity.models import Centre, Membership, Organisation
 from maturity.reports.tables import build_tables
 from maturity.services import assessments as service
 from maturity.services import results
 from maturity.services.dashboard import NoQuestionnaire, centre_dashboard
-from maturity.services.questionnaires import current_version, questionnaire_of
+from maturity.services.questionnaires import (
+    current_questionnaire,
+)
 from maturity.web import current_locale
 from maturity.web.messages import refusal_message
 
@@ -44,12 +45,6 @@ def visible_organisation(organisation_id: int) -> Organisation:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     return jsonify(document(current_questionnaire()))
-
-
-def current_questionnaire() -> Questionnaire | None:
-    """The questionnaire new rounds use: the API describes its profile and outcomes."""
-    version = current_version(current_app.config["QUESTIONNAIRE_KEY"])
-    return None if version is None else questionnaire_of(version)
 
 
 @bp.get("/me")

@@ -24,7 +24,7 @@ from maturity.extensions import db
 from maturity.models import Answer, Assessment, AssessmentStatus, Organisation
 from maturity.reports.charts import score_radar
 from maturity.services import assessments as service
-from maturity.services import consultants, plans
+from maturity.services import consultants, plans, providers
 from maturity.services import results as results_service
 from maturity.web import current_locale
 from maturity.web.messages import plan_message, refusal_message
@@ -311,6 +311,7 @@ def results(assessment_id: int) -> str | Response | tuple[str, int]:
         curated=plans.plan_of(assessment, evaluation, computed=show_computed),
         show_computed=show_computed,
         state_labels=step_state_labels(),
+        providers=providers.providers_for(assessment.organisation),
         assessment=assessment,
         questionnaire=questionnaire,
         evaluation=evaluation,

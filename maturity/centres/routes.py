@@ -28,6 +28,7 @@ from maturity.reports.charts import bar_svg
 from maturity.reports.tables import build_tables, method_note, period_label, to_csv, to_xlsx
 from maturity.services import audit, centres
 from maturity.services import dashboard as dashboard_service
+from maturity.services.questionnaires import current_questionnaire
 from maturity.web import current_locale, database_id
 
 
@@ -151,6 +152,7 @@ def show(centre_id: int) -> str:
         "centres/show.html",
         centre=centre,
         overview=centres.overview(centre),
+        questionnaire=current_questionnaire(),
         locale=current_locale(),
         max_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
     )

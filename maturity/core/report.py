@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import date, datetime
 
 from maturity.core.answers import NOT_APPLICABLE, AnswerValue
@@ -42,6 +42,16 @@ class AnswerLine:
 
 
 @dataclass(frozen=True)
+class ProviderLine:
+    """A provider in the directory of a centre the organisation is registered with."""
+
+    name: str
+    contact: str
+    programmes: str
+    centre: str
+
+
+@dataclass(frozen=True)
 class ReportData:
     language: str
     organisation_name: str
@@ -61,6 +71,8 @@ class ReportData:
     plan: Plan | None = None  # the curated plan; None: the computed roadmap
     plan_author: str | None = None  # who last edited it, and when
     plan_edited_at: datetime | None = None
+    # Per support service, the providers the organisation's centres list.
+    providers: Mapping[str, tuple[ProviderLine, ...]] = field(default_factory=dict)
 
     @property
     def current_plan(self) -> Plan:
@@ -153,6 +165,10 @@ class ReportData:
                 [(o.outcome_id, str(o.earlier), str(o.later)) for o in self.comparison.outcomes],
             ],
             "date": self.report_date.isoformat(),
+            "providers": sorted(
+                (service, [astuple(line) for line in lines])
+                for service, lines in self.providers.items()
+            ),
             "plan": None
             if self.plan is None
             else [
@@ -197,6 +213,7 @@ def report_data(
     plan: Plan | None = None,
     plan_author: str | None = None,
     plan_edited_at: datetime | None = None,
+    providers: Mapping[str, tuple[ProviderLine, ...]] | None = None,
 ) -> ReportData:
     """The report of an evaluation; answers to questions the questionnaire does not
     have (a question removed before publication) are left out."""
@@ -229,6 +246,7 @@ def report_data(
         plan=plan,
         plan_author=plan_author,
         plan_edited_at=plan_edited_at,
+        providers=dict(providers or {}),
     )
 
 

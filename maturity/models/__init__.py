@@ -17,6 +17,7 @@ from maturity.models.organisation import (
     Invitation,
     Organisation,
     OrganisationGoal,
+    ServiceProvider,
 )
 from maturity.models.plan import PlanRevision, StepStatus
 from maturity.models.questionnaire import QuestionnaireVersion
@@ -49,6 +50,7 @@ __all__ = [
     "ReportJob",
     "ReportJobStatus",
     "ResultSummary",
+    "ServiceProvider",
     "StepStatus",
     "User",
 ]

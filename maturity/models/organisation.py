@@ -5,12 +5,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     CheckConstraint,
     ColumnElement,
     ForeignKey,
     Numeric,
     String,
+    Text,
     UniqueConstraint,
     and_,
     or_,
@@ -107,6 +109,27 @@ class Centre(Model):
     registrations: Mapped[list[CentreRegistration]] = relationship(
         back_populates="centre", cascade="all, delete-orphan"
     )
+    providers: Mapped[list[ServiceProvider]] = relationship(
+        back_populates="centre", cascade="all, delete-orphan", order_by="ServiceProvider.name"
+    )
+
+
+class ServiceProvider(Model):
+    """A provider in a centre's directory: which support services of the roadmap it
+    offers (questionnaire service ids), how to reach it, and the programmes (subsidies,
+    vouchers) that help pay for it. The centre's reviewers keep it."""
+
+    __tablename__ = "service_provider"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    services: Mapped[list[str]] = mapped_column(JSON)
+    contact: Mapped[str] = mapped_column(String(500), default="")
+    programmes: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    centre: Mapped[Centre] = relationship(back_populates="providers")
 
 
 class CentreRegistration(Model):

@@ -20,14 +20,11 @@ from maturity.organisations.forms import OrganisationForm
 from maturity.services import assessments as assessment_service
 from maturity.services import centres, consultants, invitations, plans, results
 from maturity.services.organisations import apply_profile, create_organisation
-from maturity.services.questionnaires import current_version, questionnaire_of
+from maturity.services.questionnaires import (
+    current_questionnaire,
+)
 from maturity.web import current_locale, database_id
 from maturity.web.messages import plan_message
-
-
-def current_questionnaire() -> Questionnaire | None:
-    version = current_version(current_app.config["QUESTIONNAIRE_KEY"])
-    return None if version is None else questionnaire_of(version)
 
 
 def make_form(

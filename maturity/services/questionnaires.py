@@ -101,6 +101,12 @@ def current_version(key: str) -> QuestionnaireVersion | None:
     )
 
 
+def current_questionnaire() -> Questionnaire | None:
+    """The questionnaire new rounds use (the configured key's current version)."""
+    version = current_version(current_app.config["QUESTIONNAIRE_KEY"])
+    return None if version is None else questionnaire_of(version)
+
+
 def questionnaire_of(row: QuestionnaireVersion) -> Questionnaire:
     """The questionnaire as published (parsed from the stored source)."""
     return _parse_published(row.source, row.content_hash, row.label)

@@ -11,7 +11,7 @@ from maturity.core import reference
 from maturity.core.report import GivenAnswer, ReportData, report_data
 from maturity.extensions import db
 from maturity.models import Answer, Assessment, AssessmentStatus, Finding
-from maturity.services import plans
+from maturity.services import plans, providers
 from maturity.services.results import (
     NotSubmitted,
     benchmark_of,
@@ -117,6 +117,7 @@ def load_report_data(assessment_id: int, language: str) -> ReportData:
         plan=curated.plan if revision is not None else None,
         plan_author=revision.author.name if revision and revision.author else None,
         plan_edited_at=revision.created_at if revision else None,
+        providers=providers.providers_for(assessment.organisation),
     )
     # The data is plain from here on: end the transaction before the (long) render
     # so that SQLite's write lock, taken by BEGIN IMMEDIATE, is not held meanwhile.

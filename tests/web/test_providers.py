@@ -1,0 +1,88 @@
+"""A centre's directory of service providers: kept by its reviewers, named by the
+roadmap steps of the organisations registered with the centre, in pages and PDF."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from sqlalchemy import select
+
+from maturity.extensions import db
+from maturity.models import Assessment, AuditEvent, ServiceProvider
+from tests.web.world import World, build_world
+
+
+def steps_with_service(app: Flask, world: World, service: str) -> list[str]:
+    from maturity.services import results
+
+    with app.app_context():
+        evaluation = results.evaluation_of(db.session.get(Assessment, world.ids["a1"]))
+        return [
+            f"{s.question_id}:{s.to_level}"
+            for s in evaluation.roadmap.steps
+            if service in s.services
+        ]
+
+
+def test_reviewers_keep_the_directory_and_steps_name_its_providers(app: Flask) -> None:
+    world = build_world(app)
+    reviewer = world.client("reviewer")
+    url = f"/centres/{world.ids['centre']}/providers"
+    refused = reviewer.post(url, data={"name": "云服务商", "services": []}, follow_redirects=True)
+    assert "请至少选择一项该机构提供的支持服务" in refused.get_data(as_text=True)
+    refused = reviewer.post(
+        url, data={"name": "  ", "services": ["cloud_it"]}, follow_redirects=True
+    )
+    assert "请填写服务机构名称" in refused.get_data(as_text=True)
+    unknown = reviewer.post(
+        url, data={"name": "某机构", "services": ["banking"]}, follow_redirects=True
+    )
+    assert "请从列表中选择支持服务" in unknown.get_data(as_text=True)
+    saved = reviewer.post(
+        url,
+        data={
+            "name": "杭州某云科技有限公司",
+            "services": ["cloud_it", "data_services"],
+            "contact": "0571-88880000",
+            "programmes": "浙江省中小企业数字化改造补贴",
+        },
+        follow_redirects=True,
+    )
+    page = saved.get_data(as_text=True)
+    assert "名录已保存" in page and "杭州某云科技有限公司" in page
+    with app.app_context():
+        provider = db.session.scalars(select(ServiceProvider)).one()
+        assert provider.services == ["cloud_it", "data_services"]
+        actions = db.session.scalars(select(AuditEvent.action)).all()
+        assert "save_provider" in actions
+        provider_id = provider.id
+
+    # The owner of organisation A (registered with the centre) sees it under every step
+    # that calls on cloud services, on the page and in the PDF; B's owner, whose
+    # organisation is registered too, also sees it; nobody else's provider shows.
+    html = (
+        world.client("owner").get(f"/assessments/{world.ids['a1']}/results").get_data(as_text=True)
+    )
+    steps = steps_with_service(app, world, "cloud_it")
+    assert steps
+    for step in steps:
+        block = html.split(f'data-step="{step}"')[1].split("</li>")[0]
+        assert "杭州某云科技有限公司" in block and "由测试服务中心推荐" in block
+    with app.app_context():
+        from maturity.reports.render import render_html
+        from maturity.services.reports import load_report_data
+
+        report = render_html(load_report_data(world.ids["a1"], "zh"))
+    assert "杭州某云科技有限公司" in report and "浙江省中小企业数字化改造补贴" in report
+
+    # Another centre's reviewer cannot touch it; the own reviewer removes it.
+    foreign = world.client("other_owner").post(f"{url}/{provider_id}", data={"action": "delete"})
+    assert foreign.status_code in (403, 404)
+    reviewer.post(f"{url}/{provider_id}", data={"action": "delete"})
+    with app.app_context():
+        assert db.session.scalars(select(ServiceProvider)).all() == []
+    html = (
+        world.client("owner").get(f"/assessments/{world.ids['a1']}/results").get_data(as_text=True)
+    )
+    assert not re.search("杭州某云科技有限公司", html)
