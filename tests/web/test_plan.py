@@ -160,3 +160,7 @@ def test_step_progress_what_is_due_and_the_next_round_shows_what_was_done(
     assert "第 1 轮以来已完成的计划步骤" in compare
     assert f'data-done="{second[0]}:{second[1]}"' in compare
     assert f'data-done="{first[0]}:{first[1]}"' not in compare  # in progress, not done
+    # With the figure the step was meant to move (no figures given here: said so, or
+    # the KPI in words).
+    row = compare.split(f'data-done="{second[0]}:{second[1]}"')[1].split("</tr>")[0]
+    assert "关注指标" in compare and re.search(r"<td>\s*\S", row.split("</td>")[-2] + "</td>")
