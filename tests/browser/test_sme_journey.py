@@ -110,6 +110,7 @@ def test_sign_up_answer_resume_submit_and_plan(
         assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name=t["next"]).click()
+    page.wait_for_load_state("load")  # the background saving script is running
 
     # Answer part of the first dimension; each answer is saved in the background.
     # Mass customisation does not apply to a process manufacturer: it says why.
@@ -270,6 +271,9 @@ def test_questions_can_be_answered_with_the_keyboard(browser: Any, live_server: 
         page.keyboard.press("Space")
     page.get_by_role("button", name="保存并继续").focus()
     page.keyboard.press("Enter")
+    # The dimension page, with its scripts running, before the keys go to a radio.
+    page.wait_for_url(re.compile(r"/dimensions/product_design"))
+    page.wait_for_load_state("load")
     first = QUESTIONNAIRE.questions[0].id
     page.locator(f'fieldset[data-question="{first}"] input[type=radio][value="0"]').focus()
     page.keyboard.press("Space")
