@@ -39,3 +39,32 @@ def test_no_module_is_longer_than_the_limit() -> None:
         for path in modules()
     }
     assert {path: n for path, n in lengths.items() if n > MAX_MODULE_LINES} == {}
+
+
+def test_creating_the_app_imports_no_heavy_library(tmp_path: Path) -> None:
+    """WeasyPrint (about a second), NumPy and openpyxl load where they are used, not
+    in every web worker and command at start-up (issue: reports in half the time)."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from maturity import create_app\n"
+        "create_app()\n"
+        "print(','.join(m for m in ('weasyprint', 'numpy', 'openpyxl') if m in sys.modules))\n"
+    )
+    env = {
+        **os.environ,
+        "MATURITY_DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}",
+        "MATURITY_SECRET_KEY": "test",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
+    assert result.stdout.strip() == ""

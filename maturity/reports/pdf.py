@@ -1,4 +1,7 @@
-"""HTML → PDF with WeasyPrint: our static files only, HarfBuzz font subsetting."""
+"""HTML → PDF with WeasyPrint: our static files only, HarfBuzz font subsetting.
+
+WeasyPrint takes about a second to import, so only the code that renders imports
+this module (``render.render_pdf``, at the time it renders)."""
 
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ from urllib.parse import unquote, urlsplit
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-REPORT_STATIC = Path(__file__).resolve().parent.parent / "static" / "reports"
+from maturity.reports.resources import REPORT_STATIC
+
 logger = logging.getLogger(__name__)
 
 

@@ -14,7 +14,7 @@ from flask_babel import force_locale
 from maturity.core.report import OVERALL, ReportData
 from maturity.core.roadmap import PHASE_MONTHS
 from maturity.reports.charts import score_radar
-from maturity.reports.pdf import REPORT_STATIC, html_to_pdf
+from maturity.reports.resources import REPORT_STATIC
 
 TEMPLATE = "reports/report.html"
 
@@ -41,6 +41,8 @@ def render_html(data: ReportData) -> str:
 
 
 def render_pdf(data: ReportData) -> bytes:
+    from maturity.reports.pdf import html_to_pdf  # WeasyPrint: only when rendering
+
     return html_to_pdf(render_html(data))
 
 

@@ -21,7 +21,6 @@ from maturity.core.questionnaire import Questionnaire
 from maturity.extensions import db
 from maturity.services import generation
 from maturity.services.dashboard.in_database import stats_in_database
-from maturity.services.dashboard.in_python import stats_in_numpy
 from maturity.services.questionnaires import current_version, questionnaire_of
 
 __all__ = ["CentreDashboard", "build", "cached_build", "centre_dashboard", "clear_cache"]
@@ -88,6 +87,9 @@ def build(
     if db.engine.dialect.name == "postgresql":
         raw = stats_in_database(centre_id, questionnaire, filters)
     else:
+        # NumPy only where it computes: not imported at start-up, nor on PostgreSQL.
+        from maturity.services.dashboard.in_python import stats_in_numpy
+
         raw = stats_in_numpy(db.session.connection(), centre_id, questionnaire, filters)
         db.session.commit()  # release the read transaction (on SQLite, the write lock)
     return present(raw, questionnaire, min_cohort)
