@@ -42,7 +42,7 @@ def stored_texts(assessment: Assessment) -> dict[str, str]:
 def values_of(
     assessment: Assessment,
     questionnaire: Questionnaire,
-    item_type: ItemType,  # type: ignore[type-arg]
+    item_type: ItemType[Any, Any],
     stored: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The stored values of one section's items, by item id."""
@@ -64,7 +64,7 @@ def outcomes_of(
 
 def refusals(
     questionnaire: Questionnaire,
-    item_type: ItemType,  # type: ignore[type-arg]
+    item_type: ItemType[Any, Any],
     given: Mapping[str, object],
 ) -> dict[str, ItemRefused]:
     """Why some of ``given`` cannot be stored (nothing is stored): for callers that
@@ -85,7 +85,7 @@ def refusals(
 def save_items(
     assessment: Assessment,
     questionnaire: Questionnaire,
-    item_type: ItemType,  # type: ignore[type-arg]
+    item_type: ItemType[Any, Any],
     given: Mapping[str, object],
     user: User,
 ) -> SavedItems:
@@ -105,7 +105,7 @@ def save_items(
 def _save(
     assessment: Assessment,
     questionnaire: Questionnaire,
-    item_type: ItemType,  # type: ignore[type-arg]
+    item_type: ItemType[Any, Any],
     given: Mapping[str, object],
     user: User,
 ) -> SavedItems:

@@ -93,9 +93,10 @@ def bands(data: Mapping[str, Any]) -> dict[str, tuple[Band, ...]]:
 
 
 def _watch(raw: object) -> str | Text | None:
-    if raw is None or isinstance(raw, str):
-        return raw
-    return Text.of(raw)  # type: ignore[arg-type]
+    """An outcome id, a KPI in words ({zh, en}, checked by the schema), or nothing."""
+    if isinstance(raw, Mapping):
+        return Text.of(raw)
+    return raw if isinstance(raw, str) else None
 
 
 def action(

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 PathPart = str | int
 FileProblem = tuple[list[PathPart], str]
 
-ItemT = TypeVar("ItemT")
+
+class Identified(Protocol):
+    """What every item type's items have: an id, unique in the questionnaire."""
+
+    @property
+    def id(self) -> str: ...
+
+
+ItemT = TypeVar("ItemT", bound=Identified)
 ValueT = TypeVar("ValueT")
 
 
@@ -82,7 +90,7 @@ class ItemType(ABC, Generic[ItemT, ValueT]):
         """Stored values of these items by id; rows of items this version lacks are skipped."""
         values = {}
         for item in items:
-            item_id = item.id  # type: ignore[attr-defined]
+            item_id = item.id
             if item_id in stored:
                 values[item_id] = self.decode(item, stored[item_id])
         return values
