@@ -100,3 +100,88 @@ def test_a_dimension_without_compared_questions_does_not_end_the_comparison() ->
     assert [(d.dimension_id, d.earlier, d.later) for d in comparison.dimensions] == [
         ("second", 20.0, 60.0)
     ]
+
+
+def figure(outcome_id: str, unit: str = "%", better: str = "higher") -> dict[str, Any]:
+    return {
+        "id": outcome_id,
+        "label": {"zh": f"{outcome_id}（中文）", "en": outcome_id},
+        "unit": {"zh": unit, "en": unit},
+        "min": 0,
+        "max": 1000,
+        "decimals": 1,
+        "better": better,
+    }
+
+
+def with_outcomes(*figures: dict[str, Any]):  # type: ignore[no-untyped-def]
+    return build({"a": [question("a1")]}, extra={"outcomes": list(figures)})
+
+
+def test_outcome_figures_are_compared_only_where_both_rounds_give_them_in_one_unit() -> None:
+    from decimal import Decimal
+
+    from maturity.core.comparison import OutcomeDelta, OutcomeLeftOut
+
+    earlier = with_outcomes(figure("yield"), figure("stock", "days"), figure("late"))
+    later = with_outcomes(
+        figure("yield"), figure("stock", "weeks"), figure("late"), figure("energy", "元")
+    )
+    result = compare(
+        earlier,
+        {"a1": 1},
+        later,
+        {"a1": 2},
+        earlier_outcomes={"yield": Decimal("80.5"), "stock": Decimal(30), "late": Decimal(4)},
+        later_outcomes={"yield": Decimal(91), "stock": Decimal(4), "energy": Decimal("2.5")},
+    )
+    assert result.outcomes == (OutcomeDelta("yield", Decimal("80.5"), Decimal(91)),)
+    assert result.outcomes[0].delta == Decimal("10.5")
+    assert result.outcomes_left_out == (
+        ("stock", OutcomeLeftOut.UNIT_CHANGED),
+        ("late", OutcomeLeftOut.NOT_GIVEN),  # given in the earlier round only
+        ("energy", OutcomeLeftOut.ONLY_IN_LATER),
+    )
+    # Given in the later round only is not given in both either.
+    only_later = compare(
+        earlier, {"a1": 1}, later, {"a1": 1}, {}, {"late": Decimal(2)}
+    ).outcomes_left_out
+    assert ("late", OutcomeLeftOut.NOT_GIVEN) in only_later
+    # Without figures: nothing compared, every shared figure not given.
+    plain = compare(earlier, {"a1": 1}, later, {"a1": 1})
+    assert plain.outcomes == () and ("yield", OutcomeLeftOut.NOT_GIVEN) in plain.outcomes_left_out
+
+
+def test_outcome_trends_over_rounds_keep_one_unit() -> None:
+    from decimal import Decimal
+
+    from maturity.core.comparison import RoundFigures, outcome_trends, trend_rounds
+
+    first = with_outcomes(figure("yield"), figure("stock", "days", "lower"))
+    current = with_outcomes(figure("yield"), figure("stock", "weeks", "lower"), figure("new"))
+    trends = outcome_trends(
+        current,
+        [
+            RoundFigures(3, current, {"yield": Decimal(95), "stock": Decimal(3)}),
+            RoundFigures(1, first, {"yield": Decimal(80), "stock": Decimal(40)}),
+            RoundFigures(2, current, {"yield": Decimal(90)}),
+        ],
+    )
+    # Oldest first; the stock figure counts only in the rounds asked in weeks; "new"
+    # was never given and has no trend.
+    assert [(t.item.id, t.points) for t in trends] == [
+        ("yield", ((1, Decimal(80)), (2, Decimal(90)), (3, Decimal(95)))),
+        ("stock", ((3, Decimal(3)),)),
+    ]
+    assert trends[0].change == Decimal(5) and trends[0].improved is True
+    assert trends[1].change is None and trends[1].improved is None
+    assert trend_rounds(trends) == [1, 2, 3]
+    assert trend_rounds(()) == []
+    falling = outcome_trends(
+        first,
+        [
+            RoundFigures(1, first, {"stock": Decimal(40)}),
+            RoundFigures(2, first, {"stock": Decimal(50)}),
+        ],
+    )
+    assert falling[0].change == Decimal(10) and falling[0].improved is False

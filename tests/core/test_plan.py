@@ -125,3 +125,88 @@ def test_edits_are_checked_and_round_trip_through_json() -> None:
     assert parse_edits(current, [1])[1] == [
         "the plan must be an object with steps, removed, top and summary"
     ]
+
+
+def test_the_computed_and_the_edited_plan_say_exactly_what_they_are() -> None:
+    computed = computed_plan(roadmap())
+    assert all(
+        (s.text, s.pinned, s.new, s.moved) == (None, False, False, False) for s in computed.steps
+    )
+    assert (computed.removed, computed.summary, computed.edited) == ((), "", False)
+    assert computed.step(("zz", 9)) is None
+    # Edits listing nothing: every step is new (unpinned), the top is the first three.
+    fresh = apply_edits(roadmap(), PlanEdits(steps=()))
+    assert fresh.edited is True
+    assert all(s.new and not s.pinned and s.text is None for s in fresh.steps)
+    assert [s.key for s in fresh.top] == [("b", 1), ("b", 2), ("a", 1)]
+
+
+def test_a_step_placed_before_its_own_lower_step_is_named() -> None:
+    edits = PlanEdits(
+        steps=(
+            StepEdit(("b", 2), 1),
+            StepEdit(("b", 1), 2),
+            StepEdit(("a", 1), 1),
+            StepEdit(("c", 1), 3),
+        )
+    )
+    plan = apply_edits(roadmap(), edits)
+    assert plan.early == ((("b", 2), ("b", 1)),)
+
+
+def test_stored_revisions_without_some_lists_read_as_empty() -> None:
+    assert edits_from_json({"summary": "只有概要"}) == PlanEdits(steps=(), summary="只有概要")
+    assert edits_from_json({}) == PlanEdits(steps=())
+
+
+def test_every_malformed_edit_is_named() -> None:
+    current = roadmap()
+    long_text = "字" * 2001
+    bad = {
+        "steps": [
+            {"question": "a", "level": 1.0, "phase": 2.0, "text": long_text},
+            {"question": "b", "level": 1, "phase": 1, "text": 5},
+            {"question": "b", "level": 2, "phase": True},
+            {"question": 3, "level": 1, "phase": 1},
+            "not an object",
+        ],
+        "removed": "b",
+        "top": [{"question": "c", "level": 1}, {"question": "c", "level": 1}],
+        "summary": "字" * 5001,
+        "colour": "red",
+    }
+    _none, problems = parse_edits(current, bad)
+    assert problems == [
+        "steps[0].text: at most 2000 characters of text",
+        "steps[1].text: at most 2000 characters of text",
+        "steps[2].phase: True is not 1, 2 or 3",
+        "steps[3]: needs a question id and a whole level",
+        "steps[4]: must be an object with question and level",
+        "removed: must be a list",
+        "summary: at most 5000 characters of text",
+        "unknown keys: colour",
+        "top: each step once",
+    ]
+    assert [p.conflict for p in problems][-1] is True
+    # Whole numbers written as 1.0 are whole; a step listed twice is a conflict.
+    twice = {"steps": [{"question": "a", "level": 1.0, "phase": 1.0}] * 2}
+    _none, problems = parse_edits(current, twice)
+    assert (
+        problems == ["a step may be listed once, either kept or removed"] and problems[0].conflict
+    )
+    kept_and_removed = {
+        "steps": [{"question": "a", "level": 1, "phase": 1}],
+        "removed": [{"question": "a", "level": 1}],
+    }
+    assert parse_edits(current, kept_and_removed)[1] == [
+        "a step may be listed once, either kept or removed"
+    ]
+    edits, problems = parse_edits(
+        current, {"steps": [{"question": "a", "level": 1.0, "phase": 2.0}]}
+    )
+    assert problems == [] and edits is not None and edits.steps == (StepEdit(("a", 1), 2),)
+    # Blank text is no text.
+    edits, _problems = parse_edits(
+        current, {"steps": [{"question": "a", "level": 1, "phase": 1, "text": "  "}]}
+    )
+    assert edits is not None and edits.steps[0].text is None

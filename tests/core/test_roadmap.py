@@ -294,3 +294,80 @@ def test_reasons_name_goal_next_level_and_prerequisite() -> None:
     assert reasons[("b2", 2)] == ("goal", "prerequisite")
     assert "goal" not in reasons[("a2", 1)]
     assert roadmap.version == "2"
+
+
+def test_phase_rules_follow_a_chain_raised_late_in_a_pass() -> None:
+    # x needs y at 1; y needs z at 3. In questionnaire order x is looked at before y's
+    # step has moved to z's phase, so only a second pass puts x after it.
+    questionnaire = build(
+        {"d": [question("x", requires={"y": 1}), question("y", requires={"z": 3}), question("z")]}
+    )
+    roadmap = plan(questionnaire, {"x": 0, "y": 0, "z": 0})
+    phases = {step.key: step.phase for step in roadmap.steps}
+    assert phases == {("z", 1): 1, ("z", 2): 1, ("z", 3): 2, ("y", 1): 2, ("x", 1): 2}
+
+
+def test_a_question_s_own_next_step_does_not_make_it_a_prerequisite() -> None:
+    questionnaire = build({"d": [question("a"), question("b")]})
+    roadmap = plan(questionnaire, {"a": 0, "b": 0}, targets={"d": 2})
+    first = next(step for step in roadmap.steps if step.key == ("a", 1))
+    assert first.required_by == () and "prerequisite" not in first.reasons
+
+
+def test_dependants_are_listed_in_plan_order_and_the_roadmap_keeps_its_inputs() -> None:
+    from maturity.core.next_level import next_levels
+
+    # p is needed at 1 by both a and b; b (weight 3) comes before a (weight 1) in order.
+    questionnaire = build(
+        {"d": [question("a", requires={"p": 1}), question("b", weight=3, requires={"p": 1}),
+               question("p")]},
+        extra={"phase_capacity": [4, 6]},
+    )  # fmt: skip
+    answers = {"a": 0, "b": 0, "p": 0}
+    roadmap = plan(questionnaire, answers)
+    needed = next(step for step in roadmap.steps if step.key == ("p", 1))
+    assert needed.required_by == (("b", 1), ("a", 1))
+    assert roadmap.capacity == (4, 6)
+    assert roadmap.next_levels == next_levels(questionnaire, answers, score(questionnaire, answers))
+
+
+def test_steps_take_the_recommendations_of_the_profile_s_wording() -> None:
+    raw = question("a")
+    raw["variants"] = {
+        "process": {
+            "recommendations": {
+                "1": {"zh": "配方（中文）", "en": "recipe", "services": ["training"]}
+            }
+        }
+    }
+    questionnaire = build(
+        {"d": [raw]},
+        extra={"variants": [{"id": "process", "label": {"zh": "流程", "en": "Process"}}]},
+    )
+    answers = {"a": 0}
+    scores = score(questionnaire, answers)
+    varied = build_roadmap(questionnaire, answers, scores, variant="process")
+    assert varied.steps[0].recommendation.text.en == "recipe"
+    assert (
+        build_roadmap(questionnaire, answers, scores).steps[0].recommendation.text.en
+        == "Reach level 1 of a"
+    )
+
+
+def test_next_level_goes_on_past_a_dimension_at_the_top_or_not_assessed() -> None:
+    from maturity.core.next_level import next_levels
+
+    questionnaire = build(
+        {
+            "top": [question("t")],
+            "none": [question("n", allow_na=True)],
+            "d": [question("a", weight=3), question("b")],
+        }
+    )
+    answers = {"t": 5, "n": "na", "a": 1, "b": 2}
+    found = next_levels(questionnaire, answers, score(questionnaire, answers))
+    assert found["top"] is None and "none" not in found
+    upcoming = found["d"]
+    # Level 1; at 2 or above: b (1 of 4) = 25%; a (3) brings it to 100%.
+    assert upcoming is not None and upcoming.share == 0.25
+    assert upcoming.as_dict() == {"level": 2, "needed": 1, "questions": ["a"]}
