@@ -7,10 +7,9 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 from flask_login import current_user
 
-from maturity import access
 from maturity.api.blueprint import bp
 from maturity.api.errors import ApiError
-from maturity.api.lookups import visible_assessment
+from maturity.api.lookups import answerable
 from maturity.api.serialisers import items_json
 from maturity.core.items import ROUND_ITEM_TYPES, ItemRefused, item_type
 from maturity.services import items
@@ -21,13 +20,7 @@ SECTIONS = ",".join(t.section for t in ROUND_ITEM_TYPES)
 
 @bp.put(f"/assessments/<int:assessment_id>/<any({SECTIONS}):section>")
 def put_items(assessment_id: int, section: str) -> Response:
-    found = visible_assessment(assessment_id)
-    if not access.can_answer(current_user, found):
-        raise ApiError(
-            403,
-            "forbidden",
-            "This assessment cannot be answered (submitted, or not yours to answer).",
-        )
+    found = answerable(assessment_id)
     questionnaire = questionnaire_for(found)
     kind = item_type(section)
     if not questionnaire.sections.get(section):

@@ -24,3 +24,15 @@ def submitted(assessment_id: int) -> Assessment:
     if found.status != AssessmentStatus.SUBMITTED:
         raise ApiError(409, "not_submitted", "The assessment has not been submitted yet.")
     return found
+
+
+def answerable(assessment_id: int) -> Assessment:
+    """A draft the token's user may answer (403 otherwise, 404 if not visible)."""
+    found = visible_assessment(assessment_id)
+    if not access.can_answer(current_user, found):
+        raise ApiError(
+            403,
+            "forbidden",
+            "This assessment cannot be answered (submitted, or not yours to answer).",
+        )
+    return found

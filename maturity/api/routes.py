@@ -11,7 +11,7 @@ from werkzeug.exceptions import NotFound
 from maturity import access
 from maturity.api.blueprint import bp
 from maturity.api.errors import ApiError
-from maturity.api.lookups import submitted, visible_assessment
+from maturity.api.lookups import answerable, submitted, visible_assessment
 from maturity.api.openapi import document
 from maturity.api.serialisers import (
     answer_json,
@@ -98,13 +98,7 @@ def assessment(assessment_id: int) -> Response:
 
 @bp.put("/assessments/<int:assessment_id>/answers/<question_id>")
 def put_answer(assessment_id: int, question_id: str) -> Response:
-    found = visible_assessment(assessment_id)
-    if not access.can_answer(current_user, found):
-        raise ApiError(
-            403,
-            "forbidden",
-            "This assessment cannot be answered (submitted, or not yours to answer).",
-        )
+    found = answerable(assessment_id)
     try:
         given = parse_payload(request.get_json(silent=True), question_id)
     except AnswerRefused as refused:

@@ -26,6 +26,23 @@ def sign_up(page: Any, base: str, name: str, email: str) -> None:
     page.get_by_role("button", name="创建账号").click()
 
 
+def answer_a_round(page: Any, value: str) -> None:
+    """Start a round, answer the firm's profile and every question with ``value``,
+    leave the optional business results empty, and submit."""
+    page.get_by_role("button", name="开始新一轮评估").click()
+    for item_id, option_id in FULL_PROFILE.items():
+        page.locator(f'input[name="item-{item_id}"][value="{option_id}"]').check()
+    page.get_by_role("button", name="保存并继续").click()
+    for dimension in QUESTIONNAIRE.dimensions:
+        for question in dimension.questions:
+            page.locator(
+                f'fieldset[data-question="{question.id}"] input[type=radio][value="{value}"]'
+            ).check()
+        page.get_by_role("button", name="保存并继续").click()
+    page.get_by_role("button", name="保存并检查").click()
+    page.get_by_role("button", name="提交评估").click()
+
+
 def test_consultant_runs_a_client_assessment(
     browser: Any, live_server: str, tmp_path: Path
 ) -> None:
@@ -50,19 +67,7 @@ def test_consultant_runs_a_client_assessment(
     consultant.get_by_role("button", name="加入").click()
     consultant.get_by_role("navigation").get_by_role("link", name="我的客户").click()
     consultant.get_by_role("link", name="顾问客户有限公司").click()
-    consultant.get_by_role("button", name="开始新一轮评估").click()
-    for item_id, option_id in FULL_PROFILE.items():
-        consultant.locator(f'input[name="item-{item_id}"][value="{option_id}"]').check()
-    consultant.get_by_role("button", name="保存并继续").click()
-    for dimension in QUESTIONNAIRE.dimensions:
-        for question in dimension.questions:
-            consultant.locator(
-                f'fieldset[data-question="{question.id}"] input[type=radio][value="3"]'
-            ).check()
-        consultant.get_by_role("button", name="保存并继续").click()
-    # The business results are optional: straight on to the review.
-    consultant.get_by_role("button", name="保存并检查").click()
-    consultant.get_by_role("button", name="提交评估").click()
+    answer_a_round(consultant, "3")
     assert consultant.locator("[data-overall-index]").inner_text() == "60.0"
     consultant.locator("#finding-__overall__").fill("数字化基础较好，建议优先推进数据治理。")
     consultant.locator("#finding-business_decisions").fill("ERP 已集成，数据分析能力不足。")
@@ -122,18 +127,7 @@ def test_consultant_runs_a_client_assessment(
     assert "已完成" in owner.locator(step).inner_text()
     consultant.goto(live_server + "/consultant")
     consultant.get_by_role("link", name="顾问客户有限公司").click()
-    consultant.get_by_role("button", name="开始新一轮评估").click()
-    for item_id, option_id in FULL_PROFILE.items():
-        consultant.locator(f'input[name="item-{item_id}"][value="{option_id}"]').check()
-    consultant.get_by_role("button", name="保存并继续").click()
-    for dimension in QUESTIONNAIRE.dimensions:
-        for question in dimension.questions:
-            consultant.locator(
-                f'fieldset[data-question="{question.id}"] input[type=radio][value="4"]'
-            ).check()
-        consultant.get_by_role("button", name="保存并继续").click()
-    consultant.get_by_role("button", name="保存并检查").click()
-    consultant.get_by_role("button", name="提交评估").click()
+    answer_a_round(consultant, "4")
     owner.goto(live_server + "/")
     owner.get_by_role("link", name="顾问客户有限公司").click()
     owner.get_by_role("link", name="历史与轮次比较").click()
