@@ -210,3 +210,58 @@ def test_every_malformed_edit_is_named() -> None:
         current, {"steps": [{"question": "a", "level": 1, "phase": 1, "text": "  "}]}
     )
     assert edits is not None and edits.steps[0].text is None
+
+
+def test_edit_boundaries_and_defaults() -> None:
+    current = roadmap()
+    exactly = {
+        "steps": [{"question": "a", "level": 1, "phase": 1, "text": "字" * 2000}],
+        "top": [
+            {"question": "b", "level": 1},
+            {"question": "b", "level": 2},
+            {"question": "a", "level": 1},
+        ],
+        "summary": "字" * 5000,
+    }
+    edits, problems = parse_edits(current, exactly)
+    assert problems == [] and edits is not None and len(edits.top) == 3
+    assert edits.summary == "字" * 5000
+    assert parse_edits(current, {})[0] == PlanEdits(steps=(), summary="")
+    # Every bad step is named, not only the first; a key beside one is named too.
+    _none, problems = parse_edits(
+        current,
+        {
+            "steps": [
+                {"question": "a", "level": 1, "phase": 1, "text": 1},
+                {"question": "b", "level": "1", "phase": 1},
+                {"question": "b", "level": 2, "phase": 9},
+            ],
+            "summary": None,
+            "zone": 1,
+            "area": 2,
+        },
+    )
+    assert problems == [
+        "steps[0].text: at most 2000 characters of text",
+        "steps[1]: needs a question id and a whole level",
+        "steps[2].phase: 9 is not 1, 2 or 3",
+        "summary: at most 5000 characters of text",
+        "unknown keys: area, zone",
+    ]
+    _none, problems = parse_edits(
+        current,
+        {"removed": [{"question": "a", "level": 1}], "top": [{"question": "a", "level": 1}]},
+    )
+    assert problems == ["top: a removed step cannot be among the most important"]
+    assert problems[0].conflict is True
+    _none, problems = parse_edits(current, {"steps": "all"})
+    assert problems == ["steps: must be a list"]
+
+
+def test_a_removed_prerequisite_raises_no_warning_and_phases_list_their_steps() -> None:
+    edits = PlanEdits(
+        steps=(StepEdit(("a", 1), 1), StepEdit(("c", 1), 1)), removed=(("b", 1), ("b", 2))
+    )
+    plan = apply_edits(roadmap(), edits)
+    assert plan.early == ()
+    assert [s.key for s in plan.phase(1)] == [("a", 1), ("c", 1)] and plan.phase(2) == []

@@ -119,3 +119,14 @@ def test_overall_level_at_exactly_the_gate_is_reached() -> None:
     result = score(questionnaire, {"a1": 2, "a2": 2, "a3": 2, "a4": 2, "a5": 0})
     # Share ≥1 and ≥2 are 4/5 = 0.8, exactly the gate, for the dimension and overall.
     assert (result.dimensions["a"].level, result.overall_level) == (2, 2)
+
+
+def test_the_highest_levels_are_reached_overall_too() -> None:
+    from tests.core.factories import build, question
+
+    questionnaire = build({"a": [question("a1"), question("a2")], "b": [question("b1")]})
+    for value in (3, 4, 5):
+        answers = dict.fromkeys(("a1", "a2", "b1"), value)
+        result = score(questionnaire, answers)
+        assert result.overall_level == value
+        assert result.dimensions["a"].level == value
