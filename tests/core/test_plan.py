@@ -265,3 +265,19 @@ def test_a_removed_prerequisite_raises_no_warning_and_phases_list_their_steps() 
     plan = apply_edits(roadmap(), edits)
     assert plan.early == ()
     assert [s.key for s in plan.phase(1)] == [("a", 1), ("c", 1)] and plan.phase(2) == []
+
+
+def test_a_bad_pin_does_not_hide_the_steps_after_it() -> None:
+    _none, problems = parse_edits(
+        roadmap(),
+        {
+            "steps": [
+                {"question": "a", "level": 1, "phase": 1, "pinned": "yes"},
+                {"question": "b", "level": 1, "phase": 0},
+            ]
+        },
+    )
+    assert problems == [
+        "steps[0].pinned: must be true or false",
+        "steps[1].phase: 0 is not 1, 2 or 3",
+    ]
