@@ -15,12 +15,13 @@ from maturity.api.blueprint import bp
 from maturity.api.errors import ApiError
 from maturity.api.lookups import submitted
 from maturity.api.spec import json_response, operation, path_id, ref
-from maturity.core.plan import MAX_SUMMARY, MAX_TEXT, PHASES, TOP_STEPS, Plan, parse_edits
+from maturity.core.evaluation import Evaluation
+from maturity.core.plan import MAX_SUMMARY, MAX_TEXT, PHASES, TOP_STEPS, parse_edits
 from maturity.models import Assessment, PlanRevision, StepStatus
 from maturity.services import plans, results
 
 
-def _plannable(assessment_id: int) -> tuple[Assessment, Any]:
+def _plannable(assessment_id: int) -> tuple[Assessment, Evaluation]:
     found = submitted(assessment_id)
     if not access.can_plan(current_user, found):
         raise ApiError(403, "forbidden", "You may read this plan but not change it.")
@@ -52,7 +53,8 @@ def _status_json(status: StepStatus | None) -> dict[str, Any]:
     }
 
 
-def plan_json(plan: Plan, curated: plans.CuratedPlan) -> dict[str, Any]:
+def plan_json(curated: plans.CuratedPlan) -> dict[str, Any]:
+    plan = curated.plan
     return {
         "edited": plan.edited,
         "revision": _revision_json(curated.revision),
@@ -77,11 +79,14 @@ def plan_json(plan: Plan, curated: plans.CuratedPlan) -> dict[str, Any]:
     }
 
 
+def plan_response(assessment: Assessment, evaluation: Evaluation) -> Response:
+    return jsonify(plan_json(plans.plan_of(assessment, evaluation)))
+
+
 @bp.get("/assessments/<int:assessment_id>/plan")
 def get_plan(assessment_id: int) -> Response:
     found = submitted(assessment_id)
-    curated = plans.plan_of(found, results.evaluation_of(found))
-    return jsonify(plan_json(curated.plan, curated))
+    return plan_response(found, results.evaluation_of(found))
 
 
 @bp.put("/assessments/<int:assessment_id>/plan")
@@ -93,16 +98,14 @@ def put_plan(assessment_id: int) -> Response:
         status = 409 if all(p.conflict for p in problems) else 400
         raise ApiError(status, "invalid_plan", "The plan was not saved.", list(problems))
     plans.save_revision(found, edits, current_user)
-    curated = plans.plan_of(found, evaluation)
-    return jsonify(plan_json(curated.plan, curated))
+    return plan_response(found, evaluation)
 
 
 @bp.post("/assessments/<int:assessment_id>/plan/reset")
 def reset_plan(assessment_id: int) -> Response:
     found, evaluation = _plannable(assessment_id)
     plans.save_revision(found, None, current_user)
-    curated = plans.plan_of(found, evaluation)
-    return jsonify(plan_json(curated.plan, curated))
+    return plan_response(found, evaluation)
 
 
 @bp.get("/assessments/<int:assessment_id>/plan/revisions")
@@ -136,8 +139,7 @@ def put_step_status(assessment_id: int, question_id: str, level: int) -> Respons
     except plans.StatusRefused as refused:
         status = 404 if refused.code == "unknown_step" else 400
         raise ApiError(status, refused.code, f"The status was not saved: {refused.code}.") from None
-    curated = plans.plan_of(found, evaluation)
-    return jsonify(plan_json(curated.plan, curated))
+    return plan_response(found, evaluation)
 
 
 _STEP_KEY = {

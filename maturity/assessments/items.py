@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from maturity import access
 from maturity.assessments import bp
 from maturity.assessments.journey import Journey
-from maturity.assessments.routes import load_assessment, neighbours
+from maturity.assessments.routes import load_assessment, neighbours, page_saved
 from maturity.core.items import ROUND_ITEM_TYPES, item_type
 from maturity.services import items as items_service
 from maturity.web import current_locale
@@ -66,11 +66,7 @@ def items_page(assessment_id: int, section: str) -> str | Response | tuple[str, 
             for item_id, refused in saved.refused.items()
         }
         if not errors:
-            flash(_("Your answers on this page are saved."), "success")
-            journey = Journey.of(assessment)
-            if request.form.get("action") == "next":
-                return redirect(neighbours(journey, here)[1])
-            return redirect(here)
+            return page_saved(assessment, here)
         journey = Journey.of(assessment)
         # Refused values are shown as typed, with their message; saved ones as stored.
         submitted = {item_id: submitted[item_id] for item_id in errors}

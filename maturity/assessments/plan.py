@@ -27,13 +27,14 @@ def field(key: StepKey) -> str:
     return f"{key[0]}-{key[1]}"
 
 
-def edits_from_form(steps: list[Any], form: Any) -> dict[str, Any]:
-    """The plan editor's form as the plan's JSON shape (core.plan.parse_edits checks it)."""
+def edits_from_form(keys: list[StepKey], form: Any) -> dict[str, Any]:
+    """The plan editor's form, which lists ``keys`` (kept then removed steps), as the
+    plan's JSON shape (core.plan.parse_edits checks it)."""
     kept: list[tuple[int, float, int, dict[str, Any]]] = []
     removed = []
-    for index, planned in enumerate(steps):
-        name = field(planned.key)
-        entry = {"question": planned.key[0], "level": planned.key[1]}
+    for index, key in enumerate(keys):
+        name = field(key)
+        entry = {"question": key[0], "level": key[1]}
         if form.get(f"remove-{name}"):
             removed.append(entry)
             continue
@@ -83,7 +84,8 @@ def plan_editor(assessment_id: int) -> str | Response | tuple[str, int]:
             return redirect(
                 url_for("assessments.results", assessment_id=assessment.id, _anchor="roadmap")
             )
-        listed = [*curated.plan.steps, *(_RemovedStep(s) for s in curated.plan.removed)]
+        plan = curated.plan
+        listed = [s.key for s in plan.steps] + [s.key for s in plan.removed]
         edits, problems = parse_edits(evaluation.roadmap, edits_from_form(listed, request.form))
         if edits is not None:
             plans.save_revision(assessment, edits, current_user)
@@ -105,15 +107,6 @@ def plan_editor(assessment_id: int) -> str | Response | tuple[str, int]:
         problems=problems,
         locale=current_locale(),
     ), (400 if problems else 200)
-
-
-class _RemovedStep:
-    """A removed step, listed in the editor so that it can be restored."""
-
-    def __init__(self, step: Any) -> None:
-        self.step = step
-        self.key = step.key
-        self.phase = step.phase
 
 
 @bp.post("/assessments/<int:assessment_id>/plan/steps/<question_id>/<int:level>")

@@ -123,6 +123,14 @@ def neighbours(journey: Journey, current: str) -> tuple[str | None, str]:
     return (earlier[-1] if earlier else None), (later[0] if later else current)
 
 
+def page_saved(assessment: Assessment, here: str) -> Response:
+    """After a page of the round saved without refusals: say so, then stay or go on."""
+    flash(_("Your answers on this page are saved."), "success")
+    if request.form.get("action") == "next":
+        return redirect(neighbours(Journey.of(assessment), here)[1])
+    return redirect(here)
+
+
 @bp.route("/assessments/<int:assessment_id>/dimensions/<dimension_id>", methods=["GET", "POST"])
 @login_required
 def dimension_page(assessment_id: int, dimension_id: str) -> str | Response | tuple[str, int]:
@@ -173,11 +181,7 @@ def dimension_page(assessment_id: int, dimension_id: str) -> str | Response | tu
             except service.REFUSALS as error:
                 errors[question.id] = refusal_message(error)
         if not errors:
-            flash(_("Your answers on this page are saved."), "success")
-            journey = Journey.of(assessment)
-            if request.form.get("action") == "next":
-                return redirect(neighbours(journey, here)[1])
-            return redirect(here)
+            return page_saved(assessment, here)
     journey = Journey.of(assessment)
     previous_url, next_url = neighbours(journey, here)
     return render_template(

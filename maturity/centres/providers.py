@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from maturity import access
 from maturity.centres import bp
-from maturity.centres.routes import load_centre
+from maturity.centres.routes import load_centre, show_page
 from maturity.services import providers
 from maturity.services.questionnaires import current_questionnaire
 
@@ -44,7 +44,7 @@ def given() -> providers.ProviderInput:
 @bp.post("/<int:centre_id>/providers", defaults={"provider_id": None})
 @bp.post("/<int:centre_id>/providers/<int:provider_id>")
 @login_required
-def save_provider(centre_id: int, provider_id: int | None) -> Response:
+def save_provider(centre_id: int, provider_id: int | None) -> Response | tuple[str, int]:
     centre = load_centre(centre_id)
     access.require(access.can_keep_directory(current_user, centre), hide=False)
     provider = None
@@ -58,10 +58,12 @@ def save_provider(centre_id: int, provider_id: int | None) -> Response:
         return back
     questionnaire = current_questionnaire()
     service_ids = [s.id for s in questionnaire.services] if questionnaire else []
+    typed = given()
     try:
-        providers.save_provider(centre, provider, given(), service_ids, current_user)
+        providers.save_provider(centre, provider, typed, service_ids, current_user)
     except providers.ProviderRefused as refused:
+        # The form again as typed, with the reason: nothing the reviewer entered is lost.
         flash(refusal(refused.code), "error")
-    else:
-        flash(_("The directory is saved."), "success")
+        return show_page(centre, draft=typed, draft_id=provider_id), 400
+    flash(_("The directory is saved."), "success")
     return back

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Response as FlaskResponse
 from flask import (
@@ -147,7 +148,11 @@ def index() -> str:
 @bp.get("/<int:centre_id>")
 @login_required
 def show(centre_id: int) -> str:
-    centre = load_centre(centre_id)
+    return show_page(load_centre(centre_id))
+
+
+def show_page(centre: Centre, **extra: Any) -> str:
+    """The centre's page; ``extra``: e.g. a refused provider form to show as typed."""
     return render_template(
         "centres/show.html",
         centre=centre,
@@ -155,6 +160,7 @@ def show(centre_id: int) -> str:
         questionnaire=current_questionnaire(),
         locale=current_locale(),
         max_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
+        **extra,
     )
 
 

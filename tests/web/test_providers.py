@@ -32,9 +32,21 @@ def test_reviewers_keep_the_directory_and_steps_name_its_providers(app: Flask) -
     refused = reviewer.post(url, data={"name": "云服务商", "services": []}, follow_redirects=True)
     assert "请至少选择一项该机构提供的支持服务" in refused.get_data(as_text=True)
     refused = reviewer.post(
-        url, data={"name": "  ", "services": ["cloud_it"]}, follow_redirects=True
+        url,
+        data={
+            "name": "  ",
+            "services": ["cloud_it"],
+            "contact": "0571-1234",
+            "programmes": "创新券",
+        },
     )
-    assert "请填写服务机构名称" in refused.get_data(as_text=True)
+    # Refused with the reason, and the form comes back as typed: nothing is lost.
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert (
+        "请填写服务机构名称" in page and 'value="0571-1234"' in page and "创新券</textarea>" in page
+    )
+    assert 'value="cloud_it" checked' in page
     unknown = reviewer.post(
         url, data={"name": "某机构", "services": ["banking"]}, follow_redirects=True
     )
