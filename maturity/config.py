@@ -10,6 +10,7 @@ import contextlib
 import os
 import secrets
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -108,4 +109,35 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "LOGIN_RATE_LIMIT": os.environ.get("MATURITY_LOGIN_RATE_LIMIT", "10 per minute"),
         "RATELIMIT_STORAGE_URI": os.environ.get("MATURITY_RATELIMIT_STORAGE_URI", "memory://"),
         "WTF_CSRF_TIME_LIMIT": None,
+        **_account_settings(instance_path, production),
+    }
+
+
+def _account_settings(instance_path: Path, production: bool) -> dict[str, Any]:
+    """Sessions, e-mail links, API tokens and the mail server (Flask-Mailman's names)."""
+    remember_days = int(os.environ.get("MATURITY_REMEMBER_DAYS", "30"))
+    return {
+        "SESSION_IDLE_HOURS": float(os.environ.get("MATURITY_SESSION_IDLE_HOURS", "12")),
+        "REMEMBER_DAYS": remember_days,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=remember_days),
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "RESET_LINK_MINUTES": int(os.environ.get("MATURITY_RESET_LINK_MINUTES", "60")),
+        "CONFIRM_LINK_HOURS": int(os.environ.get("MATURITY_CONFIRM_LINK_HOURS", "24")),
+        "PRIVACY_CONTACT": os.environ.get(
+            "MATURITY_PRIVACY_CONTACT", "the administrator of this platform / 本平台管理员"
+        ),
+        "API_TOKEN_DAYS": int(os.environ.get("MATURITY_API_TOKEN_DAYS", "90")),
+        # In development mail is written to a folder instead of needing a server.
+        "MAIL_BACKEND": os.environ.get("MATURITY_MAIL_BACKEND", "smtp" if production else "file"),
+        "MAIL_FILE_PATH": os.environ.get("MATURITY_MAIL_DIR") or str(instance_path / "mail"),
+        "MAIL_SERVER": os.environ.get("MATURITY_MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(os.environ.get("MATURITY_MAIL_PORT", "25")),
+        "MAIL_USERNAME": os.environ.get("MATURITY_MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MATURITY_MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _env_bool("MATURITY_MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": _env_bool("MATURITY_MAIL_USE_SSL", False),
+        "MAIL_TIMEOUT": int(os.environ.get("MATURITY_MAIL_TIMEOUT", "20")),
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MATURITY_MAIL_SENDER", "maturity <no-reply@maturity.local>"
+        ),
     }

@@ -15,6 +15,7 @@ from sqlalchemy import delete, event
 from maturity import create_app
 from maturity.extensions import db
 from tests.databases import fresh_database
+from tests.mailbox import Mailbox, smtp_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,8 +40,13 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def make_app(database_url: str, instance_path: Path, **overrides: Any) -> Flask:
+    mail_host, mail_port, _mailbox = smtp_server()
     config = {
         "TESTING": True,
+        # Every mail goes over SMTP to the server in this process (tests/mailbox.py).
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": mail_host,
+        "MAIL_PORT": mail_port,
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
@@ -73,6 +79,10 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     from maturity.reports.jobs import drain
 
     drain()  # background report jobs must not outlive their test's data
+    from maturity import mail
+
+    mail.drain()
+    smtp_server()[2].clear()
     from maturity.services.dashboard import clear_cache
 
     clear_cache()
@@ -83,6 +93,15 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(delete(table))
         db.engine.dispose()
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    """What the application mailed during the test (over real SMTP)."""
+    box = smtp_server()[2]
+    box.clear()
+    yield box
+    box.clear()
 
 
 @pytest.fixture

@@ -3,8 +3,11 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
+from maturity.core.privacy_notice import NOTICE_VERSION
 from maturity.extensions import db
 from maturity.models import User
+from maturity.models._types import utcnow
+from tests.mailbox import Mailbox
 
 PASSWORD = "correct horse battery"
 
@@ -13,7 +16,14 @@ def make_user(
     app: Flask, email: str = "manager@example.com", name: str = "王经理", locale: str = "zh"
 ) -> int:
     with app.app_context():
-        user = User(email=email, name=name, locale=locale)
+        user = User(
+            email=email,
+            name=name,
+            locale=locale,
+            email_confirmed_at=utcnow(),
+            privacy_version=NOTICE_VERSION,
+            privacy_accepted_at=utcnow(),
+        )
         user.set_password(PASSWORD)
         db.session.add(user)
         db.session.commit()
@@ -142,3 +152,33 @@ def fill_round(
         else:
             raw = value
         service.save_answer(assessment, AnswerInput(question.id, parse_value(raw)), user)
+
+
+def sign_up(
+    client: FlaskClient,
+    mailbox: Mailbox,
+    email: str,
+    name: str = "新同事",
+    next_path: str | None = None,
+) -> str:
+    """Sign up through the form and follow the confirmation link that arrives by
+    mail (real SMTP); returns where the confirmation led."""
+    before = len(mailbox.to(email))
+    response = client.post(
+        "/auth/register",
+        query_string={"next": next_path} if next_path else {},
+        data={
+            "name": name,
+            "email": email,
+            "password": PASSWORD,
+            "password_again": PASSWORD,
+            "accept_privacy": "y",
+        },
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    link = mailbox.wait_for(email, count=before + 1)[-1].link("/auth/confirm/")
+    path = link.removeprefix("http://localhost")
+    assert client.get(path).status_code == 200
+    confirmed = client.post(path, data={"password": PASSWORD})
+    assert confirmed.status_code == 302, confirmed.get_data(as_text=True)
+    return confirmed.headers["Location"]

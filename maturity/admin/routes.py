@@ -14,7 +14,7 @@ from maturity.admin import bp
 from maturity.core import reference
 from maturity.extensions import db
 from maturity.models import AuditEvent, Centre, CentreMembership, QuestionnaireVersion, User
-from maturity.services import audit, centres
+from maturity.services import audit, centres, sessions
 from maturity.services.questionnaires import catalogue, publish_all
 from maturity.web import current_locale
 
@@ -108,6 +108,8 @@ def update_user(user_id: int) -> Response:
         return redirect(url_for("admin.users"))
     attribute, value = changes[action]
     setattr(user, attribute, value)
+    if action == "deactivate":
+        sessions.end_all(user)  # logged out everywhere, now
     audit.record(current_user, f"user_{action}", "user", user.id)
     db.session.commit()
     flash(_("Saved."), "success")

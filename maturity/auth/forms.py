@@ -2,8 +2,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms import BooleanField, EmailField, Form, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp
+
+from maturity.core.passwords import MIN_LENGTH, personal_words
+from maturity.web.passwords import StrongPassword, new_password_fields
+from maturity.web.requests import EMAIL_SHAPE
 
 
 class LoginForm(FlaskForm):
@@ -14,6 +18,21 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Keep me logged in"))
 
 
+def _typed_name_and_email(form: Form) -> list[str]:
+    return personal_words(str(form["name"].data or ""), str(form["email"].data or ""))
+
+
+def _email_field() -> EmailField:
+    return EmailField(
+        _l("Email"),
+        validators=[
+            DataRequired(_l("Please enter your email.")),
+            Email(_l("This is not a valid email address."), check_deliverability=False),
+            Length(max=254, message=_l("At most %(max)d characters.")),
+        ],
+    )
+
+
 class RegisterForm(FlaskForm):
     name = StringField(
         _l("Your name"),
@@ -22,22 +41,53 @@ class RegisterForm(FlaskForm):
             Length(max=100, message=_l("At most %(max)d characters.")),
         ],
     )
-    email = EmailField(
-        _l("Email"),
-        validators=[
-            DataRequired(_l("Please enter your email.")),
-            Email(_l("This is not a valid email address."), check_deliverability=False),
-            Length(max=254, message=_l("At most %(max)d characters.")),
-        ],
-    )
+    email = _email_field()
     password = PasswordField(
         _l("Password"),
         validators=[
             DataRequired(_l("Please choose a password.")),
-            Length(min=10, max=200, message=_l("Between %(min)d and %(max)d characters.")),
+            StrongPassword(_typed_name_and_email),
         ],
+        description=_l(
+            "At least %(min)d characters; a short sentence of several words is easy to remember and hard to guess.",
+            min=MIN_LENGTH,
+        ),
     )
     password_again = PasswordField(
         _l("Password again"),
         validators=[EqualTo("password", _l("The two passwords differ."))],
+    )
+    accept_privacy = BooleanField(
+        _l("I have read the privacy notice and agree to it."),
+        validators=[DataRequired(_l("Please read and accept the privacy notice to sign up."))],
+    )
+
+
+class ResetRequestForm(FlaskForm):
+    # Any address an account may have (the demo's *.local ones too), not only those
+    # a new sign-up may use.
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            DataRequired(_l("Please enter your email.")),
+            Regexp(EMAIL_SHAPE, message=_l("This is not a valid email address.")),
+            Length(max=254, message=_l("At most %(max)d characters.")),
+        ],
+    )
+
+
+def _no_personal_words(form: Form) -> list[str]:
+    return list(getattr(form, "personal", []))
+
+
+class NewPasswordForm(FlaskForm):
+    """A new password through a reset link; ``personal`` is set by the view."""
+
+    password, password_again = new_password_fields(_no_personal_words)
+
+
+class ConfirmForm(FlaskForm):
+    password = PasswordField(
+        _l("The password you chose when signing up"),
+        validators=[DataRequired(_l("Please enter your password."))],
     )

@@ -23,7 +23,17 @@ from maturity.models.plan import PlanRevision, StepStatus
 from maturity.models.questionnaire import QuestionnaireVersion
 from maturity.models.report import ReportJob, ReportJobStatus
 from maturity.models.summary import AggregateGeneration, ResultSummary
-from maturity.models.user import ApiToken, CentreMembership, Membership, MembershipRole, User
+from maturity.models.user import (
+    ApiToken,
+    CentreMembership,
+    EmailLink,
+    LinkPurpose,
+    Membership,
+    MembershipRole,
+    TokenScope,
+    User,
+    UserSession,
+)
 
 __all__ = [
     "AggregateGeneration",
@@ -38,9 +48,11 @@ __all__ = [
     "CentreMembership",
     "CentreRegistration",
     "DimensionResult",
+    "EmailLink",
     "Finding",
     "Invitation",
     "ItemValue",
+    "LinkPurpose",
     "Membership",
     "MembershipRole",
     "Organisation",
@@ -52,5 +64,7 @@ __all__ = [
     "ResultSummary",
     "ServiceProvider",
     "StepStatus",
+    "TokenScope",
     "User",
+    "UserSession",
 ]

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import contextlib
 import enum
+import functools
+import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -21,6 +24,9 @@ _hasher = PasswordHasher()
 
 class User(UserMixin, Model):
     __tablename__ = "user"
+    # ``session_key`` below is a plain attribute: which login session this object
+    # was loaded for, never stored on the user row.
+    __allow_unmapped__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -33,6 +39,12 @@ class User(UserMixin, Model):
     is_consultant: Mapped[bool] = mapped_column(default=False, server_default=false())
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Until the owner of the address follows the link we sent, nobody can log in.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    privacy_version: Mapped[str | None] = mapped_column(String(20))
+    privacy_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    session_key: str | None = None
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -45,6 +57,11 @@ class User(UserMixin, Model):
     def is_active(self) -> bool:
         return self.active
 
+    def get_id(self) -> str:
+        """Flask-Login keeps this in the session and the remember-me cookie: the
+        user and the server-side session, so that ending the session ends both."""
+        return f"{self.id}:{self.session_key}" if self.session_key else str(self.id)
+
     def set_password(self, password: str) -> None:
         self.password_hash = _hasher.hash(password)
 
@@ -53,6 +70,18 @@ class User(UserMixin, Model):
             return _hasher.verify(self.password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
+
+
+def spend_password_check(password: str) -> None:
+    """The work of one password check, for an address that has no account: login
+    then takes as long whether or not the address is known."""
+    with contextlib.suppress(VerificationError, InvalidHashError):
+        _hasher.verify(_unknown_account_hash(), password)
+
+
+@functools.cache
+def _unknown_account_hash() -> str:
+    return _hasher.hash(secrets.token_hex(16))
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
@@ -103,6 +132,11 @@ class CentreMembership(Model):
     centre: Mapped[Centre] = relationship(back_populates="members")
 
 
+class TokenScope(enum.StrEnum):
+    READ = "read"
+    WRITE = "write"  # read and write
+
+
 class ApiToken(Model):
     """A personal token for the JSON API; only its hash is stored."""
 
@@ -115,5 +149,52 @@ class ApiToken(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    scope: Mapped[TokenScope] = mapped_column(
+        str_enum(TokenScope, 10), default=TokenScope.READ, server_default="write"
+    )
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+
+class UserSession(Model):
+    """A login: the browser session and its remember-me cookie carry its key, and
+    nothing else opens it once it has ended (logout, log out everywhere, a new
+    password) or gone idle too long."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+
+    user: Mapped[User] = relationship()
+
+
+class LinkPurpose(enum.StrEnum):
+    CONFIRM_EMAIL = "confirm_email"
+    RESET_PASSWORD = "reset_password"
+
+
+class EmailLink(Model):
+    """A single-use, time-limited link sent by e-mail; only its hash is stored."""
+
+    __tablename__ = "email_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[LinkPurpose] = mapped_column(str_enum(LinkPurpose, 20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Where to go after confirming (e.g. the invitation that brought someone here).
+    next_url: Mapped[str | None] = mapped_column(String(500))
 
     user: Mapped[User] = relationship()

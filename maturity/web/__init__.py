@@ -5,35 +5,52 @@ from __future__ import annotations
 import json
 import logging
 import time
+from datetime import timedelta
 from typing import Any
 
-from flask import Flask, Response, g, make_response, render_template, request
+from flask import Flask, Response, current_app, g, make_response, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from maturity.core.answers import NOT_APPLICABLE
 from maturity.extensions import db, login_manager
 from maturity.models import User
-from maturity.services import audit
+from maturity.services import audit, sessions
 from maturity.web.errors import http_error_code, json_error, with_error_headers
 from maturity.web.requests import CleanRequest, DatabaseId, database_id, safe_next
 
-__all__ = ["DatabaseId", "current_locale", "database_id", "init_app", "safe_next"]
+__all__ = [
+    "DatabaseId",
+    "current_locale",
+    "database_id",
+    "init_app",
+    "safe_next",
+    "session_lifetimes",
+]
 
 request_logger = logging.getLogger("maturity.requests")
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """The user of a browser session (or remember-me cookie). Never for the API: it
-    takes no CSRF token, so a cookie must not be enough to act through it."""
-    if not user_id.isdecimal() or request.path.startswith("/api/"):
+def load_user(session_id: str) -> User | None:
+    """The user of a live server-side session (``User.get_id``: "<user id>:<key>"),
+    from the session cookie or the remember-me cookie. Never for the API: it takes
+    no CSRF token, so a cookie must not be enough to act through it."""
+    user_id, _, key = session_id.partition(":")
+    if not user_id.isdecimal() or not key or request.path.startswith("/api/"):
         return None
-    return db.session.scalar(select(User).where(User.id == int(user_id)))
+    return sessions.load(int(user_id), key, session_lifetimes())
+
+
+def session_lifetimes() -> sessions.Lifetimes:
+    return sessions.Lifetimes(
+        idle=timedelta(hours=current_app.config["SESSION_IDLE_HOURS"]),
+        remembered=timedelta(days=current_app.config["REMEMBER_DAYS"]),
+    )
 
 
 def current_locale() -> str:
@@ -50,6 +67,9 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(audit.write_noted)
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.globals["NOT_APPLICABLE"] = NOT_APPLICABLE
+    from maturity.web import privacy
+
+    privacy.init_app(app)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:

@@ -11,6 +11,8 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**31 - 1
+# Something that can be an existing account's address: one "@", no spaces.
+EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+$"
 
 
 def database_id(raw: object) -> int | None:

@@ -7,6 +7,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -16,6 +17,7 @@ from werkzeug.serving import make_server
 from maturity.extensions import db
 from tests.conftest import ROOT, make_app
 from tests.helpers import publish_questionnaires
+from tests.mailbox import Mailbox
 
 CHROMIUM = os.environ.get("MATURITY_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -55,6 +57,9 @@ def live_server(database_url: str, tmp_path: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=10)
+    from maturity import mail
+
+    mail.drain()
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:
@@ -69,3 +74,18 @@ def screenshot_dir() -> Path:
         shutil.rmtree(SCREENSHOTS)
     SCREENSHOTS.mkdir(parents=True)
     return SCREENSHOTS
+
+
+def confirm_sign_up(page: Any, mailbox: Mailbox, email: str) -> None:
+    """After "Create account": open the confirmation link that arrived by mail and
+    confirm it with the password typed (still in the form's #password field)."""
+    password = page.locator("#password").input_value()
+    before = len(mailbox.to(email))
+    page.locator("#accept_privacy").check()
+    with page.expect_navigation():
+        page.locator("form.form button[type=submit]").click()
+    link = mailbox.wait_for(email, count=before + 1)[-1].link("/auth/confirm/")
+    page.goto(link)
+    page.locator("#password").fill(password)
+    with page.expect_navigation():
+        page.locator("form.form button[type=submit]").click()

@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
+from tests.browser.conftest import confirm_sign_up
 from tests.helpers import FULL_PROFILE, current_questionnaire
+from tests.mailbox import Mailbox
 
 pytestmark = pytest.mark.slow
 
@@ -17,13 +19,13 @@ QUESTIONNAIRE = current_questionnaire()  # 2.0.0: new rounds use it
 PASSWORD = "browser test password"
 
 
-def sign_up(page: Any, base: str, name: str, email: str) -> None:
+def sign_up(page: Any, base: str, name: str, email: str, mailbox: Mailbox) -> None:
     page.goto(base + "/auth/register")
     page.locator("#name").fill(name)
     page.locator("#email").fill(email)
     page.locator("#password").fill(PASSWORD)
     page.locator("#password_again").fill(PASSWORD)
-    page.get_by_role("button", name="创建账号").click()
+    confirm_sign_up(page, mailbox, email)
 
 
 def answer_a_round(page: Any, value: str) -> None:
@@ -44,11 +46,11 @@ def answer_a_round(page: Any, value: str) -> None:
 
 
 def test_consultant_runs_a_client_assessment(
-    browser: Any, live_server: str, tmp_path: Path
+    browser: Any, live_server: str, tmp_path: Path, mailbox: Mailbox
 ) -> None:
     owner_context = browser.new_context()
     owner = owner_context.new_page()
-    sign_up(owner, live_server, "客户经理", "client@example.com")
+    sign_up(owner, live_server, "客户经理", "client@example.com", mailbox)
     owner.locator("#name").fill("顾问客户有限公司")
     owner.locator("#industry_section").select_option("C")
     owner.locator("#industry_division").select_option("35")
@@ -61,7 +63,7 @@ def test_consultant_runs_a_client_assessment(
 
     consultant_context = browser.new_context()
     consultant = consultant_context.new_page()
-    sign_up(consultant, live_server, "李顾问", "consultant@example.com")
+    sign_up(consultant, live_server, "李顾问", "consultant@example.com", mailbox)
     consultant.goto(link)
     assert "作为该企业的咨询顾问" in consultant.content(), consultant.locator("main").inner_text()
     consultant.get_by_role("button", name="加入").click()

@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
+from tests.browser.conftest import confirm_sign_up
 from tests.helpers import current_questionnaire
+from tests.mailbox import Mailbox
 
 pytestmark = pytest.mark.slow
 
@@ -66,7 +68,7 @@ def step_count(page: Any, prefix: str) -> int:
 
 @pytest.mark.parametrize("locale", ["zh", "en"])
 def test_sign_up_answer_resume_submit_and_plan(
-    browser: Any, live_server: str, screenshot_dir: Path, locale: str
+    browser: Any, live_server: str, screenshot_dir: Path, locale: str, mailbox: Mailbox
 ) -> None:
     t = TEXT[locale]
     email = f"manager-{locale}@example.com"
@@ -85,7 +87,7 @@ def test_sign_up_answer_resume_submit_and_plan(
     page.locator("#email").fill(email)
     page.locator("#password").fill(PASSWORD)
     page.locator("#password_again").fill(PASSWORD)
-    page.get_by_role("button", name=t["create_account"]).click()
+    confirm_sign_up(page, mailbox, email)
     page.locator("#name").fill(f"浏览器测试公司 {locale}")
     page.locator("#industry_section").select_option("C")
     page.locator("#industry_division").select_option("34")
@@ -246,7 +248,9 @@ def _expected_overall() -> float:
     return result.overall_index
 
 
-def test_questions_can_be_answered_with_the_keyboard(browser: Any, live_server: str) -> None:
+def test_questions_can_be_answered_with_the_keyboard(
+    browser: Any, live_server: str, mailbox: Mailbox
+) -> None:
     from tests.helpers import PASSWORD as HELPER_PASSWORD
 
     context = browser.new_context()
@@ -256,6 +260,12 @@ def test_questions_can_be_answered_with_the_keyboard(browser: Any, live_server: 
     page.locator("#email").fill("keyboard@example.com")
     page.locator("#password").fill(HELPER_PASSWORD)
     page.locator("#password_again").fill(HELPER_PASSWORD)
+    page.locator("#accept_privacy").focus()
+    page.keyboard.press("Space")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.goto(mailbox.wait_for("keyboard@example.com")[-1].link("/auth/confirm/"))
+    page.locator("#password").fill(HELPER_PASSWORD)
     page.keyboard.press("Enter")
     page.locator("#name").fill("键盘公司")
     page.locator("#industry_section").select_option("M")

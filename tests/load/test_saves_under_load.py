@@ -17,10 +17,11 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from maturity.api.tokens import create as create_token
 from maturity.extensions import db
-from maturity.models import Answer, Organisation, User
+from maturity.models import Answer, Organisation, TokenScope, User
+from maturity.models._types import utcnow
 from maturity.services import assessments as service
+from maturity.services.api_tokens import create as create_token
 from tests.conftest import ROOT, make_app
 from tests.databases import fresh_database
 from tests.helpers import current_questionnaire, make_organisation, publish_questionnaires
@@ -42,7 +43,7 @@ def prepare(url: str, tmp_path: Path) -> list[tuple[str, int]]:
     people = []
     with app.app_context():
         for n in range(USERS):
-            user = User(email=f"load{n}@example.com", name=f"load {n}")
+            user = User(email=f"load{n}@example.com", name=f"load {n}", email_confirmed_at=utcnow())
             user.password_hash = "-"  # never logs in through the form
             db.session.add(user)
         db.session.commit()
@@ -54,7 +55,7 @@ def prepare(url: str, tmp_path: Path) -> list[tuple[str, int]]:
             assessment = service.start_or_resume(
                 db.session.get(Organisation, organisation_id), user
             )
-            people.append((create_token(user, "load"), assessment.id))
+            people.append((create_token(user, "load", TokenScope.WRITE), assessment.id))
     with app.app_context():
         db.engine.dispose()
     return people

@@ -23,7 +23,9 @@ from tests.helpers import (
     make_organisation,
     make_user,
     publish_questionnaires,
+    sign_up,
 )
+from tests.mailbox import Mailbox
 
 QUESTIONNAIRE = current_questionnaire()  # 2.0.0: new rounds use it
 FIRST = QUESTIONNAIRE.questions[0].id  # pd_cad_modelling
@@ -441,7 +443,7 @@ def test_history_and_comparison_of_two_rounds(
 
 
 def test_invitation_link_lets_one_colleague_join(
-    app: Flask, client: FlaskClient, setup: dict[str, Any]
+    app: Flask, client: FlaskClient, setup: dict[str, Any], mailbox: Mailbox
 ) -> None:
     html = client.post(f"/organisations/{setup['organisation']}/invitations").get_data(as_text=True)
     link = re.search(r'value="(http://localhost/organisations/join/[^"]+)"', html).group(1)  # type: ignore[union-attr]
@@ -449,17 +451,7 @@ def test_invitation_link_lets_one_colleague_join(
     newcomer = app.test_client()
     to_login = newcomer.get(path)
     assert to_login.status_code == 302 and "/auth/login" in to_login.headers["Location"]
-    register = newcomer.post(
-        "/auth/register",
-        query_string={"next": path},
-        data={
-            "name": "新同事",
-            "email": "new@example.com",
-            "password": "correct horse battery",
-            "password_again": "correct horse battery",
-        },
-    )
-    assert register.headers["Location"] == path
+    assert sign_up(newcomer, mailbox, "new@example.com", next_path=path) == path
     assert "加入" in newcomer.get(path).get_data(as_text=True)
     joined = newcomer.post(path)
     assert joined.status_code == 302
