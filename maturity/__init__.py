@@ -35,7 +35,8 @@ def create_app(
     extensions.init_security_headers(app)
 
     import maturity.models  # noqa: F401  (registers every table with the metadata)
-    from maturity import web
+    from maturity import mail, web
+    from maturity.accounts import bp as accounts_bp
     from maturity.admin import bp as admin_bp
     from maturity.api import init_app as init_api
     from maturity.assessments import bp as assessments_bp
@@ -47,8 +48,10 @@ def create_app(
     from maturity.organisations import bp as organisations_bp
 
     web.init_app(app)
+    mail.init_app(app)
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(accounts_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(assessments_bp)
     app.register_blueprint(consultants_bp)

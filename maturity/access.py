@@ -147,6 +147,11 @@ def can_manage_centres(user: User, organisation: Organisation) -> bool:
     return standing(user, organisation.id).is_staff
 
 
+def can_manage_data(user: User, organisation: Organisation) -> bool:
+    """Download all of the organisation's data, or delete the organisation."""
+    return standing(user, organisation.id).relation is Relation.OWNER
+
+
 def can_start_assessment(user: User, organisation: Organisation) -> bool:
     return standing(user, organisation.id).is_assessor
 

@@ -329,6 +329,13 @@ def document(questionnaire: Questionnaire | None = None) -> dict[str, Any]:
         "paths": paths,
         "components": {
             "schemas": {**SCHEMAS, **plan_api.SCHEMAS},
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A personal token from the account page (or `flask tokens create`): "
+                    "read only, or read and write; it expires (90 days by default) and can be revoked.",
+                }
+            },
         },
     }

@@ -16,8 +16,12 @@ def json_response(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 ERRORS = {
     "400": json_response(ref("Error"), "Malformed request"),
-    "401": json_response(ref("Error"), "Missing or invalid token"),
-    "403": json_response(ref("Error"), "Not allowed"),
+    "401": json_response(
+        ref("Error"), "Missing, unknown, revoked or expired token (the message says which)"
+    ),
+    "403": json_response(
+        ref("Error"), "Not allowed (including a write with a token that may only read)"
+    ),
     "404": json_response(ref("Error"), "Not found (or not visible to you)"),
     "405": json_response(ref("Error"), "Method not allowed"),
     "409": json_response(

@@ -22,7 +22,9 @@ from flask import current_app
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
+from maturity.core.privacy_notice import NOTICE_VERSION
 from maturity.extensions import db
+from maturity.models._types import utcnow
 
 MEASURES = ["overall_index", "score_1", "score_2", "score_3", "score_4"]
 
@@ -112,7 +114,14 @@ def run(centre_id: int, version_id: int, runs: int = 5) -> tuple[float, float, f
     organisations = db.session.execute(sql, params).one()[0]
     password = secrets.token_urlsafe(16)
     email = f"bench-{secrets.token_hex(6)}@bench.invalid"
-    reviewer = User(email=email, name="bench", locale="zh")
+    reviewer = User(
+        email=email,
+        name="bench",
+        locale="zh",
+        email_confirmed_at=utcnow(),
+        privacy_version=NOTICE_VERSION,
+        privacy_accepted_at=utcnow(),
+    )
     reviewer.set_password(password)
     db.session.add(reviewer)
     db.session.flush()

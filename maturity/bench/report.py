@@ -111,7 +111,7 @@ def run(
     )
     bare = _timed(lambda: HTML(string=html, base_url=base_url()).write_pdf(), repeat)
 
-    cached_pdf(data)  # warm the cache, then download it as its owner would
+    cached_pdf(data, assessment_id)  # warm the cache, then download it as its owner would
     from flask_login import login_user
 
     from maturity.extensions import db

@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from maturity import access
+from maturity import access, mail
 from maturity.centres import bp
 from maturity.core import periods, reference
 from maturity.core.organisation_import import COLUMNS, RowProblem, UnreadableFile
@@ -29,6 +29,7 @@ from maturity.reports.charts import bar_svg
 from maturity.reports.tables import build_tables, method_note, period_label, to_csv, to_xlsx
 from maturity.services import audit, centres
 from maturity.services import dashboard as dashboard_service
+from maturity.services.organisations import owners_of
 from maturity.services.questionnaires import current_questionnaire
 from maturity.web import current_locale, database_id
 
@@ -179,6 +180,8 @@ def import_file(centre_id: int) -> str | tuple[str, int]:
             result = centres.import_organisations(
                 centre, upload.filename, upload.read(), current_user
             )
+            for organisation in result.to_notify:
+                notify_owners_of_request(centre, organisation)
         except centres.CentreError:
             error = _("Only CSV and XLSX files can be imported.")
         except UnreadableFile as unreadable:
@@ -193,6 +196,22 @@ def import_file(centre_id: int) -> str | tuple[str, int]:
         column_label=column_label,
         filename=upload.filename if upload else "",
     ), status
+
+
+def notify_owners_of_request(centre: Centre, organisation: Organisation) -> None:
+    link = url_for(
+        "organisations.show", organisation_id=organisation.id, _anchor="centres", _external=True
+    )
+    for owner in owners_of(organisation):
+        mail.send(
+            owner.email,
+            "centre_request",
+            owner.locale,
+            name=owner.name,
+            centre=centre.name,
+            organisation=organisation.name,
+            link=link,
+        )
 
 
 @bp.get("/<int:centre_id>/import-template.csv")

@@ -40,7 +40,7 @@ def download(assessment_id: int) -> Response:
     language = request.args.get("lang", "zh")
     access.require(language in LANGUAGES)
     data = load_report_data(assessment.id, language)
-    path, _cached = cached_pdf(data)
+    path, _cached = cached_pdf(data, assessment.id)
     return send_file(
         path,
         mimetype="application/pdf",

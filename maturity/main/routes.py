@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, session
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -8,7 +9,8 @@ from werkzeug.wrappers import Response
 from maturity.extensions import db
 from maturity.main import bp
 from maturity.models import Membership, Organisation
-from maturity.web import safe_next
+from maturity.web import current_locale, safe_next
+from maturity.web.privacy import NOTICE_VERSION, notice_template
 
 
 @bp.get("/")
@@ -24,6 +26,13 @@ def index() -> str:
             )
         )
     return render_template("main/index.html", organisations=organisations)
+
+
+@bp.get("/privacy")
+def privacy() -> str:
+    return render_template(
+        notice_template(current_locale()), version=NOTICE_VERSION, title=_("Privacy notice")
+    )
 
 
 @bp.get("/lang/<code>")

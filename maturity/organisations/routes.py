@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -8,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from maturity import access
+from maturity import access, mail
 from maturity.core import reference
 from maturity.core.profile import OrganisationProfile
 from maturity.core.questionnaire import Questionnaire
@@ -17,14 +18,16 @@ from maturity.extensions import db
 from maturity.models import Centre, MembershipRole, Organisation
 from maturity.organisations import bp
 from maturity.organisations.forms import OrganisationForm
+from maturity.services import accounts, centres, consultants, invitations, plans, results
 from maturity.services import assessments as assessment_service
-from maturity.services import centres, consultants, invitations, plans, results
 from maturity.services.organisations import apply_profile, create_organisation
 from maturity.services.questionnaires import (
     current_questionnaire,
 )
 from maturity.web import current_locale, database_id
 from maturity.web.messages import plan_message
+from maturity.web.qr import qr_code_data_uri
+from maturity.web.requests import EMAIL_SHAPE
 
 
 def make_form(
@@ -122,6 +125,7 @@ def show(organisation_id: int) -> str:
         can_assess=access.can_start_assessment(current_user, organisation),
         can_manage_consultants=access.can_manage_consultants(current_user, organisation),
         can_manage_centres=access.can_manage_centres(current_user, organisation),
+        can_manage_data=access.can_manage_data(current_user, organisation),
         consultants=consultants.consultants_of(organisation),
         registrations=centres.registrations_of(organisation),
         requests=centres.requests_of(organisation),
@@ -143,8 +147,35 @@ def invite(organisation_id: int) -> str:
     )
     token = invitations.create_invitation(organisation, current_user, days, role)
     link = url_for("organisations.join", token=token, _external=True)
+    address = (request.form.get("email") or "").strip()
+    sent_to, refused = None, None
+    if address:
+        if not re.match(EMAIL_SHAPE, address) or len(address) > 254:
+            refused = address
+        else:
+            sent_to = address.lower()
+            known = accounts.find_by_email(sent_to)
+            language = request.form.get("language")
+            mail.send(
+                sent_to,
+                "invitation",
+                known.locale if known else (language if language in ("zh", "en") else "zh"),
+                name=known.name if known else None,
+                inviter=current_user.name,
+                organisation=organisation.name,
+                role=str(role),
+                days=days,
+                link=link,
+            )
     return render_template(
-        "organisations/invitation.html", organisation=organisation, link=link, days=days, role=role
+        "organisations/invitation.html",
+        organisation=organisation,
+        link=link,
+        qr_code=qr_code_data_uri(link),
+        days=days,
+        role=role,
+        sent_to=sent_to,
+        refused=refused,
     )
 
 

@@ -140,7 +140,7 @@ def _run(job_id: int) -> None:
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:
             for done, assessment_id in enumerate(job.ids, start=1):
                 data = load_report_data(assessment_id, job.language)
-                pdf, _cached = cached_pdf(data)
+                pdf, _cached = cached_pdf(data, assessment_id)
                 name = report_file_name(data.organisation_name, data.round, job.language)
                 if name in names:
                     name = name.replace(".pdf", f"-{assessment_id}.pdf")

@@ -19,7 +19,7 @@ from maturity.extensions import db
 from maturity.models import ReportJob
 from maturity.models._types import utcnow
 from maturity.reports.jobs import jobs_dir, zip_path
-from maturity.reports.render import cache_dir
+from maturity.reports.render import cache_dir, cached_prefix
 
 # A ".part" file this old is the remains of an interrupted write, not one in progress.
 ABANDONED_PART = timedelta(days=1)
@@ -76,4 +76,19 @@ def prune(older_than: timedelta) -> Pruned:
         if path not in kept and _remove(path, pruned, unless_newer_than=cutoff):
             pruned.batch_zips += 1
     db.session.commit()
+    return pruned
+
+
+def remove_reports_of(assessment_ids: list[int]) -> Pruned:
+    """Delete every cached PDF of these assessments and every batch ZIP holding one
+    (an organisation was deleted: nothing of it stays on disk)."""
+    pruned = Pruned()
+    for assessment_id in assessment_ids:
+        for path in cache_dir().glob(f"{cached_prefix(assessment_id)}*.pdf"):
+            if _remove(path, pruned):
+                pruned.cached_pdfs += 1
+    gone = set(assessment_ids)
+    for job in db.session.scalars(select(ReportJob)):
+        if gone.intersection(job.ids) and _remove(zip_path(job), pruned):
+            pruned.batch_zips += 1
     return pruned

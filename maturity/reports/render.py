@@ -52,14 +52,20 @@ def cache_dir() -> Path:
     return folder
 
 
-def cached_pdf(data: ReportData) -> tuple[Path, bool]:
+def cached_prefix(assessment_id: int) -> str:
+    return f"a{assessment_id}-"
+
+
+def cached_pdf(data: ReportData, assessment_id: int) -> tuple[Path, bool]:
     """The PDF for this data, rendered once and served from the cache afterwards.
 
     The file name is the data's fingerprint: anything that changes what the report
     shows (answers, notes, findings, targets, a newer earlier round, the template)
-    gives a new name, so a stale PDF is never served. Returns (path, was_cached).
+    gives a new name, so a stale PDF is never served; the assessment's id leads the
+    name, so that deleting an organisation deletes its reports. Returns (path,
+    was_cached).
     """
-    path = cache_dir() / f"{data.fingerprint(renderer_version())}.pdf"
+    path = cache_dir() / f"{cached_prefix(assessment_id)}{data.fingerprint(renderer_version())}.pdf"
     if path.exists():
         with contextlib.suppress(FileNotFoundError):  # pruned in between: render anew
             os.utime(path)  # last use, for `flask report prune`

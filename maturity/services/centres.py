@@ -182,6 +182,9 @@ class ImportResult:
     check: ImportCheck
     requested: list[OrganisationRecord] = field(default_factory=list)
     already: list[OrganisationRecord] = field(default_factory=list)  # on the list before
+    # Organisations already on the platform that got a request: their owners are
+    # told by e-mail. Never shown to the centre (the report reads the same either way).
+    to_notify: list[Organisation] = field(default_factory=list)
 
     @property
     def imported(self) -> bool:
@@ -230,6 +233,8 @@ def import_organisations(centre: Centre, filename: str, data: bytes, user: User)
             organisation = Organisation()
             apply_profile(organisation, row)
             db.session.add(organisation)
+        else:
+            result.to_notify.append(organisation)
         # Only a request: it counts for the centre once the organisation accepts it.
         db.session.add(
             CentreRegistration(centre=centre, organisation=organisation, registered_by_id=user.id)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from maturity.core import reference
 from maturity.core.profile import OrganisationProfile
 from maturity.extensions import db
@@ -34,3 +36,18 @@ def create_organisation(profile: OrganisationProfile, owner: User) -> Organisati
     db.session.add(organisation)
     db.session.add(Membership(user=owner, organisation=organisation, role=MembershipRole.OWNER))
     return organisation
+
+
+def owners_of(organisation: Organisation) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership)
+            .where(
+                Membership.organisation_id == organisation.id,
+                Membership.role == MembershipRole.OWNER,
+                User.active.is_(True),
+            )
+            .order_by(User.id)
+        )
+    )

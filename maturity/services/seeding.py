@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from maturity.core.answers import AnswerInput, parse_value
 from maturity.core.items import ROUND_ITEM_TYPES
+from maturity.core.privacy_notice import NOTICE_VERSION
 from maturity.core.profile import OrganisationProfile
 from maturity.extensions import db
 from maturity.models import (
@@ -24,6 +25,7 @@ from maturity.models import (
     Organisation,
     User,
 )
+from maturity.models._types import utcnow
 from maturity.services import items
 from maturity.services.organisations import apply_profile
 from maturity.services.results import questionnaire_for
@@ -54,6 +56,10 @@ def seed_demo(path: Path) -> SeedReport:
                 name=entry["name"],
                 locale=entry.get("locale", "zh"),
                 is_admin=bool(entry.get("is_admin", False)),
+                # Demo accounts: as if their owners had confirmed and accepted.
+                email_confirmed_at=utcnow(),
+                privacy_version=NOTICE_VERSION,
+                privacy_accepted_at=utcnow(),
             )
             user.set_password(entry["password"])
             db.session.add(user)

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from maturity.api.tokens import create
 from maturity.extensions import db
-from maturity.models import User
+from maturity.models import TokenScope, User
+from maturity.services.api_tokens import create
 from tests.helpers import FULL_PROFILE, make_organisation, make_user, publish_questionnaires
 from tests.web.world import QUESTIONNAIRE, SECRET_A, SECRET_B, World, build_world
 
@@ -23,7 +23,7 @@ def world(app: Flask) -> World:
 def token_for(app: Flask, role: str) -> dict[str, str]:
     with app.app_context():
         user = db.session.scalar(db.select(User).where(User.email == f"{role}@example.com"))
-        return {"Authorization": f"Bearer {create(user, 'test')}"}
+        return {"Authorization": f"Bearer {create(user, 'test', TokenScope.WRITE)}"}
 
 
 def test_requests_without_a_valid_token_get_401_in_the_error_shape(

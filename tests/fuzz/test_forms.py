@@ -25,7 +25,9 @@ def forms(world: World) -> list[tuple[str, str, list[str]]]:
     a, a1, a2, c = world.ids["org_a"], world.ids["a1"], world.ids["a2"], world.ids["centre"]
     first = QUESTIONNAIRE.questions[0].id
     return [
-        ("anonymous", "/auth/register", ["name", "email", "password", "password_again"]),
+        ("anonymous", "/auth/register", ["name", "email", "password", "password_again", "accept_privacy"]),
+        ("anonymous", "/auth/forgot", ["email"]),
+        ("anonymous", "/auth/reset/not-a-token", ["password", "password_again"]),
         ("anonymous", "/auth/login", ["email", "password", "remember"]),
         ("owner", "/organisations/new", ["name", "credit_code", "industry_section", "industry_division",
                                           "employees", "revenue", "total_assets", "province_code", "city_code", "goals"]),
@@ -33,7 +35,12 @@ def forms(world: World) -> list[tuple[str, str, list[str]]]:
                                                "employees", "revenue", "total_assets", "province_code", "city_code", "goals"]),
         ("owner", f"/assessments/{a2}/dimensions/product_design", [f"q-{first}", f"note-{first}", f"rev-{first}", "action", "q-x"]),
         ("owner", f"/assessments/{a1}/results", ["target-product_design", "target-business_decisions", "goals"]),
-        ("owner", f"/organisations/{a}/invitations", ["role"]),
+        ("owner", f"/organisations/{a}/invitations", ["role", "email", "language"]),
+        ("owner", "/account", ["name", "locale"]),
+        ("owner", "/account/password", ["current", "password", "password_again"]),
+        ("owner", "/account/tokens", ["name", "scope", "days"]),
+        ("member", "/account/delete", ["password"]),
+        ("owner", f"/organisations/{a}/delete", ["name", "password"]),
         ("owner", f"/organisations/{a}/centres", ["centre_id"]),
         ("owner", f"/organisations/{a}/centres/{c}/consent", ["action"]),
         ("consultant", f"/assessments/{a1}/findings", ["finding-__overall__", "finding-product_design"]),

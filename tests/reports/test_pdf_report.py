@@ -255,20 +255,20 @@ def test_report_data_needs_at_most_20_queries(
 def test_pdf_is_cached_until_something_in_it_changes(app: Flask, reported: dict[str, int]) -> None:
     with app.app_context():
         started = time.perf_counter()
-        path, cached = cached_pdf(load_report_data(reported["second"], "zh"))
+        path, cached = cached_pdf(load_report_data(reported["second"], "zh"), reported["second"])
         fresh = time.perf_counter() - started
         assert not cached and path.read_bytes().startswith(b"%PDF")
         started = time.perf_counter()
-        again, cached = cached_pdf(load_report_data(reported["second"], "zh"))
+        again, cached = cached_pdf(load_report_data(reported["second"], "zh"), reported["second"])
         served = time.perf_counter() - started
         assert cached and again == path
         print(f"fresh {fresh:.3f}s, cached {served:.4f}s")
-        english, cached = cached_pdf(load_report_data(reported["second"], "en"))
+        english, cached = cached_pdf(load_report_data(reported["second"], "en"), reported["second"])
         assert not cached and english != path
         finding = db.session.scalars(select(Finding)).one()
         finding.text = "改过的意见"
         db.session.commit()
-        changed, cached = cached_pdf(load_report_data(reported["second"], "zh"))
+        changed, cached = cached_pdf(load_report_data(reported["second"], "zh"), reported["second"])
         assert not cached and changed != path
 
 
@@ -375,8 +375,8 @@ def test_a_batch_abandoned_again_and_again_is_reported_as_failed(
 def test_a_worker_that_lost_its_job_stops_and_leaves_no_files(
     app: Flask, reported: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def render_then_lose_the_lease(data: Any) -> tuple[Path, bool]:
-        rendered = cached_pdf(data)
+    def render_then_lose_the_lease(data: Any, assessment_id: int) -> tuple[Path, bool]:
+        rendered = cached_pdf(data, assessment_id)
         db.session.execute(update(ReportJob).values(worker="faster-host:1:cafe"))
         db.session.commit()
         return rendered
@@ -440,10 +440,10 @@ def test_prune_removes_unused_cached_pdfs_and_old_batch_zips(
 def test_a_cache_hit_counts_as_use_for_pruning(app: Flask, reported: dict[str, int]) -> None:
     with app.app_context():
         data = load_report_data(reported["first"], "en")
-        path, _cached = cached_pdf(data)
+        path, _cached = cached_pdf(data, reported["first"])
         month_ago = time.time() - 31 * 86400
         os.utime(path, (month_ago, month_ago))
-        assert cached_pdf(data) == (path, True)
+        assert cached_pdf(data, reported["first"]) == (path, True)
     assert app.test_cli_runner().invoke(args=["report", "prune", "--days", "30"]).exit_code == 0
     assert path.exists()
 

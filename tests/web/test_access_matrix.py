@@ -255,13 +255,36 @@ def cases(w: World) -> list[Case]:
         case("admin.questionnaires", "GET", "/admin/questionnaires", {"admin"}),
         case("admin.publish", "POST", "/admin/questionnaires/publish", {"admin"}),
         case("admin.audit_log", "GET", "/admin/audit", {"admin"}),
+        case("accounts.export_json", "GET", f"/organisations/{a}/data.json", {"owner"}),
+        case("accounts.export_xlsx", "GET", f"/organisations/{a}/data.xlsx", {"owner"}),
+        case("accounts.delete_organisation", "GET", f"/organisations/{a}/delete", {"owner"}),
+        case(
+            "accounts.delete_organisation",
+            "POST",
+            f"/organisations/{a}/delete",
+            {"owner"},
+            data={"name": "", "password": ""},
+        ),
+        # One's own account: every logged-in user has one, and it shows no organisation
+        # but the user's own.
+        case("accounts.index", "GET", "/account", LOGGED_IN),
+        case("accounts.index", "POST", "/account", LOGGED_IN, data={"name": ""}),
+        case("accounts.change_password", "GET", "/account/password", LOGGED_IN),
+        case("accounts.create_token", "POST", "/account/tokens", LOGGED_IN, data={"name": ""}),
+        case("accounts.revoke_token", "POST", "/account/tokens/999999/revoke", LOGGED_IN),
+        case("accounts.accept_privacy", "GET", "/account/privacy", LOGGED_IN),
+        case("accounts.delete_account", "GET", "/account/delete", LOGGED_IN),
     ]
 
 
 # Endpoints that hold no organisation's data or are reachable by anyone on purpose.
 PUBLIC = {
-    "static", "main.index", "main.set_language", "auth.login", "auth.register", "auth.logout",
+    "static", "main.index", "main.set_language", "main.privacy", "auth.login", "auth.register",
+    "auth.logout", "auth.confirm", "auth.forgot", "auth.reset",
     "organisations.new", "organisations.join", "health", "centres.methodology",
+    # Acting on one's own sessions only (tests/web/test_accounts.py); it would log the
+    # matrix's clients out.
+    "accounts.log_out_everywhere",
 }  # fmt: skip
 
 

@@ -1,0 +1,102 @@
+"""Personal API tokens: shown once, stored as a hash, scoped, expiring, revocable."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from maturity.extensions import db
+from maturity.models import ApiToken, TokenScope, User
+from maturity.models._types import utcnow
+from maturity.services.audit import record
+
+PREFIX = "mat_"
+MAX_DAYS = 366
+# Remember use to the minute: a write on every request would serialise readers.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create(user: User, name: str, scope: TokenScope = TokenScope.READ, days: int = 90) -> str:
+    """Store a token (committed) and return it; it is never shown again."""
+    if not 1 <= days <= MAX_DAYS:
+        raise ValueError(f"a token lives 1 to {MAX_DAYS} days")
+    token = PREFIX + secrets.token_urlsafe(32)
+    now = utcnow()
+    found = ApiToken(
+        user_id=user.id,
+        name=name.strip()[:100],
+        token_hash=_hash(token),
+        scope=scope,
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    db.session.add(found)
+    db.session.flush()
+    record(user, "create_api_token", "api_token", found.id, scope=str(scope), days=days)
+    db.session.commit()
+    return token
+
+
+def of_user(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
+        )
+    )
+
+
+def revoke(user: User, token_id: int, actor: User | None = None) -> bool:
+    """Revoke one of the user's tokens (committed); False when it is not theirs or
+    was revoked already."""
+    found = db.session.get(ApiToken, token_id)
+    if found is None or found.user_id != user.id or found.revoked_at is not None:
+        return False
+    found.revoked_at = utcnow()
+    record(actor or user, "revoke_api_token", "api_token", found.id, user=user.id)
+    db.session.commit()
+    return True
+
+
+class TokenProblem(enum.Enum):
+    MISSING = "missing"
+    UNKNOWN = "unknown"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class TokenCheck:
+    user: User | None
+    scope: TokenScope | None = None
+    problem: TokenProblem | None = None
+
+
+def check(header: str) -> TokenCheck:
+    """Who an ``Authorization: Bearer <token>`` header speaks for, or why nobody."""
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        return TokenCheck(None, problem=TokenProblem.MISSING)
+    if not token.startswith(PREFIX):
+        return TokenCheck(None, problem=TokenProblem.UNKNOWN)
+    found = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(token)))
+    if found is None or not found.user.active:
+        return TokenCheck(None, problem=TokenProblem.UNKNOWN)
+    if found.revoked_at is not None:
+        return TokenCheck(None, problem=TokenProblem.REVOKED)
+    now = utcnow()
+    if found.expires_at is not None and found.expires_at <= now:
+        return TokenCheck(None, problem=TokenProblem.EXPIRED)
+    if found.last_used_at is None or now - found.last_used_at > LAST_USED_RESOLUTION:
+        found.last_used_at = now
+        db.session.commit()
+    return TokenCheck(found.user, scope=found.scope)
