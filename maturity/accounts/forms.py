@@ -5,17 +5,12 @@ from flask_wtf import FlaskForm
 from wtforms import Form, IntegerField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
 
+from maturity.web.fields import person_name_field
 from maturity.web.passwords import new_password_fields
 
 
 class SettingsForm(FlaskForm):
-    name = StringField(
-        _l("Your name"),
-        validators=[
-            DataRequired(_l("Please enter your name.")),
-            Length(max=100, message=_l("At most %(max)d characters.")),
-        ],
-    )
+    name = person_name_field()
     locale = SelectField(
         _l("Language of pages and e-mails"),
         choices=[("zh", "中文"), ("en", "English")],

@@ -4,7 +4,6 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from maturity import mail
@@ -17,8 +16,7 @@ from maturity.accounts.forms import (
 )
 from maturity.core.passwords import personal_words
 from maturity.core.user_agents import describe
-from maturity.extensions import db
-from maturity.models import Membership, MembershipRole, Organisation, TokenScope
+from maturity.models import TokenScope
 from maturity.models._types import utcnow
 from maturity.services import accounts, api_tokens, sessions
 from maturity.web import safe_next, session_lifetimes
@@ -29,12 +27,7 @@ def _page(
     settings: SettingsForm | None = None, token_form: TokenForm | None = None, status: int = 200
 ) -> tuple[str, int]:
     user = current_user._get_current_object()
-    owned = db.session.scalars(
-        select(Organisation)
-        .join(Membership)
-        .where(Membership.user_id == user.id, Membership.role == MembershipRole.OWNER)
-        .order_by(Organisation.name)
-    ).all()
+    owned = accounts.owned_by(user)
     return render_template(
         "accounts/index.html",
         settings=settings or SettingsForm(obj=user),

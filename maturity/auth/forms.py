@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, Form, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp
+from wtforms import BooleanField, EmailField, Form, PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from maturity.core.passwords import MIN_LENGTH, personal_words
+from maturity.web.fields import new_email_field, person_name_field
 from maturity.web.passwords import StrongPassword, new_password_fields
 from maturity.web.requests import EMAIL_SHAPE
 
@@ -22,26 +23,9 @@ def _typed_name_and_email(form: Form) -> list[str]:
     return personal_words(str(form["name"].data or ""), str(form["email"].data or ""))
 
 
-def _email_field() -> EmailField:
-    return EmailField(
-        _l("Email"),
-        validators=[
-            DataRequired(_l("Please enter your email.")),
-            Email(_l("This is not a valid email address."), check_deliverability=False),
-            Length(max=254, message=_l("At most %(max)d characters.")),
-        ],
-    )
-
-
 class RegisterForm(FlaskForm):
-    name = StringField(
-        _l("Your name"),
-        validators=[
-            DataRequired(_l("Please enter your name.")),
-            Length(max=100, message=_l("At most %(max)d characters.")),
-        ],
-    )
-    email = _email_field()
+    name = person_name_field()
+    email = new_email_field()
     password = PasswordField(
         _l("Password"),
         validators=[

@@ -105,7 +105,7 @@ def confirm(token: str) -> str | Response | tuple[str, int]:
     try:
         user = find(token, LinkPurpose.CONFIRM_EMAIL).user
     except LinkInvalid:
-        return _confirm_link_invalid()
+        return _link_invalid(LinkPurpose.CONFIRM_EMAIL)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -115,7 +115,7 @@ def confirm(token: str) -> str | Response | tuple[str, int]:
                 _("This is not the password chosen when signing up."),
             ]
         except LinkInvalid:
-            return _confirm_link_invalid()
+            return _link_invalid(LinkPurpose.CONFIRM_EMAIL)
         else:
             if current_user.is_authenticated:
                 logout_user()
@@ -127,15 +127,6 @@ def confirm(token: str) -> str | Response | tuple[str, int]:
             return redirect(url_for("organisations.new"))
     status = 400 if form.errors else 200
     return render_template("auth/confirm.html", form=form, email=user.email), status
-
-
-def _confirm_link_invalid() -> tuple[str, int]:
-    return render_template(
-        "errors/message.html",
-        message=_(
-            "This confirmation link is not valid: it may have expired or been used already. Log in to get a new one."
-        ),
-    ), 404
 
 
 def _login_key() -> str:
@@ -224,14 +215,14 @@ def reset(token: str) -> str | Response | tuple[str, int]:
     try:
         user = find(token, LinkPurpose.RESET_PASSWORD).user
     except LinkInvalid:
-        return _reset_link_invalid()
+        return _link_invalid(LinkPurpose.RESET_PASSWORD)
     form = NewPasswordForm()
     form.personal = personal_words(user.name, user.email)  # read by its password rule
     if form.validate_on_submit():
         try:
             user = accounts.reset_password(token, form.password.data or "")
         except LinkInvalid:
-            return _reset_link_invalid()
+            return _link_invalid(LinkPurpose.RESET_PASSWORD)
         if current_user.is_authenticated:
             logout_user()
         start_session(user)
@@ -243,12 +234,18 @@ def reset(token: str) -> str | Response | tuple[str, int]:
     return render_template("auth/reset.html", form=form, email=user.email)
 
 
-def _reset_link_invalid() -> tuple[str, int]:
+def _link_invalid(purpose: LinkPurpose) -> tuple[str, int]:
+    if purpose is LinkPurpose.CONFIRM_EMAIL:
+        message = _(
+            "This confirmation link is not valid: it may have expired or been used already. Log in to get a new one."
+        )
+    else:
+        message = _(
+            "This link to choose a new password is not valid: it may have expired or been used already."
+        )
     return render_template(
         "errors/message.html",
-        message=_(
-            "This link to choose a new password is not valid: it may have expired or been used already."
-        ),
-        link=url_for("auth.forgot"),
-        link_text=_("Ask for a new link"),
+        message=message,
+        link=url_for("auth.login" if purpose is LinkPurpose.CONFIRM_EMAIL else "auth.forgot"),
+        link_text=_("Log in") if purpose is LinkPurpose.CONFIRM_EMAIL else _("Ask for a new link"),
     ), 404

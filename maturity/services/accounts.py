@@ -177,16 +177,21 @@ def accept_privacy(user: User, version: str) -> None:
     db.session.commit()
 
 
+def owned_by(user: User) -> list[Organisation]:
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .join(Membership)
+            .where(Membership.user_id == user.id, Membership.role == MembershipRole.OWNER)
+            .order_by(Organisation.name)
+        )
+    )
+
+
 def sole_owner_of(user: User) -> list[Organisation]:
     """Organisations that would be left without an owner if the user went."""
-    owned = db.session.scalars(
-        select(Organisation)
-        .join(Membership)
-        .where(Membership.user_id == user.id, Membership.role == MembershipRole.OWNER)
-        .order_by(Organisation.name)
-    ).all()
     orphaned = []
-    for organisation in owned:
+    for organisation in owned_by(user):
         owners = db.session.scalar(
             select(func.count())
             .select_from(Membership)
