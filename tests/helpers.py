@@ -10,6 +10,8 @@ from maturity.models._types import utcnow
 from tests.mailbox import Mailbox
 
 PASSWORD = "correct horse battery"
+# What the review page's "submitting is final" box sends.
+CONFIRMED = {"confirm": "final"}
 
 
 def make_user(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -13,10 +17,11 @@ from maturity import access
 from maturity.admin import bp
 from maturity.core import reference
 from maturity.extensions import db
-from maturity.models import AuditEvent, Centre, CentreMembership, QuestionnaireVersion, User
+from maturity.models import Centre, CentreMembership, Organisation, QuestionnaireVersion, User
 from maturity.services import audit, centres, sessions
 from maturity.services.questionnaires import catalogue, publish_all
-from maturity.web import current_locale
+from maturity.web import current_locale, database_id
+from maturity.web.audit_labels import action_label
 
 AUDIT_PAGE = 100
 
@@ -156,18 +161,65 @@ def publish() -> Response:
 @bp.get("/audit")
 def audit_log() -> str:
     page = min(max(1, request.args.get("page", 1, type=int) or 1), 100_000)
-    events = audit.recent(AUDIT_PAGE + 1, (page - 1) * AUDIT_PAGE)
+    chosen, bad_dates = audit_filter(request.args)
+    events = audit.search(chosen, AUDIT_PAGE + 1, (page - 1) * AUDIT_PAGE)
     actors = {
         u.id: u
         for u in db.session.scalars(
             select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id}))
         )
     }
+    organisations = {
+        o.id: o
+        for o in db.session.scalars(
+            select(Organisation).where(
+                Organisation.id.in_({e.organisation_id for e in events if e.organisation_id})
+            )
+        )
+    }
+    filters = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "admin/audit.html",
         events=events[:AUDIT_PAGE],
         actors=actors,
+        organisations=organisations,
         page=page,
         has_next=len(events) > AUDIT_PAGE,
-        total=db.session.scalar(select(func.count(AuditEvent.id))),
+        total=audit.count(chosen),
+        actions=audit.actions_in_use(),
+        action_label=action_label,
+        filters=filters,
+        bad_dates=bad_dates,
+    )
+
+
+def audit_filter(args: Any) -> tuple[audit.AuditFilter, bool]:
+    """The log's filters from the query string; bad dates are reported, not fatal."""
+    bad_dates = False
+    bounds: list[datetime | None] = []
+    for name, shift in (("since", 0), ("until", 1)):
+        raw = (args.get(name) or "").strip()
+        try:
+            day = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            day, bad_dates = None, True
+        bounds.append(
+            None
+            if day is None
+            else datetime.combine(
+                day + timedelta(days=shift),
+                time(),
+                tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]),
+            )
+        )
+    organisation_id = database_id(args.get("organisation"))
+    return (
+        audit.AuditFilter(
+            action=(args.get("action") or "").strip()[:64] or None,
+            actor=(args.get("actor") or "").strip()[:100] or None,
+            organisation_id=organisation_id,
+            since=bounds[0],
+            until=bounds[1],
+        ),
+        bad_dates,
     )

@@ -17,6 +17,7 @@ from maturity.core.answers import (
     parse_value,
 )
 from maturity.core.comparison import trend_rounds
+from maturity.core.evaluation import strongest_and_weakest
 from maturity.core.plan import StepState
 from maturity.core.report import OVERALL
 from maturity.core.roadmap import PHASE_MONTHS, InvalidPlanInput
@@ -58,6 +59,23 @@ def start(organisation_id: int) -> Response:
         flash(refusal_message(error), "error")
         return redirect(url_for("organisations.show", organisation_id=organisation.id))
     return redirect(url_for("assessments.resume", assessment_id=assessment.id))
+
+
+@bp.get("/organisations/<int:organisation_id>/assessments/new")
+@login_required
+def new_round(organisation_id: int) -> str | Response:
+    """Ask before a new round: it starts empty and the last one stays as it is."""
+    organisation = load_organisation(organisation_id)
+    access.require(access.can_start_assessment(current_user, organisation), hide=False)
+    draft = service.draft_of(organisation)
+    if draft is not None:
+        return redirect(url_for("assessments.resume", assessment_id=draft.id))
+    history = results_service.history_of(organisation)
+    return render_template(
+        "assessments/new_round.html",
+        organisation=organisation,
+        previous=history[0] if history else None,  # newest first
+    )
 
 
 @bp.get("/assessments/<int:assessment_id>")
@@ -246,21 +264,25 @@ def save_answer_json(assessment_id: int) -> tuple[Response, int]:
 
 @bp.route("/assessments/<int:assessment_id>/submit", methods=["GET", "POST"])
 @login_required
-def review(assessment_id: int) -> str | Response:
+def review(assessment_id: int) -> tuple[str, int] | Response:
     assessment = load_assessment(assessment_id)
     if assessment.status == AssessmentStatus.SUBMITTED:
         return redirect(url_for("assessments.results", assessment_id=assessment.id))
     questionnaire = results_service.questionnaire_for(assessment)
+    unconfirmed = False
     if request.method == "POST":
         if not access.can_answer(current_user, assessment):
             abort(403)
-        try:
-            service.submit(assessment, current_user)
-        except service.AssessmentError as error:
-            flash(refusal_message(error), "error")
+        if request.form.get("confirm") != "final":
+            unconfirmed = True  # submitting is final: the box says so and must be ticked
         else:
-            flash(_("Assessment submitted. Here are your results."), "success")
-            return redirect(url_for("assessments.results", assessment_id=assessment.id))
+            try:
+                service.submit(assessment, current_user)
+            except service.AssessmentError as error:
+                flash(refusal_message(error), "error")
+            else:
+                flash(_("Assessment submitted. Here are your results."), "success")
+                return redirect(url_for("assessments.results", assessment_id=assessment.id))
     journey = Journey.of(assessment)
     return render_template(
         "assessments/review.html",
@@ -271,8 +293,9 @@ def review(assessment_id: int) -> str | Response:
         missing_items=journey.missing_items(),
         progress=journey.progress(),
         editable=access.can_answer(current_user, assessment),
+        unconfirmed=unconfirmed,
         locale=current_locale(),
-    )
+    ), 400 if unconfirmed else 200
 
 
 @bp.route("/assessments/<int:assessment_id>/results", methods=["GET", "POST"])
@@ -323,6 +346,7 @@ def results(assessment_id: int) -> str | Response | tuple[str, int]:
         outcome_trends=trends,
         outcome_rounds=trend_rounds(trends),
         radar=score_radar(evaluation, locale),
+        strongest_weakest=strongest_and_weakest(evaluation),
         phases=PHASE_MONTHS,
         can_plan=access.can_plan(current_user, assessment),
         can_write_findings=access.can_write_findings(current_user, assessment),

@@ -19,9 +19,24 @@ from maturity.web import current_locale
 @login_required
 def workspace() -> str:
     batches = jobs.recent_for(current_user)
+    clients = consultants.clients_of(current_user)
+    query = (request.args.get("q") or "").strip()[:100]
+    if query:
+        clients = [c for c in clients if query.lower() in c.organisation.name.lower()]
+    order = request.args.get("sort", "name")
+    if order == "score":  # weakest first: who needs attention
+        clients.sort(key=lambda c: (c.overall_index is None, c.overall_index or 0))
+    elif order == "activity":  # most recent first
+        clients.sort(
+            key=lambda c: c.last_activity.timestamp() if c.last_activity else 0, reverse=True
+        )
+    else:
+        order = "name"
     return render_template(
         "consultants/workspace.html",
-        clients=consultants.clients_of(current_user),
+        clients=clients,
+        query=query,
+        order=order,
         locale=current_locale(),
         batches=batches,
         removed={job.id for job in batches if jobs.zip_removed(job)},

@@ -27,7 +27,7 @@ from maturity.core.applicability import (
 from maturity.core.items import OUTCOME, ROUND_ITEM_TYPES, ItemRefused
 from maturity.core.items import level as level_item
 from maturity.core.items.action import Action
-from maturity.core.questionnaire import Questionnaire
+from maturity.core.questionnaire import Dimension, Questionnaire
 from maturity.core.roadmap import Roadmap, build_roadmap, plan_problems
 from maturity.core.scoring import ScoreResult, score
 
@@ -59,6 +59,22 @@ class Evaluation:
     @property
     def applicability(self) -> Applicability:
         return applicability(self.questionnaire, self.input.profile)
+
+
+def strongest_and_weakest(
+    evaluation: Evaluation,
+) -> tuple[Dimension | None, Dimension | None]:
+    """By score among the assessed dimensions; ties go to the dimension that comes
+    first in the questionnaire. (None, None) when none was assessed."""
+    scores = evaluation.scores.dimensions
+    assessed = [d for d in evaluation.questionnaire.dimensions if scores[d.id].assessed]
+    if not assessed:
+        return None, None
+
+    def key(dimension: Dimension) -> float:
+        return float(scores[dimension.id].score or 0)
+
+    return max(assessed, key=key), min(assessed, key=key)
 
 
 def parse_input(questionnaire: Questionnaire, data: Any) -> EvaluationInput:

@@ -22,7 +22,7 @@ from maturity.core.comparison import (
     outcome_trends,
     trend_rounds,
 )
-from maturity.core.evaluation import Evaluation, EvaluationInput, evaluate
+from maturity.core.evaluation import Evaluation, EvaluationInput, evaluate, strongest_and_weakest
 from maturity.core.plan import Plan, PlannedStep, computed_plan
 from maturity.core.questionnaire import Dimension, Question, Questionnaire
 
@@ -96,18 +96,7 @@ class ReportData:
         return [d for d in self.questionnaire.dimensions if scores[d.id].assessed]
 
     def strongest_and_weakest(self) -> tuple[Dimension | None, Dimension | None]:
-        """By score; ties go to the dimension that comes first in the questionnaire."""
-        assessed = self.assessed_dimensions()
-        if not assessed:
-            return None, None
-        scores = self.evaluation.scores.dimensions
-
-        def key(d: Dimension) -> float:
-            return float(scores[d.id].score or 0)
-
-        strongest = max(assessed, key=key)
-        weakest = min(assessed, key=key)
-        return strongest, weakest
+        return strongest_and_weakest(self.evaluation)
 
     def next_steps(self) -> list[PlannedStep]:
         """The three most important next steps: the editor's choice, or the first

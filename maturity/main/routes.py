@@ -3,29 +3,20 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, render_template, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from maturity.extensions import db
 from maturity.main import bp
-from maturity.models import Membership, Organisation
+from maturity.services.home import home_of
 from maturity.web import current_locale, safe_next
 from maturity.web.privacy import NOTICE_VERSION, notice_template
 
 
 @bp.get("/")
 def index() -> str:
-    organisations: list[Organisation] = []
-    if current_user.is_authenticated:
-        organisations = list(
-            db.session.scalars(
-                select(Organisation)
-                .join(Membership)
-                .where(Membership.user_id == current_user.id)
-                .order_by(Organisation.name)
-            )
-        )
-    return render_template("main/index.html", organisations=organisations)
+    if not current_user.is_authenticated:
+        return render_template("main/index.html")
+    return render_template("main/home.html", home=home_of(current_user))
 
 
 @bp.get("/privacy")

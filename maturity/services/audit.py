@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask import g, has_app_context, has_request_context, request
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from maturity.extensions import db
@@ -94,11 +96,58 @@ def _write(events: list[AuditEvent]) -> None:
 
 
 def recent(limit: int = 100, offset: int = 0) -> list[AuditEvent]:
+    return search(AuditFilter(), limit, offset)
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What an administrator narrows the log to; None means any."""
+
+    action: str | None = None
+    actor: str | None = None  # part of the actor's e-mail address or name
+    organisation_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None  # exclusive
+
+    def where(self) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
+        if self.action:
+            conditions.append(AuditEvent.action == self.action)
+        if self.actor:
+            pattern = f"%{self.actor.strip().lower()}%"
+            conditions.append(
+                AuditEvent.actor_id.in_(
+                    select(User.id).where(
+                        func.lower(User.email).like(pattern) | func.lower(User.name).like(pattern)
+                    )
+                )
+            )
+        if self.organisation_id is not None:
+            conditions.append(AuditEvent.organisation_id == self.organisation_id)
+        if self.since is not None:
+            conditions.append(AuditEvent.at >= self.since)
+        if self.until is not None:
+            conditions.append(AuditEvent.at < self.until)
+        return conditions
+
+
+def search(chosen: AuditFilter, limit: int = 100, offset: int = 0) -> list[AuditEvent]:
     return list(
         db.session.scalars(
             select(AuditEvent)
+            .where(*chosen.where())
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
             .limit(limit)
             .offset(offset)
         )
+    )
+
+
+def count(chosen: AuditFilter) -> int:
+    return db.session.scalar(select(func.count(AuditEvent.id)).where(*chosen.where())) or 0
+
+
+def actions_in_use() -> list[str]:
+    return list(
+        db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
     )

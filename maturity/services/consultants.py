@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, selectinload
 
 from maturity.core.report import OVERALL
 from maturity.extensions import db
 from maturity.models import (
+    Answer,
     Assessment,
     AssessmentStatus,
     CentreRegistration,
@@ -48,7 +51,20 @@ def in_force() -> ColumnElement[bool]:
 class Client:
     organisation: Organisation
     latest: Assessment | None
-    latest_submitted: Assessment | None
+    latest_submitted: Assessment | None  # with its stored result loaded
+    draft_answers: int = 0  # answers saved in the latest round, when it is a draft
+    findings: int = 0  # findings written on the latest submitted round
+
+    @property
+    def overall_index(self) -> float | None:
+        result = self.latest_submitted.result if self.latest_submitted else None
+        return result.overall_index if result else None
+
+    @property
+    def last_activity(self) -> datetime | None:
+        if self.latest is None:
+            return None
+        return self.latest.submitted_at or self.latest.updated_at
 
 
 def clients_of(user: User) -> list[Client]:
@@ -69,13 +85,36 @@ def clients_of(user: User) -> list[Client]:
     if organisations:
         for assessment in db.session.scalars(
             select(Assessment)
+            .options(selectinload(Assessment.result))
             .where(Assessment.organisation_id.in_([o.id for o in organisations]))
             .order_by(Assessment.round)
         ):
             latest[assessment.organisation_id] = assessment
             if assessment.status == AssessmentStatus.SUBMITTED:
                 latest_submitted[assessment.organisation_id] = assessment
-    return [Client(o, latest.get(o.id), latest_submitted.get(o.id)) for o in organisations]
+    drafts = [a.id for a in latest.values() if a.status != AssessmentStatus.SUBMITTED]
+    answers = _counts(Answer.assessment_id, drafts)
+    findings = _counts(Finding.assessment_id, [a.id for a in latest_submitted.values()])
+    return [
+        Client(
+            o,
+            latest.get(o.id),
+            latest_submitted.get(o.id),
+            answers.get(latest[o.id].id, 0) if o.id in latest else 0,
+            findings.get(latest_submitted[o.id].id, 0) if o.id in latest_submitted else 0,
+        )
+        for o in organisations
+    ]
+
+
+def _counts(column: InstrumentedAttribute[int], ids: list[int]) -> dict[int, int]:
+    """Rows per assessment id, in one query."""
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(column, func.count()).where(column.in_(ids)).group_by(column)
+    ).all()
+    return {assessment_id: count for assessment_id, count in rows}
 
 
 def consultants_of(organisation: Organisation) -> list[tuple[Membership, bool]]:

@@ -42,6 +42,7 @@ def answer_a_round(page: Any, value: str) -> None:
             ).check()
         page.get_by_role("button", name="保存并继续").click()
     page.get_by_role("button", name="保存并检查").click()
+    page.locator('input[name="confirm"]').check()
     page.get_by_role("button", name="提交评估").click()
 
 

@@ -183,6 +183,7 @@ def test_sign_up_answer_resume_submit_and_plan(
     page.set_viewport_size({"width": 1280, "height": 900})
     page.locator("#input-first_pass_yield").fill("98.2")
     page.get_by_role("button", name=t["review"]).click()
+    page.locator('input[name="confirm"]').check()
     page.get_by_role("button", name=t["submit"]).click()
     assert "/results" in page.url
     assert page.locator("[data-overall-index]").inner_text() == f"{_expected_overall():.1f}"

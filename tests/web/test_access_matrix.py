@@ -68,6 +68,7 @@ def cases(w: World) -> list[Case]:
             data={"action": "later"},
         ),
         case("assessments.start", "POST", f"/organisations/{a}/assessments", ASSESSORS),
+        case("assessments.new_round", "GET", f"/organisations/{a}/assessments/new", ASSESSORS),
         case("assessments.resume", "GET", f"/assessments/{a1}", READERS),
         case("assessments.resume", "GET", f"/assessments/{a2}", ASSESSORS | {"admin"}),
         case(

@@ -15,6 +15,7 @@ from maturity.core.scoring import score
 from maturity.extensions import db
 from maturity.models import Answer, Assessment, AssessmentStatus
 from tests.helpers import (
+    CONFIRMED,
     FULL_PROFILE,
     add_membership,
     current_questionnaire,
@@ -262,7 +263,7 @@ def test_submit_needs_every_answer_then_stores_scores_and_locks(
     assert "还有 2 个问题未回答" in review and "还有 3 个关于企业的问题未回答" in review
     assert f"/assessments/{assessment_id}/dimensions/foundations#q-fd_talent" in review
     assert f"/assessments/{assessment_id}/profile#item-production" in review
-    refused = client.post(f"/assessments/{assessment_id}/submit")
+    refused = client.post(f"/assessments/{assessment_id}/submit", data=CONFIRMED)
     assert refused.status_code == 200 and "还有问题未回答" in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Assessment, assessment_id).status is AssessmentStatus.DRAFT
@@ -270,7 +271,7 @@ def test_submit_needs_every_answer_then_stores_scores_and_locks(
     answer_all(app, assessment_id, setup["user"], dict(list(values.items())[-2:]))
     review = client.get(f"/assessments/{assessment_id}/submit").get_data(as_text=True)
     assert "经营成效：已填写 0 个数据，共 7 个（选填）" in review
-    submitted = client.post(f"/assessments/{assessment_id}/submit")
+    submitted = client.post(f"/assessments/{assessment_id}/submit", data=CONFIRMED)
     assert submitted.status_code == 302 and submitted.headers["Location"].endswith("/results")
     expected = score(QUESTIONNAIRE, values)
     with app.app_context():
@@ -293,14 +294,16 @@ def test_submit_needs_every_answer_then_stores_scores_and_locks(
         ).status_code
         == 403
     )
-    assert client.post(f"/assessments/{assessment_id}/submit").status_code == 302
+    assert client.post(f"/assessments/{assessment_id}/submit", data=CONFIRMED).status_code == 302
 
 
 def submit_full(app: Flask, client: FlaskClient, setup: dict[str, Any], value: int = 2) -> None:
     answer_all(
         app, setup["assessment"], setup["user"], {q.id: value for q in QUESTIONNAIRE.questions}
     )
-    assert client.post(f"/assessments/{setup['assessment']}/submit").status_code == 302
+    assert (
+        client.post(f"/assessments/{setup['assessment']}/submit", data=CONFIRMED).status_code == 302
+    )
 
 
 def test_results_show_scores_meaning_chart_roadmap_and_plan_controls(
@@ -390,7 +393,10 @@ def test_benchmark_uses_widening_cohorts_and_hides_small_ones(
         answer_all(
             app, peer_assessment.id, peer_user, {q.id: value for q in QUESTIONNAIRE.questions}
         )
-        assert peer.post(f"/assessments/{peer_assessment.id}/submit").status_code == 302
+        assert (
+            peer.post(f"/assessments/{peer_assessment.id}/submit", data=CONFIRMED).status_code
+            == 302
+        )
     html = client.get(f"/assessments/{setup['assessment']}/results").get_data(as_text=True)
     # Rounds submitted today do not count yet: the cohort does not move while one watches.
     assert "暂不显示对标" in html
@@ -415,7 +421,7 @@ def test_history_and_comparison_of_two_rounds(
     first_values = {q.id: 1 for q in QUESTIONNAIRE.questions}
     first_values["pd_rapid_prototyping"] = "na"
     answer_all(app, setup["assessment"], setup["user"], first_values)
-    client.post(f"/assessments/{setup['assessment']}/submit")
+    client.post(f"/assessments/{setup['assessment']}/submit", data=CONFIRMED)
     client.post(f"/organisations/{setup['organisation']}/assessments")
     with app.app_context():
         second = db.session.scalars(select(Assessment).where(Assessment.round == 2)).one().id
@@ -425,7 +431,7 @@ def test_history_and_comparison_of_two_rounds(
         setup["user"],
         {q.id: 3 if q.dimension_id == "product_design" else 1 for q in QUESTIONNAIRE.questions},
     )
-    client.post(f"/assessments/{second}/submit")
+    client.post(f"/assessments/{second}/submit", data=CONFIRMED)
     history = client.get(f"/organisations/{setup['organisation']}/history").get_data(as_text=True)
     assert "第 1 轮" in history and "第 2 轮" in history and "比较" in history
     html = client.get(
@@ -541,7 +547,7 @@ def test_pages_issue_a_bounded_number_of_queries(
     answer_all(
         app, setup["assessment"], setup["user"], {q.id: 2 for q in QUESTIONNAIRE.questions[10:]}
     )
-    client.post(f"/assessments/{setup['assessment']}/submit")
+    client.post(f"/assessments/{setup['assessment']}/submit", data=CONFIRMED)
     start = count_queries.count
     client.get(f"/assessments/{setup['assessment']}/results")
     results_queries = count_queries.count - start
@@ -549,3 +555,26 @@ def test_pages_issue_a_bounded_number_of_queries(
     assert page_queries <= 12
     assert save_queries <= 12
     assert results_queries <= 20
+
+
+def test_the_review_shows_every_answer_and_submitting_needs_a_confirmation(
+    app: Flask, client: FlaskClient, setup: dict[str, Any]
+) -> None:
+    assessment_id = setup["assessment"]
+    with app.app_context():
+        fill_round(assessment_id, setup["user"], 3)
+    first = QUESTIONNAIRE.questions[0]
+    save(client, assessment_id, first.id, 3, revision=1, note="由 CAD 组负责")
+    review = client.get(f"/assessments/{assessment_id}/submit").get_data(as_text=True)
+    assert "您的回答" in review and first.title.get("zh") in review
+    assert f"3 · {QUESTIONNAIRE.levels[3].label.get('zh')}" in review
+    assert "由 CAD 组负责" in review
+    assert f"/dimensions/{first.dimension_id}#q-{first.id}" in review  # edit that one
+    assert "提交不可撤回" in review
+    unconfirmed = client.post(f"/assessments/{assessment_id}/submit")
+    assert unconfirmed.status_code == 400
+    assert "请勾选此项" in unconfirmed.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Assessment, assessment_id).status == AssessmentStatus.DRAFT
+    confirmed = client.post(f"/assessments/{assessment_id}/submit", data=CONFIRMED)
+    assert confirmed.status_code == 302 and confirmed.headers["Location"].endswith("/results")

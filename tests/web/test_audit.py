@@ -10,7 +10,7 @@ from sqlalchemy import select
 from maturity import access
 from maturity.extensions import db
 from maturity.models import AuditEvent, Organisation, User
-from tests.web.world import World, build_world
+from tests.web.world import SECRET_A, World, build_world
 
 
 @pytest.fixture
@@ -59,3 +59,51 @@ def test_own_reads_are_not_audited(app: Flask, world: World) -> None:
     owner = world.client("owner")
     assert owner.get(f"/assessments/{world.ids['a1']}/results").status_code == 200
     assert [a for a in audited(app, world.ids["user_owner"]) if a[0].startswith("view_")] == []
+
+
+def test_the_audit_log_reads_in_words_and_can_be_filtered(app: Flask, world: World) -> None:
+    a1, a = world.ids["a1"], world.ids["org_a"]
+    assert world.client("reviewer").get(f"/assessments/{a1}/results").status_code == 200
+    world.client("owner").post(
+        f"/organisations/{a}/centres/{world.ids['centre']}/consent", data={"action": "revoke"}
+    )
+    admin = world.client("admin")
+    page = admin.get("/admin/audit").get_data(as_text=True)
+    assert "查看了评估" in page and "撤回了授权" in page
+    assert SECRET_A in page and "reviewer@example.com" in page
+    assert "view_assessment" not in page.split("<tbody>")[1]  # no raw codes in the rows
+    only_views = admin.get("/admin/audit?action=view_assessment").get_data(as_text=True)
+    rows = only_views.split("<tbody>")[1]
+    assert "查看了评估" in rows and "撤回了授权" not in rows
+    by_owner = admin.get("/admin/audit?actor=OWNER@").get_data(as_text=True).split("<tbody>")[1]
+    assert "撤回了授权" in by_owner and "查看了评估" not in by_owner
+    assert f"organisation={a}" in page
+    none_later = admin.get("/admin/audit?since=2999-01-01").get_data(as_text=True)
+    assert "0 条记录" in none_later
+    today = admin.get("/admin/audit?until=2999-01-01&since=2000-01-01").get_data(as_text=True)
+    assert "查看了评估" in today
+    bad = admin.get("/admin/audit?since=yesterday").get_data(as_text=True)
+    assert "有日期无法识别" in bad
+
+
+def test_every_audited_action_has_words() -> None:
+    """Each action code the code records (as a literal) has a label in both languages."""
+    import ast
+    from pathlib import Path
+
+    from maturity.web.audit_labels import ACTION_LABELS
+
+    codes: set[str] = set()
+    for path in Path("maturity").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or len(node.args) < 2:
+                continue
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            if name != "record":
+                continue
+            second = node.args[1]
+            options = [second.body, second.orelse] if isinstance(second, ast.IfExp) else [second]
+            codes.update(o.value for o in options if isinstance(o, ast.Constant))
+    codes |= {"view_assessment", "view_organisation", "view_report"}
+    assert len(codes) > 30
+    assert codes - set(ACTION_LABELS) == set()

@@ -133,7 +133,7 @@ def test_login_wrong_password_and_logout(app: Flask, client: FlaskClient) -> Non
 def test_login_restores_the_users_language(app: Flask, client: FlaskClient) -> None:
     make_user(app, locale="en")
     client.post("/auth/login", data={"email": "manager@example.com", "password": PASSWORD})
-    assert "How digital is your enterprise?" in client.get("/").get_data(as_text=True)
+    assert "Welcome, 王经理" in client.get("/").get_data(as_text=True)
 
 
 def test_forms_require_csrf_token(csrf_app: Flask) -> None:

@@ -182,7 +182,7 @@ def test_consultant_access_is_audited_and_findings_reach_the_organisation(
         )
     assert owner_reads == 0
     log = world.client("admin").get("/admin/audit").get_data(as_text=True)
-    assert "consultant@example.com" in log and "view_assessment" in log
+    assert "consultant@example.com" in log and "查看了评估" in log
 
 
 def test_too_long_finding_saves_nothing(app: Flask, world: World) -> None:

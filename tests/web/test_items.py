@@ -17,6 +17,7 @@ from maturity.models import Assessment
 from maturity.services import items
 from maturity.services.results import questionnaire_for
 from tests.helpers import (
+    CONFIRMED,
     FULL_PROFILE,
     current_questionnaire,
     fill_round,
@@ -139,7 +140,7 @@ def test_a_pure_service_firm_skips_two_dimensions(
     assert response.headers["Location"].endswith(f"{url}/dimensions/market_development")
     with app.app_context():
         fill_round(draft["assessment"], draft["user"], 2, profile=service_firm)
-    submitted = client.post(f"{url}/submit")
+    submitted = client.post(f"{url}/submit", data=CONFIRMED)
     assert submitted.status_code == 302, submitted.get_data(as_text=True)
     results = client.get(f"{url}/results").get_data(as_text=True)
     assert "对企业不适用" in results or "不适用" in results
@@ -157,14 +158,14 @@ def test_a_1_0_0_round_compared_with_a_2_0_0_round_lists_what_it_left_out(
     first = start_round(app, client, organisation_id)
     with app.app_context():
         fill_round(first, user_id, 1)
-    assert client.post(f"/assessments/{first}/submit").status_code == 302
+    assert client.post(f"/assessments/{first}/submit", data=CONFIRMED).status_code == 302
     publish_questionnaires(app)  # 2.0.0 arrives; the next round uses it
     second = start_round(app, client, organisation_id)
     with app.app_context():
         assert questionnaire_for(db.session.get(Assessment, second)).version == "2.0.0"
         fill_round(second, user_id, 3)
     client.post(f"/assessments/{second}/outcomes", data={"item-on_time_delivery": "90"})
-    assert client.post(f"/assessments/{second}/submit").status_code == 302
+    assert client.post(f"/assessments/{second}/submit", data=CONFIRMED).status_code == 302
     html = client.get(
         f"/organisations/{organisation_id}/compare",
         query_string={"earlier": first, "later": second},

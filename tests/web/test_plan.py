@@ -15,6 +15,7 @@ from sqlalchemy import select
 from maturity.extensions import db
 from maturity.models import Assessment, PlanRevision
 from tests.helpers import (
+    CONFIRMED,
     fill_round,
     log_in,
     make_organisation,
@@ -33,7 +34,7 @@ def round_one(app: Flask, client: FlaskClient) -> dict[str, Any]:
     with app.app_context():
         assessment_id = db.session.scalars(select(Assessment)).one().id
         fill_round(assessment_id, user_id, 2)
-    assert client.post(f"/assessments/{assessment_id}/submit").status_code == 302
+    assert client.post(f"/assessments/{assessment_id}/submit", data=CONFIRMED).status_code == 302
     return {"user": user_id, "organisation": organisation_id, "assessment": assessment_id}
 
 
@@ -152,7 +153,7 @@ def test_step_progress_what_is_due_and_the_next_round_shows_what_was_done(
     with app.app_context():
         second_round = db.session.scalars(select(Assessment).where(Assessment.round == 2)).one().id
         fill_round(second_round, round_one["user"], 3)
-    client.post(f"/assessments/{second_round}/submit")
+    client.post(f"/assessments/{second_round}/submit", data=CONFIRMED)
     compare = client.get(
         f"/organisations/{round_one['organisation']}/compare",
         query_string={"earlier": round_one["assessment"], "later": second_round},

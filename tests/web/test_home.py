@@ -1,0 +1,96 @@
+"""Each role lands on what it works with."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from tests.helpers import make_user
+from tests.web.world import SECRET_A, SECRET_B, World, build_world
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    return build_world(app)
+
+
+def home(world: World, role: str) -> str:
+    return world.client(role).get("/").get_data(as_text=True)
+
+
+def test_the_owner_sees_where_the_organisation_stands_and_what_to_do_next(
+    world: World,
+) -> None:
+    page = home(world, "owner")
+    assert SECRET_A in page and SECRET_B not in page
+    assert "第 1 轮，" in page and "等级" in page  # the submitted round's index and level
+    assert "第 2 轮进行中：已保存 0 个回答" in page
+    assert f'href="/assessments/{world.ids["a2"]}"' in page  # continue the draft
+    assert "贵企业的数字化程度如何？" not in page  # no marketing for a user at work
+
+
+def test_the_consultant_sees_clients_not_an_organisation_of_their_own(world: World) -> None:
+    page = home(world, "consultant")
+    assert "我的客户" in page and SECRET_A in page
+    assert "/consultant" in page
+    assert "您的企业" not in page and "从企业档案开始" not in page
+
+
+def test_the_reviewer_sees_their_centres_and_dashboards(world: World) -> None:
+    page = home(world, "reviewer")
+    assert "我的服务中心" in page
+    assert f"/centres/{world.ids['centre']}/dashboard" in page
+    assert "从企业档案开始" not in page and SECRET_A not in page
+
+
+def test_the_administrator_sees_the_administration(world: World) -> None:
+    page = home(world, "admin")
+    assert 'href="/admin/"' in page and "从企业档案开始" not in page
+
+
+def test_a_newcomer_is_asked_to_create_the_profile(app: Flask, world: World) -> None:
+    make_user(app, "new@example.com", "新人")
+    from tests.helpers import log_in
+
+    client = app.test_client()
+    log_in(client, "new@example.com")
+    page = client.get("/").get_data(as_text=True)
+    assert "从企业档案开始" in page and 'href="/organisations/new"' in page
+
+
+def test_after_a_round_the_results_come_first_and_a_new_round_is_asked_for(
+    app: Flask, world: World
+) -> None:
+    from maturity.extensions import db
+    from maturity.models import Assessment
+
+    with app.app_context():  # no draft: round 1 submitted, nothing open
+        db.session.delete(db.session.get(Assessment, world.ids["a2"]))
+        db.session.commit()
+    owner = world.client("owner")
+    page = owner.get(f"/organisations/{world.ids['org_a']}").get_data(as_text=True)
+    assert f'class="button" href="/assessments/{world.ids["a1"]}/results"' in page
+    assert "查看第 1 轮结果" in page and "开始新一轮评估…" in page
+    assert (
+        'action="/organisations/' not in page.split("assessments-title")[1].split("</section>")[0]
+    )
+    asked = owner.get(f"/organisations/{world.ids['org_a']}/assessments/new")
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "开始新一轮评估？" in html and "是，开始第 2 轮" in html
+    started = owner.post(f"/organisations/{world.ids['org_a']}/assessments")
+    assert started.status_code == 302
+    # With a draft open, the question is not asked again: it goes on with the draft.
+    again = owner.get(f"/organisations/{world.ids['org_a']}/assessments/new")
+    assert again.status_code == 302 and "/assessments/" in again.headers["Location"]
+
+
+def test_the_results_open_with_strongest_weakest_and_the_three_next_steps(
+    world: World,
+) -> None:
+    page = world.client("owner").get(f"/assessments/{world.ids['a1']}/results")
+    html = page.get_data(as_text=True)
+    summary = html.split('class="summary-cards"')[1].split("</section>")[0]
+    # Every dimension at the same score: no strongest or weakest to name.
+    assert "最强维度" not in summary
+    assert "最重要的三项后续行动" in summary
+    assert summary.count("<li>") == 3 and 'href="#step-' in summary
