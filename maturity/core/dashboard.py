@@ -247,10 +247,20 @@ def weakest_practices(
     return sorted(shown, key=lambda p: (p.mean, p.question_id))[:WEAKEST_SHOWN]
 
 
+SIZE_ORDER = {size.value: position for position, size in enumerate(reference.SizeClass)}
+
+
+def _breakdown_order(by: str, value: str) -> tuple[int, str]:
+    """Size classes from large to micro (大, 中, 小, 微); other breakdowns by code."""
+    if by == "size_class":
+        return SIZE_ORDER.get(value, len(SIZE_ORDER)), value
+    return 0, value
+
+
 def _published_breakdown(by: str, groups: dict[str, Cell], total: int | None, k: int) -> Breakdown:
     hidden = suppressed_cells({value: cell.count for value, cell in groups.items()}, k)
     rows: list[tuple[str, int | None, float | None]] = []
-    for value in sorted(groups):
+    for value in sorted(groups, key=lambda value: _breakdown_order(by, value)):
         cell = groups[value]
         count = None if value in hidden else publish_count(cell, k)
         mean = (

@@ -95,10 +95,6 @@ def _write(events: list[AuditEvent]) -> None:
         logger.exception("could not write %d audit event(s)", len(events))
 
 
-def recent(limit: int = 100, offset: int = 0) -> list[AuditEvent]:
-    return search(AuditFilter(), limit, offset)
-
-
 @dataclass(frozen=True)
 class AuditFilter:
     """What an administrator narrows the log to; None means any."""
