@@ -5,15 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, selectinload
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 
 from maturity.core.report import OVERALL
 from maturity.extensions import db
 from maturity.models import (
-    Answer,
     Assessment,
-    AssessmentStatus,
     CentreRegistration,
     Finding,
     Membership,
@@ -22,6 +19,7 @@ from maturity.models import (
     User,
 )
 from maturity.services.audit import record
+from maturity.services.rounds import RoundState, round_states, rows_per_assessment
 
 MAX_FINDING_LENGTH = 5000
 
@@ -50,10 +48,20 @@ def in_force() -> ColumnElement[bool]:
 @dataclass(frozen=True)
 class Client:
     organisation: Organisation
-    latest: Assessment | None
-    latest_submitted: Assessment | None  # with its stored result loaded
-    draft_answers: int = 0  # answers saved in the latest round, when it is a draft
+    rounds: RoundState
     findings: int = 0  # findings written on the latest submitted round
+
+    @property
+    def latest(self) -> Assessment | None:
+        return self.rounds.latest
+
+    @property
+    def latest_submitted(self) -> Assessment | None:
+        return self.rounds.latest_submitted
+
+    @property
+    def draft_answers(self) -> int:
+        return self.rounds.draft_answers if self.rounds.draft is self.latest else 0
 
     @property
     def overall_index(self) -> float | None:
@@ -80,41 +88,15 @@ def clients_of(user: User) -> list[Client]:
             .order_by(Organisation.name)
         )
     )
-    latest: dict[int, Assessment] = {}
-    latest_submitted: dict[int, Assessment] = {}
-    if organisations:
-        for assessment in db.session.scalars(
-            select(Assessment)
-            .options(selectinload(Assessment.result))
-            .where(Assessment.organisation_id.in_([o.id for o in organisations]))
-            .order_by(Assessment.round)
-        ):
-            latest[assessment.organisation_id] = assessment
-            if assessment.status == AssessmentStatus.SUBMITTED:
-                latest_submitted[assessment.organisation_id] = assessment
-    drafts = [a.id for a in latest.values() if a.status != AssessmentStatus.SUBMITTED]
-    answers = _counts(Answer.assessment_id, drafts)
-    findings = _counts(Finding.assessment_id, [a.id for a in latest_submitted.values()])
-    return [
-        Client(
-            o,
-            latest.get(o.id),
-            latest_submitted.get(o.id),
-            answers.get(latest[o.id].id, 0) if o.id in latest else 0,
-            findings.get(latest_submitted[o.id].id, 0) if o.id in latest_submitted else 0,
-        )
-        for o in organisations
-    ]
-
-
-def _counts(column: InstrumentedAttribute[int], ids: list[int]) -> dict[int, int]:
-    """Rows per assessment id, in one query."""
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(column, func.count()).where(column.in_(ids)).group_by(column)
-    ).all()
-    return {assessment_id: count for assessment_id, count in rows}
+    states = round_states([o.id for o in organisations])
+    submitted = [s.latest_submitted.id for s in states.values() if s.latest_submitted]
+    findings = rows_per_assessment(Finding.assessment_id, submitted)
+    clients = []
+    for organisation in organisations:
+        state = states[organisation.id]
+        written = findings.get(state.latest_submitted.id, 0) if state.latest_submitted else 0
+        clients.append(Client(organisation, state, written))
+    return clients
 
 
 def consultants_of(organisation: Organisation) -> list[tuple[Membership, bool]]:

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
 
 from maturity.extensions import db
 from maturity.models import (
-    Answer,
     Assessment,
-    AssessmentStatus,
     Centre,
     CentreMembership,
     Membership,
@@ -21,24 +18,26 @@ from maturity.models import (
     User,
 )
 from maturity.services.consultants import Client, clients_of
+from maturity.services.rounds import RoundState, round_states
 
 
 @dataclass(frozen=True)
 class OrganisationStatus:
     organisation: Organisation
     role: MembershipRole
-    latest_submitted: Assessment | None  # with its stored result
-    draft: Assessment | None
-    draft_answers: int
+    rounds: RoundState
 
     @property
-    def next_action(self) -> str:
-        """continue | results | start"""
-        if self.draft is not None:
-            return "continue"
-        if self.latest_submitted is not None:
-            return "results"
-        return "start"
+    def latest_submitted(self) -> Assessment | None:
+        return self.rounds.latest_submitted
+
+    @property
+    def draft(self) -> Assessment | None:
+        return self.rounds.draft
+
+    @property
+    def draft_answers(self) -> int:
+        return self.rounds.draft_answers
 
 
 @dataclass(frozen=True)
@@ -63,28 +62,7 @@ def home_of(user: User) -> Home:
         )
         .order_by(Organisation.name)
     ).all()
-    ids = [organisation.id for organisation, _role in staff]
-    latest: dict[int, Assessment] = {}
-    drafts: dict[int, Assessment] = {}
-    if ids:
-        for assessment in db.session.scalars(
-            select(Assessment)
-            .options(selectinload(Assessment.result))
-            .where(Assessment.organisation_id.in_(ids))
-            .order_by(Assessment.round)
-        ):
-            if assessment.status == AssessmentStatus.SUBMITTED:
-                latest[assessment.organisation_id] = assessment
-            else:
-                drafts[assessment.organisation_id] = assessment
-    answers: dict[int, int] = {}
-    if drafts:
-        rows = db.session.execute(
-            select(Answer.assessment_id, func.count())
-            .where(Answer.assessment_id.in_([draft.id for draft in drafts.values()]))
-            .group_by(Answer.assessment_id)
-        ).all()
-        answers = {assessment_id: count for assessment_id, count in rows}
+    states = round_states([organisation.id for organisation, _role in staff])
     centres = list(
         db.session.scalars(
             select(Centre)
@@ -95,13 +73,7 @@ def home_of(user: User) -> Home:
     )
     return Home(
         organisations=[
-            OrganisationStatus(
-                organisation,
-                role,
-                latest.get(organisation.id),
-                drafts.get(organisation.id),
-                answers.get(drafts[organisation.id].id, 0) if organisation.id in drafts else 0,
-            )
+            OrganisationStatus(organisation, role, states[organisation.id])
             for organisation, role in staff
         ],
         clients=clients_of(user),
