@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from maturity.core.answers import AnswerInput, parse_value
 from maturity.core.items import ROUND_ITEM_TYPES
@@ -178,9 +178,38 @@ def seed_assessments(
             given = AnswerInput(question_id, parse_value(raw), notes.get(question_id))
             service.save_answer(assessment, given, user)
         service.submit(assessment, user)
+        if entry.get("submitted_days_ago"):
+            _date_back(assessment, timedelta(days=int(entry["submitted_days_ago"])))
         for dimension_id, text in entry.get("findings", {}).items():
             db.session.add(
                 Finding(assessment=assessment, dimension_id=dimension_id, text=text, author=user)
             )
         db.session.commit()
         report.created.append(f"assessment {organisation.name} round {round_number}")
+
+
+def _date_back(assessment: Any, by: timedelta) -> None:
+    """Move a just-submitted demo round into the past, all of its dates alike (the
+    answers, the stored result and the dashboards' summary row too)."""
+    from maturity.models import Answer, Assessment, AssessmentResult, ResultSummary
+
+    when = utcnow() - by
+    db.session.execute(
+        update(Assessment)
+        .where(Assessment.id == assessment.id)
+        .values(created_at=when - timedelta(days=14), updated_at=when, submitted_at=when)
+    )
+    db.session.execute(
+        update(Answer).where(Answer.assessment_id == assessment.id).values(answered_at=when)
+    )
+    db.session.execute(
+        update(AssessmentResult)
+        .where(AssessmentResult.assessment_id == assessment.id)
+        .values(computed_at=when)
+    )
+    db.session.execute(
+        update(ResultSummary)
+        .where(ResultSummary.assessment_id == assessment.id)
+        .values(submitted_at=when)
+    )
+    db.session.commit()

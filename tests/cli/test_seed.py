@@ -39,3 +39,26 @@ def test_seed_demo_refuses_production(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["seed", "demo"])
     assert result.exit_code != 0 and "refusing" in result.output
     assert counts(app) == (0, 0, 0, 0, 0)
+
+
+def test_demo_rounds_are_a_year_apart(app: Flask) -> None:
+    from datetime import timedelta
+    from itertools import pairwise
+
+    from maturity.models import Assessment, ResultSummary
+    from tests.helpers import publish_questionnaires
+
+    publish_questionnaires(app)
+    assert app.test_cli_runner().invoke(args=["seed", "demo"]).exit_code == 0
+    with app.app_context():
+        rounds = db.session.scalars(select(Assessment).order_by(Assessment.round)).all()
+        assert [a.round for a in rounds] == [1, 2, 3]
+        dates = [a.submitted_at for a in rounds]
+        assert all(d is not None for d in dates)
+        for earlier, later in pairwise(dates):
+            assert earlier is not None and later is not None
+            assert timedelta(days=364) < later - earlier < timedelta(days=366)
+        summaries = {
+            s.assessment_id: s.submitted_at for s in db.session.scalars(select(ResultSummary))
+        }
+        assert [summaries[a.id] for a in rounds] == dates

@@ -440,6 +440,15 @@ def test_history_and_comparison_of_two_rounds(
     ).get_data(as_text=True)
     assert "+40.0" in html  # product design 20 → 60 over the eight comparable questions
     assert "+0.0" in html
+    with app.app_context():
+        before, after = (
+            db.session.get(Assessment, i).result for i in (setup["assessment"], second)
+        )
+        assert before is not None and after is not None
+        headline = f"{before.overall_index:.1f}</span> → <span>{after.overall_index:.1f}</span>"
+        change = f"({after.overall_index - before.overall_index:+.1f})"
+    assert headline in html and change in html
+    assert f"等级 {before.overall_level} → {after.overall_level}" in html
     assert "在其中一轮中为“不适用”" in html  # rapid prototyping is left out, and why
     bad = client.get(
         f"/organisations/{setup['organisation']}/compare",
