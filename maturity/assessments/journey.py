@@ -62,7 +62,20 @@ class Journey:
             and (dimension_id is None or q.dimension_id == dimension_id)
         ]
 
+    @property
+    def confirmed(self) -> dict[str, Answer]:
+        """Answers given in this round (a carried-over one counts once confirmed)."""
+        return {q: a for q, a in self.answers.items() if not a.carried_over}
+
+    def unconfirmed_questions(self) -> list[Question]:
+        return [
+            q
+            for q in self.applicable_questions()
+            if q.id in self.answers and q.id not in self.confirmed
+        ]
+
     def missing_questions(self) -> list[Question]:
+        """Not answered at all (carried-over answers still to confirm are listed apart)."""
         return [q for q in self.applicable_questions() if q.id not in self.answers]
 
     def missing_items(self) -> list[Any]:
@@ -77,7 +90,7 @@ class Journey:
     def progress(self) -> dict[str, Any]:
         per_dimension = {
             d.id: (
-                sum(1 for q in self.applicable_questions(d.id) if q.id in self.answers),
+                sum(1 for q in self.applicable_questions(d.id) if q.id in self.confirmed),
                 len(self.applicable_questions(d.id)),
             )
             for d in self.questionnaire.dimensions
@@ -105,6 +118,7 @@ class Journey:
             done, total = self.section_counts(item_type)
             if item_type.required_for_submission and done < total:
                 return f"section:{item_type.section}", None
-        for question in self.missing_questions():
-            return f"dimension:{question.dimension_id}", question.id
+        for question in self.applicable_questions():
+            if question.id not in self.confirmed:  # unanswered, or carried over unconfirmed
+                return f"dimension:{question.dimension_id}", question.id
         return "review", None

@@ -54,7 +54,9 @@ def start(organisation_id: int) -> Response:
     if not access.can_start_assessment(current_user, organisation):
         abort(403)
     try:
-        assessment = service.start_or_resume(organisation, current_user)
+        assessment = service.start_or_resume(
+            organisation, current_user, from_previous=request.form.get("start") == "previous"
+        )
     except service.AssessmentError as error:
         flash(refusal_message(error), "error")
         return redirect(url_for("organisations.show", organisation_id=organisation.id))
@@ -269,12 +271,12 @@ def review(assessment_id: int) -> tuple[str, int] | Response:
     if assessment.status == AssessmentStatus.SUBMITTED:
         return redirect(url_for("assessments.results", assessment_id=assessment.id))
     questionnaire = results_service.questionnaire_for(assessment)
-    unconfirmed = False
+    unticked = False
     if request.method == "POST":
         if not access.can_answer(current_user, assessment):
             abort(403)
         if request.form.get("confirm") != "final":
-            unconfirmed = True  # submitting is final: the box says so and must be ticked
+            unticked = True  # submitting is final: the box says so and must be ticked
         else:
             try:
                 service.submit(assessment, current_user)
@@ -290,12 +292,13 @@ def review(assessment_id: int) -> tuple[str, int] | Response:
         questionnaire=questionnaire,
         journey=journey,
         missing=journey.missing_questions(),
+        unconfirmed=journey.unconfirmed_questions(),
         missing_items=journey.missing_items(),
         progress=journey.progress(),
         editable=access.can_answer(current_user, assessment),
-        unconfirmed=unconfirmed,
+        unticked=unticked,
         locale=current_locale(),
-    ), 400 if unconfirmed else 200
+    ), 400 if unticked else 200
 
 
 @bp.route("/assessments/<int:assessment_id>/results", methods=["GET", "POST"])

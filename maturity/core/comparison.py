@@ -105,8 +105,30 @@ def compare_outcomes(
     return tuple(deltas), tuple(left_out)
 
 
-def _same_statements(a: Question, b: Question) -> bool:
-    return a.levels == b.levels
+def comparable(earlier: Question, later: Question) -> bool:
+    """The same practice measured by the same six statements in the same dimension:
+    its answers compare across rounds, and may carry over to a new round."""
+    return earlier.levels == later.levels and earlier.dimension_id == later.dimension_id
+
+
+def carry_over(
+    earlier_questionnaire: Questionnaire,
+    earlier_answers: Mapping[str, AnswerValue],
+    later_questionnaire: Questionnaire,
+) -> dict[str, AnswerValue]:
+    """The earlier round's answers that a new round on the later questionnaire can
+    start from: comparable questions only, "not applicable" only where still allowed."""
+    carried: dict[str, AnswerValue] = {}
+    for later in later_questionnaire.questions:
+        value = earlier_answers.get(later.id)
+        if value is None or not earlier_questionnaire.has_question(later.id):
+            continue
+        if not comparable(earlier_questionnaire.question(later.id), later):
+            continue
+        if value == NOT_APPLICABLE and not later.allow_na:
+            continue
+        carried[later.id] = value
+    return carried
 
 
 def compare(
@@ -128,7 +150,7 @@ def compare(
             left_out.append((later.id, LeftOutReason.ONLY_IN_LATER))
             continue
         earlier = earlier_questionnaire.question(later.id)
-        if not _same_statements(earlier, later) or earlier.dimension_id != later.dimension_id:
+        if not comparable(earlier, later):
             left_out.append((later.id, LeftOutReason.LEVELS_CHANGED))
             continue
         before, after = earlier_answers.get(later.id), later_answers.get(later.id)

@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -101,6 +102,9 @@ class Answer(Model):
     # Incremented on every change: a save that names an older revision is a conflict
     # (a colleague changed the answer meanwhile) instead of a silent overwrite.
     revision: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Taken over from the previous round when this one started; shown as such until
+    # someone confirms or changes it, and not counted as answered until then.
+    carried_over: Mapped[bool] = mapped_column(default=False, server_default=false())
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from maturity.core.answers import AnswerInput, AnswerRefused, check_answer
 from maturity.core.applicability import applicability, scored_answers
+from maturity.core.comparison import carry_over
 from maturity.core.questionnaire import Question, Questionnaire
 from maturity.core.scoring import score
 from maturity.extensions import db, rows_changed
@@ -30,7 +31,12 @@ from maturity.models import (
 )
 from maturity.services import items
 from maturity.services.questionnaires import current_version
-from maturity.services.results import answer_values, profile_and_outcomes, questionnaire_for
+from maturity.services.results import (
+    answer_values,
+    answers_of,
+    profile_and_outcomes,
+    questionnaire_for,
+)
 from maturity.services.summaries import write_summary
 
 
@@ -82,8 +88,12 @@ def draft_of(organisation: Organisation) -> Assessment | None:
     )
 
 
-def start_or_resume(organisation: Organisation, user: User) -> Assessment:
-    """The organisation's open draft, or a new round on the current questionnaire."""
+def start_or_resume(
+    organisation: Organisation, user: User, from_previous: bool = False
+) -> Assessment:
+    """The organisation's open draft, or a new round on the current questionnaire;
+    ``from_previous``: the new round starts from the latest submitted round's
+    answers and notes (comparable questions only), each marked until confirmed."""
     existing = draft_of(organisation)
     if existing is not None:
         return existing
@@ -110,7 +120,53 @@ def start_or_resume(organisation: Organisation, user: User) -> Assessment:
         if existing is None:
             raise
         return existing
+    if from_previous:
+        _carry_over_answers(assessment, user)
     return assessment
+
+
+def _carry_over_answers(assessment: Assessment, user: User) -> None:
+    previous = db.session.scalar(
+        select(Assessment)
+        .where(
+            Assessment.organisation_id == assessment.organisation_id,
+            Assessment.status == AssessmentStatus.SUBMITTED,
+        )
+        .order_by(Assessment.round.desc())
+        .limit(1)
+    )
+    if previous is None:
+        return
+    earlier_rows = answers_of(previous)
+    carried = carry_over(
+        questionnaire_for(previous),
+        {question_id: row.answer_value for question_id, row in earlier_rows.items()},
+        questionnaire_for(assessment),
+    )
+    for question_id, value in carried.items():
+        db.session.add(
+            Answer(
+                assessment_id=assessment.id,
+                question_id=question_id,
+                note=earlier_rows[question_id].note,
+                revision=1,
+                answered_by=user,
+                carried_over=True,
+                **Answer.columns_for(value),
+            )
+        )
+    db.session.commit()
+
+
+def unconfirmed(assessment: Assessment) -> set[str]:
+    """Questions whose answer was carried over and nobody has confirmed yet."""
+    return set(
+        db.session.scalars(
+            select(Answer.question_id).where(
+                Answer.assessment_id == assessment.id, Answer.carried_over.is_(True)
+            )
+        )
+    )
 
 
 def save_answer(assessment: Assessment, given: AnswerInput, user: User) -> Answer:
@@ -127,6 +183,10 @@ def save_answer(assessment: Assessment, given: AnswerInput, user: User) -> Answe
     )
     if existing is not None:
         if (existing.answer_value, existing.note) == (given.value, given.note):
+            if existing.carried_over:  # the same answer again: confirmed for this round
+                existing.carried_over = False
+                existing.answered_by = user
+                existing.answered_at = datetime.now(UTC)
             db.session.commit()
             return existing  # a repeated save (retry, double click) is not a conflict
         if existing.revision != given.revision:
@@ -134,6 +194,7 @@ def save_answer(assessment: Assessment, given: AnswerInput, user: User) -> Answe
             raise Conflict(existing)
         existing.answer_value = given.value
         existing.note = given.note
+        existing.carried_over = False
         existing.revision += 1
         existing.answered_by = user
         existing.answered_at = datetime.now(UTC)
@@ -180,7 +241,7 @@ def submit(assessment: Assessment, user: User) -> AssessmentResult:
     questionnaire = questionnaire_for(assessment)
     answers = answer_values(assessment)
     profile, outcomes = profile_and_outcomes(assessment, questionnaire)
-    missing = missing_questions(questionnaire, set(answers), profile)
+    missing = missing_questions(questionnaire, set(answers) - unconfirmed(assessment), profile)
     unanswered_items = items.missing_items(assessment, questionnaire)
     if missing or unanswered_items:
         raise Incomplete(missing, unanswered_items)

@@ -94,3 +94,53 @@ def test_the_results_open_with_strongest_weakest_and_the_three_next_steps(
     assert "最强维度" not in summary
     assert "最重要的三项后续行动" in summary
     assert summary.count("<li>") == 3 and 'href="#step-' in summary
+
+
+def test_a_round_can_start_from_the_previous_answers_each_marked_until_confirmed(
+    app: Flask, world: World
+) -> None:
+    from sqlalchemy import select
+
+    from maturity.extensions import db
+    from maturity.models import Answer, Assessment
+    from tests.helpers import CONFIRMED
+    from tests.web.world import QUESTIONNAIRE
+
+    with app.app_context():
+        db.session.delete(db.session.get(Assessment, world.ids["a2"]))
+        db.session.commit()
+    owner = world.client("owner")
+    started = owner.post(
+        f"/organisations/{world.ids['org_a']}/assessments", data={"start": "previous"}
+    )
+    assert started.status_code == 302
+    with app.app_context():
+        new = db.session.scalars(select(Assessment).where(Assessment.round == 2)).one()
+        carried = db.session.scalars(select(Answer).where(Answer.assessment_id == new.id)).all()
+        new_id = new.id
+    assert carried and all(a.carried_over and a.value == 2 for a in carried)
+    first = QUESTIONNAIRE.dimensions[0]
+    page = owner.get(f"/assessments/{new_id}/dimensions/{first.id}").get_data(as_text=True)
+    assert "沿用上一轮，待确认" in page
+    # Nothing counts as answered yet, and the round cannot be submitted.
+    review = owner.get(f"/assessments/{new_id}/submit").get_data(as_text=True)
+    assert f"还有 {len(carried)} 个沿用上一轮的回答待确认" in review
+    assert 'name="confirm"' not in review
+    refused = owner.post(f"/assessments/{new_id}/submit", data=CONFIRMED)
+    assert refused.status_code == 302 or "待确认" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Assessment, new_id).status == "draft"
+    # Choosing the same answer again confirms it; changing one does too.
+    question = first.questions[0]
+    again = owner.post(
+        f"/assessments/{new_id}/answers",
+        json={"question_id": question.id, "value": 2, "note": "", "revision": 1},
+    )
+    assert again.status_code == 200
+    with app.app_context():
+        row = db.session.scalar(
+            select(Answer).where(Answer.assessment_id == new_id, Answer.question_id == question.id)
+        )
+        assert row is not None and not row.carried_over
+    review = owner.get(f"/assessments/{new_id}/submit").get_data(as_text=True)
+    assert f"还有 {len(carried) - 1} 个沿用上一轮的回答待确认" in review
