@@ -81,6 +81,9 @@ def init_app(app: Flask) -> None:
         # The database cannot be reached: say so plainly, in the user's language.
         app.logger.error("database unavailable: %s", error)
         db.session.remove()
+        # The page must not need the database: shown as to a visitor, or loading
+        # the logged-in user would fail again and turn the 503 into a 500.
+        g._login_user = login_manager.anonymous_user()
         return render_template("errors/unavailable.html"), 503
 
     @app.get("/health")

@@ -22,7 +22,7 @@ from maturity.extensions import db
 from maturity.models import Assessment, AssessmentResult, AssessmentStatus, ResultSummary
 from tests.conftest import ROOT, make_app
 from tests.databases import fresh_database
-from tests.helpers import FULL_PROFILE
+from tests.helpers import FULL_PROFILE, log_in, make_user
 from tests.load.servers import start_gunicorn
 from tests.load.test_saves_under_load import (
     QUESTIONNAIRE,
@@ -223,9 +223,15 @@ def test_database_outage_answers_503_and_recovers(tmp_path: Path) -> None:
             upgrade(directory=str(ROOT / "migrations"))
         client = app.test_client()
         assert client.get("/health").status_code == 200
+        make_user(app)
+        logged_in = app.test_client()
+        log_in(logged_in)
         proxy.cut()
         down = client.post("/auth/login", data={"email": "a@example.com", "password": "x"})
         assert down.status_code == 503 and "数据库暂时无法连接" in down.get_data(as_text=True)
+        # A logged-in user gets the same page (loading them needs the database too).
+        page = logged_in.get("/account")
+        assert page.status_code == 503 and "数据库暂时无法连接" in page.get_data(as_text=True)
         assert client.get("/health").status_code == 503
         proxy.restore()
         assert client.get("/health").status_code == 200
