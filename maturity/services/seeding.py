@@ -126,7 +126,40 @@ def seed_demo(path: Path) -> SeedReport:
                 )
     db.session.commit()
     seed_assessments(data.get("assessments", []), users, report)
+    if "peers" in data:
+        seed_peers(data["peers"], report)
     return report
+
+
+def seed_peers(entry: dict[str, Any], report: SeedReport) -> None:
+    """Synthetic organisations registered with the demo centre, so that the benchmark
+    and the centre's dashboard have enough peers to show figures (created once; their
+    names say they are demo data)."""
+    from maturity.models import QuestionnaireVersion
+    from maturity.services.synthetic import generate
+
+    prefix = entry["name_prefix"]
+    if db.session.scalar(select(Organisation.id).where(Organisation.name.startswith(prefix))):
+        return
+    key, _, version_number = entry["questionnaire"].partition("@")
+    version = db.session.scalar(
+        select(QuestionnaireVersion).where(
+            QuestionnaireVersion.key == key, QuestionnaireVersion.version == version_number
+        )
+    )
+    if version is None:
+        report.skipped.append(f"demo peers: {entry['questionnaire']} not published")
+        return
+    generated = generate(
+        int(entry["organisations"]),
+        int(entry["seed"]),
+        entry["centre"],
+        version,
+        name_prefix=prefix,
+        sections=entry.get("sections"),
+        provinces=entry.get("provinces"),
+    )
+    report.created.append(f"{generated.organisations} synthetic demo organisations ({prefix} …)")
 
 
 def seed_assessments(

@@ -153,8 +153,18 @@ def draw_outcomes(
 
 
 def generate(
-    organisations: int, seed: int, centre_name: str, version: QuestionnaireVersion
+    organisations: int,
+    seed: int,
+    centre_name: str,
+    version: QuestionnaireVersion,
+    *,
+    name_prefix: str = "合成企业",
+    sections: dict[str, float] | None = None,
+    provinces: dict[str, float] | None = None,
 ) -> SyntheticReport:
+    """``organisations`` new organisations named ``name_prefix`` and a number, drawn
+    from the national mix of industry sections and provinces unless ``sections`` or
+    ``provinces`` give another (weights)."""
     started = datetime.now(UTC)
     rng = np.random.default_rng(seed)
     questionnaire: Questionnaire = questionnaire_of(version)
@@ -167,14 +177,14 @@ def generate(
         db.session.add(centre)
         db.session.flush()
 
-    sections, section_p = _normalised(SECTION_MIX)
-    provinces, province_p = _normalised(PROVINCE_MIX)
-    divisions = {s: [d.code for d in reference.divisions(s)] for s in sections}
-    cities = {p: [c.code for c in reference.cities(p)] for p in provinces}
+    section_codes, section_p = _normalised(sections or SECTION_MIX)
+    province_codes, province_p = _normalised(provinces or PROVINCE_MIX)
+    divisions = {s: [d.code for d in reference.divisions(s)] for s in section_codes}
+    cities = {p: [c.code for c in reference.cities(p)] for p in province_codes}
 
     n = organisations
-    org_sections = rng.choice(sections, size=n, p=section_p)
-    org_provinces = rng.choice(provinces, size=n, p=province_p)
+    org_sections = rng.choice(section_codes, size=n, p=section_p)
+    org_provinces = rng.choice(province_codes, size=n, p=province_p)
     employees = np.clip(np.rint(rng.lognormal(3.4, 1.1, size=n)), 1, 5000).astype(int)
     revenue = np.round(employees * rng.lognormal(3.6, 0.6, size=n), 2)
     assets = np.round(revenue * rng.lognormal(0.0, 0.5, size=n), 2)
@@ -242,7 +252,7 @@ def generate(
         )
         size = reference.classify_size(division, employees=staff, revenue=income, assets=holdings)
         organisation_rows.append({
-            "id": org_id, "name": f"合成企业 {org_id:06d}", "credit_code": None,
+            "id": org_id, "name": f"{name_prefix} {org_id:06d}", "credit_code": None,
             "industry_section": section, "industry_division": division,
             "employees": staff, "revenue": income,
             "total_assets": holdings, "size_class": size.value,

@@ -6,6 +6,8 @@ from sqlalchemy import func, select
 from maturity.extensions import db
 from maturity.models import Centre, CentreRegistration, Membership, Organisation, User
 
+DEMO_SME = "91330100MA2D3M0P14"
+
 
 def counts(app: Flask) -> tuple[int, ...]:
     with app.app_context():
@@ -51,7 +53,12 @@ def test_demo_rounds_are_a_year_apart(app: Flask) -> None:
     publish_questionnaires(app)
     assert app.test_cli_runner().invoke(args=["seed", "demo"]).exit_code == 0
     with app.app_context():
-        rounds = db.session.scalars(select(Assessment).order_by(Assessment.round)).all()
+        rounds = db.session.scalars(
+            select(Assessment)
+            .join(Organisation)
+            .where(Organisation.credit_code == DEMO_SME)
+            .order_by(Assessment.round)
+        ).all()
         assert [a.round for a in rounds] == [1, 2, 3]
         dates = [a.submitted_at for a in rounds]
         assert all(d is not None for d in dates)
@@ -62,3 +69,42 @@ def test_demo_rounds_are_a_year_apart(app: Flask) -> None:
             s.assessment_id: s.submitted_at for s in db.session.scalars(select(ResultSummary))
         }
         assert [summaries[a.id] for a in rounds] == dates
+
+
+def test_the_demo_centre_has_enough_peers_for_the_benchmark_and_the_dashboard(
+    app: Flask,
+) -> None:
+    from maturity.models import Assessment
+    from maturity.services import dashboard, results
+    from tests.helpers import publish_questionnaires
+
+    publish_questionnaires(app)
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed", "demo"])
+    assert "48 synthetic demo organisations" in first.output, first.output
+    with app.app_context():
+        peers = db.session.scalars(
+            select(Organisation).where(Organisation.credit_code.is_(None))
+        ).all()
+        assert len(peers) == 48 and all(p.name.startswith("演示同行企业 ") for p in peers)
+        centre = db.session.scalars(select(Centre)).one()
+        assert {r.centre_id for p in peers for r in p.centre_registrations} == {centre.id}
+        latest = db.session.scalar(
+            select(Assessment)
+            .join(Organisation)
+            .where(Organisation.credit_code == DEMO_SME, Assessment.round == 3)
+        )
+        assert latest is not None
+        benchmark = results.benchmark_of(latest)
+        assert benchmark.shown and benchmark.overall is not None
+        assert benchmark.overall.spread is not None
+        assert all(standing is not None for standing in benchmark.dimensions.values())
+        published = dashboard.centre_dashboard(centre.id, {}).dashboard
+        # 49 organisations, the published count adjusted by its cell key
+        assert published.shown and published.organisations is not None
+        assert abs(published.organisations - 49) <= 5
+        assert any(p.count for p in published.progress), "a share of the peers has two rounds"
+    again = runner.invoke(args=["seed", "demo"])
+    assert "nothing created" in again.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Organisation)) == 49
