@@ -9,6 +9,11 @@ cohort members could be scored on is not shown either.
 Percentile rank: the share of the cohort scoring below, counting ties half,
 ×100 — so the middle of a cohort is at 50 whatever its size.
 
+Beside it, where the organisation stands among its peers is drawn against the
+cohort's quartiles (lower quartile, median, upper quartile; linear interpolation),
+each rounded to 5 points like the percentile: a figure of the cohort, never of one
+peer, and one that does not move when the organisation changes its own answers.
+
 What is shown is coarse on purpose (PRODUCT.md "Benchmark and aggregation"): the
 percentile rounded to 5 and the cohort's size as a band, so that submitting chosen
 answers and watching the percentile move cannot map the peers. (The services count
@@ -18,6 +23,7 @@ only peers' rounds submitted before today, so that the cohort does not move eith
 from __future__ import annotations
 
 import enum
+import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -67,9 +73,25 @@ def rounded_percentile(percentile: float) -> int:
 
 
 @dataclass(frozen=True)
+class Quartiles:
+    lower: int  # each rounded to 5
+    median: int
+    upper: int
+
+
+def quartiles(values: Sequence[float]) -> Quartiles:
+    """The cohort's quartiles, each rounded to 5 (at least two values)."""
+    lower, median, upper = statistics.quantiles(values, n=4, method="inclusive")
+    return Quartiles(
+        rounded_percentile(lower), rounded_percentile(median), rounded_percentile(upper)
+    )
+
+
+@dataclass(frozen=True)
 class Standing:
     percentile: int  # rounded to 5
     peers: SizeBand  # how many cohort members were scored on this
+    spread: Quartiles | None = None  # the peers' scores
 
 
 @dataclass(frozen=True)
@@ -138,7 +160,9 @@ def benchmark(
         if value is None or len(others) < min_cohort:
             return None
         return Standing(
-            rounded_percentile(percentile_rank(value, others)), size_band(len(others), min_cohort)
+            rounded_percentile(percentile_rank(value, others)),
+            size_band(len(others), min_cohort),
+            quartiles(others) if len(others) > 1 else None,
         )
 
     dimensions = {

@@ -8,11 +8,13 @@ from maturity.core.benchmark import (
     Benchmark,
     CohortScope,
     PeerResult,
+    Quartiles,
     SizeBand,
     Standing,
     benchmark,
     choose_cohort,
     percentile_rank,
+    quartiles,
     rounded_percentile,
     size_band,
 )
@@ -64,8 +66,9 @@ def test_standings_per_dimension_and_overall() -> None:
         scope=CohortScope.SECTION_AND_SIZE,
         cohort=SizeBand(4, 19),
         min_cohort=4,
-        dimensions={"a": Standing(65, SizeBand(4, 19))},
-        overall=Standing(50, SizeBand(4, 19)),
+        # quartiles of 10 20 30 40: 17.5, 25, 32.5, shown to the nearest 5
+        dimensions={"a": Standing(65, SizeBand(4, 19), Quartiles(20, 25, 35))},
+        overall=Standing(50, SizeBand(4, 19), Quartiles(20, 25, 35)),
     )
     assert result.shown
 
@@ -74,7 +77,7 @@ def test_a_dimension_or_overall_scored_by_fewer_than_k_peers_is_not_shown() -> N
     peers = [peer(i, overall=None, a=float(i)) for i in range(1, 4)]
     peers += [peer(4, overall=40.0)]
     result = benchmark(99, "C", "small", {"a": 2.0, "b": 1.0}, 40.0, peers, 3)
-    assert result.dimensions == {"a": Standing(50, SizeBand(3, 19)), "b": None}
+    assert result.dimensions == {"a": Standing(50, SizeBand(3, 19), Quartiles(0, 0, 5)), "b": None}
     assert result.overall is None  # one peer has an overall index
 
 
@@ -100,7 +103,10 @@ def test_a_cohort_of_one_is_allowed_when_k_is_one() -> None:
 def test_the_organisations_own_result_is_never_its_own_peer() -> None:
     peers = [peer(99, overall=90.0), *(peer(i, overall=10.0) for i in range(1, 3))]
     result = benchmark(99, "C", "small", {}, 90.0, peers, 2)
-    assert (result.cohort, result.overall) == (SizeBand(2, 19), Standing(100, SizeBand(2, 19)))
+    assert (result.cohort, result.overall) == (
+        SizeBand(2, 19),
+        Standing(100, SizeBand(2, 19), Quartiles(10, 10, 10)),
+    )
 
 
 def test_percentiles_are_shown_rounded_to_five() -> None:
@@ -129,3 +135,13 @@ def test_cohort_sizes_are_shown_as_bands() -> None:
     ]
     assert size_band(30, 25) == SizeBand(25, 49)
     assert size_band(200, 150) == SizeBand(150, None)
+
+
+def test_quartiles_interpolate_and_are_shown_to_the_nearest_5() -> None:
+    assert quartiles([40.0, 10.0, 30.0, 20.0]) == Quartiles(20, 25, 35)
+    assert quartiles([0.0, 100.0]) == Quartiles(25, 50, 75)
+    assert quartiles([62.0] * 12) == Quartiles(60, 60, 60)
+    # One peer more or less moves a quartile by a fraction, not to that peer's score.
+    cohort = [float(v) for v in range(30, 80, 5)]  # 30 35 … 75
+    assert quartiles(cohort) == Quartiles(40, 55, 65)  # 41.25, 52.5, 63.75
+    assert quartiles([*cohort, 100.0]) == Quartiles(45, 55, 70)  # 42.5, 55, 67.5

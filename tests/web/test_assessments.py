@@ -413,6 +413,13 @@ def test_benchmark_uses_widening_cohorts_and_hides_small_ones(
     assert "与完成本问卷版本的 3–19 家企业比较" in html
     # Own overall 60 vs peers 20, 40, 80 → 2 of 3 below → 66.7, shown rounded to 5.
     assert "高于约 65% 的同行" in html
+    # The chart: the peers' quartiles 30, 40, 60 and the organisation's own 60.
+    overall_row = html[html.index('<span class="peer-label">总体</span>') :]
+    overall_row = overall_row[: overall_row.index("</li>")]
+    assert "同行 30–60，中位数 40" in overall_row
+    assert 'class="peer-box" style="left: 30%; width: 30%"' in overall_row
+    assert 'class="peer-median" style="left: 40%"' in overall_row
+    assert 'class="peer-you" style="left: 60.0%"' in overall_row
 
 
 def test_history_and_comparison_of_two_rounds(
@@ -440,6 +447,17 @@ def test_history_and_comparison_of_two_rounds(
     ).get_data(as_text=True)
     assert "+40.0" in html  # product design 20 → 60 over the eight comparable questions
     assert "+0.0" in html
+    # Questions grouped under their dimension, in the questionnaire's order.
+    by_question = html[html.index('id="by-question"') :]
+    groups = re.findall(r'<th scope="rowgroup" colspan="4">([^<]+)</th>', by_question)
+    assert groups == [d.label.get("zh") for d in QUESTIONNAIRE.dimensions][: len(groups)]
+    first_design = by_question.index(groups[0])
+    design_questions = [q for q in QUESTIONNAIRE.questions if q.dimension_id == "product_design"]
+    assert all(
+        first_design < by_question.index(f'data-question="{q.id}"') < by_question.index(groups[1])
+        for q in design_questions
+        if f'data-question="{q.id}"' in by_question
+    )
     with app.app_context():
         before, after = (
             db.session.get(Assessment, i).result for i in (setup["assessment"], second)
