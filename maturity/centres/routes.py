@@ -25,8 +25,14 @@ from maturity.core import periods, reference
 from maturity.core.organisation_import import COLUMNS, RowProblem, UnreadableFile
 from maturity.extensions import db
 from maturity.models import Centre, Organisation, User
-from maturity.reports.charts import bar_svg
-from maturity.reports.tables import build_tables, method_note, period_label, to_csv, to_xlsx
+from maturity.reports.tables import (
+    build_tables,
+    dashboard_charts,
+    method_note,
+    period_label,
+    to_csv,
+    to_xlsx,
+)
 from maturity.services import audit, centres
 from maturity.services import dashboard as dashboard_service
 from maturity.services.organisations import owners_of
@@ -285,33 +291,7 @@ def dashboard(centre_id: int) -> tuple[str, int]:
     questionnaire, filters, data = found.questionnaire, found.filters, found.dashboard
     locale = current_locale()
     tables = build_tables(data, questionnaire, locale)
-    charts = {}
-    if data.shown:
-        overall = next((d for d in data.distributions if d.key == "overall"), None)
-        if overall is not None:
-            charts["levels"] = bar_svg(
-                [f"{lv.value} · {lv.label.get(locale)}" for lv in questionnaire.levels],
-                [overall.counts[lv.value] for lv in questionnaire.levels],
-                title=_("Distribution of overall levels"),
-                maximum=max((n or 0) for n in overall.counts.values()) or 1,
-            )
-        charts["means"] = bar_svg(
-            [
-                _("Overall")
-                if m.key == "overall"
-                else questionnaire.dimension(m.key).label.get(locale)
-                for m in data.measures
-            ],
-            [round(m.mean, 1) for m in data.measures],
-            title=_("Mean scores"),
-            maximum=100,
-        )
-        charts["weakest"] = bar_svg(
-            [questionnaire.question(p.question_id).title.get(locale) for p in data.weakest],
-            [round(p.mean, 2) for p in data.weakest],
-            title=_("Weakest practices"),
-            maximum=5,
-        )
+    charts = dashboard_charts(data, questionnaire, locale)
     return render_template(
         "centres/dashboard.html",
         centre=centre,
@@ -367,6 +347,7 @@ def dashboard_export(centre_id: int, export_format: str) -> FlaskResponse:
         centre=centre,
         data=data,
         tables=tables,
+        charts=dashboard_charts(data, questionnaire, locale),
         filters=filters,
         today=date.today(),
         note=note,

@@ -103,40 +103,6 @@ def radar_svg(
     return "".join(parts)
 
 
-def bar_svg(
-    labels: Sequence[str], values: Sequence[float | None], *, title: str, maximum: float,
-    unit: str = "", width: int = 560,
-) -> str:  # fmt: skip
-    """Horizontal bars; a None value (suppressed) is drawn as an empty, labelled row."""
-    label_width = max(80.0, max((text_width(label, 13) for label in labels), default=0) + 16)
-    row = 28
-    height = row * len(labels) + 16
-    plot = width - label_width - 70
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(title)}" class="bars" font-family="{FONT}">',
-        "<style>.bar{fill:#0b6e99}.bar-label{font-size:13px;fill:#1f2933}"
-        ".bar-value{font-size:12px;fill:#52606d}</style>",
-    ]
-    for index, (label, value) in enumerate(zip(labels, values, strict=True)):
-        y = 8 + index * row
-        parts.append(
-            f'<text class="bar-label" x="{label_width - 8:.0f}" y="{y + 17}" text-anchor="end">{escape(label)}</text>'
-        )
-        if value is None:
-            parts.append(f'<text class="bar-value" x="{label_width:.0f}" y="{y + 17}">—</text>')
-            continue
-        length = plot * max(0.0, min(value, maximum)) / maximum if maximum else 0
-        parts.append(
-            f'<rect class="bar" x="{label_width:.0f}" y="{y + 4}" width="{length:.1f}" height="18" rx="3"/>'
-        )
-        parts.append(
-            f'<text class="bar-value" x="{label_width + length + 6:.1f}" y="{y + 17}">{escape(f"{value:g}{unit}")}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
 def score_radar(evaluation: Evaluation, locale: str, size: int = 360) -> str:
     """The radar of a round's dimension scores and target levels (page and PDF)."""
     dimensions = evaluation.questionnaire.dimensions

@@ -27,6 +27,70 @@ class Table:
     title: str
     columns: list[str]
     rows: list[list[Cell]]
+    signed: frozenset[int] = frozenset()  # columns of changes, shown with their sign
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Horizontal bars on a zero-based axis up to ``maximum``; None: not shown."""
+
+    key: str
+    title: str
+    bars: list[tuple[str, float | None]]
+    maximum: float
+    places: int = 1
+
+
+def dashboard_charts(
+    dashboard: Dashboard, questionnaire: Questionnaire, locale: str
+) -> list[Chart]:
+    """The page's and the PDF's charts: mean scores, overall levels, weakest practices."""
+    if not dashboard.shown:
+        return []
+    charts = [
+        Chart(
+            "means",
+            _("Mean scores"),
+            [
+                (
+                    _("Overall")
+                    if m.key == "overall"
+                    else questionnaire.dimension(m.key).label.get(locale),
+                    m.mean,
+                )
+                for m in dashboard.measures
+            ],
+            100,
+        )
+    ]
+    overall = next((d for d in dashboard.distributions if d.key == "overall"), None)
+    if overall is not None:
+        charts.append(
+            Chart(
+                "levels",
+                _("Distribution of overall levels"),
+                [
+                    (f"{level.value} · {level.label.get(locale)}", overall.counts[level.value])
+                    for level in questionnaire.levels
+                ],
+                max((n or 0) for n in overall.counts.values()) or 1,
+                0,
+            )
+        )
+    if dashboard.weakest:
+        charts.append(
+            Chart(
+                "weakest",
+                _("Weakest practices"),
+                [
+                    (questionnaire.question(p.question_id).title.get(locale), p.mean)
+                    for p in dashboard.weakest
+                ],
+                5,
+                2,
+            )
+        )
+    return charts
 
 
 def hidden() -> str:
@@ -140,6 +204,7 @@ def build_tables(dashboard: Dashboard, questionnaire: Questionnaire, locale: str
                 ]
                 for p in dashboard.progress
             ],
+            signed=frozenset({2}),
         )
     )
     if questionnaire.outcomes:
@@ -157,6 +222,7 @@ def build_tables(dashboard: Dashboard, questionnaire: Questionnaire, locale: str
                     ]
                     for o in dashboard.outcomes
                 ],
+                signed=frozenset({3}),
             )
         )
     names = {

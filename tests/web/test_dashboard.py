@@ -562,3 +562,27 @@ def test_postgresql_aggregates_equal_the_numpy_computation(
                 assert found.breakdowns[by].keys() == groups.keys(), (filters, by)
                 for value, cell in groups.items():
                     same(found.breakdowns[by][value], cell, (filters, (by, value)))
+
+
+def test_the_page_draws_zero_based_bars_signs_changes_and_explains_its_marks(
+    app: Flask, synthetic: dict[str, Any]
+) -> None:
+    from maturity.services import dashboard
+
+    html = synthetic["client_a"].get(f"/centres/{synthetic['a']}/dashboard").get_data(as_text=True)
+    with app.app_context():
+        data = dashboard.centre_dashboard(synthetic["a"], {}).dashboard
+    # Mean scores on a 0–100 axis: a bar's length is its value, not its rank.
+    means = html[html.index('data-chart="means"') :]
+    means = means[: means.index("</ul>")]
+    for measure in data.measures:
+        assert f'style="width: {round(measure.mean, 1)}%"' in means
+        assert f'<span class="bar-value">{measure.mean:.1f}</span>' in means
+    # Headline figures as cards, changes with their sign, and a legend of the marks.
+    assert 'data-table="headline"' in html and 'class="big-number"' in html
+    progress = html[html.index('data-table="progress"') :]
+    progress = progress[: progress.index("</table>")]
+    for change in data.progress:
+        if change.mean_delta is not None and change.mean_delta > 0:
+            assert f">+{round(change.mean_delta, 1)}</td>" in progress
+    assert "表中标记的含义" in html and "该单元格没有企业" in html
