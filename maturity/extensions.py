@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+import flask_login
 from flask import Flask, current_app, session
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
@@ -42,6 +42,23 @@ else:
     Model = db.Model
 migrate = Migrate()
 csrf = CSRFProtect()
+
+
+class LoginManager(flask_login.LoginManager):
+    """Flask-Login with "strong" session protection for logged-in sessions only.
+
+    Flask-Login treats any non-empty session without its identifier as stolen, so an
+    anonymous visitor's session (holding only the language, say) was rewritten and
+    re-sent on every response, static files included. A slow response could then
+    overwrite a newer cookie and lose the CSRF token of a form just loaded ("the form
+    has expired" on login). Without a logged-in user there is nothing to protect."""
+
+    def _session_protection_failed(self) -> bool:
+        if "_user_id" not in session:
+            return False
+        return bool(super()._session_protection_failed())
+
+
 login_manager = LoginManager()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from tests.conftest import make_app
-from tests.helpers import make_user
+from tests.helpers import PASSWORD, make_user
 from tests.web.world import build_world
 
 
@@ -168,3 +168,29 @@ def test_ids_and_levels_in_unicode_digits_are_refused_not_crashed(app: Flask) ->
         f"/assessments/{world.ids['a1']}/results", data={"target-product_design": "²"}
     )
     assert plan.status_code == 400 and "目标等级必须是 0 到 5" in plan.get_data(as_text=True)
+
+
+def test_a_late_response_cannot_drop_the_csrf_token_of_a_form_just_loaded(
+    csrf_app: Flask,
+) -> None:
+    """Replays the race a browser runs into: the language cookie is set, the login
+    form is loaded (its CSRF token goes into the session), and a response to a request
+    sent with the older cookie (the previous page's stylesheet, say) arrives last."""
+    make_user(csrf_app, "late@example.com", "迟到")
+    browser = csrf_app.test_client()
+    browser.get("/lang/zh")
+    older_cookie = browser.get_cookie("session")
+    assert older_cookie is not None
+    form = browser.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form)
+    assert token is not None
+    late = csrf_app.test_client()
+    late.set_cookie("session", older_cookie.value)
+    for path in ("/static/app.css", "/privacy", "/"):
+        response = late.get(path)
+        assert "session=" not in " ".join(response.headers.getlist("Set-Cookie")), path
+    logged_in = browser.post(
+        "/auth/login",
+        data={"csrf_token": token.group(1), "email": "late@example.com", "password": PASSWORD},
+    )
+    assert logged_in.status_code == 302, logged_in.get_data(as_text=True)[:500]
