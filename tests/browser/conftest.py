@@ -6,6 +6,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,15 +47,21 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    app: Flask
+
+
 @pytest.fixture
-def live_server(database_url: str, tmp_path: Path) -> Iterator[str]:
+def live(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     """The application served on loopback, with CSRF on as in production."""
     app: Flask = make_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)
     publish_questionnaires(app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield LiveServer(f"http://127.0.0.1:{server.server_port}", app)
     server.shutdown()
     thread.join(timeout=10)
     from maturity import mail
@@ -66,6 +73,11 @@ def live_server(database_url: str, tmp_path: Path) -> Iterator[str]:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(delete(table))
         db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(live: LiveServer) -> str:
+    return live.url
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,206 @@
+"""Every page of every role, in Chinese and English, on a phone (390×844): no sideways
+scrolling and no serious or critical WCAG 2.1 AA violation (axe-core, run in the
+page). Desktop (1366×900) and phone screenshots of each are saved under
+artifacts/screenshots/pages/ to be looked at.
+
+The data is the demo's (`seed demo`: the SME with three rounds, its consultant, the
+centre with its synthetic peers, the administrator) plus a draft fourth round, an
+invitation and a report batch, so that every page has something to show."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from maturity.extensions import db
+from tests.browser.conftest import LiveServer
+
+pytestmark = pytest.mark.slow
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING = {"serious", "critical"}
+# GET endpoints that are not pages: files, redirects, the language switch, health.
+NOT_PAGES = {
+    "accounts.export_json",
+    "accounts.export_xlsx",
+    "assessments.resume",
+    "centres.dashboard_export",
+    "centres.import_template",
+    "downloads.download",
+    "downloads.job_download",
+    "health",
+    "main.set_language",
+    "static",
+}
+
+
+@dataclass(frozen=True)
+class Visit:
+    role: str
+    path: str
+    name: str
+
+
+@dataclass(frozen=True)
+class DemoWorld:
+    base: str
+    app: Flask
+    visits: list[Visit]
+
+
+LOGINS = {
+    "manager": ("manager@demo.maturity.local", "demo-manager-2026"),
+    "consultant": ("consultant@demo.maturity.local", "demo-consultant-2026"),
+    "reviewer": ("reviewer@demo.maturity.local", "demo-reviewer-2026"),
+    "admin": ("admin@demo.maturity.local", "demo-admin-2026"),
+}
+
+
+@pytest.fixture
+def demo_world(live: LiveServer) -> Iterator[DemoWorld]:
+    from maturity.models import Assessment, Centre, Organisation, User
+    from maturity.reports import jobs
+    from maturity.services import assessments, invitations
+    from maturity.services.results import questionnaire_for
+    from maturity.services.seeding import seed_demo
+
+    app = live.app
+    with app.app_context():
+        seed_demo(Path(app.config["SEEDS_DIR"]) / "demo.yaml")
+        sme = db.session.scalars(
+            select(Organisation).where(Organisation.credit_code == "91330100MA2D3M0P14")
+        ).one()
+        manager, consultant = (
+            db.session.scalars(select(User).where(User.email == LOGINS[role][0])).one()
+            for role in ("manager", "consultant")
+        )
+        rounds = db.session.scalars(
+            select(Assessment)
+            .where(Assessment.organisation_id == sme.id)
+            .order_by(Assessment.round)
+        ).all()
+        first, latest = rounds[0].id, rounds[-1].id
+        draft = assessments.start_or_resume(sme, manager, from_previous=True)
+        token = invitations.create_invitation(sme, manager, days=7)
+        job = jobs.queue_batch(consultant, [latest], "zh")
+        centre = db.session.scalars(select(Centre)).one()
+        questionnaire = questionnaire_for(draft)
+        dimension = questionnaire.dimensions[0].id
+        sme_id, draft_id, job_id, centre_id = sme.id, draft.id, job.id, centre.id
+    jobs.drain()
+    org = f"/organisations/{sme_id}"
+    pages = {
+        "public": [
+            "/", "/auth/login", "/auth/register", "/auth/forgot", "/privacy",
+            "/centres/methodology", "/auth/reset/not-a-link", "/auth/confirm/not-a-link",
+        ],
+        "manager": [
+            "/", org, f"{org}/edit", f"{org}/history", f"{org}/compare?earlier={first}&later={latest}",
+            f"{org}/assessments/new", f"/assessments/{latest}/results", f"/assessments/{latest}/plan",
+            f"/assessments/{draft_id}/dimensions/{dimension}", f"/assessments/{draft_id}/profile",
+            f"/assessments/{draft_id}/outcomes", f"/assessments/{draft_id}/submit",
+            "/organisations/new", f"/organisations/join/{token}", "/account", "/account/password",
+            "/account/privacy", "/account/delete", f"{org}/delete",
+        ],
+        "consultant": ["/", "/consultant", org, f"/assessments/{latest}/results", f"/reports/jobs/{job_id}"],
+        "reviewer": ["/", "/centres/", f"/centres/{centre_id}", f"/centres/{centre_id}/dashboard"],
+        "admin": ["/", "/admin/", "/admin/audit", "/admin/centres", "/admin/questionnaires", "/admin/users"],
+    }  # fmt: skip
+    visits = [
+        Visit(role, path, f"{role}-{index:02d}-{slug(path.replace(token, 'invitation'))}")
+        for role, paths in pages.items()
+        for index, path in enumerate(paths)
+    ]
+    yield DemoWorld(live.url, app, visits)
+
+
+def slug(path: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
+
+
+def log_in(page: Any, base: str, role: str) -> None:
+    if role == "public":
+        return
+    email, password = LOGINS[role]
+    page.goto(base + "/auth/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    with page.expect_navigation():
+        page.locator("form.form button[type=submit]").click()
+    assert "/auth/login" not in page.url, (role, page.locator("main").inner_text()[:300])
+
+
+def blocking_violations(page: Any) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(node["target"][0] for node in v["nodes"][:3])
+        for v in results.response["violations"]
+        if v["impact"] in BLOCKING
+    ]
+
+
+def test_every_page_of_every_role_fits_a_phone_and_passes_axe(
+    browser: Any, demo_world: DemoWorld, screenshot_dir: Path
+) -> None:
+    pages_dir = screenshot_dir / "pages"
+    pages_dir.mkdir(exist_ok=True)
+    problems: list[str] = []
+    for locale in ("zh", "en"):
+        for role in dict.fromkeys(v.role for v in demo_world.visits):
+            for viewport_name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+                context = browser.new_context(viewport=viewport)
+                page = context.new_page()
+                log_in(page, demo_world.base, role)
+                page.goto(f"{demo_world.base}/lang/{locale}")  # a user's own choice too
+                for visit in (v for v in demo_world.visits if v.role == role):
+                    response = page.goto(demo_world.base + visit.path)
+                    assert response is not None
+                    where = f"{locale} {viewport_name} {role} {visit.path}"
+                    if response.status >= 500:
+                        problems.append(f"{where}: HTTP {response.status}")
+                    if role != "public" and "/auth/login" in page.url:
+                        problems.append(f"{where}: sent to the login page")
+                    if not page.evaluate("document.documentElement.lang").startswith(locale):
+                        problems.append(f"{where}: not in {locale}")
+                    page.screenshot(
+                        path=str(pages_dir / f"{visit.name}-{locale}-{viewport_name}.png"),
+                        full_page=True,
+                    )
+                    if viewport_name != "phone":
+                        continue
+                    width, inner = page.evaluate(
+                        "[document.documentElement.scrollWidth, window.innerWidth]"
+                    )
+                    if width > inner:
+                        problems.append(f"{where}: scrolls sideways ({width} > {inner} px)")
+                    problems.extend(f"{where}: {v}" for v in blocking_violations(page))
+                context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_the_pages_visited_are_every_page_the_application_has(demo_world: DemoWorld) -> None:
+    app = demo_world.app
+    visited = set()
+    with app.test_request_context():
+        adapter = app.url_map.bind("localhost")
+        for visit in demo_world.visits:
+            endpoint, _arguments = adapter.match(visit.path.split("?")[0], method="GET")
+            visited.add(endpoint)
+    pages = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if "GET" in (rule.methods or ()) and not rule.endpoint.startswith("api.")
+    } - NOT_PAGES
+    assert pages - visited == set()
