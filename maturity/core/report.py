@@ -67,6 +67,7 @@ class ReportData:
     benchmark: Benchmark | None = None
     comparison: Comparison | None = None
     previous_round: int | None = None
+    previous_overall: tuple[float, int] | None = None  # that round's index and level
     outcome_trends: tuple[OutcomeTrend, ...] = ()
     plan: Plan | None = None  # the curated plan; None: the computed roadmap
     plan_author: str | None = None  # who last edited it, and when
@@ -139,11 +140,12 @@ class ReportData:
                 str(self.benchmark.scope),
                 None if self.benchmark.cohort is None else self.benchmark.cohort.label,
                 sorted(
-                    (d, None if s is None else s.percentile)
+                    (d, None if s is None else astuple(s))
                     for d, s in self.benchmark.dimensions.items()
                 ),
-                None if self.benchmark.overall is None else self.benchmark.overall.percentile,
+                None if self.benchmark.overall is None else astuple(self.benchmark.overall),
             ],
+            "previous_overall": self.previous_overall,
             "comparison": None
             if self.comparison is None
             else [
@@ -198,6 +200,7 @@ def report_data(
     benchmark: Benchmark | None = None,
     comparison: Comparison | None = None,
     previous_round: int | None = None,
+    previous_overall: tuple[float, int] | None = None,
     outcome_trends: tuple[OutcomeTrend, ...] = (),
     plan: Plan | None = None,
     plan_author: str | None = None,
@@ -231,6 +234,7 @@ def report_data(
         benchmark=benchmark,
         comparison=comparison,
         previous_round=previous_round,
+        previous_overall=previous_overall,
         outcome_trends=outcome_trends,
         plan=plan,
         plan_author=plan_author,

@@ -30,6 +30,21 @@ def text_width(text: str, font_size: float = LABEL_SIZE) -> float:
     return sum(font_size if ord(char) > 0x2E80 else font_size * 0.6 for char in text)
 
 
+def wrapped(label: str, width: float = 150) -> list[str]:
+    """A label in lines of at most ``width`` (estimated), broken between words, or
+    between characters where the text has no spaces (Chinese)."""
+    words = label.split(" ") if " " in label else list(label)
+    joiner = " " if " " in label else ""
+    lines: list[str] = []
+    for word in words:
+        candidate = f"{lines[-1]}{joiner}{word}" if lines else word
+        if lines and text_width(candidate) <= width:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    return lines
+
+
 def _point(cx: float, cy: float, radius: float, angle: float) -> tuple[float, float]:
     return cx + radius * math.sin(angle), cy - radius * math.cos(angle)
 
@@ -48,8 +63,9 @@ def radar_svg(
     """
     if len(axes) < 3:
         raise ValueError("a radar chart needs at least three axes")
-    # Side labels sit beside the chart: leave room for the widest of them.
-    margin = max(40.0, max(text_width(axis) for axis in axes) + 30)
+    # Side labels sit beside the chart, in lines: leave room for the widest line.
+    lines = [wrapped(axis) for axis in axes]
+    margin = max(40.0, max(text_width(line) for axis in lines for line in axis) + 30)
     width = size + 2 * margin
     height = size + 2 * 40 + 28 * len(series)
     cx, cy, radius = width / 2, 40 + size / 2, size / 2
@@ -75,14 +91,24 @@ def radar_svg(
         parts.append(
             f'<text class="ring" x="{cx + 4:.1f}" y="{cy - r + 12:.1f}">{escape(ring_label)}</text>'
         )
-    for i, axis in enumerate(axes):
+    for i, label_lines in enumerate(lines):
         x, y = _point(cx, cy, radius, i * step)
         parts.append(f'<line class="axis" x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}"/>')
         lx, ly = _point(cx, cy, radius + 22, i * step)
         anchor = "middle" if abs(lx - cx) < 1 else ("start" if lx > cx else "end")
-        parts.append(
-            f'<text class="label" x="{lx:.1f}" y="{ly + 5:.1f}" text-anchor="{anchor}">{escape(axis)}</text>'
+        # A label above the chart grows upwards, one below or beside it downwards.
+        top = (
+            ly
+            + 5
+            - (LABEL_SIZE + 2)
+            * (len(label_lines) - 1)
+            * (1 if ly < cy - 1 else 0.5 if abs(ly - cy) < radius * 0.5 else 0)
         )
+        spans = "".join(
+            f'<tspan x="{lx:.1f}" y="{top + n * (LABEL_SIZE + 2):.1f}">{escape(line)}</tspan>'
+            for n, line in enumerate(label_lines)
+        )
+        parts.append(f'<text class="label" text-anchor="{anchor}">{spans}</text>')
     for item in series:
         points = " ".join(
             f"{x:.1f},{y:.1f}"

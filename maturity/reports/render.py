@@ -20,10 +20,12 @@ TEMPLATE = "reports/report.html"
 
 
 def renderer_version() -> str:
-    """Changes when the template or stylesheet changes, so cached PDFs follow."""
+    """Changes when the templates, the stylesheet or the charts change, so cached
+    PDFs follow."""
     digest = hashlib.sha256()
     templates = Path(current_app.root_path) / "templates" / "reports"
-    for path in sorted([*templates.glob("*.html"), *REPORT_STATIC.glob("*")]):
+    charts = Path(__file__).with_name("charts.py")
+    for path in sorted([*templates.glob("*.html"), *REPORT_STATIC.glob("*"), charts]):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -10,7 +10,17 @@ from sqlalchemy.orm import joinedload, selectinload
 from maturity.core import reference
 from maturity.core.report import GivenAnswer, ReportData, report_data
 from maturity.extensions import db
-from maturity.models import Answer, Assessment, AssessmentStatus, Finding
+from maturity.models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    Centre,
+    CentreRegistration,
+    Finding,
+    Membership,
+    MembershipRole,
+    User,
+)
 from maturity.services import plans, providers
 from maturity.services.results import (
     NotSubmitted,
@@ -48,6 +58,38 @@ def organisation_facts(assessment: Assessment, language: str) -> tuple[tuple[str
         ]
         if organisation.credit_code:
             facts.insert(0, (_("Unified social credit code"), organisation.credit_code))
+        consultants = db.session.scalars(
+            select(User.name)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.organisation_id == organisation.id,
+                Membership.role == MembershipRole.CONSULTANT,
+            )
+            .order_by(User.name)
+        ).all()
+        if consultants:
+            facts.append(
+                (
+                    _("Consultant"),
+                    "、".join(consultants) if language == "zh" else ", ".join(consultants),
+                )
+            )
+        centres = db.session.scalars(
+            select(Centre.name)
+            .join(CentreRegistration, CentreRegistration.centre_id == Centre.id)
+            .where(
+                CentreRegistration.organisation_id == organisation.id,
+                CentreRegistration.accepted_at.is_not(None),
+            )
+            .order_by(Centre.name)
+        ).all()
+        if centres:
+            facts.append(
+                (
+                    _("Service centre"),
+                    "、".join(centres) if language == "zh" else ", ".join(centres),
+                )
+            )
     return tuple(facts)
 
 
@@ -113,6 +155,14 @@ def load_report_data(assessment_id: int, language: str) -> ReportData:
         benchmark=benchmark_of(assessment),
         comparison=None if previous is None else comparison_of(previous, assessment, answers),
         previous_round=previous.round if previous is not None else None,
+        previous_overall=(
+            (previous.result.overall_index, previous.result.overall_level)
+            if previous is not None
+            and previous.result is not None
+            and previous.result.overall_index is not None
+            and previous.result.overall_level is not None
+            else None
+        ),
         outcome_trends=outcome_history(assessment),
         plan=curated.plan if revision is not None else None,
         plan_author=revision.author.name if revision and revision.author else None,

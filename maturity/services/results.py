@@ -222,7 +222,7 @@ def previous_round(assessment: Assessment) -> Assessment | None:
         )
         .order_by(Assessment.round.desc())
         .limit(1)
-        .options(joinedload(Assessment.questionnaire_version))
+        .options(joinedload(Assessment.questionnaire_version), joinedload(Assessment.result))
     )
 
 

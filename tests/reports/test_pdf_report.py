@@ -63,9 +63,47 @@ def pdf_text(pdf: bytes, tmp_path: Path) -> str:
     ).stdout
 
 
+def pdf_text_of_page(path: Path, page: int) -> str:
+    return subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-layout", str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
 def squeeze(text: str) -> str:
     """pdftotext breaks lines where the page does: compare without any whitespace."""
     return re.sub(r"\s+", "", text)
+
+
+def page_fill(pdf_path: Path) -> list[float]:
+    """How far down each page the content reaches, 0 to 1 of the space between the
+    running header and the page number (pages drawn by pdftoppm, as a reader sees them)."""
+    from PIL import Image
+
+    prefix = pdf_path.with_name("fill")
+    subprocess.run(
+        ["pdftoppm", "-r", "30", "-gray", "-png", str(pdf_path), str(prefix)], check=True
+    )
+    fills = []
+    for page in sorted(pdf_path.parent.glob("fill-*.png")):
+        image = Image.open(page).convert("L")
+        width, height = image.size
+        mm = height / 297
+        top, bottom = int(22 * mm), int(height - 18 * mm)
+        pixels = image.load()
+        assert pixels is not None
+        last = next(
+            (
+                y
+                for y in range(bottom - 1, top, -1)
+                if any(pixels[x, y] < 200 for x in range(int(15 * mm), int(width - 15 * mm)))  # type: ignore[operator]
+            ),
+            top,
+        )
+        fills.append((last - top) / (bottom - top))
+    return fills
 
 
 def pdf_fonts(pdf: bytes, tmp_path: Path) -> list[list[str]]:
@@ -208,6 +246,33 @@ def test_report_text_fonts_and_escaping(
     )
     assert pages >= 10
     assert f"{pages}/{pages}" in flat  # page numbers "n / total"
+    # Sections flow: apart from the cover and the last page, every page is at least a
+    # third full; the contents share the summary's page.
+    fills = page_fill(tmp_path / "report.pdf")
+    print(f"{language}: {pages} pages, filled " + " ".join(f"{f:.2f}" for f in fills))
+    assert all(fill >= 1 / 3 for fill in fills[1:-1]), fills
+    # The contents close the summary, on its page or the next, which goes on with the
+    # report: never a page of its own.
+    summary_page, next_page = (
+        squeeze(pdf_text_of_page(tmp_path / "report.pdf", n)) for n in (2, 3)
+    )
+    assert squeeze(expected[1]) in summary_page
+    about_the_firm = squeeze({"zh": "企业概况", "en": "About the firm"}[language])
+    assert squeeze(expected[0]) in summary_page or (
+        squeeze(expected[0]) in next_page and about_the_firm in next_page
+    )
+    # The article and the questionnaire version are named once, in the method section.
+    for question in QUESTIONNAIRE.questions:
+        for cited in (
+            f"(article section {question.article_ref})",
+            f"（文章第 {question.article_ref} 节）",
+        ):
+            assert squeeze(cited) not in flat
+    assert text.count(QUESTIONNAIRE.version) == 1
+    if language == "zh":  # Chinese punctuation in Chinese text
+        assert not re.search(r"[\u4e00-\u9fff][:,;]", text), re.findall(
+            r".{8}[\u4e00-\u9fff][:,;].{8}", text
+        )
     fonts = pdf_fonts(pdf, tmp_path)
     assert fonts and all(row[0].split("+", 1)[1].startswith("Noto-Sans-CJK-SC") for row in fonts)
     assert all(len(row[0].split("+")[0]) == 6 for row in fonts)  # subset prefix
