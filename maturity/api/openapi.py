@@ -54,11 +54,15 @@ SCHEMAS: dict[str, Any] = {
     },
     "Answer": {
         "type": "object",
-        "required": ["value", "revision"],
+        "required": ["value", "revision", "carried_over"],
         "properties": {
             "value": {"oneOf": [{"type": "integer", "minimum": 0, "maximum": 5}, {"const": NOT_APPLICABLE}]},
             "note": {"type": ["string", "null"]},
             "revision": {"type": "integer", "minimum": 1},
+            "carried_over": {
+                "type": "boolean",
+                "description": "Taken over from the previous round and not confirmed yet: saving it again (same or another value) confirms it; the round cannot be submitted while any is left.",
+            },
         },
     },
     "Assessment": {
@@ -102,12 +106,13 @@ SCHEMAS: dict[str, Any] = {
     },
     "SavedAnswer": {
         "type": "object",
-        "required": ["question_id", "value", "revision"],
+        "required": ["question_id", "value", "revision", "carried_over"],
         "properties": {
             "question_id": {"type": "string"},
             "value": {"oneOf": [{"type": "integer"}, {"const": NOT_APPLICABLE}]},
             "note": {"type": ["string", "null"]},
             "revision": {"type": "integer"},
+            "carried_over": {"type": "boolean"},
         },
     },
     "Step": {

@@ -25,7 +25,12 @@ def organisation_json(organisation: Organisation) -> dict[str, Any]:
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
-    return {"value": answer.answer_value, "note": answer.note, "revision": answer.revision}
+    return {
+        "value": answer.answer_value,
+        "note": answer.note,
+        "revision": answer.revision,
+        "carried_over": answer.carried_over,
+    }
 
 
 def assessment_json(assessment: Assessment, with_answers: bool = False) -> dict[str, Any]:

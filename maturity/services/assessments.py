@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from maturity.core.answers import AnswerInput, AnswerRefused, check_answer
 from maturity.core.applicability import applicability, scored_answers
 from maturity.core.comparison import carry_over
+from maturity.core.items import PROFILE
 from maturity.core.questionnaire import Question, Questionnaire
 from maturity.core.scoring import score
 from maturity.extensions import db, rows_changed
@@ -120,12 +121,6 @@ def start_or_resume(
         if existing is None:
             raise
         return existing
-    if from_previous:
-        _carry_over_answers(assessment, user)
-    return assessment
-
-
-def _carry_over_answers(assessment: Assessment, user: User) -> None:
     previous = db.session.scalar(
         select(Assessment)
         .where(
@@ -135,8 +130,21 @@ def _carry_over_answers(assessment: Assessment, user: User) -> None:
         .order_by(Assessment.round.desc())
         .limit(1)
     )
-    if previous is None:
-        return
+    if previous is not None and from_previous:
+        _carry_over_profile(previous, assessment, user)
+        _carry_over_answers(previous, assessment, user)
+    return assessment
+
+
+def _carry_over_profile(previous: Assessment, assessment: Assessment, user: User) -> None:
+    """The firm's profile describes the firm more than the round: taken over as it
+    is (options the new questionnaire lacks are left out), changed on its page."""
+    profile = items.profile_of(previous, questionnaire_for(previous))
+    if profile:
+        items.save_items(assessment, questionnaire_for(assessment), PROFILE, profile, user)
+
+
+def _carry_over_answers(previous: Assessment, assessment: Assessment, user: User) -> None:
     earlier_rows = answers_of(previous)
     carried = carry_over(
         questionnaire_for(previous),

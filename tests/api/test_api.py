@@ -57,6 +57,7 @@ def test_owner_runs_an_assessment_through_the_api(app: Flask, world: World) -> N
         "value": 3,
         "note": "ok",
         "revision": 1,
+        "carried_over": False,
     }
     stale = client.put(f"{url}/answers/{first}", json={"value": 1, "revision": 0}, headers=headers)
     assert stale.status_code == 409 and stale.json["error"]["code"] == "conflict"
@@ -294,3 +295,32 @@ def test_the_plan_over_the_api_follows_the_same_rules_as_the_pages(
         client.get(f"/api/v1/assessments/{world.ids['a2']}/plan", headers=owner).status_code == 409
     )
     assert client.get(url, headers=token_for(app, "stranger")).status_code == 404
+
+
+def test_answers_taken_over_from_the_previous_round_say_so_until_saved_again(
+    app: Flask, world: World
+) -> None:
+    from maturity.models import Assessment, Organisation
+    from maturity.services import assessments as service
+
+    with app.app_context():
+        db.session.delete(db.session.get(Assessment, world.ids["a2"]))
+        db.session.commit()
+        organisation = db.session.get(Organisation, world.ids["org_a"])
+        owner = db.session.get(User, world.ids["user_owner"])
+        new = service.start_or_resume(organisation, owner, from_previous=True).id
+    client = app.test_client()
+    headers = token_for(app, "owner")
+    url = f"/api/v1/assessments/{new}"
+    answers = client.get(url, headers=headers).json["answers"]
+    assert answers and all(a["carried_over"] for a in answers.values())
+    assert client.get(url, headers=headers).json["profile"] == FULL_PROFILE
+    first = next(iter(answers))
+    confirmed = client.put(
+        f"{url}/answers/{first}",
+        json={"value": answers[first]["value"], "revision": answers[first]["revision"]},
+        headers=headers,
+    )
+    assert confirmed.status_code == 200 and confirmed.json["carried_over"] is False
+    refused = client.post(f"{url}/submit", headers=headers)
+    assert refused.status_code == 409  # the others still wait for confirmation

@@ -103,7 +103,7 @@ def test_a_round_can_start_from_the_previous_answers_each_marked_until_confirmed
 
     from maturity.extensions import db
     from maturity.models import Answer, Assessment
-    from tests.helpers import CONFIRMED
+    from tests.helpers import CONFIRMED, FULL_PROFILE
     from tests.web.world import QUESTIONNAIRE
 
     with app.app_context():
@@ -119,6 +119,11 @@ def test_a_round_can_start_from_the_previous_answers_each_marked_until_confirmed
         carried = db.session.scalars(select(Answer).where(Answer.assessment_id == new.id)).all()
         new_id = new.id
     assert carried and all(a.carried_over and a.value == 2 for a in carried)
+    with app.app_context():
+        from maturity.services import items
+
+        # The firm's profile describes the firm: the new round starts with it.
+        assert items.profile_of(db.session.get(Assessment, new_id), QUESTIONNAIRE) == FULL_PROFILE
     first = QUESTIONNAIRE.dimensions[0]
     page = owner.get(f"/assessments/{new_id}/dimensions/{first.id}").get_data(as_text=True)
     assert "沿用上一轮，待确认" in page
