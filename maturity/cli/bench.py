@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
 from maturity.cli.common import fail
+
+# The report baseline of 2026-11-27 that issue 19 times against (beside the repository).
+DEFAULT_BASELINE = Path(__file__).resolve().parents[3] / "shared" / "bench" / "report-2026-11-27"
 
 bench_cli = AppGroup("bench", help="Performance figures.")
 
@@ -21,8 +26,20 @@ bench_cli = AppGroup("bench", help="Performance figures.")
     "--count", type=int, default=50, show_default=True, help="Reports in the serial/parallel run."
 )
 @click.option("--workers", type=int, default=2, show_default=True)
-def bench_report_command(assessment_id: int | None, lang: str, count: int, workers: int) -> None:
-    """Print report rendering figures (fresh, bare WeasyPrint, cached, parallel, memory)."""
+@click.option(
+    "--baseline",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_BASELINE,
+    show_default=True,
+    help="Folder with the frozen baseline HTML (ours-zh.html, ours-en.html) for bare WeasyPrint.",
+)
+@click.option("--pairs", type=int, default=5, show_default=True, help="Alternating command runs.")
+def bench_report_command(
+    assessment_id: int | None, lang: str, count: int, workers: int, baseline: Path, pairs: int
+) -> None:
+    """Print report rendering figures (fresh, bare WeasyPrint, cached, parallel, memory),
+    then whole commands: start-up, and `report pdf` against bare WeasyPrint."""
+    from maturity.bench import commands
     from maturity.bench.report import run
     from maturity.extensions import db
     from maturity.models import Assessment, AssessmentStatus
@@ -42,6 +59,21 @@ def bench_report_command(assessment_id: int | None, lang: str, count: int, worke
             )
     for line in run(assessment_id, lang, count, workers).lines():
         click.echo(line)
+    started = commands.startup(pairs)
+    click.echo(
+        f"`flask --app maturity --help`:      {started.ours:.3f} s, importing Flask and its "
+        f"extensions {started.reference:.3f} s = {started.ratio:.2f}x"
+    )
+    if not (baseline / f"ours-{lang}.html").exists():
+        click.echo(f"no baseline HTML in {baseline}: whole-command report figures skipped")
+        return
+    command = commands.report_command(assessment_id, lang, baseline, pairs)
+    click.echo(
+        f"`flask report pdf` (whole process): {command.ours:.3f} s, bare WeasyPrint on "
+        f"{baseline.name}/ours-{lang}.html {command.reference:.3f} s = {command.ratio:.2f}x "
+        f"(median of {pairs} alternating pairs)"
+    )
+    click.echo(f"peak memory of `flask report pdf`:  {command.peak_mb:.0f} MB")
 
 
 @bench_cli.command("dashboard")

@@ -13,6 +13,7 @@ from maturity.core.evaluation import Evaluation
 from maturity.core.scoring import level_score
 
 FONT = "'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', sans-serif"
+LATIN_FONT = "'Liberation Sans', Arial, 'Noto Sans CJK SC', sans-serif"  # as the English PDF
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ def radar_svg(
     title: str,
     ring_labels: Sequence[str] = ("20", "40", "60", "80", "100"),
     size: int = 360,
+    font: str = FONT,
 ) -> str:
     """A radar chart of 0-100 values on the given axes (at least three).
 
@@ -72,7 +74,7 @@ def radar_svg(
     step = 2 * math.pi / len(axes)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'role="img" aria-labelledby="radar-title" class="radar" font-family="{FONT}">',
+        f'role="img" aria-labelledby="radar-title" class="radar" font-family="{font}">',
         f'<title id="radar-title">{escape(title)}</title>',
         "<style>.grid{fill:none;stroke:#cbd2d9;stroke-width:1}"
         ".axis{stroke:#cbd2d9;stroke-width:1}.ring{font-size:11px;fill:#7b8794}"
@@ -146,4 +148,5 @@ def score_radar(evaluation: Evaluation, locale: str, size: int = 360) -> str:
         ],
         title=_("Scores by dimension"),
         size=size,
+        font=FONT if locale == "zh" else LATIN_FONT,
     )

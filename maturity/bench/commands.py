@@ -1,0 +1,103 @@
+"""Whole-command figures: what a user of the command line or a fresh worker waits for.
+
+Each figure is the median of alternating pairs run in the same session (ours, then
+the reference, then ours again …), so that whatever else the machine does weighs on
+both sides alike. Peak memory is the largest resident set of our command's process.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+
+BARE_WEASYPRINT = (
+    "import sys; from pathlib import Path; from weasyprint import HTML; "
+    "p = Path(sys.argv[1]); "
+    "HTML(filename=p, base_url=p.parent.resolve().as_uri() + '/').write_pdf(sys.argv[2])"
+)
+FLASK_AND_EXTENSIONS = "import flask, flask_sqlalchemy, flask_babel, flask_login, flask_wtf"
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_mb: float
+
+
+@dataclass(frozen=True)
+class Pair:
+    ours: float  # median seconds
+    reference: float
+    peak_mb: float  # of our command, the largest over the runs
+
+    @property
+    def ratio(self) -> float:
+        return self.ours / self.reference
+
+
+def timed_process(command: list[str], env: dict[str, str]) -> Run:
+    """Wall time and peak resident memory of one process, run to its end."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        error = process.stderr.read().decode(errors="replace") if process.stderr else ""
+        raise RuntimeError(f"{' '.join(command)} failed: {error[-2000:]}")
+    if process.stderr:
+        process.stderr.close()
+    return Run(seconds, usage.ru_maxrss / 1024)  # ru_maxrss: KiB on Linux
+
+
+def alternating(ours: list[str], reference: list[str], pairs: int, env: dict[str, str]) -> Pair:
+    timed_process(ours, env)  # one of each first: file caches warm for both
+    timed_process(reference, env)
+    mine, theirs = [], []
+    for _ in range(pairs):
+        mine.append(timed_process(ours, env))
+        theirs.append(timed_process(reference, env))
+    return Pair(
+        statistics.median(r.seconds for r in mine),
+        statistics.median(r.seconds for r in theirs),
+        max(r.peak_mb for r in mine),
+    )
+
+
+def app_environment() -> dict[str, str]:
+    """The environment of a command that works on this app's database and instance."""
+    return {
+        **os.environ,
+        "MATURITY_DATABASE_URL": current_app.config["SQLALCHEMY_DATABASE_URI"],
+        "MATURITY_INSTANCE_PATH": current_app.instance_path,
+    }
+
+
+def startup(pairs: int = 5) -> Pair:
+    """`flask --app maturity --help` against importing Flask and its extensions."""
+    flask = [sys.executable, "-m", "flask", "--app", "maturity", "--help"]
+    imports = [sys.executable, "-c", FLASK_AND_EXTENSIONS]
+    return alternating(flask, imports, pairs, app_environment())
+
+
+def report_command(assessment_id: int, language: str, baseline: Path, pairs: int = 5) -> Pair:
+    """`flask report pdf` of an assessment (no cache: the command always renders)
+    against bare WeasyPrint rendering the baseline HTML of that language."""
+    html = baseline / f"ours-{language}.html"
+    if not html.exists():
+        raise FileNotFoundError(f"{html} not found")
+    with tempfile.TemporaryDirectory() as scratch:
+        ours = [
+            sys.executable, "-m", "flask", "--app", "maturity", "report", "pdf",
+            "--assessment", str(assessment_id), "--lang", language,
+            "-o", str(Path(scratch) / "ours.pdf"),
+        ]  # fmt: skip
+        bare = [sys.executable, "-c", BARE_WEASYPRINT, str(html), str(Path(scratch) / "bare.pdf")]
+        return alternating(ours, bare, pairs, app_environment())
