@@ -35,6 +35,7 @@ from maturity.reports.tables import (
 )
 from maturity.services import audit, centres
 from maturity.services import dashboard as dashboard_service
+from maturity.services.branding import branding_of
 from maturity.services.organisations import owners_of
 from maturity.services.questionnaires import current_questionnaire
 from maturity.web import current_locale, database_id
@@ -167,6 +168,7 @@ def show_page(centre: Centre, **extra: Any) -> str:
         questionnaire=current_questionnaire(),
         locale=current_locale(),
         max_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
+        logo_uri=branding_of(centre).logo_uri,
         **extra,
     )
 

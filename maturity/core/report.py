@@ -7,6 +7,7 @@ stored and the offline path.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -74,6 +75,7 @@ class ReportData:
     plan_edited_at: datetime | None = None
     # Per support service, the providers the organisation's centres list.
     providers: Mapping[str, tuple[ProviderLine, ...]] = field(default_factory=dict)
+    centres: tuple[CentreBranding, ...] = ()  # the centres it is registered with
 
     @property
     def current_plan(self) -> Plan:
@@ -146,6 +148,7 @@ class ReportData:
                 None if self.benchmark.overall is None else astuple(self.benchmark.overall),
             ],
             "previous_overall": self.previous_overall,
+            "centres": [centre.fingerprint() for centre in self.centres],
             "comparison": None
             if self.comparison is None
             else [
@@ -172,6 +175,25 @@ class ReportData:
         }
         canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class CentreBranding:
+    """A service centre on a report's cover: name, how to reach it, its logo (PNG)."""
+
+    name: str
+    contact: str | None = None
+    logo_png: bytes | None = None
+
+    @property
+    def logo_uri(self) -> str | None:
+        if self.logo_png is None:
+            return None
+        return "data:image/png;base64," + base64.b64encode(self.logo_png).decode("ascii")
+
+    def fingerprint(self) -> tuple[str, str, str]:
+        logo = hashlib.sha256(self.logo_png).hexdigest() if self.logo_png else ""
+        return (self.name, self.contact or "", logo)
 
 
 @dataclass(frozen=True)
@@ -206,6 +228,7 @@ def report_data(
     plan_author: str | None = None,
     plan_edited_at: datetime | None = None,
     providers: Mapping[str, tuple[ProviderLine, ...]] | None = None,
+    centres: Iterable[CentreBranding] = (),
 ) -> ReportData:
     """The report of an evaluation; answers to questions the questionnaire does not
     have (a question removed before publication) are left out."""
@@ -240,6 +263,7 @@ def report_data(
         plan_author=plan_author,
         plan_edited_at=plan_edited_at,
         providers=dict(providers or {}),
+        centres=tuple(centres),
     )
 
 

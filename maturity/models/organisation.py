@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     ColumnElement,
     ForeignKey,
+    LargeBinary,
     Numeric,
     String,
     Text,
@@ -102,6 +103,10 @@ class Centre(Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     province_code: Mapped[str | None] = mapped_column(String(6))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # On the cover of the reports of its organisations: how to reach the centre, and
+    # its logo (a PNG the services re-encoded from the upload).
+    contact: Mapped[str | None] = mapped_column(String(300))
+    logo_png: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     members: Mapped[list[CentreMembership]] = relationship(
         back_populates="centre", cascade="all, delete-orphan"

@@ -5,6 +5,7 @@ this module (``render.render_pdf``, at the time it renders)."""
 
 from __future__ import annotations
 
+import base64
 import logging
 import mimetypes
 from pathlib import Path
@@ -18,6 +19,9 @@ from maturity.reports.resources import REPORT_STATIC
 logger = logging.getLogger(__name__)
 
 
+PNG_DATA = "data:image/png;base64,"
+
+
 class StaticFilesOnly(URLFetcher):
     """Serves files below one folder and refuses everything else: no network
     access and no other file is ever read while a report renders."""
@@ -28,6 +32,13 @@ class StaticFilesOnly(URLFetcher):
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        if url.startswith(PNG_DATA):
+            # A centre's logo, embedded in the page (re-encoded by the services).
+            return URLFetcherResponse(
+                url,
+                body=base64.b64decode(url[len(PNG_DATA) :], validate=True),
+                headers={"Content-Type": "image/png"},
+            )
         parts = urlsplit(url)
         path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
         if path is None or self.root not in path.parents or not path.is_file():

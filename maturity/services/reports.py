@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from maturity.core import reference
-from maturity.core.report import GivenAnswer, ReportData, report_data
+from maturity.core.report import CentreBranding, GivenAnswer, ReportData, report_data
 from maturity.extensions import db
 from maturity.models import (
     Answer,
@@ -22,6 +22,7 @@ from maturity.models import (
     User,
 )
 from maturity.services import plans, providers
+from maturity.services.branding import branding_of
 from maturity.services.results import (
     NotSubmitted,
     benchmark_of,
@@ -74,23 +75,21 @@ def organisation_facts(assessment: Assessment, language: str) -> tuple[tuple[str
                     "、".join(consultants) if language == "zh" else ", ".join(consultants),
                 )
             )
-        centres = db.session.scalars(
-            select(Centre.name)
-            .join(CentreRegistration, CentreRegistration.centre_id == Centre.id)
-            .where(
-                CentreRegistration.organisation_id == organisation.id,
-                CentreRegistration.accepted_at.is_not(None),
-            )
-            .order_by(Centre.name)
-        ).all()
-        if centres:
-            facts.append(
-                (
-                    _("Service centre"),
-                    "、".join(centres) if language == "zh" else ", ".join(centres),
-                )
-            )
     return tuple(facts)
+
+
+def centres_of(assessment: Assessment) -> list[CentreBranding]:
+    """The centres the organisation is registered with, as their reports' covers show them."""
+    centres = db.session.scalars(
+        select(Centre)
+        .join(CentreRegistration, CentreRegistration.centre_id == Centre.id)
+        .where(
+            CentreRegistration.organisation_id == assessment.organisation_id,
+            CentreRegistration.accepted_at.is_not(None),
+        )
+        .order_by(Centre.name)
+    ).all()
+    return [branding_of(centre) for centre in centres]
 
 
 def load_report_data(assessment_id: int, language: str) -> ReportData:
@@ -168,6 +167,7 @@ def load_report_data(assessment_id: int, language: str) -> ReportData:
         plan_author=revision.author.name if revision and revision.author else None,
         plan_edited_at=revision.created_at if revision else None,
         providers=providers.providers_for(assessment.organisation),
+        centres=centres_of(assessment),
     )
     # The data is plain from here on: end the transaction before the (long) render
     # so that SQLite's write lock, taken by BEGIN IMMEDIATE, is not held meanwhile.

@@ -27,6 +27,7 @@ from maturity.models import (
 )
 from maturity.models._types import utcnow
 from maturity.services import items
+from maturity.services.branding import normalised_logo
 from maturity.services.organisations import apply_profile
 from maturity.services.results import questionnaire_for
 
@@ -72,6 +73,10 @@ def seed_demo(path: Path) -> SeedReport:
         centre = db.session.scalar(select(Centre).where(Centre.name == entry["name"]))
         if centre is None:
             centre = Centre(name=entry["name"], province_code=entry.get("province_code"))
+            if entry.get("contact"):
+                centre.contact = entry["contact"]
+            if entry.get("logo"):
+                centre.logo_png = normalised_logo((path.parent / entry["logo"]).read_bytes())
             db.session.add(centre)
             report.created.append(f"centre {entry['name']}")
         centres[entry["name"]] = centre

@@ -27,6 +27,7 @@ ACTION_LABELS: dict[str, LazyString] = {
     "edit_plan": _l("adjusted a plan"),
     "step_status": _l("updated the progress of a plan step"),
     "save_provider": _l("saved a service provider"),
+    "save_branding": _l("changed the report branding of a centre"),
     "delete_provider": _l("deleted a service provider"),
     "create_centre": _l("created a centre"),
     "add_reviewer": _l("added a reviewer"),

@@ -235,6 +235,13 @@ def cases(w: World) -> list[Case]:
             {"admin"},
             data={"name": ""},
         ),
+        case(
+            "centres.save_branding",
+            "POST",
+            f"/centres/{c}/branding",
+            CENTRE,
+            data={"contact": "x" * 400},  # refused: nothing stored, whoever may try
+        ),
         case("admin.index", "GET", "/admin/", {"admin"}),
         case("admin.centres_page", "GET", "/admin/centres", {"admin"}),
         case("admin.centres_page", "POST", "/admin/centres", {"admin"}, data={"name": ""}),
