@@ -222,6 +222,7 @@ def test_sign_up_answer_resume_submit_and_plan(
 
     # Raise the product-design target: the roadmap gains steps.
     before = step_count(page, "pd_")
+    page.locator("#targets > summary").click()  # the panel of the roadmap opens
     page.locator("#target-product_design").select_option("5")
     page.get_by_role("button", name=t["update"]).click()
     after = step_count(page, "pd_")
