@@ -35,6 +35,7 @@ from maturity.services.questionnaires import current_version
 from maturity.services.results import (
     answer_values,
     answers_of,
+    latest_submitted,
     profile_and_outcomes,
     questionnaire_for,
 )
@@ -121,16 +122,8 @@ def start_or_resume(
         if existing is None:
             raise
         return existing
-    previous = db.session.scalar(
-        select(Assessment)
-        .where(
-            Assessment.organisation_id == assessment.organisation_id,
-            Assessment.status == AssessmentStatus.SUBMITTED,
-        )
-        .order_by(Assessment.round.desc())
-        .limit(1)
-    )
-    if previous is not None and from_previous:
+    previous = latest_submitted(organisation.id) if from_previous else None
+    if previous is not None:
         _carry_over_profile(previous, assessment, user)
         _carry_over_answers(previous, assessment, user)
     return assessment

@@ -29,7 +29,6 @@ from maturity.core.roadmap import InvalidPlanInput, plan_problems
 from maturity.extensions import db
 from maturity.models import (
     Assessment,
-    AssessmentStatus,
     AssessmentTarget,
     Organisation,
     OrganisationGoal,
@@ -38,7 +37,12 @@ from maturity.models import (
     User,
 )
 from maturity.services.audit import record
-from maturity.services.results import answer_values, questionnaire_for, stored_scores
+from maturity.services.results import (
+    answer_values,
+    latest_submitted,
+    questionnaire_for,
+    stored_scores,
+)
 
 
 def set_goals(organisation: Organisation, questionnaire: Questionnaire, goals: list[str]) -> None:
@@ -215,15 +219,7 @@ class DueStep:
 def due_steps(organisation: Organisation, within_days: int = 30) -> list[DueStep]:
     """Open steps of the organisation's latest submitted round due within the days
     given (or overdue), soonest first."""
-    latest = db.session.scalars(
-        select(Assessment)
-        .where(
-            Assessment.organisation_id == organisation.id,
-            Assessment.status == AssessmentStatus.SUBMITTED,
-        )
-        .order_by(Assessment.round.desc())
-        .limit(1)
-    ).first()
+    latest = latest_submitted(organisation.id)
     if latest is None:
         return []
     horizon = date.today() + timedelta(days=within_days)

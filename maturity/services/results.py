@@ -211,6 +211,19 @@ def benchmark_of(assessment: Assessment) -> benchmark_core.Benchmark:
     )
 
 
+def latest_submitted(organisation_id: int) -> Assessment | None:
+    """The organisation's latest submitted round, if any."""
+    return db.session.scalar(
+        select(Assessment)
+        .where(
+            Assessment.organisation_id == organisation_id,
+            Assessment.status == AssessmentStatus.SUBMITTED,
+        )
+        .order_by(Assessment.round.desc())
+        .limit(1)
+    )
+
+
 def previous_round(assessment: Assessment) -> Assessment | None:
     """The organisation's submitted round before this one, if any."""
     return db.session.scalar(
