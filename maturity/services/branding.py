@@ -35,6 +35,7 @@ def normalised_logo(upload: bytes) -> bytes:
     if len(upload) > MAX_UPLOAD:
         raise BrandingRefused("logo_too_large")
     try:
+        # Pillow refuses a header claiming over twice its MAX_IMAGE_PIXELS at once.
         with Image.open(io.BytesIO(upload)) as image:
             if image.format not in ("PNG", "JPEG"):
                 raise BrandingRefused("not_an_image")
@@ -43,6 +44,8 @@ def normalised_logo(upload: bytes) -> bytes:
                 raise BrandingRefused("image_too_large")
             image.load()
             converted = image.convert("RGBA")
+    except Image.DecompressionBombError as error:
+        raise BrandingRefused("image_too_large") from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         if isinstance(error, BrandingRefused):
             raise

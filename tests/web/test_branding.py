@@ -13,6 +13,24 @@ from maturity.models import Centre
 from tests.web.world import build_world
 
 
+def png_header(width: int, height: int) -> bytes:
+    """A PNG that only claims its size: a signature, a header and no pixels."""
+    import struct
+    import zlib
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    chunk = b"IHDR" + header
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + struct.pack(">I", len(header))
+        + chunk
+        + struct.pack(">I", zlib.crc32(chunk))
+        + struct.pack(">I", 0)
+        + b"IEND"
+        + struct.pack(">I", zlib.crc32(b"IEND"))
+    )
+
+
 def image_bytes(size: tuple[int, int], image_format: str, mode: str = "RGB") -> bytes:
     buffer = io.BytesIO()
     Image.new(mode, size, "white" if mode != "1" else 1).save(buffer, format=image_format)
@@ -66,6 +84,8 @@ def test_reviewers_brand_the_reports_of_their_centre(app: Flask) -> None:
         (b"GIF89a not really", "PNG 或 JPEG"),
         (image_bytes((8, 8), "GIF"), "PNG 或 JPEG"),
         (image_bytes((6000, 6000), "PNG", mode="1"), "像素过多"),
+        (png_header(30_000, 30_000), "像素过多"),  # a decompression bomb's header
+        (png_header(40, 40), "PNG 或 JPEG"),  # a header without pixels
         (b"\x89PNG\r\n\x1a\n" + b"\0" * (3 * 1024 * 1024), "不超过 2 MB"),
     ],
 )
