@@ -204,3 +204,38 @@ def test_the_pages_visited_are_every_page_the_application_has(demo_world: DemoWo
         if "GET" in (rule.methods or ()) and not rule.endpoint.startswith("api.")
     } - NOT_PAGES
     assert pages - visited == set()
+
+
+def test_the_new_round_page_fits_a_phone_and_passes_axe(
+    browser: Any, demo_world: DemoWorld, screenshot_dir: Path
+) -> None:
+    """The confirmation before a new round shows only while no round is open: the
+    demo's draft is removed first (the walk above sees the draft instead)."""
+    from maturity.models import Assessment, AssessmentStatus
+
+    with demo_world.app.app_context():
+        draft = db.session.scalars(
+            select(Assessment).where(Assessment.status == AssessmentStatus.DRAFT)
+        ).one()
+        organisation_id = draft.organisation_id
+        db.session.delete(draft)
+        db.session.commit()
+    (screenshot_dir / "pages").mkdir(exist_ok=True)
+    problems = []
+    for locale in ("zh", "en"):
+        context = browser.new_context(viewport=PHONE)
+        page = context.new_page()
+        log_in(page, demo_world.base, "manager")
+        page.goto(f"{demo_world.base}/lang/{locale}")
+        page.goto(f"{demo_world.base}/organisations/{organisation_id}/assessments/new")
+        assert page.locator("button[name=start][value=previous]").count() == 1
+        page.screenshot(
+            path=str(screenshot_dir / "pages" / f"manager-new-round-{locale}-phone.png"),
+            full_page=True,
+        )
+        width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        if width > inner:
+            problems.append(f"{locale}: scrolls sideways ({width} > {inner} px)")
+        problems.extend(f"{locale}: {v}" for v in blocking_violations(page))
+        context.close()
+    assert not problems, "\n".join(problems)
