@@ -348,7 +348,7 @@ def results(assessment_id: int) -> str | Response | tuple[str, int]:
         benchmark=results_service.benchmark_of(assessment),
         outcome_trends=trends,
         outcome_rounds=trend_rounds(trends),
-        radar=score_radar(evaluation, locale),
+        radar=score_radar(evaluation, locale, label_size=26, wrap=130),
         strongest_weakest=strongest_and_weakest(evaluation),
         phases=PHASE_MONTHS,
         can_plan=access.can_plan(current_user, assessment),

@@ -31,15 +31,18 @@ def text_width(text: str, font_size: float = LABEL_SIZE) -> float:
     return sum(font_size if ord(char) > 0x2E80 else font_size * 0.6 for char in text)
 
 
-def wrapped(label: str, width: float = 150) -> list[str]:
-    """A label in lines of at most ``width`` (estimated), broken between words, or
-    between characters where the text has no spaces (Chinese)."""
-    words = label.split(" ") if " " in label else list(label)
-    joiner = " " if " " in label else ""
+def wrapped(label: str, width: float = 150, font_size: float = LABEL_SIZE) -> list[str]:
+    """A label in lines of at most ``width`` (estimated): Latin text broken between
+    words, Chinese into lines of even length (产品设计 / 数字化, not 产品设计数字 / 化)."""
+    if " " not in label:
+        total = text_width(label, font_size)
+        count = max(1, math.ceil(total / width))
+        per_line = math.ceil(len(label) / count)
+        return [label[i : i + per_line] for i in range(0, len(label), per_line)]
     lines: list[str] = []
-    for word in words:
-        candidate = f"{lines[-1]}{joiner}{word}" if lines else word
-        if lines and text_width(candidate) <= width:
+    for word in label.split(" "):
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and text_width(candidate, font_size) <= width:
             lines[-1] = candidate
         else:
             lines.append(word)
@@ -58,6 +61,8 @@ def radar_svg(
     ring_labels: Sequence[str] = ("20", "40", "60", "80", "100"),
     size: int = 360,
     font: str = FONT,
+    label_size: float = LABEL_SIZE,
+    wrap: float = 150,
 ) -> str:
     """A radar chart of 0-100 values on the given axes (at least three).
 
@@ -66,11 +71,13 @@ def radar_svg(
     if len(axes) < 3:
         raise ValueError("a radar chart needs at least three axes")
     # Side labels sit beside the chart, in lines: leave room for the widest line.
-    lines = [wrapped(axis) for axis in axes]
-    margin = max(40.0, max(text_width(line) for axis in lines for line in axis) + 30)
+    lines = [wrapped(axis, wrap, label_size) for axis in axes]
+    margin = max(40.0, max(text_width(line, label_size) for axis in lines for line in axis) + 30)
+    # Above and below the chart: room for the tallest label, which grows away from it.
+    pad = max(40.0, 26 + max(len(axis) for axis in lines) * (label_size + 2))
     width = size + 2 * margin
-    height = size + 2 * 40 + 28 * len(series)
-    cx, cy, radius = width / 2, 40 + size / 2, size / 2
+    height = size + 2 * pad + 2 * label_size * len(series)
+    cx, cy, radius = width / 2, pad + size / 2, size / 2
     step = 2 * math.pi / len(axes)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
@@ -78,11 +85,11 @@ def radar_svg(
         f'<title id="radar-title">{escape(title)}</title>',
         "<style>.grid{fill:none;stroke:#cbd2d9;stroke-width:1}"
         ".axis{stroke:#cbd2d9;stroke-width:1}.ring{font-size:11px;fill:#7b8794}"
-        f".label{{font-size:{LABEL_SIZE}px;fill:#1f2933}}"
+        f".label{{font-size:{label_size}px;fill:#1f2933}}"
         ".current{fill:rgba(11,110,153,.25);stroke:#0b6e99;stroke-width:2.5}"
         ".target{fill:none;stroke:#e4572e;stroke-width:2;stroke-dasharray:6 4}"
         ".peer{fill:none;stroke:#52606d;stroke-width:1.5;stroke-dasharray:2 3}"
-        ".legend{font-size:13px;fill:#1f2933}</style>",
+        f".legend{{font-size:{label_size * 0.87:.1f}px;fill:#1f2933}}</style>",
     ]
     for ring, ring_label in enumerate(ring_labels, start=1):
         r = radius * ring / len(ring_labels)
@@ -102,12 +109,12 @@ def radar_svg(
         top = (
             ly
             + 5
-            - (LABEL_SIZE + 2)
+            - (label_size + 2)
             * (len(label_lines) - 1)
             * (1 if ly < cy - 1 else 0.5 if abs(ly - cy) < radius * 0.5 else 0)
         )
         spans = "".join(
-            f'<tspan x="{lx:.1f}" y="{top + n * (LABEL_SIZE + 2):.1f}">{escape(line)}</tspan>'
+            f'<tspan x="{lx:.1f}" y="{top + n * (label_size + 2):.1f}">{escape(line)}</tspan>'
             for n, line in enumerate(label_lines)
         )
         parts.append(f'<text class="label" text-anchor="{anchor}">{spans}</text>')
@@ -120,18 +127,24 @@ def radar_svg(
             )
         )
         parts.append(f'<polygon class="{escape(item.css_class)}" points="{points}"/>')
-    legend_y = 40 + size + 44
+    legend_y = pad + size + pad + label_size * 0.3
     for n, item in enumerate(series):
-        y = legend_y + 26 * n
+        y = legend_y + 1.75 * label_size * n
         parts.append(
-            f'<rect class="{escape(item.css_class)}" x="{margin}" y="{y - 11}" width="22" height="12"/>'
-            f'<text class="legend" x="{margin + 30}" y="{y}">{escape(item.label)}</text>'
+            f'<rect class="{escape(item.css_class)}" x="{margin}" y="{y - 0.75 * label_size:.1f}" width="{1.5 * label_size:.0f}" height="{0.8 * label_size:.0f}"/>'
+            f'<text class="legend" x="{margin + 2 * label_size:.0f}" y="{y:.1f}">{escape(item.label)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
 
 
-def score_radar(evaluation: Evaluation, locale: str, size: int = 360) -> str:
+def score_radar(
+    evaluation: Evaluation,
+    locale: str,
+    size: int = 360,
+    label_size: float = LABEL_SIZE,
+    wrap: float = 150,
+) -> str:
     """The radar of a round's dimension scores and target levels (page and PDF)."""
     dimensions = evaluation.questionnaire.dimensions
     scores = evaluation.scores.dimensions
@@ -149,4 +162,6 @@ def score_radar(evaluation: Evaluation, locale: str, size: int = 360) -> str:
         title=_("Scores by dimension"),
         size=size,
         font=FONT if locale == "zh" else LATIN_FONT,
+        label_size=label_size,
+        wrap=wrap,
     )
