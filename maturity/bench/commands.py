@@ -88,16 +88,27 @@ def startup(pairs: int = 5) -> Pair:
 
 
 def report_command(assessment_id: int, language: str, baseline: Path, pairs: int = 5) -> Pair:
-    """`flask report pdf` of an assessment (no cache: the command always renders)
-    against bare WeasyPrint rendering the baseline HTML of that language."""
+    """`flask report pdf` of an assessment against bare WeasyPrint rendering the
+    baseline HTML of that language."""
     html = baseline / f"ours-{language}.html"
     if not html.exists():
         raise FileNotFoundError(f"{html} not found")
     with tempfile.TemporaryDirectory() as scratch:
-        ours = [
-            sys.executable, "-m", "flask", "--app", "maturity", "report", "pdf",
-            "--assessment", str(assessment_id), "--lang", language,
-            "-o", str(Path(scratch) / "ours.pdf"),
-        ]  # fmt: skip
+        ours = report_pdf(assessment_id, language, Path(scratch) / "ours.pdf")
         bare = [sys.executable, "-c", BARE_WEASYPRINT, str(html), str(Path(scratch) / "bare.pdf")]
         return alternating(ours, bare, pairs, app_environment())
+
+
+def report_pdf(assessment_id: int, language: str, output: Path) -> list[str]:
+    """The `flask report pdf` command of an assessment (it always renders: no cache)."""
+    return [
+        sys.executable, "-m", "flask", "--app", "maturity", "report", "pdf",
+        "--assessment", str(assessment_id), "--lang", language, "-o", str(output),
+    ]  # fmt: skip
+
+
+def report_peak_mb(assessment_id: int, language: str) -> float:
+    """Peak memory of one fresh `flask report pdf` process."""
+    with tempfile.TemporaryDirectory() as scratch:
+        command = report_pdf(assessment_id, language, Path(scratch) / "report.pdf")
+        return timed_process(command, app_environment()).peak_mb

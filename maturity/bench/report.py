@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from flask import Flask, current_app
+
+from maturity.bench.commands import report_peak_mb
 
 _worker_app: Flask | None = None
 
@@ -69,26 +69,8 @@ class Figures:
             f"cached download (full request):  {self.cached * 1000:.1f} ms = {100 * self.cached / self.fresh:.2f} % of a fresh render",
             f"{self.count} reports serially:           {self.serial:.2f} s",
             f"{self.count} reports on {self.workers} processes:     {self.parallel:.2f} s = {self.serial / self.parallel:.2f}x faster (cores: {os.cpu_count()})",
-            f"peak memory of one render:        {self.peak_mb:.0f} MB (whole process)",
+            f"peak memory of one render:        {self.peak_mb:.0f} MB (a fresh `flask report pdf` process)",
         ]
-
-
-def peak_memory_mb(assessment_id: int, language: str) -> float:
-    """Max RSS of a fresh process that renders one report."""
-    code = (
-        "import resource,sys\n"
-        "from maturity import create_app\n"
-        "from maturity.reports.render import render_pdf\n"
-        "from maturity.services.reports import load_report_data\n"
-        f"app = create_app({{'SQLALCHEMY_DATABASE_URI': {current_app.config['SQLALCHEMY_DATABASE_URI']!r}}}, instance_path={current_app.instance_path!r})\n"
-        "with app.app_context():\n"
-        f"    render_pdf(load_report_data({assessment_id}, {language!r}))\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
-    )
-    output = subprocess.run(
-        [sys.executable, "-c", code], check=True, capture_output=True, text=True
-    ).stdout
-    return int(output.strip().splitlines()[-1]) / 1024
 
 
 def run(
@@ -169,5 +151,5 @@ def run(
         parallel,
         count,
         workers,
-        peak_memory_mb(assessment_id, language),
+        report_peak_mb(assessment_id, language),
     )

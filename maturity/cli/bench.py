@@ -73,7 +73,9 @@ def bench_report_command(
         f"{baseline.name}/ours-{lang}.html {command.reference:.3f} s = {command.ratio:.2f}x "
         f"(median of {pairs} alternating pairs)"
     )
-    click.echo(f"peak memory of `flask report pdf`:  {command.peak_mb:.0f} MB")
+    click.echo(
+        f"peak memory of `flask report pdf`:  {command.peak_mb:.0f} MB (the largest of the runs)"
+    )
 
 
 @bench_cli.command("dashboard")

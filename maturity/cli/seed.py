@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from maturity.cli.common import fail
 
@@ -51,18 +50,11 @@ def seed_synthetic_command(
     organisations: int, seed: int, centre_name: str, reference: str | None
 ) -> None:
     """Create realistic synthetic organisations with one or two submitted rounds."""
-    from maturity.extensions import db
-    from maturity.models import QuestionnaireVersion
-    from maturity.services.questionnaires import current_version
+    from maturity.services.questionnaires import current_version, published_version
     from maturity.services.synthetic import generate
 
     if reference:
-        key, _, version_number = reference.partition("@")
-        version = db.session.scalar(
-            select(QuestionnaireVersion).where(
-                QuestionnaireVersion.key == key, QuestionnaireVersion.version == version_number
-            )
-        )
+        version = published_version(reference)
     else:
         version = current_version(current_app.config["QUESTIONNAIRE_KEY"])
     if version is None:

@@ -201,6 +201,11 @@ class Dashboard:
     breakdowns: list[Breakdown] = field(default_factory=list)
     outcomes: list[OutcomeChange] = field(default_factory=list)
 
+    @property
+    def overall(self) -> Measure | None:
+        """The overall index's published measure (None when withheld)."""
+        return next((m for m in self.measures if m.key == OVERALL), None)
+
 
 def _published_measure(key: str, spread: Spread, k: int) -> Measure | None:
     count = publish_count(spread.cell, k)

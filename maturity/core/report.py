@@ -177,6 +177,9 @@ class ReportData:
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+PNG_DATA_URI = "data:image/png;base64,"  # how a centre's logo travels in the report's HTML
+
+
 @dataclass(frozen=True)
 class CentreBranding:
     """A service centre on a report's cover: name, how to reach it, its logo (PNG)."""
@@ -189,7 +192,7 @@ class CentreBranding:
     def logo_uri(self) -> str | None:
         if self.logo_png is None:
             return None
-        return "data:image/png;base64," + base64.b64encode(self.logo_png).decode("ascii")
+        return PNG_DATA_URI + base64.b64encode(self.logo_png).decode("ascii")
 
     def fingerprint(self) -> tuple[str, str, str]:
         logo = hashlib.sha256(self.logo_png).hexdigest() if self.logo_png else ""

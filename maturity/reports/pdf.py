@@ -14,12 +14,10 @@ from urllib.parse import unquote, urlsplit
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from maturity.core.report import PNG_DATA_URI
 from maturity.reports.resources import REPORT_STATIC
 
 logger = logging.getLogger(__name__)
-
-
-PNG_DATA = "data:image/png;base64,"
 
 
 class StaticFilesOnly(URLFetcher):
@@ -32,11 +30,11 @@ class StaticFilesOnly(URLFetcher):
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-        if url.startswith(PNG_DATA):
+        if url.startswith(PNG_DATA_URI):
             # A centre's logo, embedded in the page (re-encoded by the services).
             return URLFetcherResponse(
                 url,
-                body=base64.b64decode(url[len(PNG_DATA) :], validate=True),
+                body=base64.b64decode(url[len(PNG_DATA_URI) :], validate=True),
                 headers={"Content-Type": "image/png"},
             )
         parts = urlsplit(url)

@@ -98,7 +98,7 @@ def providers_for(organisation: Organisation) -> dict[str, tuple[ProviderLine, .
         .join(CentreRegistration, CentreRegistration.centre_id == Centre.id)
         .where(
             CentreRegistration.organisation_id == organisation.id,
-            CentreRegistration.accepted_at.is_not(None),
+            CentreRegistration.is_accepted,
         )
         .order_by(Centre.name, ServiceProvider.name, ServiceProvider.id)
     ).all()

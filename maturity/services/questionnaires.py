@@ -101,6 +101,16 @@ def current_version(key: str) -> QuestionnaireVersion | None:
     )
 
 
+def published_version(reference: str) -> QuestionnaireVersion | None:
+    """The published version named "KEY@VERSION", if it is published."""
+    key, _, version = reference.partition("@")
+    return db.session.scalar(
+        select(QuestionnaireVersion).where(
+            QuestionnaireVersion.key == key, QuestionnaireVersion.version == version
+        )
+    )
+
+
 def current_questionnaire() -> Questionnaire | None:
     """The questionnaire new rounds use (the configured key's current version)."""
     version = current_version(current_app.config["QUESTIONNAIRE_KEY"])

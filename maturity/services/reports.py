@@ -85,7 +85,7 @@ def centres_of(assessment: Assessment) -> list[CentreBranding]:
         .join(CentreRegistration, CentreRegistration.centre_id == Centre.id)
         .where(
             CentreRegistration.organisation_id == assessment.organisation_id,
-            CentreRegistration.accepted_at.is_not(None),
+            CentreRegistration.is_accepted,
         )
         .order_by(Centre.name)
     ).all()

@@ -29,6 +29,7 @@ from maturity.models._types import utcnow
 from maturity.services import items
 from maturity.services.branding import normalised_logo
 from maturity.services.organisations import apply_profile
+from maturity.services.questionnaires import published_version
 from maturity.services.results import questionnaire_for
 
 
@@ -140,18 +141,12 @@ def seed_peers(entry: dict[str, Any], report: SeedReport) -> None:
     """Synthetic organisations registered with the demo centre, so that the benchmark
     and the centre's dashboard have enough peers to show figures (created once; their
     names say they are demo data)."""
-    from maturity.models import QuestionnaireVersion
     from maturity.services.synthetic import generate
 
     prefix = entry["name_prefix"]
     if db.session.scalar(select(Organisation.id).where(Organisation.name.startswith(prefix))):
         return
-    key, _, version_number = entry["questionnaire"].partition("@")
-    version = db.session.scalar(
-        select(QuestionnaireVersion).where(
-            QuestionnaireVersion.key == key, QuestionnaireVersion.version == version_number
-        )
-    )
+    version = published_version(entry["questionnaire"])
     if version is None:
         report.skipped.append(f"demo peers: {entry['questionnaire']} not published")
         return
@@ -171,19 +166,14 @@ def seed_assessments(
     entries: list[dict[str, Any]], users: dict[str, User], report: SeedReport
 ) -> None:
     """Submitted demo rounds, created once (an organisation's rounds are matched by number)."""
-    from maturity.models import Assessment, Finding, QuestionnaireVersion
+    from maturity.models import Assessment, Finding
     from maturity.services import assessments as service
 
     for round_number, entry in enumerate(entries, start=1):
         organisation = db.session.scalar(
             select(Organisation).where(Organisation.credit_code == entry["organisation"])
         )
-        key, _, version = entry["questionnaire"].partition("@")
-        published = db.session.scalar(
-            select(QuestionnaireVersion).where(
-                QuestionnaireVersion.key == key, QuestionnaireVersion.version == version
-            )
-        )
+        published = published_version(entry["questionnaire"])
         if organisation is None or published is None:
             report.skipped.append(f"assessment round {round_number}: questionnaire not published")
             continue
