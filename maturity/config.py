@@ -72,6 +72,7 @@ def load_config(instance_path: Path) -> dict[str, Any]:
             )
         secret_key = _instance_secret_key(instance_path)
 
+    storage_dir = Path(os.environ.get("MATURITY_STORAGE_DIR") or instance_path)
     database_url = os.environ.get("MATURITY_DATABASE_URL") or (
         f"sqlite:///{instance_path / 'maturity.sqlite3'}"
     )
@@ -89,12 +90,18 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         or str(Path(__file__).resolve().parent.parent / "questionnaires"),
         "SEEDS_DIR": os.environ.get("MATURITY_SEEDS_DIR")
         or str(Path(__file__).resolve().parent.parent / "seeds"),
+        # Files every web server and worker must see: on more than one machine, a
+        # folder they share (README, "More than one machine").
         "REPORT_CACHE_DIR": os.environ.get("MATURITY_REPORT_CACHE_DIR")
-        or str(instance_path / "report-cache"),
+        or str(storage_dir / "report-cache"),
         "REPORT_JOBS_DIR": os.environ.get("MATURITY_REPORT_JOBS_DIR")
-        or str(instance_path / "report-jobs"),
+        or str(storage_dir / "report-jobs"),
         "REPORT_RETENTION_DAYS": int(os.environ.get("MATURITY_REPORT_RETENTION_DAYS", "30")),
-        "REPORT_JOB_STALE_SECONDS": int(os.environ.get("MATURITY_REPORT_JOB_STALE_SECONDS", "120")),
+        # Background work (maturity/tasks.py): without a broker, tasks run in the
+        # process that queues them.
+        "BROKER_URL": os.environ.get("MATURITY_BROKER_URL") or None,
+        "TASK_QUEUE": os.environ.get("MATURITY_TASK_QUEUE", "maturity"),
+        "TASK_VISIBILITY_SECONDS": int(os.environ.get("MATURITY_TASK_VISIBILITY_SECONDS", "300")),
         "QUESTIONNAIRE_KEY": os.environ.get("MATURITY_QUESTIONNAIRE_KEY", "sme-digital"),
         "INVITATION_DAYS": int(os.environ.get("MATURITY_INVITATION_DAYS", "7")),
         "BENCHMARK_MIN_COHORT": int(os.environ.get("MATURITY_BENCHMARK_MIN_COHORT", "10")),

@@ -1,4 +1,4 @@
-"""``flask bench report|dashboard``: performance figures."""
+"""``flask bench report|batch|dashboard|privacy``: performance figures."""
 
 from __future__ import annotations
 
@@ -76,6 +76,42 @@ def bench_report_command(
     click.echo(
         f"peak memory of `flask report pdf`:  {command.peak_mb:.0f} MB (the largest of the runs)"
     )
+
+
+@bench_cli.command("batch")
+@click.option("--reports", type=click.IntRange(1, 5000), default=100, show_default=True)
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 64),
+    multiple=True,
+    default=(1, 2),
+    show_default=True,
+    help="Worker pool sizes to compare, one run each.",
+)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option(
+    "--broker",
+    envvar="MATURITY_BROKER_URL",
+    default="redis://127.0.0.1:6379/0",
+    show_default=True,
+    help="Redis for the workers (each run has a queue of its own).",
+)
+def bench_batch_command(reports: int, processes: tuple[int, ...], lang: str, broker: str) -> None:
+    """A batch of the latest submitted reports on real workers, cache empty, with each
+    pool size: time from queueing to the finished ZIP, and the speed-up."""
+    from maturity.bench.batch import run
+
+    runs = run(reports, list(processes), broker, lang)
+    if runs and runs[0].reports < reports:
+        click.echo(
+            f"only {runs[0].reports} submitted assessments (`flask seed synthetic` adds more)"
+        )
+    for figure in runs:
+        click.echo(
+            f"batch of {figure.reports} reports ({lang}), {figure.processes} worker process(es): "
+            f"{figure.seconds:.1f} s, {figure.per_second:.2f} reports/s, "
+            f"{runs[0].seconds / figure.seconds:.2f}x the first"
+        )
 
 
 @bench_cli.command("dashboard")

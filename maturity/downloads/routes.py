@@ -103,7 +103,7 @@ def no_longer_visible(job: ReportJob) -> list[int]:
 @bp.get("/reports/jobs/<int:job_id>")
 @login_required
 def job(job_id: int) -> str:
-    found = jobs.take_over_if_abandoned(own_job(job_id))
+    found = own_job(job_id)
     removed = jobs.zip_removed(found)
     return render_template(
         "downloads/job.html",

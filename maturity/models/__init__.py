@@ -21,7 +21,7 @@ from maturity.models.organisation import (
 )
 from maturity.models.plan import PlanRevision, StepStatus
 from maturity.models.questionnaire import QuestionnaireVersion
-from maturity.models.report import ReportJob, ReportJobStatus
+from maturity.models.report import ReportJob, ReportJobItem, ReportJobStatus
 from maturity.models.summary import AggregateGeneration, ResultSummary
 from maturity.models.user import (
     ApiToken,
@@ -60,6 +60,7 @@ __all__ = [
     "PlanRevision",
     "QuestionnaireVersion",
     "ReportJob",
+    "ReportJobItem",
     "ReportJobStatus",
     "ResultSummary",
     "ServiceProvider",

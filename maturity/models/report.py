@@ -18,7 +18,10 @@ class ReportJobStatus(enum.StrEnum):
 
 
 class ReportJob(Model):
-    """A batch of PDF reports built in the background into one ZIP file."""
+    """A batch of PDF reports built in the background into one ZIP file.
+
+    Each report is a task of its own (any worker may take it); ``done`` counts the
+    batch's items rendered so far, the last one to finish queues the ZIP."""
 
     __tablename__ = "report_job"
 
@@ -35,13 +38,20 @@ class ReportJob(Model):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # The lease: which process works on the job and when it last showed progress.
-    # A job whose process died (a recycled or killed worker) stops showing
-    # progress and is taken over by the next process that looks at it.
-    worker: Mapped[str | None] = mapped_column(String(100))
-    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @property
     def ids(self) -> list[int]:
         return [int(part) for part in self.assessment_ids.split(",") if part]
+
+
+class ReportJobItem(Model):
+    """One report of a batch: rendered (into the PDF cache) or not yet."""
+
+    __tablename__ = "report_job_item"
+
+    job_id: Mapped[int] = mapped_column(
+        ForeignKey("report_job.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int]
+    rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,9 +1,13 @@
-"""Batches of reports built in the background into one ZIP, with visible progress.
+"""Batches of reports built on the workers into one ZIP, with visible progress.
 
-The web request only queues the job; a worker thread of the same process renders
-(reusing the cache) and records its progress in the database, where any process
-can read it. Progress doubles as a lease: a job whose process dies is resumed by
-the next process that shows its progress page.
+The web request records the batch and its items and queues one task; that task
+queues one rendering task per report, so every worker shares a large batch. A
+rendering task renders into the PDF cache and marks its item; the task that
+renders the last item queues the assembly of the ZIP. Every task is idempotent
+(an item already rendered is not rendered again, a finished batch is left alone,
+files are written under a temporary name and moved into place), because Celery
+redoes the task of a worker that died mid-way. Progress lives in the database,
+where every web process reads it.
 """
 
 from __future__ import annotations
@@ -12,28 +16,27 @@ import logging
 import os
 import re
 import secrets
-import socket
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from collections.abc import Callable
 from pathlib import Path
 
-from flask import Flask, current_app
-from sqlalchemy import ColumnElement, select, update
+from celery import Task, shared_task
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import DBAPIError, OperationalError
 
+from maturity import tasks
 from maturity.extensions import db, rows_changed
-from maturity.models import ReportJob, ReportJobStatus, User
+from maturity.models import ReportJob, ReportJobItem, ReportJobStatus, User
 from maturity.models._types import utcnow
 from maturity.reports.render import cached_pdf
 from maturity.services.reports import load_report_data
 
 logger = logging.getLogger(__name__)
 UNFINISHED = (ReportJobStatus.QUEUED, ReportJobStatus.RUNNING)
-MAX_ATTEMPTS = 3
-_worker: tuple[int, str] | None = None
-_pool: tuple[int, ThreadPoolExecutor] | None = None
-_owned: set[int] = set()  # jobs this process has queued and not finished
 UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+# The database or the disk away for a moment: tried again after 2, 4, 8 … s.
+MAX_RETRIES = 6
 
 
 def jobs_dir() -> Path:
@@ -52,152 +55,169 @@ def report_file_name(organisation_name: str, round_number: int | None, language:
     return f"{name[:80]}{suffix}-{language}.pdf"
 
 
-def worker_id() -> str:
-    """This process's name in job leases (a forked worker gets its own)."""
-    global _worker
-    pid = os.getpid()
-    if _worker is None or _worker[0] != pid:
-        _worker = (pid, f"{socket.gethostname()[:60]}:{pid}:{secrets.token_hex(4)}")
-    return _worker[1]
-
-
-def _executor() -> ThreadPoolExecutor:
-    global _pool
-    pid = os.getpid()
-    if _pool is None or _pool[0] != pid:
-        _pool = (pid, ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-jobs"))
-    return _pool[1]
-
-
 def queue_batch(user: User, assessment_ids: list[int], language: str) -> ReportJob:
     job = ReportJob(
         user_id=user.id,
         language=language,
         assessment_ids=",".join(str(i) for i in assessment_ids),
         total=len(assessment_ids),
-        worker=worker_id(),
-        heartbeat_at=utcnow(),
     )
     db.session.add(job)
+    db.session.flush()
+    job_id = job.id  # read now: reading it after the commit would open a transaction
+    db.session.add_all(
+        ReportJobItem(job_id=job_id, position=position, assessment_id=assessment_id)
+        for position, assessment_id in enumerate(assessment_ids)
+    )
     db.session.commit()
-    _submit(job.id)
+    tasks.queue(start_batch, job_id)
     return job
 
 
-def _submit(job_id: int) -> None:
-    # The app itself, not the context-bound proxy: the worker thread outlives the request.
-    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy method Flask's types omit
-    _owned.add(job_id)
-    _executor().submit(run_job, app, job_id)
+def _transient(error: Exception) -> bool:
+    """Worth trying again: the database connection or the disk, not the data."""
+    if isinstance(error, DBAPIError):
+        return isinstance(error, OperationalError) or error.connection_invalidated
+    return isinstance(error, OSError)
 
 
-def _mine(job_id: int) -> ColumnElement[bool]:
-    return (ReportJob.id == job_id) & (ReportJob.worker == worker_id())
-
-
-def _heartbeat(job_id: int, **progress: object) -> bool:
-    """Record progress on our job and keep our waiting jobs' leases fresh.
-
-    Returns False when another process has taken the job over."""
-    now = utcnow()
-    kept = rows_changed(update(ReportJob).where(_mine(job_id)).values(heartbeat_at=now, **progress))
-    waiting = _owned - {job_id}
-    if waiting:
-        db.session.execute(
-            update(ReportJob)
-            .where(ReportJob.id.in_(waiting), ReportJob.worker == worker_id())
-            .where(ReportJob.status == ReportJobStatus.QUEUED)
-            .values(heartbeat_at=now)
-        )
-    db.session.commit()
-    return kept == 1
-
-
-def run_job(app: Flask, job_id: int) -> None:
-    with app.app_context():
-        try:
-            _run(job_id)
-        finally:
-            _owned.discard(job_id)
-
-
-def _run(job_id: int) -> None:
-    claimed = rows_changed(
-        update(ReportJob)
-        .where(_mine(job_id), ReportJob.status.in_(UNFINISHED))
-        .values(status=ReportJobStatus.RUNNING, done=0, attempts=ReportJob.attempts + 1)
-        .values(heartbeat_at=utcnow())
-    )
-    db.session.commit()
-    job = db.session.get(ReportJob, job_id)
-    if not claimed or job is None:
-        return
-    target = zip_path(job)
-    # Per attempt: a process that lost its lease may still be writing its own.
-    partial = target.with_name(f"{target.stem}.{secrets.token_hex(4)}.part")
+def _attempt(task: Task, job_id: int, work: Callable[[], None]) -> None:
+    """Run one step of a batch: a transient failure is retried with back-off; any
+    other failure, or too many retries, marks the batch failed (it must say so,
+    not hang)."""
     try:
-        names: set[str] = set()
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:
-            for done, assessment_id in enumerate(job.ids, start=1):
-                data = load_report_data(assessment_id, job.language)
-                pdf, _cached = cached_pdf(data, assessment_id)
-                name = report_file_name(data.organisation_name, data.round, job.language)
-                if name in names:
-                    name = name.replace(".pdf", f"-{assessment_id}.pdf")
-                names.add(name)
-                archive.write(pdf, name)
-                if not _heartbeat(job_id, done=done):
-                    logger.warning("report job %s was taken over; stopping", job_id)
-                    partial.unlink(missing_ok=True)
-                    return
-        # Whoever finishes first moves an identical file into place.
-        os.replace(partial, target)
-        _heartbeat(job_id, status=ReportJobStatus.DONE, finished_at=utcnow())
-    except Exception as error:  # a failed batch must say so, not hang
-        logger.exception("report job %s failed", job_id)
+        work()
+    except Exception as error:
         db.session.rollback()
-        partial.unlink(missing_ok=True)
-        _heartbeat(
-            job_id,
-            status=ReportJobStatus.FAILED,
-            error=f"{type(error).__name__}: {error}",
-            finished_at=utcnow(),
+        if _transient(error) and task.request.retries < MAX_RETRIES and not task.request.is_eager:
+            logger.warning("report job %s: %s; trying again", job_id, error)
+            raise task.retry(exc=error, countdown=2 ** (task.request.retries + 1)) from error
+        logger.exception("report job %s failed", job_id)
+        rows_changed(
+            update(ReportJob)
+            .where(ReportJob.id == job_id, ReportJob.status.in_(UNFINISHED))
+            .values(
+                status=ReportJobStatus.FAILED,
+                error=f"{type(error).__name__}: {error}"[:2000],
+                finished_at=utcnow(),
+            )
         )
+        db.session.commit()
 
 
-def take_over_if_abandoned(job: ReportJob) -> ReportJob:
-    """Resume a job whose process stopped showing progress (it died or was
-    recycled), here; after MAX_ATTEMPTS such restarts it is marked failed.
+def _unfinished(job_id: int) -> ReportJob | None:
+    job = db.session.get(ReportJob, job_id)
+    return job if job is not None and job.status in UNFINISHED else None
 
-    The conditional update lets exactly one of several processes looking at the
-    same abandoned job take it."""
-    now = utcnow()
-    cutoff = now - timedelta(seconds=current_app.config["REPORT_JOB_STALE_SECONDS"])
-    if job.status not in UNFINISHED or (job.heartbeat_at and job.heartbeat_at >= cutoff):
-        return job  # nothing to take over: no write (the page refreshes every 2 s)
-    abandoned = (
-        (ReportJob.id == job.id)
-        & ReportJob.status.in_(UNFINISHED)
-        & ((ReportJob.heartbeat_at.is_(None)) | (ReportJob.heartbeat_at < cutoff))
-    )
-    if job.attempts >= MAX_ATTEMPTS:
-        outcome = {
-            "status": ReportJobStatus.FAILED,
-            "error": f"abandoned by its worker {job.attempts} times",
-            "finished_at": now,
-        }
-    else:
-        outcome = {"status": ReportJobStatus.QUEUED, "worker": worker_id(), "heartbeat_at": now}
-    taken = rows_changed(update(ReportJob).where(abandoned).values(**outcome))
+
+@shared_task(name="maturity.reports.start_batch")
+def start_batch(job_id: int) -> None:
+    """Queue the rendering of every item not rendered yet (redone safely)."""
+    if _unfinished(job_id) is None:
+        return
+    positions = db.session.scalars(
+        select(ReportJobItem.position)
+        .where(ReportJobItem.job_id == job_id, ReportJobItem.rendered_at.is_(None))
+        .order_by(ReportJobItem.position)
+    ).all()
     db.session.commit()
-    if taken:
-        logger.warning(
-            "report job %s was abandoned by %s; %s", job.id, job.worker, outcome["status"]
+    if not positions:
+        tasks.queue(assemble_batch, job_id)
+    for position in positions:
+        tasks.queue(render_batch_report, job_id, position)
+
+
+@shared_task(bind=True, name="maturity.reports.render_batch_report")
+def render_batch_report(self: Task, job_id: int, position: int) -> None:
+    def work() -> None:
+        job = _unfinished(job_id)
+        item = db.session.get(ReportJobItem, (job_id, position))
+        if job is None or item is None:
+            return
+        if item.rendered_at is None:
+            # Plain values: once load_report_data commits, reading an attribute of
+            # a row would open a transaction and hold it (SQLite: the write lock)
+            # through the rendering.
+            assessment_id, language = item.assessment_id, job.language
+            rows_changed(
+                update(ReportJob)
+                .where(ReportJob.id == job_id, ReportJob.status == ReportJobStatus.QUEUED)
+                .values(status=ReportJobStatus.RUNNING)
+            )
+            db.session.commit()
+            cached_pdf(load_report_data(assessment_id, language), assessment_id)
+            _mark_rendered(job_id, position)
+        remaining = db.session.scalar(
+            select(func.count())
+            .select_from(ReportJobItem)
+            .where(ReportJobItem.job_id == job_id, ReportJobItem.rendered_at.is_(None))
         )
-        if outcome["status"] == ReportJobStatus.QUEUED:
-            _submit(job.id)
-    db.session.refresh(job)
-    return job
+        db.session.commit()
+        if remaining == 0:  # the last one (or a redo of it): several may get here
+            tasks.queue(assemble_batch, job_id)
+
+    _attempt(self, job_id, work)
+
+
+def _mark_rendered(job_id: int, position: int) -> None:
+    rows_changed(
+        update(ReportJobItem)
+        .where(ReportJobItem.job_id == job_id, ReportJobItem.position == position)
+        .where(ReportJobItem.rendered_at.is_(None))
+        .values(rendered_at=utcnow())
+    )
+    rendered = (
+        select(func.count())
+        .select_from(ReportJobItem)
+        .where(ReportJobItem.job_id == job_id, ReportJobItem.rendered_at.is_not(None))
+        .scalar_subquery()
+    )
+    rows_changed(update(ReportJob).where(ReportJob.id == job_id).values(done=rendered))
+    db.session.commit()
+
+
+@shared_task(bind=True, name="maturity.reports.assemble_batch")
+def assemble_batch(self: Task, job_id: int) -> None:
+    """Put the batch's rendered reports into its ZIP, in the order chosen."""
+
+    def work() -> None:
+        job = _unfinished(job_id)
+        if job is None:
+            return
+        items = db.session.execute(
+            select(ReportJobItem.assessment_id, ReportJobItem.rendered_at)
+            .where(ReportJobItem.job_id == job_id)
+            .order_by(ReportJobItem.position)
+        ).all()
+        if any(rendered_at is None for _id, rendered_at in items):
+            return
+        language = job.language
+        target = zip_path(job)
+        db.session.commit()
+        # Several assemblies of one batch may run at once: each writes its own.
+        partial = target.with_name(f"{target.stem}.{secrets.token_hex(4)}.part")
+        try:
+            names: set[str] = set()
+            with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:
+                for assessment_id, _rendered_at in items:
+                    data = load_report_data(assessment_id, language)
+                    pdf, _cached = cached_pdf(data, assessment_id)
+                    name = report_file_name(data.organisation_name, data.round, language)
+                    if name in names:
+                        name = name.replace(".pdf", f"-{assessment_id}.pdf")
+                    names.add(name)
+                    archive.write(pdf, name)
+            os.replace(partial, target)  # identical content, whoever is last
+        finally:
+            partial.unlink(missing_ok=True)
+        rows_changed(
+            update(ReportJob)
+            .where(ReportJob.id == job_id, ReportJob.status.in_(UNFINISHED))
+            .values(status=ReportJobStatus.DONE, done=len(items), finished_at=utcnow())
+        )
+        db.session.commit()
+
+    _attempt(self, job_id, work)
 
 
 def zip_removed(job: ReportJob) -> bool:
@@ -206,16 +226,12 @@ def zip_removed(job: ReportJob) -> bool:
 
 
 def recent_for(user: User, limit: int = 10) -> list[ReportJob]:
-    """The user's latest batches, newest first; abandoned ones are resumed here too."""
-    found = db.session.scalars(
-        select(ReportJob)
-        .where(ReportJob.user_id == user.id)
-        .order_by(ReportJob.created_at.desc(), ReportJob.id.desc())
-        .limit(limit)
-    ).all()
-    return [take_over_if_abandoned(job) for job in found]
-
-
-def drain(timeout: float = 120) -> None:
-    """Wait until every job queued in this process has run (they run in order)."""
-    _executor().submit(lambda: None).result(timeout=timeout)
+    """The user's latest batches, newest first."""
+    return list(
+        db.session.scalars(
+            select(ReportJob)
+            .where(ReportJob.user_id == user.id)
+            .order_by(ReportJob.created_at.desc(), ReportJob.id.desc())
+            .limit(limit)
+        )
+    )

@@ -8,19 +8,23 @@ was built, and its progress page then says so.
 from __future__ import annotations
 
 import contextlib
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from celery import shared_task
 from flask import current_app
 from sqlalchemy import select
 
+from maturity import tasks
 from maturity.extensions import db
 from maturity.models import ReportJob
 from maturity.models._types import utcnow
 from maturity.reports.jobs import jobs_dir, zip_path
 from maturity.reports.render import cache_dir, cached_prefix
 
+logger = logging.getLogger(__name__)
 # A ".part" file this old is the remains of an interrupted write, not one in progress.
 ABANDONED_PART = timedelta(days=1)
 
@@ -77,6 +81,19 @@ def prune(older_than: timedelta) -> Pruned:
             pruned.batch_zips += 1
     db.session.commit()
     return pruned
+
+
+@shared_task(name=tasks.PRUNE_TASK)
+def prune_report_files() -> None:
+    """Daily, on Celery beat: what `flask report prune` does with its defaults."""
+    pruned = prune(retention())
+    logger.info(
+        "pruned %d cached PDFs, %d batch ZIPs, %d partial files (%d bytes)",
+        pruned.cached_pdfs,
+        pruned.batch_zips,
+        pruned.partial_files,
+        pruned.bytes_freed,
+    )
 
 
 def remove_reports_of(assessment_ids: list[int]) -> Pruned:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.reports.test_pdf_report import reported  # noqa: F401  (fixture)
+from tests.reports.conftest import reported  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.slow
 

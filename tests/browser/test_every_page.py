@@ -96,7 +96,6 @@ def demo_world(live: LiveServer) -> Iterator[DemoWorld]:
         questionnaire = questionnaire_for(draft)
         dimension = questionnaire.dimensions[0].id
         sme_id, draft_id, job_id, centre_id = sme.id, draft.id, job.id, centre.id
-    jobs.drain()
     org = f"/organisations/{sme_id}"
     pages = {
         "public": [

@@ -2,57 +2,30 @@
 
 from __future__ import annotations
 
-import io
 import json
 import logging
-import os
 import re
 import subprocess
 import time
-import zipfile
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from maturity.core.answers import AnswerInput, parse_value
 from maturity.core.applicability import applicability
-from maturity.core.items import OUTCOME, PROFILE
 from maturity.extensions import db
 from maturity.models import (
     Assessment,
     Finding,
-    Organisation,
-    ReportJob,
-    ReportJobStatus,
-    User,
 )
-from maturity.reports import jobs
 from maturity.reports.pdf import StaticFilesOnly, html_to_pdf
 from maturity.reports.render import cached_pdf, render_pdf
-from maturity.services import assessments as service
-from maturity.services import items
 from maturity.services.reports import load_report_data
-from tests.helpers import (
-    FULL_PROFILE,
-    add_membership,
-    current_questionnaire,
-    log_in,
-    make_organisation,
-    make_user,
-    publish_questionnaires,
-)
+from tests.reports.conftest import HOSTILE_NAME, PROCESS_PROFILE, QUESTIONNAIRE
 
 pytestmark = pytest.mark.slow
-QUESTIONNAIRE = current_questionnaire()
-# The second round: a process manufacturer, so one question is marked not applicable
-# and others read in their process wording.
-PROCESS_PROFILE = {**FULL_PROFILE, "production": "process"}
-HOSTILE_NAME = '<script>alert("x")</script> 测试&公司'
 
 
 def pdf_text(pdf: bytes, tmp_path: Path) -> str:
@@ -113,67 +86,6 @@ def pdf_fonts(pdf: bytes, tmp_path: Path) -> list[list[str]]:
         ["pdffonts", str(path)], check=True, capture_output=True, text=True
     ).stdout.splitlines()[2:]
     return [line.split() for line in lines]
-
-
-def submit_round(
-    app: Flask,
-    organisation_id: int,
-    user_id: int,
-    value_of: Any,
-    note: str | None = None,
-    profile: dict[str, str] = FULL_PROFILE,
-    outcomes: dict[str, str] | None = None,
-) -> int:
-    with app.app_context():
-        organisation = db.session.get(Organisation, organisation_id)
-        user = db.session.get(User, user_id)
-        assessment = service.start_or_resume(organisation, user)
-        assert not items.save_items(assessment, QUESTIONNAIRE, PROFILE, profile, user).refused
-        if outcomes:
-            assert not items.save_items(assessment, QUESTIONNAIRE, OUTCOME, outcomes, user).refused
-        marked = applicability(QUESTIONNAIRE, profile).not_applicable
-        for index, question in enumerate(QUESTIONNAIRE.questions):
-            if question.id in marked:
-                continue
-            raw = value_of(index, question)
-            given = AnswerInput(question.id, parse_value(raw), note if index == 0 else None)
-            service.save_answer(assessment, given, user)
-        service.submit(assessment, user)
-        return assessment.id
-
-
-@pytest.fixture
-def reported(app: Flask) -> dict[str, int]:
-    publish_questionnaires(app)
-    user_id = make_user(app, name="<b>王经理</b>")
-    organisation_id = make_organisation(app, user_id, name=HOSTILE_NAME)
-    first = submit_round(
-        app,
-        organisation_id,
-        user_id,
-        lambda i, q: 1 if not q.allow_na or i % 2 else "na",
-        outcomes={"on_time_delivery": "82.5", "inventory_days": "45"},
-    )
-    second = submit_round(
-        app,
-        organisation_id,
-        user_id,
-        lambda i, q: 2 + (i % 2),
-        note="备注 <i>不是标签</i>\n第二行",
-        profile=PROCESS_PROFILE,
-        outcomes={"on_time_delivery": "91", "inventory_days": "30"},
-    )
-    with app.app_context():
-        db.session.add(
-            Finding(
-                assessment_id=second,
-                dimension_id="__overall__",
-                text="顾问意见：优先推进数据治理。",
-                author_id=user_id,
-            )
-        )
-        db.session.commit()
-    return {"user": user_id, "organisation": organisation_id, "first": first, "second": second}
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
@@ -340,208 +252,6 @@ def test_pdf_is_cached_until_something_in_it_changes(app: Flask, reported: dict[
         db.session.commit()
         changed, cached = cached_pdf(load_report_data(reported["second"], "zh"), reported["second"])
         assert not cached and changed != path
-
-
-def test_download_and_background_batch(
-    app: Flask, client: FlaskClient, reported: dict[str, int]
-) -> None:
-    log_in(client)
-    response = client.get(f"/assessments/{reported['second']}/report.pdf?lang=en")
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert response.data.startswith(b"%PDF")
-    assert "attachment" in response.headers["Content-Disposition"]
-    assert client.get(f"/assessments/{reported['second']}/report.pdf?lang=fr").status_code == 404
-
-    queued = client.post(
-        "/reports/batch",
-        data={"assessment_id": [str(reported["first"]), str(reported["second"])], "lang": "zh"},
-    )
-    assert queued.status_code == 302
-    job_url = queued.headers["Location"]
-    deadline = time.monotonic() + 120
-    while True:
-        page = client.get(job_url).get_data(as_text=True)
-        if "下载 ZIP 文件" in page or time.monotonic() > deadline:
-            break
-        assert 'http-equiv="refresh"' in page and "份报告" in page
-        time.sleep(0.2)
-    assert "已生成 2 / 2 份报告" in page
-    archive = zipfile.ZipFile(io.BytesIO(client.get(job_url + "/download").data))
-    names = sorted(archive.namelist())
-    assert len(names) == 2 and all(name.endswith("-zh.pdf") and "<" not in name for name in names)
-    assert all(archive.read(name).startswith(b"%PDF") for name in names)
-    with app.app_context():
-        assert db.session.scalars(select(ReportJob)).one().done == 2
-
-
-def abandoned_job(
-    app: Flask, reported: dict[str, int], *, minutes_ago: float, attempts: int = 1
-) -> int:
-    """A batch left half done by a worker process that is gone."""
-    with app.app_context():
-        job = ReportJob(
-            user_id=reported["user"],
-            language="en",
-            assessment_ids=f"{reported['first']},{reported['second']}",
-            total=2,
-            done=1,
-            status=ReportJobStatus.RUNNING,
-            worker="old-host:4242:deadbeef",
-            heartbeat_at=datetime.now(UTC) - timedelta(minutes=minutes_ago),
-            attempts=attempts,
-        )
-        db.session.add(job)
-        db.session.commit()
-        return job.id
-
-
-def test_a_batch_abandoned_by_its_worker_is_resumed_by_the_next_look(
-    app: Flask, client: FlaskClient, reported: dict[str, int]
-) -> None:
-    job_id = abandoned_job(app, reported, minutes_ago=10)
-    log_in(client)
-    page = client.get(f"/reports/jobs/{job_id}").get_data(as_text=True)
-    assert 'http-equiv="refresh"' in page  # still in progress, now here
-    jobs.drain()
-    page = client.get(f"/reports/jobs/{job_id}").get_data(as_text=True)
-    assert "已生成 2 / 2 份报告" in page and "下载 ZIP 文件" in page
-    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/reports/jobs/{job_id}/download").data))
-    assert len(archive.namelist()) == 2
-    with app.app_context():
-        job = db.session.get(ReportJob, job_id)
-        assert job is not None
-        assert (job.status, job.attempts, job.worker) == ("done", 2, jobs.worker_id())
-        leftovers = [p.name for p in Path(app.config["REPORT_JOBS_DIR"]).iterdir()]
-    assert leftovers == [f"reports-{job_id}.zip"]
-
-
-def test_a_batch_that_is_still_progressing_elsewhere_is_left_alone(
-    app: Flask, client: FlaskClient, reported: dict[str, int]
-) -> None:
-    stale = app.config["REPORT_JOB_STALE_SECONDS"] / 60
-    job_id = abandoned_job(app, reported, minutes_ago=stale / 2)
-    log_in(client)
-    page = client.get(f"/reports/jobs/{job_id}").get_data(as_text=True)
-    assert "已生成 1 / 2 份报告" in page and 'http-equiv="refresh"' in page
-    jobs.drain()
-    with app.app_context():
-        job = db.session.get(ReportJob, job_id)
-        assert job is not None
-        assert (job.status, job.worker, job.done) == ("running", "old-host:4242:deadbeef", 1)
-
-
-def test_a_batch_abandoned_again_and_again_is_reported_as_failed(
-    app: Flask, client: FlaskClient, reported: dict[str, int]
-) -> None:
-    job_id = abandoned_job(app, reported, minutes_ago=10, attempts=jobs.MAX_ATTEMPTS)
-    log_in(client)
-    page = client.get(f"/reports/jobs/{job_id}").get_data(as_text=True)
-    assert "批量生成未能完成" in page and 'http-equiv="refresh"' not in page
-    with app.app_context():
-        job = db.session.get(ReportJob, job_id)
-        assert job is not None and job.status == "failed" and job.finished_at is not None
-
-
-def test_a_worker_that_lost_its_job_stops_and_leaves_no_files(
-    app: Flask, reported: dict[str, int], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def render_then_lose_the_lease(data: Any, assessment_id: int) -> tuple[Path, bool]:
-        rendered = cached_pdf(data, assessment_id)
-        db.session.execute(update(ReportJob).values(worker="faster-host:1:cafe"))
-        db.session.commit()
-        return rendered
-
-    monkeypatch.setattr(jobs, "cached_pdf", render_then_lose_the_lease)
-    with app.test_request_context():
-        user = db.session.get(User, reported["user"])
-        assert user is not None
-        job_id = jobs.queue_batch(user, [reported["first"], reported["second"]], "zh").id
-    jobs.drain()
-    with app.app_context():
-        job = db.session.get(ReportJob, job_id)
-        assert job is not None
-        assert (job.status, job.done, job.worker) == ("running", 0, "faster-host:1:cafe")
-        assert list(Path(app.config["REPORT_JOBS_DIR"]).iterdir()) == []
-
-
-def test_prune_removes_unused_cached_pdfs_and_old_batch_zips(
-    app: Flask, client: FlaskClient, reported: dict[str, int]
-) -> None:
-    log_in(client)
-    queued = client.post(
-        "/reports/batch", data={"assessment_id": [str(reported["second"])], "lang": "zh"}
-    )
-    jobs.drain()
-    job_url = queued.headers["Location"]
-    assert "下载 ZIP 文件" in client.get(job_url).get_data(as_text=True)
-    with app.app_context():
-        cached = sorted(Path(app.config["REPORT_CACHE_DIR"]).glob("*.pdf"))
-        job = db.session.scalars(select(ReportJob)).one()
-        assert len(cached) == 1 and jobs.zip_path(job).exists()
-        stale = Path(app.config["REPORT_CACHE_DIR"]) / "interrupted.part"
-        stale.write_bytes(b"%PDF half")
-    month_ago = time.time() - 31 * 86400
-    os.utime(stale, (month_ago, month_ago))
-    runner = app.test_cli_runner()
-    kept = runner.invoke(args=["report", "prune"])
-    assert kept.exit_code == 0 and "removed 0 cached PDFs, 0 batch ZIP files and 1 partial" in (
-        kept.output
-    )
-    assert cached[0].exists() and not stale.exists()
-
-    # A month later: the PDF was not asked for, the batch was finished long ago.
-    os.utime(cached[0], (month_ago, month_ago))
-    with app.app_context():
-        db.session.execute(
-            update(ReportJob).values(finished_at=datetime.now(UTC) - timedelta(days=31))
-        )
-        db.session.commit()
-    removed = runner.invoke(args=["report", "prune"])
-    assert "removed 1 cached PDFs, 1 batch ZIP files" in removed.output, removed.output
-    assert not cached[0].exists()
-    page = client.get(job_url).get_data(as_text=True)
-    assert "已被删除以释放空间（批量文件保留 30 天）" in page and "下载 ZIP 文件" not in page
-    assert client.get(job_url + "/download").status_code == 404
-    # The report itself is rendered again on demand.
-    again = client.get(f"/assessments/{reported['second']}/report.pdf?lang=zh")
-    assert again.status_code == 200 and again.data.startswith(b"%PDF")
-
-
-def test_a_cache_hit_counts_as_use_for_pruning(app: Flask, reported: dict[str, int]) -> None:
-    with app.app_context():
-        data = load_report_data(reported["first"], "en")
-        path, _cached = cached_pdf(data, reported["first"])
-        month_ago = time.time() - 31 * 86400
-        os.utime(path, (month_ago, month_ago))
-        assert cached_pdf(data, reported["first"]) == (path, True)
-    assert app.test_cli_runner().invoke(args=["report", "prune", "--days", "30"]).exit_code == 0
-    assert path.exists()
-
-
-def test_the_consultant_workspace_lists_recent_batches_and_resumes_abandoned_ones(
-    app: Flask, reported: dict[str, int]
-) -> None:
-    consultant_id = make_user(app, "consultant@example.com", "顾问")
-    add_membership(app, consultant_id, reported["organisation"], "consultant")
-    owners_job = abandoned_job(app, reported, minutes_ago=1)  # the owner's, not listed
-    consultant = app.test_client()
-    log_in(consultant, "consultant@example.com")
-    queued = consultant.post(
-        "/reports/batch", data={"assessment_id": [str(reported["second"])], "lang": "en"}
-    )
-    finished_id = int(queued.headers["Location"].rsplit("/", 1)[1])
-    jobs.drain()
-    reported_for_consultant = {**reported, "user": consultant_id}
-    abandoned_id = abandoned_job(app, reported_for_consultant, minutes_ago=10)
-
-    page = consultant.get("/consultant").get_data(as_text=True)
-    assert "最近的批量报告" in page
-    assert f"/reports/jobs/{finished_id}/download" in page
-    assert f"/reports/jobs/{abandoned_id}" in page and "正在生成…" in page
-    assert f"/reports/jobs/{owners_job}" not in page
-    jobs.drain()  # the look at the workspace resumed the abandoned batch here
-    page = consultant.get("/consultant").get_data(as_text=True)
-    assert f"/reports/jobs/{abandoned_id}/download" in page and "正在生成…" not in page
 
 
 def test_report_command_for_an_assessment_and_offline(

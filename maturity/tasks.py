@@ -1,0 +1,65 @@
+"""Background work on Celery workers, with Redis as the broker.
+
+Flask's pattern (https://flask.palletsprojects.com/en/stable/patterns/celery/):
+one Celery app per Flask app, every task run inside that Flask app's context.
+Tasks are acknowledged late and rejected back to the queue when their worker
+process dies, so a killed worker's task is redone by another; every task is
+therefore written to be idempotent, and keeps its state in the database.
+
+With no broker configured (``MATURITY_BROKER_URL`` unset) tasks run at once in
+the process that queues them: the zero-configuration default and the fast tests.
+``./dev serve`` and production set a broker and run workers.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from celery import Celery, Task
+from flask import Flask, current_app
+
+# Names of tasks run on a schedule by Celery beat.
+PRUNE_TASK = "maturity.reports.prune"
+
+
+def settings(app: Flask) -> dict[str, Any]:
+    broker = app.config.get("BROKER_URL")
+    return {
+        "broker_url": broker or "memory://localhost/",
+        "task_always_eager": not broker,
+        "task_eager_propagates": bool(app.testing),
+        "task_ignore_result": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "task_default_queue": app.config["TASK_QUEUE"],
+        "worker_prefetch_multiplier": 1,
+        "worker_hijack_root_logger": False,
+        "broker_connection_retry_on_startup": True,
+        # An unacknowledged task goes back to the queue when its worker vanished
+        # without a word (the machine died); longer than any task may run.
+        "broker_transport_options": {"visibility_timeout": app.config["TASK_VISIBILITY_SECONDS"]},
+        "timezone": "UTC",
+        "beat_schedule": {
+            "prune-report-files": {"task": PRUNE_TASK, "schedule": timedelta(days=1)},
+        },
+    }
+
+
+def init_app(app: Flask) -> Celery:
+    class FlaskTask(Task):
+        def __call__(self, *args: object, **kwargs: object) -> object:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery = Celery(app.name, task_cls=FlaskTask)
+    celery.conf.update(settings(app))
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery
+
+
+def queue(task: Task, *args: object) -> None:
+    """Queue a task on the current Flask app's Celery (run at once without a broker)."""
+    celery: Celery = current_app.extensions["celery"]
+    celery.tasks[task.name].apply_async(args=args)

@@ -1,0 +1,254 @@
+"""Report batches: progress, the ZIP, idempotent steps, failures, upkeep.
+
+Here without a broker, so each task runs at once in the process that queues it
+(Celery's eager mode); tests/reports/test_workers.py runs the same tasks on real
+worker processes and kills them."""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+import zipfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from celery import Task
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select, update
+
+from maturity.extensions import db
+from maturity.models import ReportJob, ReportJobItem, ReportJobStatus
+from maturity.reports import jobs
+from maturity.reports.render import cached_pdf
+from maturity.services.reports import load_report_data
+from tests.helpers import add_membership, log_in, make_user
+
+pytestmark = pytest.mark.slow
+
+
+def run_task(app: Flask, task: Task, *args: object) -> None:
+    """Run one task as a worker would (again, when Celery redoes it)."""
+    app.extensions["celery"].tasks[task.name].apply(args=args).get()
+
+
+def unstarted_batch(app: Flask, user_id: int, assessment_ids: list[int]) -> int:
+    """A batch recorded but not yet worked on (its tasks still in the queue)."""
+    with app.app_context():
+        job = ReportJob(
+            user_id=user_id,
+            language="zh",
+            assessment_ids=",".join(map(str, assessment_ids)),
+            total=len(assessment_ids),
+        )
+        db.session.add(job)
+        db.session.flush()
+        for position, assessment_id in enumerate(assessment_ids):
+            db.session.add(
+                ReportJobItem(job_id=job.id, position=position, assessment_id=assessment_id)
+            )
+        db.session.commit()
+        return job.id
+
+
+def batch_state(app: Flask, job_id: int) -> tuple[str, int, list[bool], list[str]]:
+    """Status, progress, which items are rendered, and what is in the jobs folder."""
+    with app.app_context():
+        job = db.session.get(ReportJob, job_id)
+        assert job is not None
+        rendered = [
+            item.rendered_at is not None
+            for item in db.session.scalars(
+                select(ReportJobItem)
+                .where(ReportJobItem.job_id == job_id)
+                .order_by(ReportJobItem.position)
+            )
+        ]
+        files = sorted(path.name for path in Path(app.config["REPORT_JOBS_DIR"]).glob("*"))
+        return job.status, job.done, rendered, files
+
+
+def test_download_and_background_batch(
+    app: Flask, client: FlaskClient, reported: dict[str, int]
+) -> None:
+    log_in(client)
+    response = client.get(f"/assessments/{reported['second']}/report.pdf?lang=en")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert client.get(f"/assessments/{reported['second']}/report.pdf?lang=fr").status_code == 404
+
+    queued = client.post(
+        "/reports/batch",
+        data={"assessment_id": [str(reported["first"]), str(reported["second"])], "lang": "zh"},
+    )
+    assert queued.status_code == 302
+    job_url = queued.headers["Location"]
+    deadline = time.monotonic() + 120
+    while True:
+        page = client.get(job_url).get_data(as_text=True)
+        if "下载 ZIP 文件" in page or time.monotonic() > deadline:
+            break
+        assert 'http-equiv="refresh"' in page and "份报告" in page
+        time.sleep(0.2)
+    assert "已生成 2 / 2 份报告" in page
+    archive = zipfile.ZipFile(io.BytesIO(client.get(job_url + "/download").data))
+    names = sorted(archive.namelist())
+    assert len(names) == 2 and all(name.endswith("-zh.pdf") and "<" not in name for name in names)
+    assert all(archive.read(name).startswith(b"%PDF") for name in names)
+    with app.app_context():
+        assert db.session.scalars(select(ReportJob)).one().done == 2
+
+
+def test_a_batch_redone_from_the_start_renders_only_what_is_missing(
+    app: Flask, reported: dict[str, int]
+) -> None:
+    job_id = unstarted_batch(app, reported["user"], [reported["first"], reported["second"]])
+    run_task(app, jobs.render_batch_report, job_id, 0)  # then the worker died
+    assert batch_state(app, job_id) == ("running", 1, [True, False], [])
+    with app.app_context():
+        first, cached = cached_pdf(load_report_data(reported["first"], "zh"), reported["first"])
+    assert cached
+    first_inode = first.stat().st_ino
+
+    run_task(app, jobs.start_batch, job_id)  # Celery hands the batch's task to another
+    assert batch_state(app, job_id) == ("done", 2, [True, True], [f"reports-{job_id}.zip"])
+    assert first.stat().st_ino == first_inode  # the first report was not rendered again
+    with app.app_context():
+        job = db.session.get(ReportJob, job_id)
+        assert job is not None
+        archive = zipfile.ZipFile(jobs.zip_path(job))
+    assert len(archive.namelist()) == len(set(archive.namelist())) == 2
+
+
+def test_redoing_any_step_of_a_finished_batch_changes_nothing(
+    app: Flask, reported: dict[str, int]
+) -> None:
+    job_id = unstarted_batch(app, reported["user"], [reported["second"], reported["first"]])
+    run_task(app, jobs.start_batch, job_id)
+    finished = batch_state(app, job_id)
+    assert finished == ("done", 2, [True, True], [f"reports-{job_id}.zip"])
+    archive = Path(app.config["REPORT_JOBS_DIR"]) / f"reports-{job_id}.zip"
+    built = archive.stat().st_mtime_ns, archive.stat().st_ino
+    for task, args in (
+        (jobs.render_batch_report, (job_id, 1)),
+        (jobs.assemble_batch, (job_id,)),
+        (jobs.start_batch, (job_id,)),
+    ):
+        run_task(app, task, *args)
+    assert batch_state(app, job_id) == finished
+    assert (archive.stat().st_mtime_ns, archive.stat().st_ino) == built
+
+
+def test_a_batch_whose_report_cannot_be_built_says_so(
+    app: Flask, client: FlaskClient, reported: dict[str, int]
+) -> None:
+    job_id = unstarted_batch(app, reported["user"], [reported["first"], 999_999])
+    run_task(app, jobs.start_batch, job_id)
+    assert batch_state(app, job_id) == ("failed", 1, [True, False], [])
+    with app.app_context():
+        job = db.session.get(ReportJob, job_id)
+        assert job is not None and job.finished_at is not None
+        assert job.error is not None and "NotSubmitted" in job.error
+    log_in(client)
+    page = client.get(f"/reports/jobs/{job_id}").get_data(as_text=True)
+    assert "批量生成未能完成" in page and 'http-equiv="refresh"' not in page
+    run_task(app, jobs.render_batch_report, job_id, 1)  # a late redo leaves it failed
+    assert batch_state(app, job_id)[0] == "failed"
+
+
+def test_prune_removes_unused_cached_pdfs_and_old_batch_zips(
+    app: Flask, client: FlaskClient, reported: dict[str, int]
+) -> None:
+    log_in(client)
+    queued = client.post(
+        "/reports/batch", data={"assessment_id": [str(reported["second"])], "lang": "zh"}
+    )
+    job_url = queued.headers["Location"]
+    assert "下载 ZIP 文件" in client.get(job_url).get_data(as_text=True)
+    with app.app_context():
+        cached = sorted(Path(app.config["REPORT_CACHE_DIR"]).glob("*.pdf"))
+        job = db.session.scalars(select(ReportJob)).one()
+        assert len(cached) == 1 and jobs.zip_path(job).exists()
+        stale = Path(app.config["REPORT_CACHE_DIR"]) / "interrupted.part"
+        stale.write_bytes(b"%PDF half")
+    month_ago = time.time() - 31 * 86400
+    os.utime(stale, (month_ago, month_ago))
+    runner = app.test_cli_runner()
+    kept = runner.invoke(args=["report", "prune"])
+    assert kept.exit_code == 0 and "removed 0 cached PDFs, 0 batch ZIP files and 1 partial" in (
+        kept.output
+    )
+    assert cached[0].exists() and not stale.exists()
+
+    # A month later: the PDF was not asked for, the batch was finished long ago.
+    os.utime(cached[0], (month_ago, month_ago))
+    with app.app_context():
+        db.session.execute(
+            update(ReportJob).values(finished_at=datetime.now(UTC) - timedelta(days=31))
+        )
+        db.session.commit()
+    removed = runner.invoke(args=["report", "prune"])
+    assert "removed 1 cached PDFs, 1 batch ZIP files" in removed.output, removed.output
+    assert not cached[0].exists()
+    page = client.get(job_url).get_data(as_text=True)
+    assert "已被删除以释放空间（批量文件保留 30 天）" in page and "下载 ZIP 文件" not in page
+    assert client.get(job_url + "/download").status_code == 404
+    # The report itself is rendered again on demand.
+    again = client.get(f"/assessments/{reported['second']}/report.pdf?lang=zh")
+    assert again.status_code == 200 and again.data.startswith(b"%PDF")
+
+
+def test_a_cache_hit_counts_as_use_for_pruning(app: Flask, reported: dict[str, int]) -> None:
+    with app.app_context():
+        data = load_report_data(reported["first"], "en")
+        path, _cached = cached_pdf(data, reported["first"])
+        month_ago = time.time() - 31 * 86400
+        os.utime(path, (month_ago, month_ago))
+        assert cached_pdf(data, reported["first"]) == (path, True)
+    assert app.test_cli_runner().invoke(args=["report", "prune", "--days", "30"]).exit_code == 0
+    assert path.exists()
+
+
+def test_the_consultant_workspace_lists_recent_batches(
+    app: Flask, reported: dict[str, int]
+) -> None:
+    consultant_id = make_user(app, "consultant@example.com", "顾问")
+    add_membership(app, consultant_id, reported["organisation"], "consultant")
+    owners_job = unstarted_batch(app, reported["user"], [reported["first"]])  # not listed
+    consultant = app.test_client()
+    log_in(consultant, "consultant@example.com")
+    queued = consultant.post(
+        "/reports/batch", data={"assessment_id": [str(reported["second"])], "lang": "en"}
+    )
+    finished_id = int(queued.headers["Location"].rsplit("/", 1)[1])
+    waiting_id = unstarted_batch(app, consultant_id, [reported["first"]])
+
+    page = consultant.get("/consultant").get_data(as_text=True)
+    assert "最近的批量报告" in page
+    assert f"/reports/jobs/{finished_id}/download" in page
+    assert f"/reports/jobs/{waiting_id}" in page and "正在生成…" in page
+    assert f"/reports/jobs/{owners_job}" not in page
+    with app.app_context():
+        waiting = db.session.get(ReportJob, waiting_id)
+        assert waiting is not None and waiting.status == ReportJobStatus.QUEUED
+
+
+def test_the_workers_prune_daily_what_the_command_would(
+    app: Flask, reported: dict[str, int]
+) -> None:
+    from maturity.reports.prune import prune_report_files
+
+    celery = app.extensions["celery"]
+    (daily,) = celery.conf.beat_schedule.values()
+    assert daily["task"] == prune_report_files.name in celery.tasks
+    assert daily["schedule"] == timedelta(days=1)
+    with app.app_context():
+        unused, _cached = cached_pdf(load_report_data(reported["first"], "en"), reported["first"])
+        used, _cached = cached_pdf(load_report_data(reported["second"], "en"), reported["second"])
+    month_ago = time.time() - 31 * 86400
+    os.utime(unused, (month_ago, month_ago))
+    run_task(app, prune_report_files)
+    assert not unused.exists() and used.exists()

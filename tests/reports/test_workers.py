@@ -1,0 +1,151 @@
+"""Report batches on real Celery workers and Redis: killed and stopped workers.
+
+A batch survives its worker: a pool process killed mid-report has its task
+redone (acknowledged late, rejected back to the queue when its process is lost),
+a worker stopped mid-batch leaves the rest in the queue for the next one; either
+way every report is in the ZIP once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from maturity.extensions import db
+from maturity.models import ReportJob, ReportJobItem, User
+from maturity.reports import jobs
+from tests.conftest import make_app
+from tests.reports.conftest import submit_round
+from tests.workers import Worker, app_settings, forget_queue, worker_settings
+
+pytestmark = pytest.mark.slow
+ROUNDS = 6
+
+
+@pytest.fixture
+def environment(database_url: str, tmp_path: Path) -> Iterator[dict[str, str]]:
+    settings = worker_settings(database_url, tmp_path)
+    yield settings
+    forget_queue(settings)
+
+
+@pytest.fixture
+def queueing_app(app: Flask, environment: dict[str, str], tmp_path: Path) -> Flask:
+    """The web side: same database and folders as `app`, with the broker set."""
+    return make_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path, **app_settings(environment))
+
+
+@pytest.fixture
+def worker(environment: dict[str, str], tmp_path: Path) -> Iterator[Worker]:
+    started = Worker(environment, tmp_path / "worker.log").start()
+    yield started
+    started.stop(signal.SIGKILL)
+
+
+def answers_shifted_by(shift: int) -> Callable[[int, object], int]:
+    return lambda index, _question: 1 + (index + shift) % 4
+
+
+@pytest.fixture
+def many_rounds(app: Flask, reported: dict[str, int]) -> list[int]:
+    """Six submitted rounds of one organisation: six reports to render."""
+    more = [
+        submit_round(app, reported["organisation"], reported["user"], answers_shifted_by(n))
+        for n in range(ROUNDS - 2)
+    ]
+    return [reported["first"], reported["second"], *more]
+
+
+def queue(app: Flask, user_id: int, assessment_ids: list[int]) -> int:
+    with app.test_request_context():
+        user = db.session.get(User, user_id)
+        assert user is not None
+        return jobs.queue_batch(user, assessment_ids, "zh").id
+
+
+def wait_until(
+    app: Flask, job_id: int, reached: Callable[[ReportJob], bool], timeout: float = 300
+) -> ReportJob:
+    deadline = time.monotonic() + timeout
+    while True:
+        with app.app_context():
+            job = db.session.get(ReportJob, job_id)
+            assert job is not None and job.status != "failed", job and job.error
+            if reached(job):
+                return job
+        assert time.monotonic() < deadline, f"batch {job_id}: {job.status} {job.done}/{job.total}"
+        time.sleep(0.2)
+
+
+def finished(job: ReportJob) -> bool:
+    return job.status == "done"
+
+
+def assert_complete(app: Flask, job_id: int, assessment_ids: list[int]) -> None:
+    with app.app_context():
+        job = db.session.get(ReportJob, job_id)
+        assert job is not None and (job.status, job.done) == ("done", len(assessment_ids))
+        items = db.session.scalars(select(ReportJobItem).where(ReportJobItem.job_id == job_id))
+        assert all(item.rendered_at is not None for item in items)
+        names = zipfile.ZipFile(jobs.zip_path(job)).namelist()
+    assert len(names) == len(set(names)) == len(assessment_ids)
+    folder = Path(app.config["REPORT_JOBS_DIR"])
+    assert sorted(path.name for path in folder.iterdir()) == [f"reports-{job_id}.zip"]
+
+
+def test_a_batch_runs_on_the_worker(
+    queueing_app: Flask, worker: Worker, reported: dict[str, int]
+) -> None:
+    ids = [reported["first"], reported["second"]]
+    job_id = queue(queueing_app, reported["user"], ids)
+    wait_until(queueing_app, job_id, finished)
+    assert_complete(queueing_app, job_id, ids)
+    assert "maturity.reports.assemble_batch" in worker.log()
+
+
+def test_a_worker_process_killed_mid_report_has_its_report_redone(
+    queueing_app: Flask, worker: Worker, reported: dict[str, int], many_rounds: list[int]
+) -> None:
+    job_id = queue(queueing_app, reported["user"], many_rounds)
+    wait_until(queueing_app, job_id, lambda job: job.done >= 2)
+    (busy,) = worker.pool_processes()
+    signal_time = time.monotonic()
+    os.kill(busy, signal.SIGKILL)
+    wait_until(queueing_app, job_id, finished)
+    assert_complete(queueing_app, job_id, many_rounds)
+    log = worker.log()
+    assert "WorkerLostError" in log and "signal 9" in log, log
+    assert worker.pool_processes() != [busy]  # a new pool process took over
+    print(f"completed {time.monotonic() - signal_time:.1f} s after the kill")
+
+
+def test_a_worker_stopped_mid_batch_leaves_the_rest_to_the_next(
+    queueing_app: Flask,
+    environment: dict[str, str],
+    tmp_path: Path,
+    reported: dict[str, int],
+    many_rounds: list[int],
+) -> None:
+    first = Worker(environment, tmp_path / "first.log").start()
+    job_id = queue(queueing_app, reported["user"], many_rounds)
+    wait_until(queueing_app, job_id, lambda job: job.done >= 1)
+    first.stop(signal.SIGTERM)  # warm: finishes its report, returns the rest
+    stopped_at = wait_until(queueing_app, job_id, lambda job: True).done
+    assert stopped_at < len(many_rounds)
+    time.sleep(1)
+    assert (
+        wait_until(queueing_app, job_id, lambda job: True).done == stopped_at
+    )  # nobody works on it now
+    second = Worker(environment, tmp_path / "second.log").start()
+    try:
+        wait_until(queueing_app, job_id, finished)
+    finally:
+        second.stop(signal.SIGKILL)
+    assert_complete(queueing_app, job_id, many_rounds)
