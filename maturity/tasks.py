@@ -25,6 +25,7 @@ PRUNE_TASK = "maturity.reports.prune"
 
 def settings(app: Flask) -> dict[str, Any]:
     broker = app.config.get("BROKER_URL")
+    visibility = app.config["TASK_VISIBILITY_SECONDS"]
     return {
         "broker_url": broker or "memory://localhost/",
         "task_always_eager": not broker,
@@ -38,7 +39,13 @@ def settings(app: Flask) -> dict[str, Any]:
         "broker_connection_retry_on_startup": True,
         # An unacknowledged task goes back to the queue when its worker vanished
         # without a word (the machine died); longer than any task may run.
-        "broker_transport_options": {"visibility_timeout": app.config["TASK_VISIBILITY_SECONDS"]},
+        # Each worker looks for such tasks ten times per timeout (Kombu's default sweep,
+        # every 100 s whatever the timeout, would add up to that much delay).
+        "broker_transport_options": {
+            "visibility_timeout": visibility,
+            "unacked_restore_interval": max(1, visibility // 10),
+            "unacked_restore_throttle": 1,
+        },
         "timezone": "UTC",
         "beat_schedule": {
             "prune-report-files": {"task": PRUNE_TASK, "schedule": timedelta(days=1)},
@@ -63,3 +70,8 @@ def queue(task: Task, *args: object) -> None:
     """Queue a task on the current Flask app's Celery (run at once without a broker)."""
     celery: Celery = current_app.extensions["celery"]
     celery.tasks[task.name].apply_async(args=args)
+
+
+def run_at_once() -> bool:
+    """No broker: a queued task runs in this process before `queue` returns."""
+    return bool(current_app.extensions["celery"].conf.task_always_eager)

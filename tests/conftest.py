@@ -76,9 +76,6 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     database directly open ``with app.app_context():`` blocks."""
     app = make_app(database_url, tmp_path)
     yield app
-    from maturity import mail
-
-    mail.drain()
     smtp_server()[2].clear()
     from maturity.services.dashboard import clear_cache
 

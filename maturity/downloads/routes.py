@@ -18,12 +18,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from maturity import access
+from maturity import access, tasks
+from maturity.core.report import ReportData
 from maturity.downloads import bp
 from maturity.extensions import db
 from maturity.models import Assessment, AssessmentStatus, ReportJob, ReportJobStatus
 from maturity.reports import jobs
-from maturity.reports.render import cached_pdf
+from maturity.reports.render import cached_path, cached_pdf
 from maturity.services import audit
 from maturity.services.reports import load_report_data
 from maturity.web import database_id
@@ -40,7 +41,15 @@ def download(assessment_id: int) -> Response:
     language = request.args.get("lang", "zh")
     access.require(language in LANGUAGES)
     data = load_report_data(assessment.id, language)
-    path, _cached = cached_pdf(data, assessment.id)
+    if not tasks.run_at_once() and not cached_path(data, assessment.id).exists():
+        # Rendering takes seconds: a worker does it while a page shows progress.
+        job = jobs.queue_batch(current_user, [assessment.id], language)
+        return redirect(url_for("downloads.job", job_id=job.id))
+    return send_pdf(data, assessment.id, language)
+
+
+def send_pdf(data: ReportData, assessment_id: int, language: str) -> Response:
+    path, _cached = cached_pdf(data, assessment_id)
     return send_file(
         path,
         mimetype="application/pdf",
@@ -108,6 +117,7 @@ def job(job_id: int) -> str:
     return render_template(
         "downloads/job.html",
         job=found,
+        single=found.total == 1,
         statuses=ReportJobStatus,
         removed=removed,
         withdrawn=len(no_longer_visible(found)),
@@ -138,6 +148,11 @@ def job_download(job_id: int) -> Response:
     )
     for assessment in db.session.scalars(select(Assessment).where(Assessment.id.in_(found.ids))):
         access.audit_read(current_user, assessment.organisation_id, "report", assessment.id)
+    if found.total == 1:  # one report: the PDF itself
+        (assessment_id,) = found.ids
+        return send_pdf(
+            load_report_data(assessment_id, found.language), assessment_id, found.language
+        )
     return send_file(
         jobs.zip_path(found),
         mimetype="application/zip",

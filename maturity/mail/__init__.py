@@ -1,5 +1,6 @@
-"""E-mail: rendered in the recipient's language, plain text plus HTML, and sent
-from a background thread so that a slow or absent mail server never holds a page.
+"""E-mail: rendered in the recipient's language, plain text plus HTML, and
+delivered by a worker (maturity/tasks.py) so that a slow or absent mail server
+never holds a page; without a broker it is sent at once, in the request.
 
 Each message is one template, ``templates/mail/<name>.txt``, with a ``subject``
 and a ``body`` block; the HTML part is made from the same text (paragraphs, links
@@ -11,25 +12,23 @@ development.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import smtplib
-import time
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 
+from celery import Task, shared_task
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from flask_mailman import EmailMultiAlternatives, Mail
 from markupsafe import Markup, escape
 
+from maturity import tasks
+
 logger = logging.getLogger(__name__)
 mail = Mail()
 
-# Transient failures (the mail server restarting, a network blip) are retried.
-RETRY_DELAYS = (1.0, 4.0, 15.0)
-
-_pool: tuple[int, ThreadPoolExecutor] | None = None
-_pending: set[Future[None]] = set()
+# Transient failures (the mail server restarting, a network blip) are retried after
+# these many seconds; the worker is free for other tasks meanwhile.
+RETRY_DELAYS = (5, 30, 120, 600)
 
 
 def init_app(app: Flask) -> None:
@@ -41,14 +40,6 @@ def init_app(app: Flask) -> None:
             handler.setFormatter(logging.Formatter("%(message)s"))
             logger.addHandler(handler)
         logger.setLevel(logging.INFO)
-
-
-def _executor() -> ThreadPoolExecutor:
-    global _pool
-    pid = os.getpid()
-    if _pool is None or _pool[0] != pid:
-        _pool = (pid, ThreadPoolExecutor(max_workers=2, thread_name_prefix="mail"))
-    return _pool[1]
 
 
 _URL = re.compile(r"https?://[^\s<>\"]+")
@@ -79,44 +70,48 @@ def render(template_name: str, locale: str, **context: object) -> tuple[str, str
 
 
 def send(to: str, template_name: str, locale: str, **context: object) -> None:
-    """Render now (in this request) and deliver in the background."""
+    """Render now (in this request) and queue the delivery for a worker."""
     subject, text, html = render(template_name, locale, **context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=current_app.config["MAIL_DEFAULT_SENDER"],
-        to=[to],
+    tasks.queue(
+        deliver,
+        {
+            "name": template_name,
+            "to": to,
+            "from": current_app.config["MAIL_DEFAULT_SENDER"],
+            "subject": subject,
+            "text": text,
+            "html": html,
+        },
     )
-    message.attach_alternative(html, "text/html")
-    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy method Flask's types omit
-    future = _executor().submit(_deliver, app, message, template_name)
-    _pending.add(future)
-    future.add_done_callback(_pending.discard)
 
 
-def _deliver(app: Flask, message: EmailMultiAlternatives, name: str) -> None:
-    for attempt, delay in enumerate((0.0, *RETRY_DELAYS)):
-        time.sleep(delay)
-        try:
-            with app.app_context():
-                message.send()
-            backend = app.config["MAIL_BACKEND"]
-            where = f" (written to {app.config['MAIL_FILE_PATH']})" if backend == "file" else ""
-            logger.info("mail %s to %s sent%s", name, ", ".join(message.to), where)
+@shared_task(bind=True, name="maturity.mail.deliver", max_retries=len(RETRY_DELAYS))
+def deliver(self: Task, message: dict[str, str]) -> None:
+    """Send one rendered message; a transient failure (the mail server restarting, a
+    network blip) is tried again later, a refusal is logged and not repeated."""
+    email = EmailMultiAlternatives(
+        subject=message["subject"],
+        body=message["text"],
+        from_email=message["from"],
+        to=[message["to"]],
+    )
+    email.attach_alternative(message["html"], "text/html")
+    name, to = message["name"], message["to"]
+    try:
+        email.send()
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as refused:
+        logger.error("mail %s to %s refused: %s", name, to, refused)
+        return  # permanent: trying again gets the same answer
+    except Exception as error:
+        if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500:
+            logger.error("mail %s to %s refused: %s", name, to, error)
             return
-        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as refused:
-            logger.error("mail %s to %s refused: %s", name, ", ".join(message.to), refused)
-            return  # permanent: trying again gets the same answer
-        except Exception as error:  # the mail server or the network away: try again
-            if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500:
-                logger.error("mail %s to %s refused: %s", name, ", ".join(message.to), error)
-                return
-            logger.warning(
-                "mail %s to %s: attempt %d failed: %s", name, message.to, attempt + 1, error
-            )
-    logger.error("mail %s to %s could not be sent", name, ", ".join(message.to))
-
-
-def drain(timeout: float = 60) -> None:
-    """Wait until every message queued so far in this process has been handled."""
-    wait(list(_pending), timeout=timeout)
+        attempt = self.request.retries
+        if self.request.is_eager or attempt >= len(RETRY_DELAYS):
+            logger.error("mail %s to %s could not be sent: %s", name, to, error)
+            return
+        logger.warning("mail %s to %s: attempt %d failed: %s", name, to, attempt + 1, error)
+        raise self.retry(exc=error, countdown=RETRY_DELAYS[attempt]) from error
+    backend = current_app.config["MAIL_BACKEND"]
+    where = f" (written to {current_app.config['MAIL_FILE_PATH']})" if backend == "file" else ""
+    logger.info("mail %s to %s sent%s", name, to, where)

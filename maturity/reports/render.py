@@ -58,6 +58,11 @@ def cached_prefix(assessment_id: int) -> str:
     return f"a{assessment_id}-"
 
 
+def cached_path(data: ReportData, assessment_id: int) -> Path:
+    """Where this data's PDF is (or will be) in the cache."""
+    return cache_dir() / f"{cached_prefix(assessment_id)}{data.fingerprint(renderer_version())}.pdf"
+
+
 def cached_pdf(data: ReportData, assessment_id: int) -> tuple[Path, bool]:
     """The PDF for this data, rendered once and served from the cache afterwards.
 
@@ -67,7 +72,7 @@ def cached_pdf(data: ReportData, assessment_id: int) -> tuple[Path, bool]:
     name, so that deleting an organisation deletes its reports. Returns (path,
     was_cached).
     """
-    path = cache_dir() / f"{cached_prefix(assessment_id)}{data.fingerprint(renderer_version())}.pdf"
+    path = cached_path(data, assessment_id)
     if path.exists():
         with contextlib.suppress(FileNotFoundError):  # pruned in between: render anew
             os.utime(path)  # last use, for `flask report prune`

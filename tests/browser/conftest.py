@@ -64,9 +64,6 @@ def live(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     yield LiveServer(f"http://127.0.0.1:{server.server_port}", app)
     server.shutdown()
     thread.join(timeout=10)
-    from maturity import mail
-
-    mail.drain()
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:

@@ -167,7 +167,9 @@ def test_prune_removes_unused_cached_pdfs_and_old_batch_zips(
         "/reports/batch", data={"assessment_id": [str(reported["second"])], "lang": "zh"}
     )
     job_url = queued.headers["Location"]
-    assert "下载 ZIP 文件" in client.get(job_url).get_data(as_text=True)
+    assert "下载 PDF 报告" in client.get(job_url).get_data(as_text=True)
+    single = client.get(job_url + "/download")  # a batch of one report is that PDF
+    assert single.mimetype == "application/pdf" and single.data.startswith(b"%PDF")
     with app.app_context():
         cached = sorted(Path(app.config["REPORT_CACHE_DIR"]).glob("*.pdf"))
         job = db.session.scalars(select(ReportJob)).one()
@@ -194,7 +196,7 @@ def test_prune_removes_unused_cached_pdfs_and_old_batch_zips(
     assert "removed 1 cached PDFs, 1 batch ZIP files" in removed.output, removed.output
     assert not cached[0].exists()
     page = client.get(job_url).get_data(as_text=True)
-    assert "已被删除以释放空间（批量文件保留 30 天）" in page and "下载 ZIP 文件" not in page
+    assert "已被删除以释放空间（批量文件保留 30 天）" in page and "下载 PDF 报告" not in page
     assert client.get(job_url + "/download").status_code == 404
     # The report itself is rendered again on demand.
     again = client.get(f"/assessments/{reported['second']}/report.pdf?lang=zh")

@@ -22,6 +22,7 @@ from maturity.extensions import db
 from maturity.models import ReportJob, ReportJobItem, User
 from maturity.reports import jobs
 from tests.conftest import make_app
+from tests.helpers import log_in
 from tests.reports.conftest import submit_round
 from tests.workers import Worker, app_settings, forget_queue, worker_settings
 
@@ -149,3 +150,49 @@ def test_a_worker_stopped_mid_batch_leaves_the_rest_to_the_next(
     finally:
         second.stop(signal.SIGKILL)
     assert_complete(queueing_app, job_id, many_rounds)
+
+
+def test_a_worker_killed_outright_has_its_tasks_redone_by_the_next(
+    queueing_app: Flask,
+    environment: dict[str, str],
+    tmp_path: Path,
+    reported: dict[str, int],
+    many_rounds: list[int],
+) -> None:
+    # The machine died: no goodbye to the broker. Its unacknowledged task goes back to
+    # the queue once MATURITY_TASK_VISIBILITY_SECONDS have passed (here 5, normally 300).
+    hasty = {**environment, "MATURITY_TASK_VISIBILITY_SECONDS": "5"}
+    first = Worker(hasty, tmp_path / "first.log").start()
+    job_id = queue(queueing_app, reported["user"], many_rounds)
+    wait_until(queueing_app, job_id, lambda job: job.done >= 1)
+    first.stop(signal.SIGKILL)
+    killed_at = wait_until(queueing_app, job_id, lambda job: True).done
+    assert killed_at < len(many_rounds)
+    second = Worker(hasty, tmp_path / "second.log").start()
+    try:
+        wait_until(queueing_app, job_id, finished, timeout=120)
+    finally:
+        second.stop(signal.SIGKILL)
+    assert_complete(queueing_app, job_id, many_rounds)
+
+
+def test_an_uncached_report_is_rendered_by_a_worker_while_a_page_shows_progress(
+    queueing_app: Flask, worker: Worker, reported: dict[str, int]
+) -> None:
+    client = queueing_app.test_client()
+    log_in(client)
+    url = f"/assessments/{reported['second']}/report.pdf?lang=en"
+    queued = client.get(url)
+    assert queued.status_code == 302 and "/reports/jobs/" in queued.headers["Location"]
+    job_url = queued.headers["Location"]
+    deadline = time.monotonic() + 120
+    while "下载 PDF 报告" not in (page := client.get(job_url).get_data(as_text=True)):
+        assert "正在生成报告" in page and 'http-equiv="refresh"' in page
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    assert "<h1>PDF 报告</h1>" in page
+    pdf = client.get(job_url + "/download")
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert "-en.pdf" in pdf.headers["Content-Disposition"]
+    again = client.get(url)  # now in the cache: served at once
+    assert again.status_code == 200 and again.data == pdf.data

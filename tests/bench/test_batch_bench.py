@@ -1,0 +1,30 @@
+"""Prints how a batch scales with worker processes in CI (no timing assertions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.reports.conftest import reported  # noqa: F401  (fixture)
+from tests.workers import BROKER_URL, forget_queue
+
+pytestmark = pytest.mark.slow
+
+
+def test_batch_benchmark_prints_figures(app: Flask, reported: dict[str, int], capsys: Any) -> None:  # noqa: F811
+    from maturity.bench.batch import run
+
+    try:
+        with app.app_context():
+            runs = run(2, [1, 2], BROKER_URL, "zh")
+    finally:
+        forget_queue({"MATURITY_BROKER_URL": BROKER_URL})
+    with capsys.disabled():
+        for figure in runs:
+            print(
+                f"\nbatch of {figure.reports}, {figure.processes} process(es): {figure.seconds:.1f} s"
+            )
+    assert [(figure.processes, figure.reports) for figure in runs] == [(1, 2), (2, 2)]
+    assert all(figure.seconds > 0 for figure in runs)
