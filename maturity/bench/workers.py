@@ -19,10 +19,13 @@ CELERY = Path(sys.executable).with_name("celery")
 class Worker:
     """``celery -A maturity.worker worker`` with its pool of processes."""
 
-    def __init__(self, environment: dict[str, str], log_path: Path, concurrency: int = 1):
+    def __init__(
+        self, environment: dict[str, str], log_path: Path, concurrency: int = 1, nice: int = 0
+    ):
         self.environment = environment
         self.log_path = log_path
         self.concurrency = concurrency
+        self.nice = nice
         self.process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
 
@@ -31,6 +34,7 @@ class Worker:
         offset = self.log_path.stat().st_size
         self.process = subprocess.Popen(
             [
+                *(["nice", "-n", str(self.nice)] if self.nice else []),
                 str(CELERY),
                 "-A",
                 "maturity.worker",

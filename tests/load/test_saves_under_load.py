@@ -31,10 +31,11 @@ pytestmark = pytest.mark.slow
 
 USERS = 50
 SAVES = 100
+BATCH = 100
 QUESTIONNAIRE = current_questionnaire()
 
 
-def prepare(url: str, tmp_path: Path) -> list[tuple[str, int]]:
+def prepare(url: str, tmp_path: Path, users: int = USERS) -> list[tuple[str, int]]:
     """Users with an organisation, a draft and a token each: [(token, assessment id)]."""
     app = make_app(url, tmp_path)
     with app.app_context():
@@ -42,7 +43,7 @@ def prepare(url: str, tmp_path: Path) -> list[tuple[str, int]]:
     publish_questionnaires(app)
     people = []
     with app.app_context():
-        for n in range(USERS):
+        for n in range(users):
             user = User(email=f"load{n}@example.com", name=f"load {n}", email_confirmed_at=utcnow())
             user.password_hash = "-"  # never logs in through the form
             db.session.add(user)
@@ -114,13 +115,37 @@ def user_session(
     connection.close()
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_fifty_users_saving_answers_lose_nothing(tmp_path: Path, backend: str, capsys: Any) -> None:
-    server_url = os.environ.get("MATURITY_TEST_POSTGRES_URL") or (
+def postgres_server() -> str | None:
+    return os.environ.get("MATURITY_TEST_POSTGRES_URL") or (
         os.environ.get("MATURITY_TEST_DATABASE")
         if os.environ.get("MATURITY_TEST_DATABASE", "").startswith("postgres")
         else None
     )
+
+
+def save_under_load(port: int, people: list[tuple[str, int]]) -> tuple[dict[str, Any], float]:
+    """Every user saves SAVES answers at once; what happened and how long it took."""
+    results: dict[str, Any] = {"latencies": [], "errors": [], "acknowledged": {}}
+    threads = [
+        threading.Thread(target=user_session, args=(port, token, assessment_id, n, results))
+        for n, (token, assessment_id) in enumerate(people)
+    ]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    return results, time.perf_counter() - started
+
+
+def p95(latencies: list[float]) -> float:
+    ordered = sorted(latencies)
+    return ordered[int(0.95 * (len(ordered) - 1))]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_fifty_users_saving_answers_lose_nothing(tmp_path: Path, backend: str, capsys: Any) -> None:
+    server_url = postgres_server()
     if backend == "postgresql" and not server_url:
         pytest.skip("no PostgreSQL server given (MATURITY_TEST_POSTGRES_URL)")
     with fresh_database(tmp_path, server_url if backend == "postgresql" else None) as url:
@@ -129,17 +154,7 @@ def test_fifty_users_saving_answers_lose_nothing(tmp_path: Path, backend: str, c
         people = prepare(url, tmp_path)
         server, port = start_gunicorn(url, tmp_path)
         try:
-            results: dict[str, Any] = {"latencies": [], "errors": [], "acknowledged": {}}
-            threads = [
-                threading.Thread(target=user_session, args=(port, token, assessment_id, n, results))
-                for n, (token, assessment_id) in enumerate(people)
-            ]
-            started = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=300)
-            elapsed = time.perf_counter() - started
+            results, elapsed = save_under_load(port, people)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -148,8 +163,82 @@ def test_fifty_users_saving_answers_lose_nothing(tmp_path: Path, backend: str, c
             print(
                 f"\n[{backend}] {len(latencies)} saves by {USERS} users in {elapsed:.1f} s: "
                 f"{len(latencies) / elapsed:.0f} saves/s, p50 {statistics.median(latencies) * 1000:.0f} ms, "
-                f"p95 {latencies[int(0.95 * (len(latencies) - 1))] * 1000:.0f} ms, errors {len(results['errors'])}"
+                f"p95 {p95(latencies) * 1000:.0f} ms, errors {len(results['errors'])}"
             )
         assert results["errors"] == []
         assert len(latencies) == USERS * SAVES
         assert_every_acknowledged_save_is_stored(url, tmp_path, results["acknowledged"])
+
+
+def submitted_reports(url: str, tmp_path: Path, count: int) -> tuple[int, list[int]]:
+    """``count`` synthetic organisations with a submitted round: (a user, their ids)."""
+    from maturity.models import Assessment, AssessmentStatus
+    from maturity.services.questionnaires import current_version
+    from maturity.services.synthetic import generate
+
+    app = make_app(url, tmp_path)
+    with app.app_context():
+        version = current_version(app.config["QUESTIONNAIRE_KEY"])
+        assert version is not None
+        generate(count, 3, "负载测试中心", version)
+        ids = list(
+            db.session.scalars(
+                select(Assessment.id)
+                .where(Assessment.status == AssessmentStatus.SUBMITTED)
+                .order_by(Assessment.id)
+                .limit(count)
+            )
+        )
+        user_id = db.session.scalars(select(User.id).order_by(User.id).limit(1)).one()
+        db.engine.dispose()
+    return user_id, ids
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_pages_stay_fast_while_workers_render_a_batch(
+    tmp_path: Path, backend: str, capsys: Any
+) -> None:
+    """The same load twice: alone, then while a worker with two processes renders a
+    batch of BATCH reports. Prints both p95 latencies and their ratio."""
+    from maturity.models import ReportJob, ReportJobStatus
+    from maturity.reports.jobs import queue_batch
+    from tests.workers import Worker, app_settings, forget_queue, worker_settings
+
+    server_url = postgres_server()
+    if backend == "postgresql" and not server_url:
+        pytest.skip("no PostgreSQL server given (MATURITY_TEST_POSTGRES_URL)")
+    with fresh_database(tmp_path, server_url if backend == "postgresql" else None) as url:
+        if backend == "sqlite":
+            url = f"sqlite:///{tmp_path / 'load.sqlite3'}"
+        people = prepare(url, tmp_path, users=2 * USERS)  # fresh drafts for each run
+        user_id, report_ids = submitted_reports(url, tmp_path, BATCH)
+        environment = worker_settings(url, tmp_path)
+        worker = Worker(environment, tmp_path / "worker.log", concurrency=2, nice=10).start()
+        queueing = make_app(url, tmp_path, **app_settings(environment))
+        server, port = start_gunicorn(url, tmp_path)
+        try:
+            alone, _elapsed = save_under_load(port, people[:USERS])
+            with queueing.test_request_context():
+                user = db.session.get(User, user_id)
+                job_id = queue_batch(user, report_ids, "zh").id
+            time.sleep(2)  # the worker's processes are rendering
+            beside, _elapsed = save_under_load(port, people[USERS:])
+            with queueing.app_context():
+                job = db.session.get(ReportJob, job_id)
+                assert job is not None and job.status != ReportJobStatus.FAILED
+                rendered_meanwhile = job.done
+                db.engine.dispose()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            worker.stop()
+            forget_queue(environment)
+        ratio = p95(beside["latencies"]) / p95(alone["latencies"])
+        with capsys.disabled():
+            print(
+                f"\n[{backend}] save p95 alone {p95(alone['latencies']) * 1000:.0f} ms, while a "
+                f"{BATCH}-report batch renders (2 worker processes, nice 10; {rendered_meanwhile} "
+                f"rendered meanwhile) {p95(beside['latencies']) * 1000:.0f} ms: {ratio:.2f}x"
+            )
+        assert alone["errors"] == beside["errors"] == []
+        assert rendered_meanwhile > 0
