@@ -133,11 +133,11 @@ def seed_demo(path: Path) -> SeedReport:
     db.session.commit()
     seed_assessments(data.get("assessments", []), users, report)
     if "peers" in data:
-        seed_peers(data["peers"], report)
+        seed_peers(data["peers"], users, report)
     return report
 
 
-def seed_peers(entry: dict[str, Any], report: SeedReport) -> None:
+def seed_peers(entry: dict[str, Any], users: dict[str, User], report: SeedReport) -> None:
     """Synthetic organisations registered with the demo centre, so that the benchmark
     and the centre's dashboard have enough peers to show figures (created once; their
     names say they are demo data)."""
@@ -160,6 +160,24 @@ def seed_peers(entry: dict[str, Any], report: SeedReport) -> None:
         provinces=entry.get("provinces"),
     )
     report.created.append(f"{generated.organisations} synthetic demo organisations ({prefix} …)")
+    clients = entry.get("consultant_clients")
+    if clients:
+        # A consultant with several clients: a report batch worth watching.
+        consultant = users[clients["email"]]
+        for organisation_id in db.session.scalars(
+            select(Organisation.id)
+            .where(Organisation.name.startswith(prefix))
+            .order_by(Organisation.id)
+            .limit(int(clients["organisations"]))
+        ):
+            db.session.add(
+                Membership(
+                    user_id=consultant.id,
+                    organisation_id=organisation_id,
+                    role=MembershipRole.CONSULTANT,
+                )
+            )
+        db.session.commit()
 
 
 def seed_assessments(

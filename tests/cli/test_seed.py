@@ -104,6 +104,11 @@ def test_the_demo_centre_has_enough_peers_for_the_benchmark_and_the_dashboard(
         assert published.shown and published.organisations is not None
         assert abs(published.organisations - 49) <= 5
         assert any(p.count for p in published.progress), "a share of the peers has two rounds"
+        consultant = db.session.scalars(
+            select(User).where(User.email == "consultant@demo.maturity.local")
+        ).one()
+        clients = {m.organisation.name for m in consultant.memberships}
+        assert len(clients) == 8 and sum(name.startswith("演示同行企业 ") for name in clients) == 7
     again = runner.invoke(args=["seed", "demo"])
     assert "nothing created" in again.output
     with app.app_context():

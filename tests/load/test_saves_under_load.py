@@ -10,6 +10,8 @@ import os
 import statistics
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -115,12 +117,21 @@ def user_session(
     connection.close()
 
 
-def postgres_server() -> str | None:
-    return os.environ.get("MATURITY_TEST_POSTGRES_URL") or (
+@contextmanager
+def load_database(tmp_path: Path, backend: str) -> Iterator[str]:
+    """An empty database: a SQLite file, or a fresh PostgreSQL database."""
+    server_url = os.environ.get("MATURITY_TEST_POSTGRES_URL") or (
         os.environ.get("MATURITY_TEST_DATABASE")
         if os.environ.get("MATURITY_TEST_DATABASE", "").startswith("postgres")
         else None
     )
+    if backend == "postgresql" and not server_url:
+        pytest.skip("no PostgreSQL server given (MATURITY_TEST_POSTGRES_URL)")
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'load.sqlite3'}"
+        return
+    with fresh_database(tmp_path, server_url) as url:
+        yield url
 
 
 def save_under_load(port: int, people: list[tuple[str, int]]) -> tuple[dict[str, Any], float]:
@@ -145,12 +156,7 @@ def p95(latencies: list[float]) -> float:
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_fifty_users_saving_answers_lose_nothing(tmp_path: Path, backend: str, capsys: Any) -> None:
-    server_url = postgres_server()
-    if backend == "postgresql" and not server_url:
-        pytest.skip("no PostgreSQL server given (MATURITY_TEST_POSTGRES_URL)")
-    with fresh_database(tmp_path, server_url if backend == "postgresql" else None) as url:
-        if backend == "sqlite":
-            url = f"sqlite:///{tmp_path / 'load.sqlite3'}"
+    with load_database(tmp_path, backend) as url:
         people = prepare(url, tmp_path)
         server, port = start_gunicorn(url, tmp_path)
         try:
@@ -204,12 +210,7 @@ def test_pages_stay_fast_while_workers_render_a_batch(
     from maturity.reports.jobs import queue_batch
     from tests.workers import Worker, app_settings, forget_queue, worker_settings
 
-    server_url = postgres_server()
-    if backend == "postgresql" and not server_url:
-        pytest.skip("no PostgreSQL server given (MATURITY_TEST_POSTGRES_URL)")
-    with fresh_database(tmp_path, server_url if backend == "postgresql" else None) as url:
-        if backend == "sqlite":
-            url = f"sqlite:///{tmp_path / 'load.sqlite3'}"
+    with load_database(tmp_path, backend) as url:
         people = prepare(url, tmp_path, users=2 * USERS)  # fresh drafts for each run
         user_id, report_ids = submitted_reports(url, tmp_path, BATCH)
         environment = worker_settings(url, tmp_path)

@@ -85,6 +85,11 @@ def wait_until(
         time.sleep(0.2)
 
 
+def progress(app: Flask, job_id: int) -> int:
+    """Reports of the batch rendered so far."""
+    return wait_until(app, job_id, lambda job: True).done
+
+
 def finished(job: ReportJob) -> bool:
     return job.status == "done"
 
@@ -138,12 +143,10 @@ def test_a_worker_stopped_mid_batch_leaves_the_rest_to_the_next(
     job_id = queue(queueing_app, reported["user"], many_rounds)
     wait_until(queueing_app, job_id, lambda job: job.done >= 1)
     first.stop(signal.SIGTERM)  # warm: finishes its report, returns the rest
-    stopped_at = wait_until(queueing_app, job_id, lambda job: True).done
+    stopped_at = progress(queueing_app, job_id)
     assert stopped_at < len(many_rounds)
     time.sleep(1)
-    assert (
-        wait_until(queueing_app, job_id, lambda job: True).done == stopped_at
-    )  # nobody works on it now
+    assert progress(queueing_app, job_id) == stopped_at  # nobody works on it now
     second = Worker(environment, tmp_path / "second.log").start()
     try:
         wait_until(queueing_app, job_id, finished)
@@ -166,7 +169,7 @@ def test_a_worker_killed_outright_has_its_tasks_redone_by_the_next(
     job_id = queue(queueing_app, reported["user"], many_rounds)
     wait_until(queueing_app, job_id, lambda job: job.done >= 1)
     first.stop(signal.SIGKILL)
-    killed_at = wait_until(queueing_app, job_id, lambda job: True).done
+    killed_at = progress(queueing_app, job_id)
     assert killed_at < len(many_rounds)
     second = Worker(hasty, tmp_path / "second.log").start()
     try:
