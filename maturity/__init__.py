@@ -27,7 +27,6 @@ def create_app(
     from maturity import extensions
 
     extensions.init_db(app)
-    extensions.init_migrate(app)
     extensions.init_csrf(app)
     extensions.init_login(app)
     extensions.init_babel(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
 
 import flask_login
@@ -9,7 +10,6 @@ from flask import Flask, current_app, session
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 
 else:
     Model = db.Model
-migrate = Migrate()
 csrf = CSRFProtect()
 
 
@@ -121,8 +120,16 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def init_migrate(app: Flask) -> None:
-    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+def migrations(app: Flask) -> ModuleType:
+    """Flask-Migrate, bound to the app on first use.
+
+    Importing it imports Alembic (a fifth of a second), which web servers and
+    workers never need: only the `flask db` commands and the tests' set-up do."""
+    import flask_migrate
+
+    if "migrate" not in app.extensions:
+        flask_migrate.Migrate(app, db, render_as_batch=True, compare_type=True)
+    return flask_migrate
 
 
 def init_csrf(app: Flask) -> None:

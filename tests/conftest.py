@@ -8,12 +8,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_migrate import upgrade
 from hypothesis import settings
 from sqlalchemy import delete, event
 
 from maturity import create_app
-from maturity.extensions import db
+from maturity.extensions import db, migrations
 from tests.databases import fresh_database
 from tests.mailbox import Mailbox, smtp_server
 
@@ -64,7 +63,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with fresh_database(tmp) as url:
         app = make_app(url, tmp)
         with app.app_context():
-            upgrade(directory=str(ROOT / "migrations"))
+            migrations(app).upgrade(directory=str(ROOT / "migrations"))
             db.engine.dispose()
         yield url
 

@@ -8,10 +8,9 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask_migrate import upgrade
 from sqlalchemy import select
 
-from maturity.extensions import db
+from maturity.extensions import db, migrations
 from maturity.services.questionnaires import current_version
 from maturity.services.synthetic import generate
 from tests.conftest import ROOT, make_app
@@ -43,7 +42,7 @@ def filled(app: Flask) -> None:
 def empty_app(url: str, tmp_path: Path) -> Flask:
     app = make_app(url, tmp_path)
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
+        migrations(app).upgrade(directory=str(ROOT / "migrations"))
         db.engine.dispose()
     return app
 

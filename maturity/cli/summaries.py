@@ -9,8 +9,20 @@ summaries_cli = AppGroup("summaries", help="The result summaries that centre das
 
 
 @summaries_cli.command("rebuild")
-def summaries_rebuild_command() -> None:
+@click.option(
+    "--on-workers",
+    is_flag=True,
+    help="Queue the rebuild in slices for the Celery workers to share (a large database).",
+)
+@click.option(
+    "--slice", "slice_size", type=click.IntRange(1), default=1000, show_default=True,
+    help="Organisations per slice with --on-workers.",
+)  # fmt: skip
+def summaries_rebuild_command(on_workers: bool, slice_size: int) -> None:
     """Recreate every result summary from the stored results (after an upgrade)."""
-    from maturity.services.summaries import rebuild_all
+    from maturity.services.summaries import queue_rebuild, rebuild_all
 
-    click.echo(f"rebuilt {rebuild_all()} result summaries")
+    if on_workers:
+        click.echo(f"queued {queue_rebuild(slice_size)} slices of up to {slice_size} organisations")
+    else:
+        click.echo(f"rebuilt {rebuild_all()} result summaries")

@@ -7,8 +7,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from celery import shared_task
+from sqlalchemy import delete, func, select, update
 
+from maturity import tasks
 from maturity.core.answers import NOT_APPLICABLE, AnswerValue
 from maturity.core.comparison import Comparison
 from maturity.core.questionnaire import MAX_DIMENSIONS, MAX_OUTCOMES, MAX_QUESTIONS, Questionnaire
@@ -113,12 +115,32 @@ def write_summary(
 
 
 def rebuild_all() -> int:
-    """Recreate every summary from the stored results (after an upgrade, say)."""
-    db.session.execute(delete(ResultSummary))
+    """Recreate every summary from the stored results (after an upgrade, say), here."""
+    first, last = organisation_range()
+    return 0 if first is None or last is None else rebuild_organisations(first, last)
+
+
+def organisation_range() -> tuple[int | None, int | None]:
+    """The lowest and highest id of an organisation with a submitted assessment."""
+    found = db.session.execute(
+        select(func.min(Assessment.organisation_id), func.max(Assessment.organisation_id)).where(
+            Assessment.status == AssessmentStatus.SUBMITTED
+        )
+    ).one()
+    return found[0], found[1]
+
+
+def rebuild_organisations(first_id: int, last_id: int) -> int:
+    """Recreate the summaries of the organisations with ids first_id … last_id, in one
+    transaction; doing it again gives the same rows."""
+    in_range = Assessment.organisation_id.between(first_id, last_id)
+    db.session.execute(
+        delete(ResultSummary).where(ResultSummary.organisation_id.between(first_id, last_id))
+    )
     count = 0
     submitted = db.session.scalars(
         select(Assessment)
-        .where(Assessment.status == AssessmentStatus.SUBMITTED)
+        .where(Assessment.status == AssessmentStatus.SUBMITTED, in_range)
         .order_by(Assessment.organisation_id, Assessment.round)
     )
     for assessment in submitted:
@@ -136,3 +158,22 @@ def rebuild_all() -> int:
     generation.bump()
     db.session.commit()
     return count
+
+
+@shared_task(name="maturity.summaries.rebuild_organisations")  # type: ignore[untyped-decorator]  # Celery has no types
+def rebuild_organisations_task(first_id: int, last_id: int) -> None:
+    """One slice of `flask summaries rebuild --on-workers`: the workers share them."""
+    rebuild_organisations(first_id, last_id)
+
+
+def queue_rebuild(slice_size: int) -> int:
+    """Queue the rebuild in slices of organisation ids; the number of slices."""
+    first, last = organisation_range()
+    db.session.commit()
+    if first is None or last is None:
+        return 0
+    slices = 0
+    for start in range(first, last + 1, slice_size):
+        tasks.queue(rebuild_organisations_task, start, min(start + slice_size - 1, last))
+        slices += 1
+    return slices

@@ -217,10 +217,10 @@ def test_database_outage_answers_503_and_recovers(tmp_path: Path) -> None:
             hide_password=False
         )
         app = make_app(via_proxy, tmp_path)
-        from flask_migrate import upgrade
+        from maturity.extensions import migrations
 
         with app.app_context():
-            upgrade(directory=str(ROOT / "migrations"))
+            migrations(app).upgrade(directory=str(ROOT / "migrations"))
         client = app.test_client()
         assert client.get("/health").status_code == 200
         make_user(app)

@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import select
 
-from maturity.extensions import db
+from maturity.extensions import db, migrations
 from maturity.models import Answer, Organisation, TokenScope, User
 from maturity.models._types import utcnow
 from maturity.services import assessments as service
@@ -41,7 +40,7 @@ def prepare(url: str, tmp_path: Path, users: int = USERS) -> list[tuple[str, int
     """Users with an organisation, a draft and a token each: [(token, assessment id)]."""
     app = make_app(url, tmp_path)
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
+        migrations(app).upgrade(directory=str(ROOT / "migrations"))
     publish_questionnaires(app)
     people = []
     with app.app_context():

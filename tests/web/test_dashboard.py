@@ -477,6 +477,14 @@ def test_rebuilding_summaries_reproduces_them(app: Flask, synthetic: dict[str, A
     for old, new in zip(before, after, strict=True):
         # Same values; floats may differ in the last bit after a database round trip.
         assert [pytest.approx(a) if isinstance(a, float) else a for a in old] == list(new)
+    # In slices for the workers (here run at once: no broker), twice: the same rows.
+    for _ in range(2):
+        queued = app.test_cli_runner().invoke(
+            args=["summaries", "rebuild", "--on-workers", "--slice", "7"]
+        )
+        assert queued.exit_code == 0 and "slices of up to 7 organisations" in queued.output
+        sliced = snapshot()
+        assert sliced == after
 
 
 def test_cached_dashboard_follows_new_submissions_and_registrations(

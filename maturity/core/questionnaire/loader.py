@@ -30,7 +30,7 @@ from maturity.core.questionnaire.model import (
     Term,
     Variant,
 )
-from maturity.core.questionnaire.schema import VALIDATOR, message
+from maturity.core.questionnaire.schema import message, validator
 from maturity.core.text import Text
 
 # libyaml's loader when PyYAML was built with it (the wheels are): several times faster.
@@ -171,7 +171,7 @@ def parse(text: str, source: str = "<questionnaire>") -> Questionnaire:
         Problem(
             format_path(error.absolute_path), _line_of(root, error.absolute_path), message(error)
         )
-        for error in VALIDATOR.iter_errors(data)
+        for error in validator().iter_errors(data)
     ]
     problems += [
         Problem(format_path(path), _line_of(root, path), message)

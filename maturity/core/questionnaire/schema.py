@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 from maturity.core.items import ROUND_ITEM_TYPES, level
 from maturity.core.items.action import TOP_LEVEL_SCHEMA as ACTION_SCHEMA
@@ -122,7 +124,15 @@ SCHEMA: dict[str, Any] = {
         **ACTION_SCHEMA,
     },
 }
-VALIDATOR = Draft202012Validator(SCHEMA)
+
+
+@cache
+def validator() -> Draft202012Validator:
+    """Built on first use: jsonschema takes a tenth of a second to import, which every
+    command and worker would pay at start-up."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(SCHEMA)
 
 
 def message(error: Any) -> str:
