@@ -18,6 +18,7 @@ from typing import Any
 
 from celery import Celery, Task
 from flask import Flask, current_app
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 # Names of tasks run on a schedule by Celery beat.
 PRUNE_TASK = "maturity.reports.prune"
@@ -66,10 +67,17 @@ def init_app(app: Flask) -> Celery:
     return celery
 
 
+class QueueUnavailable(RuntimeError):
+    """The broker could not be reached (after Celery's own retries): nothing queued."""
+
+
 def queue(task: Task, *args: object) -> None:
     """Queue a task on the current Flask app's Celery (run at once without a broker)."""
     celery: Celery = current_app.extensions["celery"]
-    celery.tasks[task.name].apply_async(args=args)
+    try:
+        celery.tasks[task.name].apply_async(args=args)
+    except KombuOperationalError as error:
+        raise QueueUnavailable(str(error)) from error
 
 
 def run_at_once() -> bool:

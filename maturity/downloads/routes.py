@@ -44,7 +44,9 @@ def download(assessment_id: int) -> Response:
     if not tasks.run_at_once() and not cached_path(data, assessment.id).exists():
         # Rendering takes seconds: a worker does it while a page shows progress.
         job = jobs.queue_batch(current_user, [assessment.id], language)
-        return redirect(url_for("downloads.job", job_id=job.id))
+        if job.status != ReportJobStatus.FAILED:
+            return redirect(url_for("downloads.job", job_id=job.id))
+        # The broker is unreachable: render here, as without one (it was logged).
     return send_pdf(data, assessment.id, language)
 
 

@@ -72,17 +72,19 @@ def render(template_name: str, locale: str, **context: object) -> tuple[str, str
 def send(to: str, template_name: str, locale: str, **context: object) -> None:
     """Render now (in this request) and queue the delivery for a worker."""
     subject, text, html = render(template_name, locale, **context)
-    tasks.queue(
-        deliver,
-        {
-            "name": template_name,
-            "to": to,
-            "from": current_app.config["MAIL_DEFAULT_SENDER"],
-            "subject": subject,
-            "text": text,
-            "html": html,
-        },
-    )
+    message = {
+        "name": template_name,
+        "to": to,
+        "from": current_app.config["MAIL_DEFAULT_SENDER"],
+        "subject": subject,
+        "text": text,
+        "html": html,
+    }
+    try:
+        tasks.queue(deliver, message)
+    except tasks.QueueUnavailable as error:
+        # Like a mail server away for good: the page goes on, the log says what was lost.
+        logger.error("mail %s to %s could not be queued: %s", template_name, to, error)
 
 
 @shared_task(bind=True, name="maturity.mail.deliver", max_retries=len(RETRY_DELAYS))

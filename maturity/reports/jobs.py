@@ -70,7 +70,21 @@ def queue_batch(user: User, assessment_ids: list[int], language: str) -> ReportJ
         for position, assessment_id in enumerate(assessment_ids)
     )
     db.session.commit()
-    tasks.queue(start_batch, job_id)
+    try:
+        tasks.queue(start_batch, job_id)
+    except tasks.QueueUnavailable as error:
+        # Said at once on its page, rather than waiting in vain for a worker.
+        logger.error("report job %s could not be queued: %s", job_id, error)
+        rows_changed(
+            update(ReportJob)
+            .where(ReportJob.id == job_id)
+            .values(
+                status=ReportJobStatus.FAILED,
+                error=f"not queued: {error}"[:2000],
+                finished_at=utcnow(),
+            )
+        )
+        db.session.commit()
     return job
 
 

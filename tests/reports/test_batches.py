@@ -7,6 +7,7 @@ worker processes and kills them."""
 from __future__ import annotations
 
 import io
+import logging
 import os
 import time
 import zipfile
@@ -254,3 +255,26 @@ def test_the_workers_prune_daily_what_the_command_would(
     os.utime(unused, (month_ago, month_ago))
     run_task(app, prune_report_files)
     assert not unused.exists() and used.exists()
+
+
+def test_with_the_broker_away_nothing_waits_in_vain(
+    database_url: str, tmp_path: Path, reported: dict[str, int], caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.conftest import make_app
+    from tests.load.servers import free_port
+
+    app = make_app(database_url, tmp_path, BROKER_URL=f"redis://127.0.0.1:{free_port()}/0")
+    client = app.test_client()
+    log_in(client)
+    queued = client.post(
+        "/reports/batch",
+        data={"assessment_id": [str(reported["first"]), str(reported["second"])], "lang": "zh"},
+    )
+    page = client.get(queued.headers["Location"]).get_data(as_text=True)
+    assert "批量生成未能完成" in page and 'http-equiv="refresh"' not in page
+    single = client.get(f"/assessments/{reported['second']}/report.pdf?lang=zh")
+    assert single.status_code == 200 and single.data.startswith(b"%PDF")  # rendered here
+    caplog.set_level(logging.ERROR, logger="maturity.mail")
+    asked = client.post("/auth/forgot", data={"email": "nobody@example.com"})
+    assert asked.status_code == 200
+    assert "mail reset_no_account to nobody@example.com could not be queued" in caplog.text
