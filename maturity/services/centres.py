@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import joinedload
 
 from maturity.core.organisation_import import (
@@ -30,7 +31,7 @@ from maturity.models import (
 from maturity.models._types import utcnow
 from maturity.services import generation
 from maturity.services.audit import record
-from maturity.services.organisations import apply_profile
+from maturity.services.organisations import profile_columns
 
 
 class CentreError(Exception):
@@ -223,6 +224,8 @@ def import_organisations(centre: Centre, filename: str, data: bytes, user: User)
             )
         )
     )
+    placeholders: list[dict[str, Any]] = []
+    requested_ids: list[int] = []
     for row in check.records:
         organisation = known.get(row.credit_code) if row.credit_code else None
         if organisation is not None and organisation.id in listed_ids:
@@ -230,16 +233,30 @@ def import_organisations(centre: Centre, filename: str, data: bytes, user: User)
             continue
         if organisation is None:
             # A placeholder the centre may register SMEs under; it has no members yet.
-            organisation = Organisation()
-            apply_profile(organisation, row)
-            db.session.add(organisation)
+            placeholders.append(profile_columns(row))
         else:
             result.to_notify.append(organisation)
-        # Only a request: it counts for the centre once the organisation accepts it.
-        db.session.add(
-            CentreRegistration(centre=centre, organisation=organisation, registered_by_id=user.id)
-        )
+            requested_ids.append(organisation.id)
         result.requested.append(row)
+    # In bulk: up to ten thousand rows in a fraction of a second, not one object each.
+    if placeholders:
+        requested_ids += db.session.scalars(
+            insert(Organisation).returning(Organisation.id, sort_by_parameter_order=True),
+            placeholders,
+        ).all()
+    if requested_ids:
+        # Only requests: each counts for the centre once its organisation accepts it.
+        db.session.execute(
+            insert(CentreRegistration),
+            [
+                {
+                    "centre_id": centre.id,
+                    "organisation_id": organisation_id,
+                    "registered_by_id": user.id,
+                }
+                for organisation_id in requested_ids
+            ],
+        )
     record(
         user,
         "import_organisations",

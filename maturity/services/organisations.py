@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from maturity.core import reference
@@ -8,26 +10,34 @@ from maturity.extensions import db
 from maturity.models import Membership, MembershipRole, Organisation, User
 
 
-def apply_profile(organisation: Organisation, profile: OrganisationProfile) -> None:
-    """Copy a validated profile onto the organisation and derive its size class."""
+def profile_columns(profile: OrganisationProfile) -> dict[str, Any]:
+    """An organisation's columns from a validated profile, its size class derived."""
     industry = reference.division(profile.industry_division)
     if industry is None:
         raise ValueError(f"unknown industry division {profile.industry_division!r}")
-    organisation.name = profile.name.strip()
-    organisation.credit_code = profile.credit_code or None
-    organisation.industry_section = industry.section
-    organisation.industry_division = industry.code
-    organisation.employees = profile.employees
-    organisation.revenue = profile.revenue
-    organisation.total_assets = profile.total_assets
-    organisation.province_code = profile.province_code
-    organisation.city_code = profile.city_code or None
-    organisation.size_class = reference.classify_size(
-        industry.code,
-        employees=profile.employees,
-        revenue=profile.revenue,
-        assets=profile.total_assets,
-    )
+    return {
+        "name": profile.name.strip(),
+        "credit_code": profile.credit_code or None,
+        "industry_section": industry.section,
+        "industry_division": industry.code,
+        "employees": profile.employees,
+        "revenue": profile.revenue,
+        "total_assets": profile.total_assets,
+        "province_code": profile.province_code,
+        "city_code": profile.city_code or None,
+        "size_class": reference.classify_size(
+            industry.code,
+            employees=profile.employees,
+            revenue=profile.revenue,
+            assets=profile.total_assets,
+        ),
+    }
+
+
+def apply_profile(organisation: Organisation, profile: OrganisationProfile) -> None:
+    """Copy a validated profile onto the organisation and derive its size class."""
+    for column, value in profile_columns(profile).items():
+        setattr(organisation, column, value)
 
 
 def create_organisation(profile: OrganisationProfile, owner: User) -> Organisation:
