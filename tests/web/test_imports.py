@@ -154,3 +154,30 @@ def test_a_file_larger_than_the_upload_limit_names_the_limit(app: Flask, world: 
     response = upload(world, b"x" * (6 * 1024 * 1024), "big.csv")
     assert response.status_code == 413
     assert "文件超过 5 MB" in response.get_data(as_text=True)
+
+
+@pytest.mark.slow
+def test_the_largest_file_is_imported_in_one_page_request(
+    app: Flask, world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import func, select
+
+    from maturity.core.organisation_import import MAX_ROWS
+    from maturity.extensions import db
+    from maturity.models import CentreRegistration
+
+    rows = "\n".join(f"批量导入企业{i},,65,45,3200,,330000,330100" for i in range(MAX_ROWS))
+    started = time.perf_counter()
+    response = upload(world, f"{HEADER}\n{rows}\n".encode(), "big.csv")
+    seconds = time.perf_counter() - started
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    with app.app_context():
+        requests = db.session.scalar(
+            select(func.count())
+            .select_from(CentreRegistration)
+            .where(CentreRegistration.centre_id == world.ids["centre"])
+            .where(CentreRegistration.accepted_at.is_(None))
+        )
+    assert requests == MAX_ROWS
+    with capsys.disabled():
+        print(f"\nimport of {MAX_ROWS} rows (CSV, {len(rows) // 1024} KB): {seconds:.2f} s")
