@@ -14,6 +14,7 @@ from maturity.core.questionnaire import (
     Questionnaire,
     QuestionnaireError,
     parse,
+    parse_validated,
     version_key,
 )
 from maturity.extensions import db
@@ -124,7 +125,7 @@ def questionnaire_of(row: QuestionnaireVersion) -> Questionnaire:
 
 @lru_cache(maxsize=32)
 def _parse_published(source: str, expected_hash: str, label: str) -> Questionnaire:
-    questionnaire = parse(source, label)
-    if questionnaire.content_hash != expected_hash:
-        raise RuntimeError(f"stored source of {label} does not match its content hash")
-    return questionnaire
+    try:
+        return parse_validated(source, expected_hash, label)
+    except QuestionnaireError as error:
+        raise RuntimeError(f"stored source of {label} does not match its content hash") from error

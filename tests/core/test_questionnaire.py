@@ -12,6 +12,7 @@ from maturity.core.questionnaire import (
     content_hash,
     load_file,
     parse,
+    parse_validated,
 )
 from maturity.core.text import Text
 from tests.conftest import ROOT
@@ -480,3 +481,13 @@ def test_action_names_are_checked(
         assert "line 29, dimensions[0].questions[0].owner: owner needs format: 2" in problems
         return
     assert problems_of_text(format_2_with(*replacements) + extra) == expected
+
+
+def test_a_published_questionnaire_reloads_without_validation_only_if_unchanged() -> None:
+    text = SHIPPED.read_text(encoding="utf-8")
+    validated = parse(text, str(SHIPPED))
+    assert parse_validated(text, validated.content_hash, "stored") == validated
+    tampered = text.replace("version: 1.0.0", "version: 1.0.1", 1)
+    assert tampered != text
+    with pytest.raises(QuestionnaireError, match="content hash does not match"):
+        parse_validated(tampered, validated.content_hash, "stored")

@@ -12,7 +12,7 @@ from maturity.core.items.level import (
 from maturity.core.questionnaire.catalogue import Catalogue, version_key
 from maturity.core.questionnaire.checks import format_path
 from maturity.core.questionnaire.errors import Problem, QuestionnaireError
-from maturity.core.questionnaire.loader import content_hash, load_file, parse
+from maturity.core.questionnaire.loader import content_hash, load_file, parse, parse_validated
 from maturity.core.questionnaire.model import (
     MAX_DIMENSIONS,
     MAX_OUTCOMES,
@@ -55,5 +55,6 @@ __all__ = [
     "format_path",
     "load_file",
     "parse",
+    "parse_validated",
     "version_key",
 ]
