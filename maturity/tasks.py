@@ -46,6 +46,9 @@ def settings(app: Flask) -> dict[str, Any]:
             "visibility_timeout": visibility,
             "unacked_restore_interval": max(1, visibility // 10),
             "unacked_restore_throttle": 1,
+            # The sweep holds a lock in Redis; a worker killed while holding it must not
+            # stop the others' sweeps for Kombu's default five minutes.
+            "unacked_mutex_expire": max(5, visibility // 10),
         },
         "timezone": "UTC",
         "beat_schedule": {

