@@ -18,10 +18,12 @@ from typing import Any
 
 from celery import Celery, Task
 from flask import Flask, current_app
+from kombu.exceptions import ChannelError
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 # Names of tasks run on a schedule by Celery beat.
 PRUNE_TASK = "maturity.reports.prune"
+STALLED_TASK = "maturity.reports.requeue_stalled"
 
 
 def settings(app: Flask) -> dict[str, Any]:
@@ -53,6 +55,10 @@ def settings(app: Flask) -> dict[str, Any]:
         "timezone": "UTC",
         "beat_schedule": {
             "prune-report-files": {"task": PRUNE_TASK, "schedule": timedelta(days=1)},
+            "requeue-stalled-batches": {
+                "task": STALLED_TASK,
+                "schedule": timedelta(seconds=visibility),
+            },
         },
     }
 
@@ -86,3 +92,20 @@ def queue(task: Task, *args: object) -> None:
 def run_at_once() -> bool:
     """No broker: a queued task runs in this process before `queue` returns."""
     return bool(current_app.extensions["celery"].conf.task_always_eager)
+
+
+def waiting() -> int:
+    """Tasks in the queue that no worker has taken yet (0 without a broker)."""
+    celery: Celery = current_app.extensions["celery"]
+    if celery.conf.task_always_eager:
+        return 0
+    try:
+        with celery.connection_for_write() as connection:
+            declared = connection.default_channel.queue_declare(
+                queue=celery.conf.task_default_queue, passive=True
+            )
+    except ChannelError:  # Redis drops an empty queue's key: nothing waits
+        return 0
+    except KombuOperationalError as error:
+        raise QueueUnavailable(str(error)) from error
+    return int(declared.message_count)

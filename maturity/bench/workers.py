@@ -20,12 +20,18 @@ class Worker:
     """``celery -A maturity.worker worker`` with its pool of processes."""
 
     def __init__(
-        self, environment: dict[str, str], log_path: Path, concurrency: int = 1, nice: int = 0
+        self,
+        environment: dict[str, str],
+        log_path: Path,
+        concurrency: int = 1,
+        nice: int = 0,
+        beat: bool = False,
     ):
         self.environment = environment
         self.log_path = log_path
         self.concurrency = concurrency
         self.nice = nice
+        self.beat = beat
         self.process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
 
@@ -51,6 +57,11 @@ class Worker:
                 f"test-{uuid.uuid4().hex[:8]}@%h",
                 "--without-gossip",
                 "--without-mingle",
+                *(
+                    ["--beat", "--schedule", str(self.log_path.with_suffix(".beat"))]
+                    if self.beat
+                    else []
+                ),
             ],
             env={**os.environ, **self.environment},
             stdout=self._log,

@@ -18,11 +18,12 @@ import re
 import secrets
 import zipfile
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from celery import Task, shared_task
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from maturity import tasks
@@ -161,11 +162,7 @@ def render_batch_report(self: Task, job_id: int, position: int) -> None:
             db.session.commit()
             cached_pdf(load_report_data(assessment_id, language), assessment_id)
             _mark_rendered(job_id, position)
-        remaining = db.session.scalar(
-            select(func.count())
-            .select_from(ReportJobItem)
-            .where(ReportJobItem.job_id == job_id, ReportJobItem.rendered_at.is_(None))
-        )
+        remaining = db.session.scalar(_items_counted(job_id, rendered=False))
         db.session.commit()
         if remaining == 0:  # the last one (or a redo of it): several may get here
             tasks.queue(assemble_batch, job_id)
@@ -180,14 +177,23 @@ def _mark_rendered(job_id: int, position: int) -> None:
         .where(ReportJobItem.rendered_at.is_(None))
         .values(rendered_at=utcnow())
     )
-    rendered = (
-        select(func.count())
-        .select_from(ReportJobItem)
-        .where(ReportJobItem.job_id == job_id, ReportJobItem.rendered_at.is_not(None))
-        .scalar_subquery()
+    rendered = _items_counted(job_id, rendered=True).scalar_subquery()
+    rows_changed(
+        update(ReportJob)
+        .where(ReportJob.id == job_id)
+        .values(done=rendered, progressed_at=utcnow())
     )
-    rows_changed(update(ReportJob).where(ReportJob.id == job_id).values(done=rendered))
     db.session.commit()
+
+
+def _items_counted(job_id: int, rendered: bool) -> Select[int]:
+    """How many of the batch's items are rendered (or not yet)."""
+    state = (
+        ReportJobItem.rendered_at.is_not(None) if rendered else ReportJobItem.rendered_at.is_(None)
+    )
+    return (
+        select(func.count()).select_from(ReportJobItem).where(ReportJobItem.job_id == job_id, state)
+    )
 
 
 @shared_task(bind=True, name="maturity.reports.assemble_batch")
@@ -232,6 +238,44 @@ def assemble_batch(self: Task, job_id: int) -> None:
         db.session.commit()
 
     _attempt(self, job_id, work)
+
+
+def stalled(now: datetime) -> list[int]:
+    """Unfinished batches without progress for twice the visibility timeout.
+
+    By then a task held by a vanished worker has long been given back to the
+    queue, so none of the batch's tasks is anywhere: Kombu's Redis transport loses
+    the one a worker was killed with in the instant between taking it and
+    recording it as unacknowledged."""
+    quiet = timedelta(seconds=2 * current_app.config["TASK_VISIBILITY_SECONDS"])
+    return list(
+        db.session.scalars(
+            select(ReportJob.id)
+            .where(ReportJob.status.in_(UNFINISHED), ReportJob.progressed_at < now - quiet)
+            .order_by(ReportJob.id)
+        )
+    )
+
+
+@shared_task(name=tasks.STALLED_TASK)
+def requeue_stalled() -> list[int]:
+    """On Celery beat: start stalled batches again (every step is idempotent, so
+    what is done stays done). Not while tasks wait in the queue: the batch is then
+    behind others, not lost."""
+    found = stalled(utcnow())
+    db.session.commit()
+    if not found or tasks.waiting():
+        return []
+    for job_id in found:
+        rows_changed(
+            update(ReportJob)
+            .where(ReportJob.id == job_id, ReportJob.status.in_(UNFINISHED))
+            .values(progressed_at=utcnow())
+        )
+        db.session.commit()
+        logger.warning("report job %s made no progress: queued again", job_id)
+        tasks.queue(start_batch, job_id)
+    return found
 
 
 def zip_removed(job: ReportJob) -> bool:

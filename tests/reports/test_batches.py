@@ -245,9 +245,8 @@ def test_the_workers_prune_daily_what_the_command_would(
     from maturity.reports.prune import prune_report_files
 
     celery = app.extensions["celery"]
-    (daily,) = celery.conf.beat_schedule.values()
+    (daily,) = (e for e in celery.conf.beat_schedule.values() if e["schedule"] == timedelta(days=1))
     assert daily["task"] == prune_report_files.name in celery.tasks
-    assert daily["schedule"] == timedelta(days=1)
     with app.app_context():
         unused, _cached = cached_pdf(load_report_data(reported["first"], "en"), reported["first"])
         used, _cached = cached_pdf(load_report_data(reported["second"], "en"), reported["second"])
@@ -255,6 +254,42 @@ def test_the_workers_prune_daily_what_the_command_would(
     os.utime(unused, (month_ago, month_ago))
     run_task(app, prune_report_files)
     assert not unused.exists() and used.exists()
+
+
+def quiet_since(app: Flask, job_id: int, seconds: float) -> None:
+    with app.app_context():
+        db.session.execute(
+            update(ReportJob)
+            .where(ReportJob.id == job_id)
+            .values(progressed_at=datetime.now(UTC) - timedelta(seconds=seconds))
+        )
+        db.session.commit()
+
+
+def test_a_batch_quiet_for_twice_the_visibility_timeout_is_started_again(
+    app: Flask, reported: dict[str, int]
+) -> None:
+    celery = app.extensions["celery"]
+    visibility = app.config["TASK_VISIBILITY_SECONDS"]
+    every = {entry["task"]: entry["schedule"] for entry in celery.conf.beat_schedule.values()}
+    assert every[jobs.requeue_stalled.name] == timedelta(seconds=visibility)
+    lost = unstarted_batch(app, reported["user"], [reported["first"], reported["second"]])
+    run_task(app, jobs.render_batch_report, lost, 0)  # then its next task was lost
+    quiet_since(app, lost, 2 * visibility + 1)
+    waiting = unstarted_batch(app, reported["user"], [reported["second"]])
+    quiet_since(app, waiting, 2 * visibility - 5)  # quiet, but not for that long
+    finished = unstarted_batch(app, reported["user"], [reported["first"]])
+    run_task(app, jobs.start_batch, finished)
+    quiet_since(app, finished, 10 * visibility)
+    with app.app_context():
+        assert jobs.stalled(datetime.now(UTC)) == [lost]
+
+    run_task(app, jobs.requeue_stalled)
+    assert batch_state(app, lost)[:3] == ("done", 2, [True, True])
+    assert batch_state(app, waiting)[:3] == ("queued", 0, [False])
+    assert batch_state(app, finished)[:2] == ("done", 1)
+    with app.app_context():
+        assert jobs.stalled(datetime.now(UTC)) == []
 
 
 def test_with_the_broker_away_nothing_waits_in_vain(
