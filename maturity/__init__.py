@@ -33,9 +33,10 @@ def create_app(
     extensions.init_limiter(app)
     extensions.init_security_headers(app)
 
-    from maturity import tasks
+    from maturity import storage, tasks
 
     tasks.init_app(app)
+    storage.init_app(app)
 
     import maturity.models  # noqa: F401  (registers every table with the metadata)
     from maturity import mail, web

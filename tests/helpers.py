@@ -5,7 +5,7 @@ from flask.testing import FlaskClient
 
 from maturity.core.privacy_notice import NOTICE_VERSION
 from maturity.extensions import db
-from maturity.models import User
+from maturity.models import ReportJob, User
 from maturity.models._types import utcnow
 from tests.mailbox import Mailbox
 
@@ -184,3 +184,22 @@ def sign_up(
     confirmed = client.post(path, data={"password": PASSWORD})
     assert confirmed.status_code == 302, confirmed.get_data(as_text=True)
     return confirmed.headers["Location"]
+
+
+def store_archive(job: ReportJob, contents: dict[str, bytes]) -> str:
+    """Give a finished batch (in an app context) a ZIP with these files, as its
+    assembly would; returns the ZIP's name in the storage."""
+    import zipfile
+
+    from maturity.storage import report_archives
+
+    name = f"reports-test-{job.id}.zip"
+    with (
+        report_archives().writing(name) as handle,
+        zipfile.ZipFile(handle, "w") as archive,
+    ):
+        for entry, content in contents.items():
+            archive.writestr(entry, content)
+    job.archive = name
+    db.session.commit()
+    return name

@@ -24,9 +24,10 @@ from maturity.downloads import bp
 from maturity.extensions import db
 from maturity.models import Assessment, AssessmentStatus, ReportJob, ReportJobStatus
 from maturity.reports import jobs
-from maturity.reports.render import cached_path, cached_pdf
+from maturity.reports.render import cached_name, cached_pdf
 from maturity.services import audit
 from maturity.services.reports import load_report_data
+from maturity.storage import report_archives, report_cache
 from maturity.web import database_id
 
 LANGUAGES = ("zh", "en")
@@ -41,7 +42,7 @@ def download(assessment_id: int) -> Response:
     language = request.args.get("lang", "zh")
     access.require(language in LANGUAGES)
     data = load_report_data(assessment.id, language)
-    if not tasks.run_at_once() and not cached_path(data, assessment.id).exists():
+    if not tasks.run_at_once() and not report_cache().exists(cached_name(data, assessment.id)):
         # Rendering takes seconds: a worker does it while a page shows progress.
         job = jobs.queue_batch(current_user, [assessment.id], language)
         if job.status != ReportJobStatus.FAILED:
@@ -51,9 +52,9 @@ def download(assessment_id: int) -> Response:
 
 
 def send_pdf(data: ReportData, assessment_id: int, language: str) -> Response:
-    path, _cached = cached_pdf(data, assessment_id)
+    name, _cached = cached_pdf(data, assessment_id)
     return send_file(
-        path,
+        report_cache().open(name),
         mimetype="application/pdf",
         as_attachment=True,
         download_name=jobs.report_file_name(data.organisation_name, data.round, language),
@@ -131,7 +132,7 @@ def job(job_id: int) -> str:
 @login_required
 def job_download(job_id: int) -> Response:
     found = own_job(job_id)
-    access.require(found.status == ReportJobStatus.DONE and jobs.zip_path(found).exists())
+    access.require(jobs.archive_ready(found))
     withdrawn = no_longer_visible(found)
     if withdrawn:
         return make_response(
@@ -155,8 +156,9 @@ def job_download(job_id: int) -> Response:
         return send_pdf(
             load_report_data(assessment_id, found.language), assessment_id, found.language
         )
+    assert found.archive is not None
     return send_file(
-        jobs.zip_path(found),
+        report_archives().open(found.archive),
         mimetype="application/zip",
         as_attachment=True,
         download_name=f"reports-{found.id}-{found.language}.zip",

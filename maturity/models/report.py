@@ -40,6 +40,8 @@ class ReportJob(Model):
     # Queued, a report rendered, or queued again: a batch quiet for long is stalled.
     progressed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The ZIP's name in the storage (a fingerprint of its content), once built.
+    archive: Mapped[str | None] = mapped_column(String(100))
 
     @property
     def ids(self) -> list[int]:

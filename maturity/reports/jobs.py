@@ -12,14 +12,13 @@ where every web process reads it.
 
 from __future__ import annotations
 
+import hashlib
 import logging
-import os
 import re
-import secrets
+import shutil
 import zipfile
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from celery import Task, shared_task
 from flask import current_app
@@ -32,22 +31,14 @@ from maturity.models import ReportJob, ReportJobItem, ReportJobStatus, User
 from maturity.models._types import utcnow
 from maturity.reports.render import cached_pdf
 from maturity.services.reports import load_report_data
+from maturity.storage import report_archives, report_cache
 
 logger = logging.getLogger(__name__)
 UNFINISHED = (ReportJobStatus.QUEUED, ReportJobStatus.RUNNING)
+ARCHIVE_PREFIX = "reports-"
 UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 # The database or the disk away for a moment: tried again after 2, 4, 8 … s.
 MAX_RETRIES = 6
-
-
-def jobs_dir() -> Path:
-    folder = Path(current_app.config["REPORT_JOBS_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def zip_path(job: ReportJob) -> Path:
-    return jobs_dir() / f"reports-{job.id}.zip"
 
 
 def report_file_name(organisation_name: str, round_number: int | None, language: str) -> str:
@@ -212,32 +203,54 @@ def assemble_batch(self: Task, job_id: int) -> None:
         if any(rendered_at is None for _id, rendered_at in items):
             return
         language = job.language
-        target = zip_path(job)
         db.session.commit()
-        # Several assemblies of one batch may run at once: each writes its own.
-        partial = target.with_name(f"{target.stem}.{secrets.token_hex(4)}.part")
-        try:
-            names: set[str] = set()
-            with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:
-                for assessment_id, _rendered_at in items:
-                    data = load_report_data(assessment_id, language)
-                    pdf, _cached = cached_pdf(data, assessment_id)
-                    name = report_file_name(data.organisation_name, data.round, language)
-                    if name in names:
-                        name = name.replace(".pdf", f"-{assessment_id}.pdf")
-                    names.add(name)
-                    archive.write(pdf, name)
-            os.replace(partial, target)  # identical content, whoever is last
-        finally:
-            partial.unlink(missing_ok=True)
+        entries = _archive_entries([assessment_id for assessment_id, _ in items], language)
+        name = archive_name(entries)
+        archives, cache = report_archives(), report_cache()
+        # Several assemblies of one batch may run at once, and batches of the same
+        # reports share their ZIP: the same name always holds the same content.
+        if not archives.touch(name):
+            with (
+                archives.writing(name) as handle,
+                zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as archive,
+            ):
+                for entry, cached in entries:
+                    with cache.open(cached) as pdf, archive.open(entry, "w") as packed:
+                        shutil.copyfileobj(pdf, packed)
         rows_changed(
             update(ReportJob)
             .where(ReportJob.id == job_id, ReportJob.status.in_(UNFINISHED))
-            .values(status=ReportJobStatus.DONE, done=len(items), finished_at=utcnow())
+            .values(
+                status=ReportJobStatus.DONE, done=len(items), archive=name, finished_at=utcnow()
+            )
         )
         db.session.commit()
 
     _attempt(self, job_id, work)
+
+
+def _archive_entries(assessment_ids: list[int], language: str) -> list[tuple[str, str]]:
+    """(name in the ZIP, name in the report cache) of each report, in order."""
+    entries: list[tuple[str, str]] = []
+    names: set[str] = set()
+    for assessment_id in assessment_ids:
+        data = load_report_data(assessment_id, language)
+        cached, _was_cached = cached_pdf(data, assessment_id)  # pruned meanwhile: again
+        entry = report_file_name(data.organisation_name, data.round, language)
+        if entry in names:
+            entry = entry.replace(".pdf", f"-{assessment_id}.pdf")
+        names.add(entry)
+        entries.append((entry, cached))
+    return entries
+
+
+def archive_name(entries: list[tuple[str, str]]) -> str:
+    """A fingerprint of the ZIP's content: its entries' names and the cached PDFs'
+    names, which are fingerprints of theirs."""
+    digest = hashlib.sha256()
+    for entry, cached in entries:
+        digest.update(f"{entry}\t{cached}\n".encode())
+    return f"{ARCHIVE_PREFIX}{digest.hexdigest()[:32]}.zip"
 
 
 def stalled(now: datetime) -> list[int]:
@@ -278,9 +291,17 @@ def requeue_stalled() -> list[int]:
     return found
 
 
+def archive_ready(job: ReportJob) -> bool:
+    return (
+        job.status == ReportJobStatus.DONE
+        and job.archive is not None
+        and report_archives().exists(job.archive)
+    )
+
+
 def zip_removed(job: ReportJob) -> bool:
     """A finished batch whose ZIP file `flask report prune` has since removed."""
-    return job.status == ReportJobStatus.DONE and not zip_path(job).exists()
+    return job.status == ReportJobStatus.DONE and not archive_ready(job)
 
 
 def recent_for(user: User, limit: int = 10) -> list[ReportJob]:

@@ -1,17 +1,15 @@
-"""Disk upkeep: cached PDFs nobody has asked for lately and old batch ZIP files.
+"""Storage upkeep: cached PDFs nobody has asked for lately and old batch ZIP files.
 
-Both directories would otherwise grow for ever. Removing a cached PDF is always
+Both would otherwise grow for ever. Removing a cached PDF is always
 safe (it is rendered again on demand); a batch's ZIP is removed some days after it
 was built, and its progress page then says so.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 from celery import shared_task
 from flask import current_app
@@ -21,8 +19,9 @@ from maturity import tasks
 from maturity.extensions import db
 from maturity.models import ReportJob
 from maturity.models._types import utcnow
-from maturity.reports.jobs import jobs_dir, zip_path
-from maturity.reports.render import cache_dir, cached_prefix
+from maturity.reports.jobs import ARCHIVE_PREFIX
+from maturity.reports.render import cached_prefix
+from maturity.storage import Storage, report_archives, report_cache
 
 logger = logging.getLogger(__name__)
 # A ".part" file this old is the remains of an interrupted write, not one in progress.
@@ -37,19 +36,6 @@ class Pruned:
     bytes_freed: int = 0
 
 
-def _remove(path: Path, pruned: Pruned, unless_newer_than: float | None = None) -> bool:
-    """Remove the file (if it is not newer than the given time); another process
-    may have removed or replaced it meanwhile, which is fine."""
-    with contextlib.suppress(FileNotFoundError):
-        found = path.stat()
-        if unless_newer_than is not None and found.st_mtime >= unless_newer_than:
-            return False
-        path.unlink()
-        pruned.bytes_freed += found.st_size
-        return True
-    return False
-
-
 def retention() -> timedelta:
     return timedelta(days=current_app.config["REPORT_RETENTION_DAYS"])
 
@@ -57,30 +43,41 @@ def retention() -> timedelta:
 def prune(older_than: timedelta) -> Pruned:
     now = utcnow()
     cutoff = (now - older_than).timestamp()
-    part_cutoff = (now - ABANDONED_PART).timestamp()
     pruned = Pruned()
-    for folder in (cache_dir(), jobs_dir()):
-        for path in folder.glob("*.part"):
-            if _remove(path, pruned, unless_newer_than=part_cutoff):
-                pruned.partial_files += 1
+    cache, archives = report_cache(), report_archives()
+    for storage in (cache, archives):
+        pruned.partial_files += storage.remove_partial((now - ABANDONED_PART).timestamp())
     # A cache hit renews the file's time, so only PDFs unused for a while go.
-    for path in cache_dir().glob("*.pdf"):
-        if _remove(path, pruned, unless_newer_than=cutoff):
+    for stored in cache.files():
+        if _removed(cache, stored.name, pruned, unless_modified_after=cutoff):
             pruned.cached_pdfs += 1
-    kept: set[Path] = set()
-    for job in db.session.scalars(select(ReportJob)):
-        path = zip_path(job)
-        if job.finished_at is not None and job.finished_at < now - older_than:
-            if _remove(path, pruned):
-                pruned.batch_zips += 1
-        else:
-            kept.add(path)
-    # ZIPs whose job is gone (its user was deleted) go by their age.
-    for path in jobs_dir().glob("reports-*.zip"):
-        if path not in kept and _remove(path, pruned, unless_newer_than=cutoff):
-            pruned.batch_zips += 1
+    # Batches of the same reports share their ZIP: it stays while one of them is recent.
+    kept: set[str] = set()
+    expired: set[str] = set()
+    for job in db.session.scalars(select(ReportJob).where(ReportJob.archive.is_not(None))):
+        assert job.archive is not None
+        recent = job.finished_at is None or job.finished_at >= now - older_than
+        (kept if recent else expired).add(job.archive)
     db.session.commit()
+    for stored in archives.files(ARCHIVE_PREFIX):
+        if stored.name in kept:
+            continue
+        # A ZIP no batch records (its user was deleted, or its batch is still being
+        # recorded) goes by its age.
+        limit = None if stored.name in expired else cutoff
+        if _removed(archives, stored.name, pruned, unless_modified_after=limit):
+            pruned.batch_zips += 1
     return pruned
+
+
+def _removed(
+    storage: Storage, name: str, pruned: Pruned, unless_modified_after: float | None = None
+) -> bool:
+    freed = storage.remove(name, unless_modified_after)
+    if freed is None:
+        return False
+    pruned.bytes_freed += freed
+    return True
 
 
 @shared_task(name=tasks.PRUNE_TASK)
@@ -98,14 +95,16 @@ def prune_report_files() -> None:
 
 def remove_reports_of(assessment_ids: list[int]) -> Pruned:
     """Delete every cached PDF of these assessments and every batch ZIP holding one
-    (an organisation was deleted: nothing of it stays on disk)."""
+    (an organisation was deleted: nothing of it stays in the storage)."""
     pruned = Pruned()
+    cache, archives = report_cache(), report_archives()
     for assessment_id in assessment_ids:
-        for path in cache_dir().glob(f"{cached_prefix(assessment_id)}*.pdf"):
-            if _remove(path, pruned):
+        for stored in list(cache.files(cached_prefix(assessment_id))):
+            if _removed(cache, stored.name, pruned):
                 pruned.cached_pdfs += 1
     gone = set(assessment_ids)
-    for job in db.session.scalars(select(ReportJob)):
-        if gone.intersection(job.ids) and _remove(zip_path(job), pruned):
+    for job in db.session.scalars(select(ReportJob).where(ReportJob.archive.is_not(None))):
+        found = job.archive is not None and gone.intersection(job.ids)
+        if found and _removed(archives, str(job.archive), pruned):
             pruned.batch_zips += 1
     return pruned

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
 from flask import current_app, render_template
@@ -15,6 +12,7 @@ from maturity.core.report import OVERALL, ReportData
 from maturity.core.roadmap import PHASE_MONTHS
 from maturity.reports.charts import score_radar
 from maturity.reports.resources import REPORT_STATIC
+from maturity.storage import report_cache
 
 TEMPLATE = "reports/report.html"
 
@@ -48,39 +46,29 @@ def render_pdf(data: ReportData) -> bytes:
     return html_to_pdf(render_html(data))
 
 
-def cache_dir() -> Path:
-    folder = Path(current_app.config["REPORT_CACHE_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def cached_prefix(assessment_id: int) -> str:
     return f"a{assessment_id}-"
 
 
-def cached_path(data: ReportData, assessment_id: int) -> Path:
-    """Where this data's PDF is (or will be) in the cache."""
-    return cache_dir() / f"{cached_prefix(assessment_id)}{data.fingerprint(renderer_version())}.pdf"
+def cached_name(data: ReportData, assessment_id: int) -> str:
+    """This data's PDF's name in the report cache (whether it is there yet or not)."""
+    return f"{cached_prefix(assessment_id)}{data.fingerprint(renderer_version())}.pdf"
 
 
-def cached_pdf(data: ReportData, assessment_id: int) -> tuple[Path, bool]:
+def cached_pdf(data: ReportData, assessment_id: int) -> tuple[str, bool]:
     """The PDF for this data, rendered once and served from the cache afterwards.
 
     The file name is the data's fingerprint: anything that changes what the report
     shows (answers, notes, findings, targets, a newer earlier round, the template)
     gives a new name, so a stale PDF is never served; the assessment's id leads the
-    name, so that deleting an organisation deletes its reports. Returns (path,
-    was_cached).
+    name, so that deleting an organisation deletes its reports. Returns (name in
+    `report_cache()`, was_cached).
     """
-    path = cached_path(data, assessment_id)
-    if path.exists():
-        with contextlib.suppress(FileNotFoundError):  # pruned in between: render anew
-            os.utime(path)  # last use, for `flask report prune`
-            return path, True
+    name = cached_name(data, assessment_id)
+    cache = report_cache()
+    if cache.touch(name):  # a use renews its time, for `flask report prune`
+        return name, True
     pdf = render_pdf(data)
-    # Write then rename: a concurrent reader never sees half a file.
-    fd, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    with os.fdopen(fd, "wb") as handle:
+    with cache.writing(name) as handle:
         handle.write(pdf)
-    os.replace(temporary, path)
-    return path, False
+    return name, False

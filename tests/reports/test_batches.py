@@ -25,6 +25,7 @@ from maturity.models import ReportJob, ReportJobItem, ReportJobStatus
 from maturity.reports import jobs
 from maturity.reports.render import cached_pdf
 from maturity.services.reports import load_report_data
+from maturity.storage import report_archives
 from tests.helpers import add_membership, log_in, make_user
 
 pytestmark = pytest.mark.slow
@@ -33,6 +34,11 @@ pytestmark = pytest.mark.slow
 def run_task(app: Flask, task: Task, *args: object) -> None:
     """Run one task as a worker would (again, when Celery redoes it)."""
     app.extensions["celery"].tasks[task.name].apply(args=args).get()
+
+
+def in_cache(app: Flask, name: str) -> Path:
+    """The file behind a name in the report cache (a folder in the tests)."""
+    return Path(app.config["REPORT_CACHE_DIR"]) / name
 
 
 def unstarted_batch(app: Flask, user_id: int, assessment_ids: list[int]) -> int:
@@ -68,6 +74,7 @@ def batch_state(app: Flask, job_id: int) -> tuple[str, int, list[bool], list[str
             )
         ]
         files = sorted(path.name for path in Path(app.config["REPORT_JOBS_DIR"]).glob("*"))
+        assert job.archive is None or job.archive in files
         return job.status, job.done, rendered, files
 
 
@@ -110,17 +117,20 @@ def test_a_batch_redone_from_the_start_renders_only_what_is_missing(
     run_task(app, jobs.render_batch_report, job_id, 0)  # then the worker died
     assert batch_state(app, job_id) == ("running", 1, [True, False], [])
     with app.app_context():
-        first, cached = cached_pdf(load_report_data(reported["first"], "zh"), reported["first"])
+        first_name, cached = cached_pdf(
+            load_report_data(reported["first"], "zh"), reported["first"]
+        )
     assert cached
+    first = in_cache(app, first_name)
     first_inode = first.stat().st_ino
 
     run_task(app, jobs.start_batch, job_id)  # Celery hands the batch's task to another
-    assert batch_state(app, job_id) == ("done", 2, [True, True], [f"reports-{job_id}.zip"])
+    assert batch_state(app, job_id)[:3] == ("done", 2, [True, True])
     assert first.stat().st_ino == first_inode  # the first report was not rendered again
     with app.app_context():
         job = db.session.get(ReportJob, job_id)
-        assert job is not None
-        archive = zipfile.ZipFile(jobs.zip_path(job))
+        assert job is not None and job.archive is not None
+        archive = zipfile.ZipFile(report_archives().open(job.archive))
     assert len(archive.namelist()) == len(set(archive.namelist())) == 2
 
 
@@ -130,8 +140,9 @@ def test_redoing_any_step_of_a_finished_batch_changes_nothing(
     job_id = unstarted_batch(app, reported["user"], [reported["second"], reported["first"]])
     run_task(app, jobs.start_batch, job_id)
     finished = batch_state(app, job_id)
-    assert finished == ("done", 2, [True, True], [f"reports-{job_id}.zip"])
-    archive = Path(app.config["REPORT_JOBS_DIR"]) / f"reports-{job_id}.zip"
+    assert finished[:3] == ("done", 2, [True, True])
+    (name,) = finished[3]
+    archive = Path(app.config["REPORT_JOBS_DIR"]) / name
     built = archive.stat().st_mtime_ns, archive.stat().st_ino
     for task, args in (
         (jobs.render_batch_report, (job_id, 1)),
@@ -140,7 +151,7 @@ def test_redoing_any_step_of_a_finished_batch_changes_nothing(
     ):
         run_task(app, task, *args)
     assert batch_state(app, job_id) == finished
-    assert (archive.stat().st_mtime_ns, archive.stat().st_ino) == built
+    assert archive.stat().st_ino == built[1]  # not written again
 
 
 def test_a_batch_whose_report_cannot_be_built_says_so(
@@ -174,7 +185,7 @@ def test_prune_removes_unused_cached_pdfs_and_old_batch_zips(
     with app.app_context():
         cached = sorted(Path(app.config["REPORT_CACHE_DIR"]).glob("*.pdf"))
         job = db.session.scalars(select(ReportJob)).one()
-        assert len(cached) == 1 and jobs.zip_path(job).exists()
+        assert len(cached) == 1 and jobs.archive_ready(job)
         stale = Path(app.config["REPORT_CACHE_DIR"]) / "interrupted.part"
         stale.write_bytes(b"%PDF half")
     month_ago = time.time() - 31 * 86400
@@ -207,10 +218,11 @@ def test_prune_removes_unused_cached_pdfs_and_old_batch_zips(
 def test_a_cache_hit_counts_as_use_for_pruning(app: Flask, reported: dict[str, int]) -> None:
     with app.app_context():
         data = load_report_data(reported["first"], "en")
-        path, _cached = cached_pdf(data, reported["first"])
+        name, _cached = cached_pdf(data, reported["first"])
+        path = in_cache(app, name)
         month_ago = time.time() - 31 * 86400
         os.utime(path, (month_ago, month_ago))
-        assert cached_pdf(data, reported["first"]) == (path, True)
+        assert cached_pdf(data, reported["first"]) == (name, True)
     assert app.test_cli_runner().invoke(args=["report", "prune", "--days", "30"]).exit_code == 0
     assert path.exists()
 
@@ -248,8 +260,9 @@ def test_the_workers_prune_daily_what_the_command_would(
     (daily,) = (e for e in celery.conf.beat_schedule.values() if e["schedule"] == timedelta(days=1))
     assert daily["task"] == prune_report_files.name in celery.tasks
     with app.app_context():
-        unused, _cached = cached_pdf(load_report_data(reported["first"], "en"), reported["first"])
-        used, _cached = cached_pdf(load_report_data(reported["second"], "en"), reported["second"])
+        unused_name, _ = cached_pdf(load_report_data(reported["first"], "en"), reported["first"])
+        used_name, _ = cached_pdf(load_report_data(reported["second"], "en"), reported["second"])
+    unused, used = in_cache(app, unused_name), in_cache(app, used_name)
     month_ago = time.time() - 31 * 86400
     os.utime(unused, (month_ago, month_ago))
     run_task(app, prune_report_files)

@@ -23,6 +23,7 @@ from maturity.models import (
 from maturity.reports.pdf import StaticFilesOnly, html_to_pdf
 from maturity.reports.render import cached_pdf, render_pdf
 from maturity.services.reports import load_report_data
+from maturity.storage import report_cache
 from tests.reports.conftest import HOSTILE_NAME, PROCESS_PROFILE, QUESTIONNAIRE
 
 pytestmark = pytest.mark.slow
@@ -239,7 +240,8 @@ def test_pdf_is_cached_until_something_in_it_changes(app: Flask, reported: dict[
         started = time.perf_counter()
         path, cached = cached_pdf(load_report_data(reported["second"], "zh"), reported["second"])
         fresh = time.perf_counter() - started
-        assert not cached and path.read_bytes().startswith(b"%PDF")
+        with report_cache().open(path) as stored:
+            assert not cached and stored.read().startswith(b"%PDF")
         started = time.perf_counter()
         again, cached = cached_pdf(load_report_data(reported["second"], "zh"), reported["second"])
         served = time.perf_counter() - started

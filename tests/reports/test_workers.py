@@ -25,6 +25,7 @@ from maturity.extensions import db
 from maturity.models import ReportJob, ReportJobItem, User
 from maturity.models._types import utcnow
 from maturity.reports import jobs
+from maturity.storage import report_archives
 from tests.conftest import make_app
 from tests.helpers import log_in
 from tests.reports.conftest import submit_round
@@ -104,10 +105,11 @@ def assert_complete(app: Flask, job_id: int, assessment_ids: list[int]) -> None:
         assert job is not None and (job.status, job.done) == ("done", len(assessment_ids))
         items = db.session.scalars(select(ReportJobItem).where(ReportJobItem.job_id == job_id))
         assert all(item.rendered_at is not None for item in items)
-        names = zipfile.ZipFile(jobs.zip_path(job)).namelist()
+        assert job.archive is not None
+        names = zipfile.ZipFile(report_archives().open(job.archive)).namelist()
     assert len(names) == len(set(names)) == len(assessment_ids)
     folder = Path(app.config["REPORT_JOBS_DIR"])
-    assert sorted(path.name for path in folder.iterdir()) == [f"reports-{job_id}.zip"]
+    assert [path.name for path in folder.iterdir()] == [job.archive]  # nothing partial
 
 
 def test_a_batch_runs_on_the_worker(

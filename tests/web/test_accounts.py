@@ -252,18 +252,23 @@ def test_an_owner_downloads_all_of_the_organisation_s_data(app: Flask, world: Wo
 
 
 def test_an_owner_deletes_the_organisation_and_everything_it_owns(app: Flask, world: World) -> None:
-    from maturity.reports.jobs import zip_path
-    from maturity.reports.render import cache_dir, cached_prefix
+    from maturity.models import ReportJob
+    from maturity.reports.render import cached_prefix
+    from maturity.storage import report_archives, report_cache
 
     a, a1 = world.ids["org_a"], world.ids["a1"]
     owner = world.client("owner")
     assert owner.get(f"/assessments/{a1}/report.pdf?lang=zh").status_code == 200
-    with app.app_context():
-        cached = list(cache_dir().glob(f"{cached_prefix(a1)}*.pdf"))
-        from maturity.models import ReportJob
 
-        batch = zip_path(db.session.get(ReportJob, world.ids["job"]))
-    assert cached and batch.exists()
+    def stored() -> tuple[list[str], bool]:
+        with app.app_context():
+            job = db.session.get(ReportJob, world.ids["job"])
+            assert job is not None and job.archive is not None
+            cached = [found.name for found in report_cache().files(cached_prefix(a1))]
+            return cached, report_archives().exists(job.archive)
+
+    cached, batch = stored()
+    assert cached and batch
     wrong_name = owner.post(
         f"/organisations/{a}/delete", data={"name": "别的名字", "password": PASSWORD}
     )
@@ -295,7 +300,7 @@ def test_an_owner_deletes_the_organisation_and_everything_it_owns(app: Flask, wo
             select(AuditEvent).where(AuditEvent.action == "delete_organisation")
         )
         assert event is not None and event.object_id == str(a)
-    assert not any(path.exists() for path in cached) and not batch.exists()
+    assert stored() == ([], False)
     assert owner.get(f"/organisations/{a}").status_code == 404
     assert world.client("reviewer").get(f"/assessments/{a1}/results").status_code == 404
 

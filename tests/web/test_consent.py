@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import io
-import zipfile
 
 import pytest
 from flask import Flask
@@ -23,8 +22,8 @@ from maturity.models import (
     ReportJob,
     ReportJobStatus,
 )
-from maturity.reports.jobs import zip_path
 from tests.api.test_api import token_for
+from tests.helpers import store_archive
 from tests.web.world import SECRET_A, World, build_world
 
 
@@ -114,8 +113,7 @@ def test_a_centre_assigned_consultant_loses_everything_when_consent_is_revoked(
         db.session.add(job)
         db.session.commit()
         job_id = job.id
-        with zipfile.ZipFile(zip_path(job), "w") as archive:
-            archive.writestr("report.pdf", "%PDF")
+        store_archive(job, {"report.pdf": b"%PDF"})
     assert consultant.get(f"/reports/jobs/{job_id}/download").status_code == 200
 
     set_consent(world, "revoke")

@@ -28,6 +28,7 @@ from tests.helpers import (
     make_organisation,
     make_user,
     publish_questionnaires,
+    store_archive,
 )
 
 QUESTIONNAIRE = current_questionnaire()  # the version new rounds use
@@ -138,11 +139,6 @@ def build_world(app: Flask) -> World:
         db.session.add(job)
         db.session.commit()
         world.ids["job"] = job.id
-        import zipfile
-
-        from maturity.reports.jobs import zip_path
-
-        with zipfile.ZipFile(zip_path(job), "w") as archive:
-            archive.writestr("placeholder.txt", "")
+        store_archive(job, {"placeholder.txt": b""})
     assert PASSWORD
     return world
