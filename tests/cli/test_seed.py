@@ -113,3 +113,69 @@ def test_the_demo_centre_has_enough_peers_for_the_benchmark_and_the_dashboard(
     assert "nothing created" in again.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Organisation)) == 49
+
+
+def test_synthetic_data_depend_on_the_seed_not_on_the_processes_writing_them(
+    app: Flask,
+) -> None:
+    """On PostgreSQL chunks are written by forked processes that each commit; the
+    organisations, answers and scores are the same as written by one process, and
+    the ids they take leave the sequences past them."""
+    from maturity.models import Answer, Assessment, ResultSummary
+    from maturity.services.questionnaires import current_version
+    from maturity.services.synthetic import generate
+    from tests.helpers import make_organisation, make_user, publish_questionnaires
+
+    publish_questionnaires(app)
+
+    def drawn(centre_name: str) -> list[tuple[object, ...]]:
+        organisations = db.session.scalars(
+            select(Organisation)
+            .join(CentreRegistration)
+            .join(Centre)
+            .where(Centre.name == centre_name)
+            .order_by(Organisation.id)
+        ).all()
+        answers = {
+            (assessment.organisation_id, assessment.round): sorted(
+                (answer.question_id, answer.value, answer.not_applicable)
+                for answer in assessment.answers
+            )
+            for assessment in db.session.scalars(
+                select(Assessment).where(
+                    Assessment.organisation_id.in_([o.id for o in organisations])
+                )
+            )
+        }
+        indexes = {
+            (summary.organisation_id, summary.round): summary.overall_index
+            for summary in db.session.scalars(select(ResultSummary))
+        }
+        return [
+            (o.industry_division, o.employees, o.revenue, o.city_code, o.size_class,
+             o.record_key, o.created_at,
+             [(r, answers[(o.id, r)], indexes[(o.id, r)]) for r in (1, 2) if (o.id, r) in answers])
+            for o in organisations
+        ]  # fmt: skip
+
+    with app.app_context():
+        version = current_version("sme-digital")
+        assert version is not None
+        one = generate(250, 9, "一个进程", version, chunk=60, processes=1)
+        two = generate(250, 9, "两个进程", version, chunk=60, processes=2)
+        assert (one.assessments, one.answers) == (two.assessments, two.answers)
+        assert one.answers == db.session.scalar(select(func.count()).select_from(Answer)) / 2
+        version_id, version_hash = version.id, version.content_hash
+        by_one, by_two = drawn("一个进程"), drawn("两个进程")
+        assert len(by_one) == 250 and any(len(rounds) == 2 for *_, rounds in by_one)
+        assert [row[:6] + row[7:] for row in by_one] == [row[:6] + row[7:] for row in by_two]
+    # Ids written explicitly: the next organisation and round still get fresh ones.
+    owner = make_user(app, "owner@example.com", "企业主")
+    added = make_organisation(app, owner)
+    assert added == 501
+    with app.app_context():
+        assessment = Assessment(organisation_id=added, questionnaire_version_id=version_id,
+                                questionnaire_hash=version_hash)  # fmt: skip
+        db.session.add(assessment)
+        db.session.commit()
+        assert assessment.id == one.assessments + two.assessments + 1
