@@ -204,19 +204,7 @@ def assemble_batch(self: Task, job_id: int) -> None:
             return
         language = job.language
         db.session.commit()
-        entries = _archive_entries([assessment_id for assessment_id, _ in items], language)
-        name = archive_name(entries)
-        archives, cache = report_archives(), report_cache()
-        # Several assemblies of one batch may run at once, and batches of the same
-        # reports share their ZIP: the same name always holds the same content.
-        if not archives.touch(name):
-            with (
-                archives.writing(name) as handle,
-                zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as archive,
-            ):
-                for entry, cached in entries:
-                    with cache.open(cached) as pdf, archive.open(entry, "w") as packed:
-                        shutil.copyfileobj(pdf, packed)
+        name = _write_archive([assessment_id for assessment_id, _ in items], language)
         rows_changed(
             update(ReportJob)
             .where(ReportJob.id == job_id, ReportJob.status.in_(UNFINISHED))
@@ -227,6 +215,27 @@ def assemble_batch(self: Task, job_id: int) -> None:
         db.session.commit()
 
     _attempt(self, job_id, work)
+
+
+def _write_archive(assessment_ids: list[int], language: str) -> str | None:
+    """The ZIP of these reports (its name); none for one report, which is
+    downloaded as its PDF from the cache."""
+    if len(assessment_ids) == 1:
+        return None
+    entries = _archive_entries(assessment_ids, language)
+    name = archive_name(entries)
+    archives, cache = report_archives(), report_cache()
+    # Several assemblies of one batch may run at once, and batches of the same
+    # reports share their ZIP: the same name always holds the same content.
+    if not archives.touch(name):
+        with (
+            archives.writing(name) as handle,
+            zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as archive,
+        ):
+            for entry, cached in entries:
+                with cache.open(cached) as pdf, archive.open(entry, "w") as packed:
+                    shutil.copyfileobj(pdf, packed)
+    return name
 
 
 def _archive_entries(assessment_ids: list[int], language: str) -> list[tuple[str, str]]:
@@ -292,11 +301,13 @@ def requeue_stalled() -> list[int]:
 
 
 def archive_ready(job: ReportJob) -> bool:
-    return (
-        job.status == ReportJobStatus.DONE
-        and job.archive is not None
-        and report_archives().exists(job.archive)
-    )
+    """Finished, and its download is there: the ZIP, or for one report its PDF
+    (served from the cache, rendered again if it was pruned)."""
+    if job.status != ReportJobStatus.DONE:
+        return False
+    if job.total == 1:
+        return True
+    return job.archive is not None and report_archives().exists(job.archive)
 
 
 def zip_removed(job: ReportJob) -> bool:

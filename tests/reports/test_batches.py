@@ -178,16 +178,23 @@ def test_prune_removes_unused_cached_pdfs_and_old_batch_zips(
     queued = client.post(
         "/reports/batch", data={"assessment_id": [str(reported["second"])], "lang": "zh"}
     )
-    job_url = queued.headers["Location"]
-    assert "下载 PDF 报告" in client.get(job_url).get_data(as_text=True)
-    single = client.get(job_url + "/download")  # a batch of one report is that PDF
+    single_url = queued.headers["Location"]
+    assert "下载 PDF 报告" in client.get(single_url).get_data(as_text=True)
+    single = client.get(single_url + "/download")  # a batch of one report is that PDF
     assert single.mimetype == "application/pdf" and single.data.startswith(b"%PDF")
+    assert list(Path(app.config["REPORT_JOBS_DIR"]).glob("*")) == []  # and no ZIP of it
+    queued = client.post(
+        "/reports/batch",
+        data={"assessment_id": [str(reported["first"]), str(reported["second"])], "lang": "zh"},
+    )
+    job_url = queued.headers["Location"]
+    assert "下载 ZIP 文件" in client.get(job_url).get_data(as_text=True)
     with app.app_context():
         cached = sorted(Path(app.config["REPORT_CACHE_DIR"]).glob("*.pdf"))
-        job = db.session.scalars(select(ReportJob)).one()
-        assert len(cached) == 1 and jobs.archive_ready(job)
+        (archive,) = Path(app.config["REPORT_JOBS_DIR"]).glob("*.zip")
         stale = Path(app.config["REPORT_CACHE_DIR"]) / "interrupted.part"
         stale.write_bytes(b"%PDF half")
+    assert len(cached) == 2
     month_ago = time.time() - 31 * 86400
     os.utime(stale, (month_ago, month_ago))
     runner = app.test_cli_runner()
@@ -195,24 +202,26 @@ def test_prune_removes_unused_cached_pdfs_and_old_batch_zips(
     assert kept.exit_code == 0 and "removed 0 cached PDFs, 0 batch ZIP files and 1 partial" in (
         kept.output
     )
-    assert cached[0].exists() and not stale.exists()
+    assert all(path.exists() for path in cached) and archive.exists() and not stale.exists()
 
-    # A month later: the PDF was not asked for, the batch was finished long ago.
-    os.utime(cached[0], (month_ago, month_ago))
+    # A month later: the PDFs were not asked for, the batches were finished long ago.
+    for path in cached:
+        os.utime(path, (month_ago, month_ago))
     with app.app_context():
         db.session.execute(
             update(ReportJob).values(finished_at=datetime.now(UTC) - timedelta(days=31))
         )
         db.session.commit()
     removed = runner.invoke(args=["report", "prune"])
-    assert "removed 1 cached PDFs, 1 batch ZIP files" in removed.output, removed.output
-    assert not cached[0].exists()
+    assert "removed 2 cached PDFs, 1 batch ZIP files" in removed.output, removed.output
+    assert not any(path.exists() for path in cached) and not archive.exists()
     page = client.get(job_url).get_data(as_text=True)
-    assert "已被删除以释放空间（批量文件保留 30 天）" in page and "下载 PDF 报告" not in page
+    assert "已被删除以释放空间（批量文件保留 30 天）" in page and "下载 ZIP 文件" not in page
     assert client.get(job_url + "/download").status_code == 404
-    # The report itself is rendered again on demand.
+    # A report itself is rendered again on demand, alone or as a batch of one.
     again = client.get(f"/assessments/{reported['second']}/report.pdf?lang=zh")
     assert again.status_code == 200 and again.data.startswith(b"%PDF")
+    assert client.get(single_url + "/download").data.startswith(b"%PDF")
 
 
 def test_a_cache_hit_counts_as_use_for_pruning(app: Flask, reported: dict[str, int]) -> None:
