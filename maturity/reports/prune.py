@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from celery import shared_task
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from maturity import tasks
 from maturity.extensions import db
@@ -51,21 +51,22 @@ def prune(older_than: timedelta) -> Pruned:
     for stored in cache.files():
         if _removed(cache, stored.name, pruned, unless_modified_after=cutoff):
             pruned.cached_pdfs += 1
-    # Batches of the same reports share their ZIP: it stays while one of them is recent.
-    kept: set[str] = set()
-    expired: set[str] = set()
-    for job in db.session.scalars(select(ReportJob).where(ReportJob.archive.is_not(None))):
-        assert job.archive is not None
-        recent = job.finished_at is None or job.finished_at >= now - older_than
-        (kept if recent else expired).add(job.archive)
+    # Batches of the same reports share their ZIP: it stays while one of them is
+    # recent. Any other goes by its age (written, or last reused by a batch being
+    # recorded right now), like one that no batch records (its user was deleted).
+    kept = set(
+        db.session.scalars(
+            select(ReportJob.archive).where(
+                ReportJob.archive.is_not(None),
+                or_(ReportJob.finished_at.is_(None), ReportJob.finished_at >= now - older_than),
+            )
+        )
+    )
     db.session.commit()
     for stored in archives.files(ARCHIVE_PREFIX):
-        if stored.name in kept:
-            continue
-        # A ZIP no batch records (its user was deleted, or its batch is still being
-        # recorded) goes by its age.
-        limit = None if stored.name in expired else cutoff
-        if _removed(archives, stored.name, pruned, unless_modified_after=limit):
+        if stored.name not in kept and _removed(
+            archives, stored.name, pruned, unless_modified_after=cutoff
+        ):
             pruned.batch_zips += 1
     return pruned
 

@@ -205,7 +205,7 @@ def test_prune_removes_unused_cached_pdfs_and_old_batch_zips(
     assert all(path.exists() for path in cached) and archive.exists() and not stale.exists()
 
     # A month later: the PDFs were not asked for, the batches were finished long ago.
-    for path in cached:
+    for path in [*cached, archive]:
         os.utime(path, (month_ago, month_ago))
     with app.app_context():
         db.session.execute(
@@ -222,6 +222,37 @@ def test_prune_removes_unused_cached_pdfs_and_old_batch_zips(
     again = client.get(f"/assessments/{reported['second']}/report.pdf?lang=zh")
     assert again.status_code == 200 and again.data.startswith(b"%PDF")
     assert client.get(single_url + "/download").data.startswith(b"%PDF")
+
+
+def test_batches_of_the_same_reports_share_their_zip_until_the_last_expires(
+    app: Flask, reported: dict[str, int]
+) -> None:
+    ids = [reported["first"], reported["second"]]
+    older, newer = (unstarted_batch(app, reported["user"], ids) for _ in range(2))
+    run_task(app, jobs.start_batch, older)
+    run_task(app, jobs.start_batch, newer)
+    (name,) = batch_state(app, older)[3]
+    assert batch_state(app, newer)[3] == [name]  # one ZIP for both
+    archive = Path(app.config["REPORT_JOBS_DIR"]) / name
+    month_ago = time.time() - 31 * 86400
+    os.utime(archive, (month_ago, month_ago))
+
+    def finished_long_ago(job_id: int) -> None:
+        with app.app_context():
+            db.session.execute(
+                update(ReportJob)
+                .where(ReportJob.id == job_id)
+                .values(finished_at=datetime.now(UTC) - timedelta(days=31))
+            )
+            db.session.commit()
+
+    finished_long_ago(older)
+    runner = app.test_cli_runner()
+    assert "0 batch ZIP files" in runner.invoke(args=["report", "prune"]).output
+    assert archive.exists()  # the newer batch still offers it
+    finished_long_ago(newer)
+    assert "1 batch ZIP files" in runner.invoke(args=["report", "prune"]).output
+    assert not archive.exists()
 
 
 def test_a_cache_hit_counts_as_use_for_pruning(app: Flask, reported: dict[str, int]) -> None:
