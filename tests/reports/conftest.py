@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import update
 
 from maturity.core.answers import AnswerInput, parse_value
 from maturity.core.applicability import applicability
 from maturity.core.items import OUTCOME, PROFILE
 from maturity.extensions import db
-from maturity.models import Finding, Organisation, User
+from maturity.models import Finding, Organisation, ReportJob, User
+from maturity.models._types import utcnow
 from maturity.services import assessments as service
 from maturity.services import items
 from tests.helpers import (
@@ -88,3 +91,14 @@ def reported(app: Flask) -> dict[str, int]:
         )
         db.session.commit()
     return {"user": user_id, "organisation": organisation_id, "first": first, "second": second}
+
+
+def quiet_since(app: Flask, job_id: int, seconds: float) -> None:
+    """The batch's last progress, that long ago."""
+    with app.app_context():
+        db.session.execute(
+            update(ReportJob)
+            .where(ReportJob.id == job_id)
+            .values(progressed_at=utcnow() - timedelta(seconds=seconds))
+        )
+        db.session.commit()

@@ -27,6 +27,7 @@ from maturity.reports.render import cached_pdf
 from maturity.services.reports import load_report_data
 from maturity.storage import report_archives
 from tests.helpers import add_membership, log_in, make_user
+from tests.reports.conftest import quiet_since
 
 pytestmark = pytest.mark.slow
 
@@ -307,16 +308,6 @@ def test_the_workers_prune_daily_what_the_command_would(
     os.utime(unused, (month_ago, month_ago))
     run_task(app, prune_report_files)
     assert not unused.exists() and used.exists()
-
-
-def quiet_since(app: Flask, job_id: int, seconds: float) -> None:
-    with app.app_context():
-        db.session.execute(
-            update(ReportJob)
-            .where(ReportJob.id == job_id)
-            .values(progressed_at=datetime.now(UTC) - timedelta(seconds=seconds))
-        )
-        db.session.commit()
 
 
 def test_a_batch_quiet_for_twice_the_visibility_timeout_is_started_again(
