@@ -9,17 +9,26 @@ therefore written to be idempotent, and keeps its state in the database.
 With no broker configured (``MATURITY_BROKER_URL`` unset) tasks run at once in
 the process that queues them: the zero-configuration default and the fast tests.
 ``./dev serve`` and production set a broker and run workers.
+
+Celery takes a fifth of a second to import, and most processes never queue
+anything (a command, a page that only reads), so task modules declare their tasks
+with `task` here, which needs no Celery, and a process creates its Celery app the
+first time it queues work (`celery_of`); the workers create it when they start.
 """
 
 from __future__ import annotations
 
+import importlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from celery import Celery, Task
 from flask import Flask, current_app
-from kombu.exceptions import ChannelError
-from kombu.exceptions import OperationalError as KombuOperationalError
+
+if TYPE_CHECKING:
+    from celery import Celery
 
 # Names of tasks run on a schedule by Celery beat.
 PRUNE_TASK = "maturity.reports.prune"
@@ -63,7 +72,69 @@ def settings(app: Flask) -> dict[str, Any]:
     }
 
 
-def init_app(app: Flask) -> Celery:
+# The modules that declare tasks: a Celery app registers them all when it is created,
+# so a worker knows every task whatever the web process imported.
+TASK_MODULES = (
+    "maturity.mail",
+    "maturity.reports.jobs",
+    "maturity.reports.prune",
+    "maturity.services.summaries",
+)
+
+
+@dataclass(frozen=True)
+class TaskDefinition:
+    """A task as its module declares it; Celery registers it under `name`."""
+
+    name: str
+    function: Callable[..., Any]
+    bind: bool = False  # the function takes Celery's task (retries) first
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def __call__(self, *args: Any) -> Any:
+        """Run the task here and now, as a worker's task does (unbound tasks only)."""
+        if self.bind:
+            raise TypeError(f"{self.name} takes Celery's task: queue it instead")
+        return self.function(*args)
+
+
+_declared: dict[str, TaskDefinition] = {}
+
+
+def task(
+    name: str, *, bind: bool = False, **options: Any
+) -> Callable[[Callable[..., Any]], TaskDefinition]:
+    """Declare a background task (what Celery's ``shared_task`` does, without Celery)."""
+
+    def declare(function: Callable[..., Any]) -> TaskDefinition:
+        declared = TaskDefinition(name, function, bind, options)
+        if _declared.setdefault(name, declared) is not declared:
+            raise ValueError(f"two tasks are named {name}")
+        return declared
+
+    return declare
+
+
+_creating = threading.Lock()
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["celery"] = None  # created on first use: `celery_of`
+
+
+def celery_of(app: Flask) -> Celery:
+    """The Flask app's Celery app, created (and its tasks registered) on first use."""
+    celery = app.extensions.get("celery")
+    if celery is None:
+        with _creating:
+            celery = app.extensions.get("celery") or _created(app)
+            app.extensions["celery"] = celery
+    return celery
+
+
+def _created(app: Flask) -> Celery:
+    from celery import Celery, Task
+
     class FlaskTask(Task):
         def __call__(self, *args: object, **kwargs: object) -> object:
             with app.app_context():
@@ -71,8 +142,11 @@ def init_app(app: Flask) -> Celery:
 
     celery = Celery(app.name, task_cls=FlaskTask)
     celery.conf.update(settings(app))
+    for module in TASK_MODULES:
+        importlib.import_module(module)
+    for declared in _declared.values():
+        celery.task(name=declared.name, bind=declared.bind, **declared.options)(declared.function)
     celery.set_default()
-    app.extensions["celery"] = celery
     return celery
 
 
@@ -80,25 +154,30 @@ class QueueUnavailable(RuntimeError):
     """The broker could not be reached (after Celery's own retries): nothing queued."""
 
 
-def queue(task: Task, *args: object) -> None:
+def queue(declared: TaskDefinition, *args: object) -> None:
     """Queue a task on the current Flask app's Celery (run at once without a broker)."""
-    celery: Celery = current_app.extensions["celery"]
+    from kombu.exceptions import OperationalError as KombuOperationalError
+
+    celery = celery_of(current_app._get_current_object())  # type: ignore[attr-defined]
     try:
-        celery.tasks[task.name].apply_async(args=args)
+        celery.tasks[declared.name].apply_async(args=args)
     except KombuOperationalError as error:
         raise QueueUnavailable(str(error)) from error
 
 
 def run_at_once() -> bool:
     """No broker: a queued task runs in this process before `queue` returns."""
-    return bool(current_app.extensions["celery"].conf.task_always_eager)
+    return not current_app.config.get("BROKER_URL")
 
 
 def waiting() -> int:
     """Tasks in the queue that no worker has taken yet (0 without a broker)."""
-    celery: Celery = current_app.extensions["celery"]
-    if celery.conf.task_always_eager:
+    from kombu.exceptions import ChannelError
+    from kombu.exceptions import OperationalError as KombuOperationalError
+
+    if run_at_once():
         return 0
+    celery = celery_of(current_app._get_current_object())  # type: ignore[attr-defined]
     try:
         with celery.connection_for_write() as connection:
             declared = connection.default_channel.queue_declare(

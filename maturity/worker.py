@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import logging
 
-from maturity import create_app
+from maturity import create_app, tasks
 
 # WeasyPrint reports each layout step at INFO: one line per page per report.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 flask_app = create_app()
-celery = flask_app.extensions["celery"]
+celery = tasks.celery_of(flask_app)

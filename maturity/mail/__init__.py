@@ -14,14 +14,18 @@ from __future__ import annotations
 import logging
 import re
 import smtplib
+from typing import TYPE_CHECKING
 
-from celery import Task, shared_task
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from flask_mailman import EmailMultiAlternatives, Mail
 from markupsafe import Markup, escape
 
 from maturity import tasks
+
+if TYPE_CHECKING:
+    from celery import Task
+
 
 logger = logging.getLogger(__name__)
 mail = Mail()
@@ -87,7 +91,7 @@ def send(to: str, template_name: str, locale: str, **context: object) -> None:
         logger.error("mail %s to %s could not be queued: %s", template_name, to, error)
 
 
-@shared_task(bind=True, name="maturity.mail.deliver", max_retries=len(RETRY_DELAYS))
+@tasks.task(bind=True, name="maturity.mail.deliver", max_retries=len(RETRY_DELAYS))
 def deliver(self: Task, message: dict[str, str]) -> None:
     """Send one rendered message; a transient failure (the mail server restarting, a
     network blip) is tried again later, a refusal is logged and not repeated."""

@@ -19,8 +19,8 @@ import shutil
 import zipfile
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from celery import Task, shared_task
 from flask import current_app
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -32,6 +32,10 @@ from maturity.models._types import utcnow
 from maturity.reports.render import cached_pdf
 from maturity.services.reports import load_report_data
 from maturity.storage import report_archives, report_cache
+
+if TYPE_CHECKING:
+    from celery import Task
+
 
 logger = logging.getLogger(__name__)
 UNFINISHED = (ReportJobStatus.QUEUED, ReportJobStatus.RUNNING)
@@ -116,7 +120,7 @@ def _unfinished(job_id: int) -> ReportJob | None:
     return job if job is not None and job.status in UNFINISHED else None
 
 
-@shared_task(name="maturity.reports.start_batch")
+@tasks.task(name="maturity.reports.start_batch")
 def start_batch(job_id: int) -> None:
     """Queue the rendering of every item not rendered yet (redone safely)."""
     if _unfinished(job_id) is None:
@@ -133,7 +137,7 @@ def start_batch(job_id: int) -> None:
         tasks.queue(render_batch_report, job_id, position)
 
 
-@shared_task(bind=True, name="maturity.reports.render_batch_report")
+@tasks.task(bind=True, name="maturity.reports.render_batch_report")
 def render_batch_report(self: Task, job_id: int, position: int) -> None:
     def work() -> None:
         job = _unfinished(job_id)
@@ -187,7 +191,7 @@ def _items_counted(job_id: int, rendered: bool) -> Select[int]:
     )
 
 
-@shared_task(bind=True, name="maturity.reports.assemble_batch")
+@tasks.task(bind=True, name="maturity.reports.assemble_batch")
 def assemble_batch(self: Task, job_id: int) -> None:
     """Put the batch's rendered reports into its ZIP, in the order chosen."""
 
@@ -279,7 +283,7 @@ def stalled(now: datetime) -> list[int]:
     )
 
 
-@shared_task(name=tasks.STALLED_TASK)
+@tasks.task(name=tasks.STALLED_TASK)
 def requeue_stalled() -> list[int]:
     """On Celery beat: start stalled batches again (every step is idempotent, so
     what is done stays done). Not while tasks wait in the queue: the batch is then

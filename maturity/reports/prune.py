@@ -11,7 +11,6 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from celery import shared_task
 from flask import current_app
 from sqlalchemy import or_, select
 
@@ -81,7 +80,7 @@ def _removed(
     return True
 
 
-@shared_task(name=tasks.PRUNE_TASK)
+@tasks.task(name=tasks.PRUNE_TASK)
 def prune_report_files() -> None:
     """Daily, on Celery beat: what `flask report prune` does with its defaults."""
     pruned = prune(retention())

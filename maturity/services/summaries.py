@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from celery import shared_task
 from sqlalchemy import delete, func, select, update
 
 from maturity import tasks
@@ -160,7 +159,7 @@ def rebuild_organisations(first_id: int, last_id: int) -> int:
     return count
 
 
-@shared_task(name="maturity.summaries.rebuild_organisations")  # type: ignore[untyped-decorator]  # Celery has no types
+@tasks.task(name="maturity.summaries.rebuild_organisations")
 def rebuild_organisations_task(first_id: int, last_id: int) -> None:
     """One slice of `flask summaries rebuild --on-workers`: the workers share them."""
     rebuild_organisations(first_id, last_id)

@@ -15,11 +15,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from celery import Task
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
+from maturity import tasks
 from maturity.extensions import db
 from maturity.models import ReportJob, ReportJobItem, ReportJobStatus
 from maturity.reports import jobs
@@ -32,9 +32,9 @@ from tests.reports.conftest import quiet_since
 pytestmark = pytest.mark.slow
 
 
-def run_task(app: Flask, task: Task, *args: object) -> None:
+def run_task(app: Flask, task: tasks.TaskDefinition, *args: object) -> None:
     """Run one task as a worker would (again, when Celery redoes it)."""
-    app.extensions["celery"].tasks[task.name].apply(args=args).get()
+    tasks.celery_of(app).tasks[task.name].apply(args=args).get()
 
 
 def in_cache(app: Flask, name: str) -> Path:
@@ -297,7 +297,7 @@ def test_the_workers_prune_daily_what_the_command_would(
 ) -> None:
     from maturity.reports.prune import prune_report_files
 
-    celery = app.extensions["celery"]
+    celery = tasks.celery_of(app)
     (daily,) = (e for e in celery.conf.beat_schedule.values() if e["schedule"] == timedelta(days=1))
     assert daily["task"] == prune_report_files.name in celery.tasks
     with app.app_context():
@@ -313,7 +313,7 @@ def test_the_workers_prune_daily_what_the_command_would(
 def test_a_batch_quiet_for_twice_the_visibility_timeout_is_started_again(
     app: Flask, reported: dict[str, int]
 ) -> None:
-    celery = app.extensions["celery"]
+    celery = tasks.celery_of(app)
     visibility = app.config["TASK_VISIBILITY_SECONDS"]
     every = {entry["task"]: entry["schedule"] for entry in celery.conf.beat_schedule.values()}
     assert every[jobs.requeue_stalled.name] == timedelta(seconds=visibility)
