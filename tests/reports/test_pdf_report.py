@@ -174,6 +174,16 @@ def test_report_text_fonts_and_escaping(
     assert squeeze(expected[0]) in summary_page or (
         squeeze(expected[0]) in next_page and about_the_firm in next_page
     )
+    # Each entry of the contents gives the page its section starts on.
+    contents = summary_page + next_page
+    for section in (expected[2], expected[4], {"zh": "方法说明", "en": "Method"}[language]):
+        found = re.search(re.escape(squeeze(section)) + r"(\d+)", contents)
+        assert found, section
+        starts_on = int(found.group(1))
+        assert squeeze(section) in squeeze(pdf_text_of_page(tmp_path / "report.pdf", starts_on))
+        if starts_on > 4:  # not the page of the contents themselves
+            before = squeeze(pdf_text_of_page(tmp_path / "report.pdf", starts_on - 1))
+            assert squeeze(section) not in before, (section, starts_on)
     # The article and the questionnaire version are named once, in the method section.
     for question in QUESTIONNAIRE.questions:
         for cited in (
