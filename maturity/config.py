@@ -96,6 +96,10 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         or str(storage_dir / "report-cache"),
         "REPORT_JOBS_DIR": os.environ.get("MATURITY_REPORT_JOBS_DIR")
         or str(storage_dir / "report-jobs"),
+        # Compiled templates, so that a new web worker, Celery worker or command does
+        # not compile them again (the report's alone take 0.2 s); local to a machine.
+        "TEMPLATE_CACHE_DIR": os.environ.get("MATURITY_TEMPLATE_CACHE_DIR")
+        or str(instance_path / "template-cache"),
         "REPORT_RETENTION_DAYS": int(os.environ.get("MATURITY_REPORT_RETENTION_DAYS", "30")),
         # Background work (maturity/tasks.py): without a broker, tasks run in the
         # process that queues them.

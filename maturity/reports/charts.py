@@ -12,8 +12,9 @@ from flask_babel import gettext as _
 from maturity.core.evaluation import Evaluation
 from maturity.core.scoring import level_score
 
-FONT = "'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', sans-serif"
-LATIN_FONT = "'Liberation Sans', Arial, 'Noto Sans CJK SC', sans-serif"  # as the English PDF
+# 'Report CJK' is the PDF's cut-down Noto Sans CJK (reports/fonts.py); browsers skip it.
+FONT = "'Report CJK', 'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', sans-serif"
+LATIN_FONT = "'Liberation Sans', Arial, 'Report CJK', 'Noto Sans CJK SC', sans-serif"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from flask_babel import force_locale
 
 from maturity.core.report import OVERALL, ReportData
 from maturity.core.roadmap import PHASE_MONTHS
+from maturity.reports import fonts
 from maturity.reports.charts import score_radar
 from maturity.reports.resources import REPORT_STATIC
 from maturity.storage import report_cache
@@ -24,8 +25,10 @@ def renderer_version() -> str:
     templates = Path(current_app.root_path) / "templates" / "reports"
     charts = Path(__file__).with_name("charts.py")
     for path in sorted([*templates.glob("*.html"), *REPORT_STATIC.glob("*"), charts]):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    digest.update(fonts.stamp().encode())
     return digest.hexdigest()[:16]
 
 
@@ -37,6 +40,7 @@ def render_html(data: ReportData) -> str:
             radar=score_radar(data.evaluation, data.language, size=300),
             phases=PHASE_MONTHS,
             overall_key=OVERALL,
+            font_faces=fonts.font_faces(),
         )
 
 

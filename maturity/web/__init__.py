@@ -6,12 +6,14 @@ import json
 import logging
 import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, current_app, g, make_response, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from jinja2 import FileSystemBytecodeCache
 from sqlalchemy import text
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -65,6 +67,9 @@ def init_app(app: Flask) -> None:
     # simply not a route (404), never an overflow deep in the database driver.
     app.url_map.converters["int"] = DatabaseId
     app.teardown_appcontext(audit.write_noted)
+    cache = Path(app.config["TEMPLATE_CACHE_DIR"])
+    cache.mkdir(parents=True, exist_ok=True)
+    app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(cache))
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.globals["NOT_APPLICABLE"] = NOT_APPLICABLE
     from maturity.web import privacy

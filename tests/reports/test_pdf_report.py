@@ -198,11 +198,11 @@ def test_report_text_fonts_and_escaping(
         )
     fonts = pdf_fonts(pdf, tmp_path)
     families = {row[0].split("+", 1)[1].split("-Bold")[0].split("-Regular")[0] for row in fonts}
-    if language == "zh":
-        assert fonts and all(name.startswith("Noto-Sans-CJK-SC") for name in families), families
+    if language == "zh":  # the cut-down CJK font covers all of it
+        assert families == {"Report-CJK"}, families
     else:  # a Latin font, and the CJK one only for the Chinese characters in names and notes
         assert "Liberation-Sans" in families, families
-        assert families <= {"Liberation-Sans", "Noto-Sans-CJK-SC"}, families
+        assert families <= {"Liberation-Sans", "Report-CJK"}, families
     assert all(len(row[0].split("+")[0]) == 6 for row in fonts)  # subset prefix
     assert all(row[-5:-2] == ["yes", "yes", "yes"] for row in fonts)  # embedded, subset, unicode
     messages = [record.getMessage() for record in caplog.records]
@@ -210,6 +210,21 @@ def test_report_text_fonts_and_escaping(
     assert not any("Failed to load" in message or "refused" in message for message in messages), (
         messages
     )
+
+
+def test_a_character_beyond_the_cut_down_font_prints_from_the_full_one(tmp_path: Path) -> None:
+    from maturity.reports import fonts
+
+    assert fonts.available(), "run ./dev (python -m maturity.reports.fonts) first"
+    assert ord("堃") not in fonts.characters()  # a name character outside GB 2312
+    html = (
+        '<html lang="zh-CN"><head><link rel="stylesheet" href="report.css">'
+        f"<style>{fonts.font_faces()}</style></head><body><p>王堃的报告</p></body></html>"
+    )
+    pdf = html_to_pdf(html)
+    assert "王堃的报告" in squeeze(pdf_text(pdf, tmp_path))
+    families = {row[0].split("+", 1)[1] for row in pdf_fonts(pdf, tmp_path)}
+    assert families == {"Report-CJK", "Noto-Sans-CJK-SC"}, families
 
 
 def test_url_fetcher_serves_only_report_static_files(tmp_path: Path, caplog: Any) -> None:
