@@ -18,6 +18,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from maturity.reports.resources import REPORT_STATIC
 
@@ -85,7 +86,8 @@ def _wanted() -> dict[str, object] | None:
         if source is None:
             return None
         path, index = source
-        sources[str(weight)] = [str(path), index, path.stat().st_size, int(path.stat().st_mtime)]
+        status = path.stat()
+        sources[str(weight)] = [str(path), index, status.st_size, int(status.st_mtime)]
     return {"characters": CHARACTER_SET_VERSION, "family": FAMILY, "sources": sources}
 
 
@@ -138,11 +140,10 @@ def build(force: bool = False) -> str:
     return f"report fonts written to {FONTS}"
 
 
-def _rename(font: object) -> None:
+def _rename(font: Any) -> None:  # a fontTools TTFont (untyped)
     """Our family name, so that the cut-down face never stands in for the system's
     full font anywhere else."""
-    names = font["name"]  # type: ignore[index]
-    for record in names.names:
+    for record in font["name"].names:
         if record.nameID in (1, 16):
             record.string = FAMILY
         elif record.nameID in (3, 4, 6):
