@@ -338,3 +338,46 @@ def test_report_command_for_an_assessment_and_offline(
             db.session.scalar(select(Assessment).where(Assessment.id == reported["second"]))
             is not None
         )
+
+
+def test_a_long_peer_label_stays_inside_its_row(app: Flask) -> None:
+    """The label floats beside the bar: a label of two lines must push the row's
+    bottom down, not run into the next row."""
+    from types import SimpleNamespace
+
+    from flask import render_template_string
+    from flask_babel import force_locale
+    from weasyprint import HTML
+
+    from maturity.reports.pdf import base_url
+
+    standing = SimpleNamespace(spread=SimpleNamespace(lower=30, upper=60, median=50), percentile=55)
+    with app.test_request_context(), force_locale("en"):
+        rows = render_template_string(
+            '{% import "reports/_benchmark.html" as peers %}<ul class="peer-rows">'
+            '{{ peers.row("Digital foundations and safeguards", 50.0, standing, 10) }}'
+            '{{ peers.row("Overall", 44.2, standing, 10) }}</ul>',
+            standing=standing,
+        )
+    html = f'<html lang="en"><head><link rel="stylesheet" href="report.css"></head><body>{rows}</body></html>'
+    page = HTML(string=html, base_url=base_url(), url_fetcher=StaticFilesOnly()).render().pages[0]
+
+    def boxes(box: Any) -> list[Any]:
+        children = getattr(box, "children", [])
+        return [box] + [found for child in children for found in boxes(child)]
+
+    def of_class(root: Any, name: str) -> list[Any]:
+        """The outermost box of each element of that class (line and text boxes
+        inside it share its element)."""
+        found: dict[int, Any] = {}
+        for box in boxes(root):
+            if box.element is not None and name in (box.element.get("class") or "").split():
+                found.setdefault(id(box.element), box)
+        return list(found.values())
+
+    first, second = of_class(page._page_box, "peer-row")
+    (label,) = of_class(first, "peer-label")
+    assert label.height > 20  # two lines at 9.5 pt
+    first_bottom = first.position_y + first.margin_height()
+    assert label.position_y + label.margin_height() <= first_bottom + 0.01
+    assert second.position_y >= first_bottom - 0.01
