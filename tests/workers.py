@@ -7,14 +7,26 @@ another test queued reaches it."""
 from __future__ import annotations
 
 import os
+import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import redis
+from flask import Flask
 
 from maturity.bench.workers import Worker
+from maturity.extensions import db
+from maturity.models import ReportJob
 
-__all__ = ["BROKER_URL", "Worker", "app_settings", "forget_queue", "worker_settings"]
+__all__ = [
+    "BROKER_URL",
+    "Worker",
+    "app_settings",
+    "forget_queue",
+    "wait_until",
+    "worker_settings",
+]
 
 BROKER_URL = os.environ.get("MATURITY_TEST_BROKER_URL", "redis://127.0.0.1:6379/14")
 
@@ -44,3 +56,18 @@ def forget_queue(environment: dict[str, str]) -> None:
     broker = redis.Redis.from_url(environment["MATURITY_BROKER_URL"])
     broker.flushdb()
     broker.close()
+
+
+def wait_until(
+    app: Flask, job_id: int, reached: Callable[[ReportJob], bool], timeout: float = 300
+) -> ReportJob:
+    """Poll the batch in the database until ``reached``; fail if it failed or timed out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with app.app_context():
+            job = db.session.get(ReportJob, job_id)
+            assert job is not None and job.status != "failed", job and job.error
+            if reached(job):
+                return job
+        assert time.monotonic() < deadline, f"batch {job_id}: {job.status} {job.done}/{job.total}"
+        time.sleep(0.2)

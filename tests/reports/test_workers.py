@@ -28,7 +28,7 @@ from maturity.storage import report_archives
 from tests.conftest import make_app
 from tests.helpers import log_in
 from tests.reports.conftest import quiet_since, submit_round
-from tests.workers import Worker, app_settings, forget_queue, worker_settings
+from tests.workers import Worker, app_settings, forget_queue, wait_until, worker_settings
 
 pytestmark = pytest.mark.slow
 ROUNDS = 6
@@ -73,20 +73,6 @@ def queue(app: Flask, user_id: int, assessment_ids: list[int]) -> int:
         user = db.session.get(User, user_id)
         assert user is not None
         return jobs.queue_batch(user, assessment_ids, "zh").id
-
-
-def wait_until(
-    app: Flask, job_id: int, reached: Callable[[ReportJob], bool], timeout: float = 300
-) -> ReportJob:
-    deadline = time.monotonic() + timeout
-    while True:
-        with app.app_context():
-            job = db.session.get(ReportJob, job_id)
-            assert job is not None and job.status != "failed", job and job.error
-            if reached(job):
-                return job
-        assert time.monotonic() < deadline, f"batch {job_id}: {job.status} {job.done}/{job.total}"
-        time.sleep(0.2)
 
 
 def finish_on(worker: Worker, app: Flask, job_id: int, timeout: float = 300) -> None:
