@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import stat
+from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app, render_template
@@ -20,15 +22,24 @@ TEMPLATE = "reports/report.html"
 
 def renderer_version() -> str:
     """Changes when the templates, the stylesheet or the charts change, so cached
-    PDFs follow."""
-    digest = hashlib.sha256()
+    PDFs follow. Read again only when a file's size or modification time changes."""
     templates = Path(current_app.root_path) / "templates" / "reports"
     charts = Path(__file__).with_name("charts.py")
+    files = []
     for path in sorted([*templates.glob("*.html"), *REPORT_STATIC.glob("*"), charts]):
-        if path.is_file():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    digest.update(fonts.stamp().encode())
+        status = path.stat()
+        if stat.S_ISREG(status.st_mode):  # the fonts folder: its stamp stands for it
+            files.append((path, status.st_size, status.st_mtime_ns))
+    return _hashed(tuple(files), fonts.stamp())
+
+
+@lru_cache(maxsize=8)
+def _hashed(files: tuple[tuple[Path, int, int], ...], font_stamp: str) -> str:
+    digest = hashlib.sha256()
+    for path, _size, _modified in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    digest.update(font_stamp.encode())
     return digest.hexdigest()[:16]
 
 

@@ -281,6 +281,37 @@ def test_pdf_is_cached_until_something_in_it_changes(app: Flask, reported: dict[
         assert not cached and changed != path
 
 
+def test_renderer_version_follows_a_changed_stylesheet(
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The version is remembered per process, keyed on the files' sizes and times: a
+    stylesheet edited in place (same size) still gives a new version, so cached PDFs
+    made with the old one are not served."""
+    from maturity.reports import render
+    from maturity.reports.resources import REPORT_STATIC
+
+    static = tmp_path / "static"
+    static.mkdir()
+    for source in REPORT_STATIC.glob("*"):
+        if source.is_file():
+            (static / source.name).write_bytes(source.read_bytes())
+    (static / "fonts").mkdir()  # a folder among the files is not read
+    monkeypatch.setattr(render, "REPORT_STATIC", static)
+    stylesheet = static / "report.css"
+    with app.app_context():
+        first = render.renderer_version()
+        assert render.renderer_version() == first
+        css = stylesheet.read_text()
+        stylesheet.write_text(css.replace("a", "b", 1))  # same size, other content
+        time.sleep(0.01)
+        stylesheet.touch()
+        changed = render.renderer_version()
+        assert changed != first and render.renderer_version() == changed
+        stylesheet.write_text(css)
+        stylesheet.touch()
+        assert render.renderer_version() == first
+
+
 def test_report_command_for_an_assessment_and_offline(
     app: Flask, reported: dict[str, int], tmp_path: Path
 ) -> None:
