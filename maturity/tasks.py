@@ -150,6 +150,10 @@ def _created(app: Flask) -> Celery:
     return celery
 
 
+def _current_celery() -> Celery:
+    return celery_of(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
 class QueueUnavailable(RuntimeError):
     """The broker could not be reached (after Celery's own retries): nothing queued."""
 
@@ -158,7 +162,7 @@ def queue(declared: TaskDefinition, *args: object) -> None:
     """Queue a task on the current Flask app's Celery (run at once without a broker)."""
     from kombu.exceptions import OperationalError as KombuOperationalError
 
-    celery = celery_of(current_app._get_current_object())  # type: ignore[attr-defined]
+    celery = _current_celery()
     try:
         celery.tasks[declared.name].apply_async(args=args)
     except KombuOperationalError as error:
@@ -177,7 +181,7 @@ def waiting() -> int:
 
     if run_at_once():
         return 0
-    celery = celery_of(current_app._get_current_object())  # type: ignore[attr-defined]
+    celery = _current_celery()
     try:
         with celery.connection_for_write() as connection:
             declared = connection.default_channel.queue_declare(
