@@ -29,11 +29,17 @@ from maturity.models._types import utcnow
 MEASURES = ["overall_index", "score_1", "score_2", "score_3", "score_4"]
 
 
+# The centre's summary rows as the dashboard selects them: on PostgreSQL by the
+# centre_ids the database keeps on each row, on SQLite through the registrations.
 ROWS = (
     "FROM result_summary s JOIN centre_registration r "
     "ON r.organisation_id = s.organisation_id AND r.centre_id = :centre "
     "AND r.accepted_at IS NOT NULL "
     "WHERE s.questionnaire_version_id = :version"
+)
+POSTGRES_ROWS = (
+    "FROM result_summary s WHERE s.centre_ids @> ARRAY[CAST(:centre AS integer)] "
+    "AND s.questionnaire_version_id = :version"
 )
 
 
@@ -68,7 +74,7 @@ def _sqlite_ranked(measures: list[str]) -> tuple[str, str]:
 def bare_sql(dialect: str) -> str:
     """The headline numbers: organisations, assessments, mean and quartiles."""
     if dialect == "postgresql":
-        return f"SELECT count(*) FILTER (WHERE s.is_latest), count(*), {_postgres_statistics(MEASURES)} {ROWS}"
+        return f"SELECT count(*) FILTER (WHERE s.is_latest), count(*), {_postgres_statistics(MEASURES)} {POSTGRES_ROWS}"
     cte, picks = _sqlite_ranked(MEASURES)
     return f"{cte}SELECT count(*), (SELECT count(*) {ROWS}), {picks} FROM ranked s"
 
@@ -227,7 +233,7 @@ def bare_sql_everything(dialect: str, questions: int, dimensions: int) -> str:
     if dialect == "postgresql":
         return (
             "SELECT count(*) FILTER (WHERE s.is_latest), count(*), "
-            f"{_postgres_statistics(measures)}, {', '.join(aggregates)} {ROWS}"
+            f"{_postgres_statistics(measures)}, {', '.join(aggregates)} {POSTGRES_ROWS}"
         )
     cte, picks = _sqlite_ranked(measures)
     return f"{cte}SELECT (SELECT count(*) {ROWS}), count(*), {picks}, {', '.join(aggregates)} FROM ranked s"

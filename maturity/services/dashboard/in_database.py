@@ -33,10 +33,15 @@ def stats_in_database(centre_id: int, questionnaire: Questionnaire, filters: Fil
     province for the breakdowns, by each level column for the level distributions, and
     (without a period) by whether a round is the latest, which counts every round.
     Measured at 100,000 organisations: 166 and 211 ms; the level cells as filtered
-    aggregates of the first query cost 130 ms more. Every column is labelled, and the
-    figures are read back by those labels."""
+    aggregates of the first query cost 130 ms more; at 1,000,000, 1.6 and 1.4 s. Every
+    column is labelled, and the figures are read back by those labels."""
     params: dict[str, Any] = {"centre": centre_id, "version": filters.questionnaire_version_id}
-    conditions = ["s.questionnaire_version_id = :version"]
+    # The centre's organisations: the summary's centre_ids (kept by the database from
+    # the accepted registrations) rather than a join with a million registrations.
+    conditions = [
+        "s.centre_ids @> ARRAY[CAST(:centre AS integer)]",
+        "s.questionnaire_version_id = :version",
+    ]
     for column, name, value in (
         ("industry_section", "section", filters.industry_section),
         ("size_class", "size", filters.size_class),
@@ -52,12 +57,7 @@ def stats_in_database(centre_id: int, questionnaire: Questionnaire, filters: Fil
     if filters.period_to:
         conditions.append("s.submitted_at < :period_to")
         params["period_to"] = day_after(filters.period_to)
-    rows_in_filter = (
-        "FROM result_summary s JOIN centre_registration r "
-        "ON r.organisation_id = s.organisation_id AND r.centre_id = :centre "
-        "AND r.accepted_at IS NOT NULL "
-        f"WHERE {' AND '.join(conditions)}"
-    )
+    rows_in_filter = f"FROM result_summary s WHERE {' AND '.join(conditions)}"
     period = bool(filters.period_from or filters.period_to)
     if period:
         # The latest round within the period of each organisation.

@@ -1,0 +1,122 @@
+"""result_summary.centre_ids, kept by the database's triggers: after every way of
+writing registrations or summaries it lists exactly the centres that the summary's
+organisation is registered with (accepted), in ascending order."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import delete, select, update
+
+from maturity.extensions import db
+from maturity.models import Centre, CentreRegistration, Organisation, ResultSummary, User
+from maturity.models._types import utcnow
+from maturity.services import centres
+from maturity.services.questionnaires import current_version
+from maturity.services.synthetic import generate
+from tests.helpers import make_user, publish_questionnaires
+from tests.reports.conftest import submit_round
+
+
+def kept() -> dict[int, list[int]]:
+    """Per summary row (assessment id): the centres the database keeps on it."""
+    return {
+        assessment_id: list(centre_ids)
+        for assessment_id, centre_ids in db.session.execute(
+            select(ResultSummary.assessment_id, ResultSummary.centre_ids)
+        )
+    }
+
+
+def registered() -> dict[int, list[int]]:
+    """The same, worked out from the registrations."""
+    accepted: dict[int, list[int]] = {}
+    for organisation_id, centre_id in db.session.execute(
+        select(CentreRegistration.organisation_id, CentreRegistration.centre_id)
+        .where(CentreRegistration.accepted_at.is_not(None))
+        .order_by(CentreRegistration.centre_id)
+    ):
+        accepted.setdefault(organisation_id, []).append(centre_id)
+    return {
+        assessment_id: accepted.get(organisation_id, [])
+        for assessment_id, organisation_id in db.session.execute(
+            select(ResultSummary.assessment_id, ResultSummary.organisation_id)
+        )
+    }
+
+
+def summaries_of(organisation_id: int) -> set[tuple[int, ...]]:
+    return {
+        tuple(ids)
+        for ids in db.session.scalars(
+            select(ResultSummary.centre_ids).where(ResultSummary.organisation_id == organisation_id)
+        )
+    }
+
+
+def test_every_write_of_registrations_and_summaries_keeps_the_centres(app: Flask) -> None:
+    publish_questionnaires(app)
+    with app.app_context():
+        version = current_version("sme-digital")
+        assert version is not None
+        generate(30, 3, "甲中心", version)  # COPY on PostgreSQL, batched INSERTs on SQLite
+        generate(20, 4, "乙中心", version)
+    user_id = make_user(app, "registrar@example.com", "登记员")
+    with app.app_context():
+        a, b = (
+            db.session.scalars(select(Centre).where(Centre.name == name)).one()
+            for name in ("甲中心", "乙中心")
+        )
+        assert kept() == registered()
+        assert {tuple(ids) for ids in kept().values()} == {(a.id,), (b.id,)}
+        first, second, third = db.session.scalars(
+            select(Organisation)
+            .join(CentreRegistration)
+            .where(CentreRegistration.centre_id == a.id)
+            .order_by(Organisation.id)
+            .limit(3)
+        )
+        user = db.session.get(User, user_id)
+        assert user is not None
+
+        centres.register(first, b, user)  # the ORM's INSERT, accepted at once
+        assert summaries_of(first.id) == {tuple(sorted((a.id, b.id)))}
+
+        request = CentreRegistration(centre_id=b.id, organisation_id=second.id)
+        db.session.add(request)  # a centre's request: not counted until accepted
+        db.session.commit()
+        assert summaries_of(second.id) == {(a.id,)}
+        centres.answer_request(request, True, user)  # an UPDATE of accepted_at
+        assert summaries_of(second.id) == {tuple(sorted((a.id, b.id)))}
+
+        db.session.execute(  # the organisation leaves centre A: a DELETE
+            delete(CentreRegistration).where(
+                CentreRegistration.organisation_id == first.id, CentreRegistration.centre_id == a.id
+            )
+        )
+        db.session.commit()
+        assert summaries_of(first.id) == {(b.id,)}
+        assert kept() == registered()
+        third_id, first_id, a_id, b_id = third.id, first.id, a.id, b.id
+
+    # A new round's summary row, written by the submission, carries the centres at once.
+    new_round = submit_round(app, first_id, user_id, lambda index, _question: 1 + index % 5)
+    with app.app_context():
+        assert kept()[new_round] == [b_id]
+
+        # One statement over many registrations (every one of centre B's).
+        db.session.execute(
+            update(CentreRegistration)
+            .where(CentreRegistration.centre_id == b_id)
+            .values(accepted_at=None)
+        )
+        db.session.commit()
+        assert kept() == registered()
+        assert summaries_of(first_id) == {()} and summaries_of(third_id) == {(a_id,)}
+        db.session.execute(
+            update(CentreRegistration)
+            .where(CentreRegistration.centre_id == b_id)
+            .values(accepted_at=utcnow())
+        )
+        db.session.commit()
+        assert kept() == registered()
+        assert summaries_of(first_id) == {(b_id,)}
