@@ -2,8 +2,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, Integer, SmallInteger, String
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import (
+    ARRAY,
+    JSON,
+    BigInteger,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from maturity.core.questionnaire import MAX_OUTCOMES, MAX_QUESTIONS
@@ -27,7 +36,9 @@ class ResultSummary(Model):
     __tablename__ = "result_summary"
     __table_args__ = (
         Index("ix_result_summary_latest_version", "is_latest", "questionnaire_version_id"),
-        Index("ix_result_summary_centre_ids", "centre_ids", postgresql_using="gin"),
+        # GIN on PostgreSQL, as the migration creates it (saying `postgresql_using`
+        # here would import the PostgreSQL dialect in every process, SQLite too).
+        Index("ix_result_summary_centre_ids", "centre_ids"),
     )
 
     assessment_id: Mapped[int] = mapped_column(
