@@ -15,7 +15,7 @@ from maturity.core.comparison import Comparison
 from maturity.core.questionnaire import MAX_DIMENSIONS, MAX_OUTCOMES, MAX_QUESTIONS, Questionnaire
 from maturity.core.scoring import ScoreResult
 from maturity.extensions import db
-from maturity.models import Assessment, AssessmentStatus, ResultSummary
+from maturity.models import Assessment, AssessmentStatus, Organisation, ResultSummary
 from maturity.services import generation
 from maturity.services.results import (
     comparison_of,
@@ -86,6 +86,7 @@ def write_summary(
 ) -> ResultSummary:
     """Add the summary row of a just-submitted assessment (in the caller's transaction);
     ``answers`` as scored (the profile's marks applied)."""
+    hold_organisations(assessment.organisation_id, assessment.organisation_id)
     previous = previous_round(assessment)
     comparison = None if previous is None else comparison_of(previous, assessment, dict(answers))
     db.session.execute(
@@ -113,6 +114,21 @@ def write_summary(
     return summary
 
 
+def hold_organisations(first_id: int, last_id: int) -> None:
+    """Share-lock the organisations' rows until the transaction ends, before any of
+    their summary rows: a registration change of one of them (whose trigger locks the
+    organisation, then rewrites its summaries' centre_ids) waits for this transaction
+    or this one for it, so a new summary row never carries a centre list already
+    changed (migration 7b3e91c4d2a8). PostgreSQL only; SQLite has one writer."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(
+            select(Organisation.id)
+            .where(Organisation.id.between(first_id, last_id))
+            .order_by(Organisation.id)
+            .with_for_update(read=True)
+        ).all()
+
+
 def rebuild_all() -> int:
     """Recreate every summary from the stored results (after an upgrade, say), here."""
     first, last = organisation_range()
@@ -133,6 +149,7 @@ def rebuild_organisations(first_id: int, last_id: int) -> int:
     """Recreate the summaries of the organisations with ids first_id … last_id, in one
     transaction; doing it again gives the same rows."""
     in_range = Assessment.organisation_id.between(first_id, last_id)
+    hold_organisations(first_id, last_id)
     db.session.execute(
         delete(ResultSummary).where(ResultSummary.organisation_id.between(first_id, last_id))
     )

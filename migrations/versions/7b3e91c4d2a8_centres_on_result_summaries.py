@@ -17,6 +17,14 @@ registrations) can leave it stale.
 PostgreSQL: an int[] with a GIN index (a small centre's rows are found through it,
 as they were through the registrations' index); the registration trigger is
 per statement, with transition tables, so a bulk load updates once per statement.
+A registration change and a summary written at the same moment for the same
+organisation must not leave a stale list (an organisation that left a centre still
+counted in it): the registration trigger takes the organisations' rows FOR NO KEY
+UPDATE before it updates their summaries, and a summary takes its organisation's row
+FOR SHARE before it reads the registrations (in the insert trigger, and first thing
+in `services.summaries`, before it touches other summary rows, so that the two never
+wait for each other in a cycle). SQLite writes one transaction at a time.
+
 SQLite: a JSON array, per-row triggers (SQLite has nothing else); its dashboard reads
 its rows into NumPy through the join as before, and the column is kept all the same,
 so that it means the same on both.
@@ -49,6 +57,9 @@ POSTGRESQL = [
     CREATE FUNCTION result_summary_set_centres() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
+        -- Waits for a registration change of this organisation still in progress
+        -- (its trigger holds the row), then reads the registrations as committed.
+        PERFORM 1 FROM organisation WHERE id = NEW.organisation_id FOR SHARE;
         NEW.centre_ids := result_summary_centres(NEW.organisation_id);
         RETURN NEW;
     END
@@ -65,6 +76,21 @@ POSTGRESQL = [
     CREATE FUNCTION centre_registration_changed() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
+        -- The organisations first, in order: a summary being written for one of them
+        -- commits before (write_summary holds its organisation from the start), and
+        -- the UPDATE below, a new statement, then sees its row.
+        IF TG_OP = 'INSERT' THEN
+            PERFORM 1 FROM organisation WHERE id IN (SELECT organisation_id FROM new_registrations)
+            ORDER BY id FOR NO KEY UPDATE;
+        ELSIF TG_OP = 'DELETE' THEN
+            PERFORM 1 FROM organisation WHERE id IN (SELECT organisation_id FROM old_registrations)
+            ORDER BY id FOR NO KEY UPDATE;
+        ELSE
+            PERFORM 1 FROM organisation WHERE id IN (
+                SELECT organisation_id FROM new_registrations
+                UNION SELECT organisation_id FROM old_registrations
+            ) ORDER BY id FOR NO KEY UPDATE;
+        END IF;
         IF TG_OP = 'INSERT' THEN
             UPDATE result_summary s SET centre_ids = result_summary_centres(s.organisation_id)
             WHERE s.organisation_id IN (SELECT organisation_id FROM new_registrations);

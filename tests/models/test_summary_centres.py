@@ -4,6 +4,9 @@ organisation is registered with (accepted), in ascending order."""
 
 from __future__ import annotations
 
+import threading
+
+import pytest
 from flask import Flask
 from sqlalchemy import delete, select, update
 
@@ -12,6 +15,7 @@ from maturity.models import Centre, CentreRegistration, Organisation, ResultSumm
 from maturity.models._types import utcnow
 from maturity.services import centres
 from maturity.services.questionnaires import current_version
+from maturity.services.summaries import rebuild_organisations
 from maturity.services.synthetic import generate
 from tests.helpers import make_user, publish_questionnaires
 from tests.reports.conftest import submit_round
@@ -120,3 +124,55 @@ def test_every_write_of_registrations_and_summaries_keeps_the_centres(app: Flask
         db.session.commit()
         assert kept() == registered()
         assert summaries_of(first_id) == {(b_id,)}
+
+
+def test_a_summary_written_while_its_organisation_leaves_a_centre_does_not_keep_it(
+    app: Flask,
+) -> None:
+    """The race: an organisation leaves a centre (not yet committed) while its summary
+    is written on another connection. The summary waits for the departure and is
+    written without the centre; before the locks it kept the centre for good."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite has one writer at a time")
+    publish_questionnaires(app)
+    with app.app_context():
+        version = current_version("sme-digital")
+        assert version is not None
+        generate(3, 5, "甲中心", version)
+        a_id = db.session.scalars(select(Centre.id).where(Centre.name == "甲中心")).one()
+        organisation_id = db.session.scalars(
+            select(ResultSummary.organisation_id).order_by(ResultSummary.organisation_id).limit(1)
+        ).one()
+        # Its first round not yet summarised: writing it touches no existing summary row.
+        db.session.execute(
+            delete(ResultSummary).where(ResultSummary.organisation_id == organisation_id)
+        )
+        db.session.commit()
+
+        leaving = db.engine.connect()
+        leaving.execute(
+            delete(CentreRegistration).where(
+                CentreRegistration.organisation_id == organisation_id,
+                CentreRegistration.centre_id == a_id,
+            )
+        )  # in progress: not committed
+
+    written: list[int] = []
+
+    def write() -> None:
+        with app.app_context():
+            written.append(rebuild_organisations(organisation_id, organisation_id))
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    writer.join(timeout=1.0)
+    waited = writer.is_alive()
+    leaving.commit()
+    leaving.close()
+    writer.join(timeout=30)
+    assert written and written[0] > 0
+    with app.app_context():
+        assert summaries_of(organisation_id) == {()}
+        assert kept() == registered()
+    assert waited
