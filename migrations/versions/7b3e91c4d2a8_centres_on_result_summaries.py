@@ -30,7 +30,7 @@ its rows into NumPy through the join as before, and the column is kept all the s
 so that it means the same on both.
 
 Whoever rebuilds one of these tables on SQLite (Alembic's batch mode copies the
-table) must create its triggers again: `create_triggers` below.
+table) must create its triggers again (SQLITE below) in the same migration.
 """
 
 from alembic import op
