@@ -96,6 +96,9 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         or str(storage_dir / "report-cache"),
         "REPORT_JOBS_DIR": os.environ.get("MATURITY_REPORT_JOBS_DIR")
         or str(storage_dir / "report-jobs"),
+        # Uploaded organisation lists waiting for a worker to import them.
+        "IMPORT_UPLOADS_DIR": os.environ.get("MATURITY_IMPORT_UPLOADS_DIR")
+        or str(storage_dir / "imports"),
         # Compiled templates, so that a new web worker, Celery worker or command does
         # not compile them again (the report's alone take 0.2 s); local to a machine.
         "TEMPLATE_CACHE_DIR": os.environ.get("MATURITY_TEMPLATE_CACHE_DIR")

@@ -1,4 +1,5 @@
-"""Files every web server and worker must see: the PDF cache and the batch ZIPs.
+"""Files every web server and worker must see: the PDF cache, the batch ZIPs and
+uploaded organisation lists waiting to be imported.
 
 They go through `Storage`, a small interface with one implementation today, a
 folder (`LocalFolder`, under ``MATURITY_STORAGE_DIR``), which is safe on a volume
@@ -23,6 +24,7 @@ from flask import Flask, current_app
 
 REPORT_CACHE = "report-cache"
 REPORT_ARCHIVES = "report-jobs"
+IMPORT_UPLOADS = "imports"
 PARTIAL = ".part"
 
 
@@ -139,6 +141,7 @@ def init_app(app: Flask) -> None:
     app.extensions["storage"] = {
         REPORT_CACHE: LocalFolder(Path(app.config["REPORT_CACHE_DIR"])),
         REPORT_ARCHIVES: LocalFolder(Path(app.config["REPORT_JOBS_DIR"])),
+        IMPORT_UPLOADS: LocalFolder(Path(app.config["IMPORT_UPLOADS_DIR"])),
     }
 
 
@@ -150,3 +153,8 @@ def report_cache() -> Storage:
 def report_archives() -> Storage:
     """Batch ZIPs, named by the fingerprint of the reports they hold."""
     return current_app.extensions["storage"][REPORT_ARCHIVES]
+
+
+def import_uploads() -> Storage:
+    """Uploaded organisation lists until their import has run."""
+    return current_app.extensions["storage"][IMPORT_UPLOADS]

@@ -19,6 +19,7 @@ first time it queues work (`celery_of`); the workers create it when they start.
 from __future__ import annotations
 
 import importlib
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,11 +29,14 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, current_app
 
 if TYPE_CHECKING:
-    from celery import Celery
+    from celery import Celery, Task
+
+logger = logging.getLogger(__name__)
 
 # Names of tasks run on a schedule by Celery beat.
 PRUNE_TASK = "maturity.reports.prune"
 STALLED_TASK = "maturity.reports.requeue_stalled"
+STALLED_IMPORTS_TASK = "maturity.centres.requeue_stalled_imports"
 
 
 def settings(app: Flask) -> dict[str, Any]:
@@ -68,6 +72,10 @@ def settings(app: Flask) -> dict[str, Any]:
                 "task": STALLED_TASK,
                 "schedule": timedelta(seconds=visibility),
             },
+            "requeue-stalled-imports": {
+                "task": STALLED_IMPORTS_TASK,
+                "schedule": timedelta(seconds=visibility),
+            },
         },
     }
 
@@ -75,6 +83,7 @@ def settings(app: Flask) -> dict[str, Any]:
 # The modules that declare tasks: a Celery app registers them all when it is created,
 # so a worker knows every task whatever the web process imported.
 TASK_MODULES = (
+    "maturity.centres.imports",
     "maturity.mail",
     "maturity.reports.jobs",
     "maturity.reports.prune",
@@ -152,6 +161,27 @@ def _created(app: Flask) -> Celery:
 
 def _current_celery() -> Celery:
     return celery_of(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+def transient(error: Exception) -> bool:
+    """Worth trying the task again: the database connection or the disk, not the data."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    if isinstance(error, DBAPIError):
+        return isinstance(error, OperationalError) or error.connection_invalidated
+    return isinstance(error, OSError)
+
+
+# The database or the shared folder away for a moment: tried again after 2, 4, 8 … s.
+MAX_RETRIES = 6
+
+
+def retry_if_transient(task: Task, error: Exception, what: str) -> None:
+    """Have Celery run the task again later when the failure is transient and tries
+    remain (raises Celery's Retry); otherwise return, and the caller gives up."""
+    if transient(error) and task.request.retries < MAX_RETRIES and not task.request.is_eager:
+        logger.warning("%s: %s; trying again", what, error)
+        raise task.retry(exc=error, countdown=2 ** (task.request.retries + 1)) from error
 
 
 class QueueUnavailable(RuntimeError):

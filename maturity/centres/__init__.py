@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("centres", __name__, url_prefix="/centres")
 
-from maturity.centres import branding, providers, routes  # noqa: E402,F401
+from maturity.centres import branding, imports, providers, routes  # noqa: E402,F401

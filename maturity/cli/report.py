@@ -28,8 +28,8 @@ def report_prune_command(days: int | None) -> None:
 
     pruned = prune(timedelta(days=days) if days is not None else retention())
     click.echo(
-        f"removed {pruned.cached_pdfs} cached PDFs, {pruned.batch_zips} batch ZIP files and "
-        f"{pruned.partial_files} partial files ({pruned.bytes_freed / 1_000_000:.1f} MB)"
+        f"removed {pruned.cached_pdfs} cached PDFs, {pruned.batch_zips} batch ZIP files, "
+        f"{pruned.import_files} abandoned import files and {pruned.partial_files} partial files ({pruned.bytes_freed / 1_000_000:.1f} MB)"
     )
 
 

@@ -19,6 +19,7 @@ from maturity.models.organisation import (
     OrganisationGoal,
     ServiceProvider,
 )
+from maturity.models.organisation_import import ImportStatus, OrganisationImport
 from maturity.models.plan import PlanRevision, StepStatus
 from maturity.models.questionnaire import QuestionnaireVersion
 from maturity.models.report import ReportJob, ReportJobItem, ReportJobStatus
@@ -50,6 +51,7 @@ __all__ = [
     "DimensionResult",
     "EmailLink",
     "Finding",
+    "ImportStatus",
     "Invitation",
     "ItemValue",
     "LinkPurpose",
@@ -57,6 +59,7 @@ __all__ = [
     "MembershipRole",
     "Organisation",
     "OrganisationGoal",
+    "OrganisationImport",
     "PlanRevision",
     "QuestionnaireVersion",
     "ReportJob",

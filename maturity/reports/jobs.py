@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import Select, func, select, update
-from sqlalchemy.exc import DBAPIError, OperationalError
 
 from maturity import tasks
 from maturity.extensions import db, rows_changed
@@ -41,8 +40,6 @@ logger = logging.getLogger(__name__)
 UNFINISHED = (ReportJobStatus.QUEUED, ReportJobStatus.RUNNING)
 ARCHIVE_PREFIX = "reports-"
 UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
-# The database or the disk away for a moment: tried again after 2, 4, 8 … s.
-MAX_RETRIES = 6
 
 
 def report_file_name(organisation_name: str, round_number: int | None, language: str) -> str:
@@ -84,13 +81,6 @@ def queue_batch(user: User, assessment_ids: list[int], language: str) -> ReportJ
     return job
 
 
-def _transient(error: Exception) -> bool:
-    """Worth trying again: the database connection or the disk, not the data."""
-    if isinstance(error, DBAPIError):
-        return isinstance(error, OperationalError) or error.connection_invalidated
-    return isinstance(error, OSError)
-
-
 def _attempt(task: Task, job_id: int, work: Callable[[], None]) -> None:
     """Run one step of a batch: a transient failure is retried with back-off; any
     other failure, or too many retries, marks the batch failed (it must say so,
@@ -99,9 +89,7 @@ def _attempt(task: Task, job_id: int, work: Callable[[], None]) -> None:
         work()
     except Exception as error:
         db.session.rollback()
-        if _transient(error) and task.request.retries < MAX_RETRIES and not task.request.is_eager:
-            logger.warning("report job %s: %s; trying again", job_id, error)
-            raise task.retry(exc=error, countdown=2 ** (task.request.retries + 1)) from error
+        tasks.retry_if_transient(task, error, f"report job {job_id}")
         logger.exception("report job %s failed", job_id)
         rows_changed(
             update(ReportJob)

@@ -1,4 +1,5 @@
-"""Storage upkeep: cached PDFs nobody has asked for lately and old batch ZIP files.
+"""Storage upkeep: cached PDFs nobody has asked for lately, old batch ZIP files, and
+uploaded organisation lists whose import never ran.
 
 Both would otherwise grow for ever. Removing a cached PDF is always
 safe (it is rendered again on demand); a batch's ZIP is removed some days after it
@@ -20,7 +21,7 @@ from maturity.models import ReportJob
 from maturity.models._types import utcnow
 from maturity.reports.jobs import ARCHIVE_PREFIX
 from maturity.reports.render import cached_prefix
-from maturity.storage import Storage, report_archives, report_cache
+from maturity.storage import Storage, import_uploads, report_archives, report_cache
 
 logger = logging.getLogger(__name__)
 # A ".part" file this old is the remains of an interrupted write, not one in progress.
@@ -32,6 +33,7 @@ class Pruned:
     cached_pdfs: int = 0
     batch_zips: int = 0
     partial_files: int = 0
+    import_files: int = 0
     bytes_freed: int = 0
 
 
@@ -43,9 +45,15 @@ def prune(older_than: timedelta) -> Pruned:
     now = utcnow()
     cutoff = (now - older_than).timestamp()
     pruned = Pruned()
-    cache, archives = report_cache(), report_archives()
-    for storage in (cache, archives):
-        pruned.partial_files += storage.remove_partial((now - ABANDONED_PART).timestamp())
+    cache, archives, uploads = report_cache(), report_archives(), import_uploads()
+    abandoned = (now - ABANDONED_PART).timestamp()
+    for storage in (cache, archives, uploads):
+        pruned.partial_files += storage.remove_partial(abandoned)
+    # An import removes its file when it ends; one still here a day later lost its
+    # import (its centre or uploader was deleted meanwhile).
+    for stored in uploads.files():
+        if _removed(uploads, stored.name, pruned, unless_modified_after=abandoned):
+            pruned.import_files += 1
     # A cache hit renews the file's time, so only PDFs unused for a while go.
     for stored in cache.files():
         if _removed(cache, stored.name, pruned, unless_modified_after=cutoff):

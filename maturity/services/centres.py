@@ -1,21 +1,13 @@
-"""Service centres: registration, revocable consent, bulk import, consultant assignment."""
+"""Service centres: registration, revocable consent, consultant assignment (imports: organisation_imports)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from maturity.core.organisation_import import (
-    ImportCheck,
-    OrganisationRecord,
-    check_rows,
-    read_csv,
-    read_xlsx,
-)
 from maturity.extensions import db
 from maturity.models import (
     Assessment,
@@ -31,7 +23,6 @@ from maturity.models import (
 from maturity.models._types import utcnow
 from maturity.services import generation
 from maturity.services.audit import record
-from maturity.services.organisations import profile_columns
 
 
 class CentreError(Exception):
@@ -172,104 +163,6 @@ def overview(centre: Centre) -> CentreOverview:
             for o in sorted(consenting, key=lambda o: o.name)
         ],
     )
-
-
-@dataclass
-class ImportResult:
-    """What an import did, in terms that reveal nothing about organisations outside
-    the centre: every row not yet on the centre's list became a registration request,
-    whether or not the organisation was already on the platform."""
-
-    check: ImportCheck
-    requested: list[OrganisationRecord] = field(default_factory=list)
-    already: list[OrganisationRecord] = field(default_factory=list)  # on the list before
-    # Organisations already on the platform that got a request: their owners are
-    # told by e-mail. Never shown to the centre (the report reads the same either way).
-    to_notify: list[Organisation] = field(default_factory=list)
-
-    @property
-    def imported(self) -> bool:
-        return self.check.ok
-
-
-def read_table(filename: str, data: bytes) -> list[list[str]]:
-    if filename.lower().endswith(".xlsx"):
-        return read_xlsx(data)
-    if filename.lower().endswith((".csv", ".txt")):
-        return read_csv(data)
-    raise CentreError("file_type")
-
-
-def import_organisations(centre: Centre, filename: str, data: bytes, user: User) -> ImportResult:
-    """Check every row first; import all of them or, if any is bad, none."""
-    check = check_rows(read_table(filename, data))
-    result = ImportResult(check)
-    if not check.ok:
-        return result
-    codes = [r.credit_code for r in check.records if r.credit_code]
-    known = (
-        {
-            o.credit_code: o
-            for o in db.session.scalars(
-                select(Organisation).where(Organisation.credit_code.in_(codes))
-            )
-        }
-        if codes
-        else {}
-    )
-    listed_ids = set(
-        db.session.scalars(
-            select(CentreRegistration.organisation_id).where(
-                CentreRegistration.centre_id == centre.id
-            )
-        )
-    )
-    placeholders: list[dict[str, Any]] = []
-    requested_ids: list[int] = []
-    for row in check.records:
-        organisation = known.get(row.credit_code) if row.credit_code else None
-        if organisation is not None and organisation.id in listed_ids:
-            result.already.append(row)
-            continue
-        if organisation is None:
-            # A placeholder the centre may register SMEs under; it has no members yet.
-            placeholders.append(profile_columns(row))
-        else:
-            result.to_notify.append(organisation)
-            requested_ids.append(organisation.id)
-        result.requested.append(row)
-    # In bulk: up to ten thousand rows in a fraction of a second, not one object each.
-    if placeholders:
-        requested_ids += db.session.scalars(
-            insert(Organisation).returning(Organisation.id, sort_by_parameter_order=True),
-            placeholders,
-        ).all()
-    if requested_ids:
-        # Only requests: each counts for the centre once its organisation accepts it.
-        db.session.execute(
-            insert(CentreRegistration),
-            [
-                {
-                    "centre_id": centre.id,
-                    "organisation_id": organisation_id,
-                    "registered_by_id": user.id,
-                }
-                for organisation_id in requested_ids
-            ],
-        )
-    record(
-        user,
-        "import_organisations",
-        "centre",
-        centre.id,
-        None,
-        file=filename,
-        requested=len(result.requested),
-        already=len(result.already),
-    )
-    generation.bump()
-    db.session.commit()
-    return result
 
 
 def assign_consultant(

@@ -195,18 +195,25 @@ def test_prune_removes_unused_cached_pdfs_and_old_batch_zips(
         (archive,) = Path(app.config["REPORT_JOBS_DIR"]).glob("*.zip")
         stale = Path(app.config["REPORT_CACHE_DIR"]) / "interrupted.part"
         stale.write_bytes(b"%PDF half")
+        # An upload whose import was deleted with its centre before it ran.
+        uploads = Path(app.config["IMPORT_UPLOADS_DIR"])
+        uploads.mkdir(parents=True, exist_ok=True)
+        abandoned = uploads / "import-99-0123abcd.csv"
+        abandoned.write_bytes(b"name,credit_code\n")
     assert len(cached) == 2
     month_ago = time.time() - 31 * 86400
     os.utime(stale, (month_ago, month_ago))
     runner = app.test_cli_runner()
     kept = runner.invoke(args=["report", "prune"])
-    assert kept.exit_code == 0 and "removed 0 cached PDFs, 0 batch ZIP files and 1 partial" in (
-        kept.output
+    assert kept.exit_code == 0 and (
+        "removed 0 cached PDFs, 0 batch ZIP files, 0 abandoned import files and 1 partial"
+        in kept.output
     )
     assert all(path.exists() for path in cached) and archive.exists() and not stale.exists()
+    assert abandoned.exists()  # a day may pass before a worker takes an import
 
     # A month later: the PDFs were not asked for, the batches were finished long ago.
-    for path in [*cached, archive]:
+    for path in [*cached, archive, abandoned]:
         os.utime(path, (month_ago, month_ago))
     with app.app_context():
         db.session.execute(
@@ -214,8 +221,11 @@ def test_prune_removes_unused_cached_pdfs_and_old_batch_zips(
         )
         db.session.commit()
     removed = runner.invoke(args=["report", "prune"])
-    assert "removed 2 cached PDFs, 1 batch ZIP files" in removed.output, removed.output
+    assert "removed 2 cached PDFs, 1 batch ZIP files, 1 abandoned import files" in (
+        removed.output
+    ), removed.output
     assert not any(path.exists() for path in cached) and not archive.exists()
+    assert not abandoned.exists()
     page = client.get(job_url).get_data(as_text=True)
     assert "已被删除以释放空间（批量文件保留 30 天）" in page and "下载 ZIP 文件" not in page
     assert client.get(job_url + "/download").status_code == 404

@@ -198,6 +198,10 @@ def cases(w: World) -> list[Case]:
         case("centres.show", "GET", f"/centres/{c}", CENTRE),
         case("centres.import_file", "POST", f"/centres/{c}/import", CENTRE),
         case("centres.import_template", "GET", f"/centres/{c}/import-template.csv", CENTRE),
+        # An import's outcome is its uploader's alone.
+        case(
+            "centres.import_status", "GET", f"/centres/{c}/imports/{w.ids['import']}", {"reviewer"}
+        ),
         case("centres.dashboard", "GET", f"/centres/{c}/dashboard", CENTRE),
         case("centres.dashboard_export", "GET", f"/centres/{c}/dashboard.csv", CENTRE),
         case(

@@ -161,6 +161,7 @@ def import_one(world: World, credit_code: str, name: str):  # type: ignore[no-un
         f"/centres/{world.ids['centre']}/import",
         data={"file": (io.BytesIO(f"{header}\n{row}\n".encode()), "orgs.csv")},
         content_type="multipart/form-data",
+        follow_redirects=True,
     )
 
 

@@ -82,6 +82,7 @@ def test_owners_hear_of_a_centre_s_registration_request(
         f"/centres/{world.ids['centre']}/import",
         data={"file": (io.BytesIO(f"{header}\n{row}\n".encode()), "orgs.csv")},
         content_type="multipart/form-data",
+        follow_redirects=True,
     )
     assert response.status_code == 200
     # Organisation B was registered with the centre already: no request, no mail.
@@ -101,6 +102,7 @@ def test_owners_hear_of_a_centre_s_registration_request(
         f"/centres/{requesting}/import",
         data={"file": (io.BytesIO(f"{header}\n{row}\n".encode()), "orgs.csv")},
         content_type="multipart/form-data",
+        follow_redirects=True,
     )
     assert second.status_code == 200
     mail = mailbox.wait_for("other_owner@example.com")[0]

@@ -140,5 +140,15 @@ def build_world(app: Flask) -> World:
         db.session.commit()
         world.ids["job"] = job.id
         store_archive(job, {"placeholder.txt": b""})
+        from maturity.models import ImportStatus, OrganisationImport
+
+        organisation_import = OrganisationImport(
+            centre_id=world.ids["centre"], user_id=users["reviewer"], filename="orgs.csv",
+            site_root="http://localhost/", status=ImportStatus.DONE,
+            outcome={"requested": 0, "already": 0},
+        )  # fmt: skip
+        db.session.add(organisation_import)
+        db.session.commit()
+        world.ids["import"] = organisation_import.id
     assert PASSWORD
     return world
