@@ -61,6 +61,10 @@ class ResultSummary(Model):
     overall_index: Mapped[float | None] = mapped_column(Float(53))
     overall_level: Mapped[int | None]
     answers: Mapped[str] = mapped_column(String(200))
+    # Bit k - 1 set where answer_k is NULL (not applicable, or no such question): the
+    # few patterns of "not applicable" let a database count the organisations that
+    # answered each question by grouping, instead of a count per question.
+    not_applicable: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     score_1: Mapped[float | None] = mapped_column(Float(53))
     score_2: Mapped[float | None] = mapped_column(Float(53))
     score_3: Mapped[float | None] = mapped_column(Float(53))

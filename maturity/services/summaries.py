@@ -34,6 +34,15 @@ def pack_answers(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue
     )
 
 
+def not_applicable_mask(values: Mapping[str, Any]) -> int:
+    """The summary's ``not_applicable`` column: bit k - 1 set where answer_k is NULL."""
+    return sum(
+        1 << (position - 1)
+        for position in range(1, MAX_QUESTIONS + 1)
+        if values[f"answer_{position}"] is None
+    )
+
+
 def summary_values(
     questionnaire: Questionnaire,
     scores: ScoreResult,
@@ -60,6 +69,7 @@ def summary_values(
     for position, question in enumerate(questionnaire.questions, start=1):
         value = answers[question.id]
         values[f"answer_{position}"] = None if value == NOT_APPLICABLE else int(value)
+    values["not_applicable"] = not_applicable_mask(values)
     for position, dimension in enumerate(questionnaire.dimensions, start=1):
         result = scores.dimensions[dimension.id]
         if result.assessed:

@@ -30,11 +30,11 @@ def stats_in_database(centre_id: int, questionnaire: Questionnaire, filters: Fil
     means and quartiles (its ordered aggregates sort, on one core), practice sums,
     changes between rounds, each count with its cell's key sum (core.disclosure). The
     second, on the other core, groups the rows by grouping sets: by size, section and
-    province for the breakdowns, by each level column for the level distributions, and
-    (without a period) by whether a round is the latest, which counts every round.
-    Measured at 100,000 organisations: 166 and 211 ms; the level cells as filtered
-    aggregates of the first query cost 130 ms more; at 1,000,000, 1.6 and 1.4 s. Every
-    column is labelled, and the figures are read back by those labels."""
+    province for the breakdowns, by the combination of the level columns for the level
+    distributions, and by the pattern of "not applicable" answers for how many answered
+    each practice; (without a period) each set by whether a round is the latest, which
+    counts every round. Every column is labelled, and the figures are read back by
+    those labels."""
     params: dict[str, Any] = {"centre": centre_id, "version": filters.questionnaire_version_id}
     # The centre's organisations: the summary's centre_ids (kept by the database from
     # the accepted registrations) rather than a join with a million registrations.
@@ -89,16 +89,8 @@ def stats_in_database(centre_id: int, questionnaire: Questionnaire, filters: Fil
         if key not in everyone:
             sums[f"{score}_count"] = f"count(s.{score})"
             sums[f"{score}_count_keys"] = f"sum(s.record_key) FILTER (WHERE s.{score} IS NOT NULL)"
-    for position, question in enumerate(questionnaire.questions, start=1):
-        answer = f"s.answer_{position}"
-        sums[f"answer_{position}_sum"] = f"sum({answer})"
-        if questionnaire.may_be_not_applicable(question.id):
-            # Only a question that can be "not applicable" has a cell of its own: the
-            # others are answered by every organisation of the group.
-            sums[f"answer_{position}"] = f"count({answer})"
-            sums[f"answer_{position}_keys"] = (
-                f"sum(s.record_key) FILTER (WHERE {answer} IS NOT NULL)"
-            )
+    for position in range(1, len(questionnaire.questions) + 1):
+        sums[f"answer_{position}_sum"] = f"sum(s.answer_{position})"
     for position in range(1, len(questionnaire.dimensions) + 1):
         delta = f"s.delta_{position}"
         sums[f"delta_{position}"] = f"count({delta})"
@@ -115,20 +107,34 @@ def stats_in_database(centre_id: int, questionnaire: Questionnaire, filters: Fil
         f"SELECT {', '.join(f'{sql} AS {label}' for label, sql in sums.items())} {latest_rows}"
     )
 
-    # Grouping sets; GROUPING(column) is 0 where a row groups by that column.
+    # Grouping sets; GROUPING(columns) is 0 where a row groups by those columns.
     breakdown = ", ".join(f"s.{by}" for by in BREAKDOWNS)
     level_columns = [level for _key, _score, level in columns]
+    levels_together = ", ".join(f"s.{level}" for level in level_columns)
+    # The questions that may be "not applicable": the rows grouped by their pattern of
+    # such answers (s.not_applicable, few patterns) count those who answered each,
+    # rather than a count and a key sum per question in the first query.
+    not_applicable = [
+        position
+        for position, question in enumerate(questionnaire.questions, start=1)
+        if questionnaire.may_be_not_applicable(question.id)
+    ]
     # Without a period, rows of every round, grouped by whether they are the latest;
     # within a period, only the latest rows (a constant cannot be grouped by).
     latest_mark = "" if period else "s.is_latest, "
-    group_sets = [f"({latest_mark}{breakdown})", f"({latest_mark.rstrip(', ')})"]
-    group_sets += [f"({latest_mark}s.{level})" for level in level_columns]
+    # One set for all the level columns at once (their combinations are few), rather
+    # than one each: every set is one more hash table entry per row.
+    group_sets = [f"({latest_mark}{breakdown})", f"({latest_mark}{levels_together})"]
     selected = [
         f"{'true' if period else 's.is_latest'} AS latest",
         f"GROUPING({breakdown}) AS by_breakdown",
+        f"GROUPING({levels_together}) AS by_levels",
     ]
+    if not_applicable:
+        group_sets.append(f"({latest_mark}s.not_applicable)")
+        selected.append("s.not_applicable")
     selected += [f"s.{by}" for by in BREAKDOWNS]
-    selected += [f"GROUPING(s.{level}) AS by_{level}, s.{level}" for level in level_columns]
+    selected += [f"s.{level}" for level in level_columns]
     selected += [
         "count(*) AS organisations", "sum(s.record_key) AS organisations_keys",
         "count(s.overall_index) AS scored", "sum(s.overall_index) AS overall_sum",
@@ -162,37 +168,45 @@ def stats_in_database(centre_id: int, questionnaire: Questionnaire, filters: Fil
         q1, median, q3 = (math.nan if v is None else float(v) for v in quartiles)
         measured[key] = Spread(scored, q1, median, q3)
 
-    levels: dict[str, dict[int, Cell]] = {
-        key: {level: Cell(0) for level in LEVEL_VALUES} for key, _score, _level in columns
-    }
+    # [count, key sum] per level of each series, per question answered, all rounds.
+    at_level = {key: {level: [0, 0] for level in LEVEL_VALUES} for key, _score, _level in columns}
+    answered = {position: [0, 0] for position in not_applicable}
     by_value: dict[str, dict[str, list[float]]] = {by: {} for by in BREAKDOWNS}
-    assessments = Cell(0)
+    rounds = [0, 0]
     for row in group_rows:
-        counted = (whole(row["organisations"]), whole(row["organisations_keys"]))
+        count, keys = whole(row["organisations"]), whole(row["organisations_keys"])
         if period and row["rounds"] is not None:
-            assessments = Cell(whole(row["rounds"][0]), whole(row["rounds"][1]))
+            rounds = [whole(row["rounds"][0]), whole(row["rounds"][1])]
         if row["by_breakdown"] == 0:
             if not row["latest"]:
                 continue
             for by in BREAKDOWNS:
                 entry = by_value[by].setdefault(row[by], [0, 0, 0.0, 0])
-                entry[0] += counted[0]
-                entry[1] += counted[1]
+                entry[0] += count
+                entry[1] += keys
                 entry[2] += float(row["overall_sum"] or 0)
                 entry[3] += whole(row["scored"])
-            continue
-        grouped_level = (
-            next((key, level) for key, _score, level in columns if row[f"by_{level}"] == 0)
-            if any(row[f"by_{level}"] == 0 for level in level_columns)
-            else None
-        )
-        if grouped_level is None:  # the (latest) set: rounds by whether they are the latest
+        elif row["by_levels"] == 0:  # these sets together hold every row once
             if not period:
-                assessments = Cell(assessments.count + counted[0], assessments.keys + counted[1])
-            continue
-        key, level_column = grouped_level
-        if row["latest"] and row[level_column] is not None:
-            levels[key][int(row[level_column])] = Cell(*counted)
+                rounds[0] += count
+                rounds[1] += keys
+            if not row["latest"]:
+                continue
+            for key, _score, level_column in columns:
+                if row[level_column] is not None:
+                    cell_of_level = at_level[key][int(row[level_column])]
+                    cell_of_level[0] += count
+                    cell_of_level[1] += keys
+        elif row["latest"]:  # a pattern of "not applicable" answers
+            for position in not_applicable:
+                if not row["not_applicable"] >> (position - 1) & 1:
+                    answered[position][0] += count
+                    answered[position][1] += keys
+    assessments = Cell(rounds[0], rounds[1])
+    levels = {
+        key: {level: Cell(count, keys) for level, (count, keys) in found.items()}
+        for key, found in at_level.items()
+    }
     breakdowns = {
         by: {
             value: Cell(int(n), int(keys), total, int(scored))
@@ -201,13 +215,14 @@ def stats_in_database(centre_id: int, questionnaire: Questionnaire, filters: Fil
         for by, found in by_value.items()
     }
     practices = [
-        cell(
-            f"answer_{position}"
-            if questionnaire.may_be_not_applicable(question.id)
-            else "organisations",
-            f"answer_{position}_sum",
+        Cell(
+            answered[position][0],
+            answered[position][1],
+            float(figures[f"answer_{position}_sum"] or 0),
         )
-        for position, question in enumerate(questionnaire.questions, start=1)
+        if position in answered
+        else cell("organisations", f"answer_{position}_sum")
+        for position in range(1, len(questionnaire.questions) + 1)
     ]
     progress = {
         dimension.id: cell(f"delta_{position}", f"delta_{position}_sum")
