@@ -8,7 +8,7 @@ import threading
 
 import pytest
 from flask import Flask
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, text, update
 
 from maturity.extensions import db
 from maturity.models import Centre, CentreRegistration, Organisation, ResultSummary, User
@@ -124,6 +124,93 @@ def test_every_write_of_registrations_and_summaries_keeps_the_centres(app: Flask
         db.session.commit()
         assert kept() == registered()
         assert summaries_of(first_id) == {(b_id,)}
+
+        # A registration moved to another centre, then to another organisation.
+        moved = db.session.scalars(
+            select(CentreRegistration.id).where(
+                CentreRegistration.organisation_id == first_id, CentreRegistration.centre_id == b_id
+            )
+        ).one()
+        db.session.execute(
+            update(CentreRegistration).where(CentreRegistration.id == moved).values(centre_id=a_id)
+        )
+        db.session.commit()
+        assert summaries_of(first_id) == {(a_id,)} and kept() == registered()
+        spare = db.session.scalars(
+            select(Organisation.id).where(~Organisation.centre_registrations.any()).limit(1)
+        ).first()
+        if spare is not None:
+            db.session.execute(
+                update(CentreRegistration)
+                .where(CentreRegistration.id == moved)
+                .values(organisation_id=spare)
+            )
+            db.session.commit()
+            assert summaries_of(first_id) == {()} and kept() == registered()
+
+
+def test_requests_and_consent_leave_the_summaries_alone(app: Flask) -> None:
+    """Only an accepted registration is in a centre list: writing a request, or a
+    change of consent, neither rewrites summaries nor holds their organisations (a
+    centre's import of 10,000 requests rewrote every summary of theirs)."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("a row's version (xmin) is PostgreSQL's")
+    publish_questionnaires(app)
+    with app.app_context():
+        version = current_version("sme-digital")
+        assert version is not None
+        generate(10, 3, "甲中心", version)
+        generate(10, 4, "乙中心", version)
+        a, b = (
+            db.session.scalars(select(Centre.id).where(Centre.name == name)).one()
+            for name in ("甲中心", "乙中心")
+        )
+        of_a = list(
+            db.session.scalars(
+                select(CentreRegistration.organisation_id).where(CentreRegistration.centre_id == a)
+            )
+        )
+
+        def versions() -> dict[int, str]:
+            rows = db.session.execute(text("SELECT assessment_id, xmin::text FROM result_summary"))
+            return {assessment_id: xmin for assessment_id, xmin in rows}
+
+        before = versions()
+        db.session.execute(  # B asks to register every one of A's organisations
+            insert(CentreRegistration),
+            [{"centre_id": b, "organisation_id": organisation} for organisation in of_a],
+        )
+        db.session.commit()
+        db.session.execute(
+            update(CentreRegistration)
+            .where(CentreRegistration.centre_id == a)
+            .values(consent_granted_at=utcnow())
+        )
+        db.session.commit()
+        db.session.execute(  # B withdraws its requests
+            delete(CentreRegistration).where(
+                CentreRegistration.centre_id == b, CentreRegistration.accepted_at.is_(None)
+            )
+        )
+        db.session.commit()
+        assert versions() == before and kept() == registered()
+        db.session.execute(  # one leaves A: its summaries, and only they, change
+            update(CentreRegistration)
+            .where(CentreRegistration.centre_id == a, CentreRegistration.organisation_id == of_a[0])
+            .values(accepted_at=None)
+        )
+        db.session.commit()
+        after = versions()
+        changed = {k for k in before if after[k] != before[k]}
+        assert changed and changed == {
+            assessment_id
+            for assessment_id, organisation in db.session.execute(
+                select(ResultSummary.assessment_id, ResultSummary.organisation_id)
+            )
+            if organisation == of_a[0]
+        }
+        assert kept() == registered()
 
 
 def test_a_summary_written_while_its_organisation_leaves_a_centre_does_not_keep_it(
