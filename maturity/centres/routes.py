@@ -23,7 +23,7 @@ from maturity import access
 from maturity.centres import bp
 from maturity.core import periods, reference
 from maturity.extensions import db
-from maturity.models import Centre, Organisation, User
+from maturity.models import Centre, ImportStatus, Organisation, User
 from maturity.reports.tables import (
     build_tables,
     dashboard_charts,
@@ -32,7 +32,7 @@ from maturity.reports.tables import (
     to_csv,
     to_xlsx,
 )
-from maturity.services import audit, centres
+from maturity.services import audit, centres, organisation_imports
 from maturity.services import dashboard as dashboard_service
 from maturity.services.branding import branding_of
 from maturity.services.questionnaires import current_questionnaire
@@ -85,6 +85,8 @@ def show_page(centre: Centre, **extra: Any) -> str:
         locale=current_locale(),
         max_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
         logo_uri=branding_of(centre).logo_uri,
+        imports=organisation_imports.recent_for(centre, current_user),
+        import_statuses=ImportStatus,
         **extra,
     )
 

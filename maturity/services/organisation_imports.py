@@ -289,6 +289,18 @@ def register_rows(centre: Centre, check: ImportCheck, user: User, filename: str)
     return Registered(requested, already, to_notify)
 
 
+def recent_for(centre: Centre, user: User, limit: int = 5) -> list[OrganisationImport]:
+    """The user's latest imports into the centre, newest first."""
+    return list(
+        db.session.scalars(
+            select(OrganisationImport)
+            .where(OrganisationImport.centre_id == centre.id, OrganisationImport.user_id == user.id)
+            .order_by(OrganisationImport.created_at.desc(), OrganisationImport.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 def notified(import_id: int) -> None:
     rows_changed(
         update(OrganisationImport).where(OrganisationImport.id == import_id).values(to_notify=[])

@@ -85,6 +85,13 @@ def test_the_page_shows_progress_until_the_import_has_run(app: Flask, world: Wor
     page = page_of(world, import_id)
     assert "发出 3 个登记请求" in page and 'http-equiv="refresh"' not in page
     assert placeholders(app) == 3
+    # The centre's page lists it for its uploader, with a link back to its report.
+    centre_page = world.client("reviewer").get(f"/centres/{world.ids['centre']}")
+    listed = centre_page.get_data(as_text=True)
+    assert "您最近的导入" in listed and "已发出 3 个登记请求" in listed
+    assert f"/centres/{world.ids['centre']}/imports/{import_id}" in listed
+    admin_view = world.client("admin").get(f"/centres/{world.ids['centre']}")
+    assert f"/imports/{import_id}" not in admin_view.get_data(as_text=True)
 
 
 def test_an_import_run_again_after_its_worker_died_imports_once(app: Flask, world: World) -> None:
