@@ -67,9 +67,11 @@ LOGINS = {
 
 @pytest.fixture
 def demo_world(live: LiveServer) -> Iterator[DemoWorld]:
+    from maturity import tasks
+    from maturity.centres.imports import import_organisations
     from maturity.models import Assessment, Centre, Organisation, User
     from maturity.reports import jobs
-    from maturity.services import assessments, invitations
+    from maturity.services import assessments, invitations, organisation_imports
     from maturity.services.results import questionnaire_for
     from maturity.services.seeding import seed_demo
 
@@ -96,6 +98,16 @@ def demo_world(live: LiveServer) -> Iterator[DemoWorld]:
         questionnaire = questionnaire_for(draft)
         dimension = questionnaire.dimensions[0].id
         sme_id, draft_id, job_id, centre_id = sme.id, draft.id, job.id, centre.id
+        reviewer = db.session.scalars(select(User).where(User.email == LOGINS["reviewer"][0])).one()
+        # An import whose report lists a problem (the table is the page's richest part).
+        upload = (
+            "name,credit_code,industry_division,employees,revenue,total_assets,province_code,city_code\n"
+            "示例企业,,99,45,3200,,330000,330100\n"
+        ).encode()
+        import_id = organisation_imports.record_upload(
+            centre, reviewer, "orgs.csv", upload, live.url + "/"
+        )
+        tasks.queue(import_organisations, import_id)  # no broker: runs here and now
     org = f"/organisations/{sme_id}"
     pages = {
         "public": [
@@ -111,7 +123,10 @@ def demo_world(live: LiveServer) -> Iterator[DemoWorld]:
             "/account/privacy", "/account/delete", f"{org}/delete",
         ],
         "consultant": ["/", "/consultant", org, f"/assessments/{latest}/results", f"/reports/jobs/{job_id}"],
-        "reviewer": ["/", "/centres/", f"/centres/{centre_id}", f"/centres/{centre_id}/dashboard"],
+        "reviewer": [
+            "/", "/centres/", f"/centres/{centre_id}", f"/centres/{centre_id}/dashboard",
+            f"/centres/{centre_id}/imports/{import_id}",
+        ],
         "admin": ["/", "/admin/", "/admin/audit", "/admin/centres", "/admin/questionnaires", "/admin/users"],
     }  # fmt: skip
     visits = [
