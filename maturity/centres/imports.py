@@ -44,7 +44,6 @@ def import_file(centre_id: int) -> Response | tuple[str, int]:
         return _refused(centre, _("Please choose a CSV or XLSX file."), "")
     if not organisation_imports.readable_type(upload.filename):
         return _refused(centre, _("Only CSV and XLSX files can be imported."), upload.filename)
-    centre_id = centre.id
     import_id = organisation_imports.record_upload(
         centre, current_user, upload.filename, upload.read(), request.url_root
     )
@@ -54,7 +53,7 @@ def import_file(centre_id: int) -> Response | tuple[str, int]:
         # Said at once on its page, rather than waiting in vain for a worker.
         logger.error("organisation import %s could not be queued: %s", import_id, error)
         organisation_imports.fail(import_id, f"not queued: {error}")
-    return redirect(url_for("centres.import_status", centre_id=centre.id, import_id=import_id), 303)
+    return redirect(url_for("centres.import_status", centre_id=centre_id, import_id=import_id), 303)
 
 
 def _refused(centre: Centre, error: str, filename: str) -> tuple[str, int]:

@@ -155,8 +155,7 @@ def fail(import_id: int, error: str) -> None:
         .values(status=ImportStatus.FAILED, error=error[:2000], finished_at=utcnow())
     )
     db.session.commit()
-    if upload is not None:
-        _forget_upload(import_id, upload)
+    _forget_upload(import_id, upload)
 
 
 def _forget_upload(import_id: int, upload: str | None) -> None:
