@@ -36,6 +36,11 @@ class Stored:
 
 
 class Storage(Protocol):
+    def reachable(self) -> bool:
+        """The storage itself is there (a shared volume mounted): a file missing from
+        reachable storage is gone for good, not away for a moment."""
+        ...
+
     def exists(self, name: str) -> bool: ...
 
     def touch(self, name: str) -> bool:
@@ -81,6 +86,9 @@ class LocalFolder:
         ):
             raise ValueError(f"not a storage name: {name!r}")
         return self.root / name
+
+    def reachable(self) -> bool:
+        return self.root.is_dir()
 
     def exists(self, name: str) -> bool:
         return self._path(name).exists()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from maturity.core.organisation_import import RowProblem, UnreadableFile
+from maturity.services.organisation_imports import Failure
 
 
 def column_label(column: str | None) -> str:
@@ -88,3 +89,27 @@ def unreadable_message(unreadable: UnreadableFile) -> str:
         ),
     }
     return messages.get(unreadable.code, messages["xlsx"])()
+
+
+def failure_message(failure: Failure, filename: str) -> str:
+    """Why an import could not be completed, and what the centre can do."""
+    if failure == Failure.UPLOAD_MISSING:
+        return _(
+            "The import of %(file)s could not be completed: the uploaded file was no longer "
+            "in the platform's storage (it is kept only until its import runs). Nothing was "
+            "imported; please upload the file again.",
+            file=filename,
+        )
+    if failure == Failure.NOT_QUEUED:
+        return _(
+            "The import of %(file)s could not be started: the platform's background service "
+            "is not available at the moment. Nothing was imported; please upload the file "
+            "again in a few minutes.",
+            file=filename,
+        )
+    return _(
+        "The import of %(file)s could not be completed because of an error on the "
+        "platform; nothing was imported. Please upload the file again; if this happens "
+        "again, tell the platform's administrator.",
+        file=filename,
+    )

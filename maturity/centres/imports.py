@@ -20,7 +20,12 @@ from werkzeug.wrappers import Response
 
 from maturity import access, mail, tasks
 from maturity.centres import bp
-from maturity.centres.import_messages import column_label, problem_message, unreadable_message
+from maturity.centres.import_messages import (
+    column_label,
+    failure_message,
+    problem_message,
+    unreadable_message,
+)
 from maturity.centres.routes import load_centre
 from maturity.core.organisation_import import COLUMNS
 from maturity.extensions import db
@@ -52,7 +57,9 @@ def import_file(centre_id: int) -> Response | tuple[str, int]:
     except tasks.QueueUnavailable as error:
         # Said at once on its page, rather than waiting in vain for a worker.
         logger.error("organisation import %s could not be queued: %s", import_id, error)
-        organisation_imports.fail(import_id, f"not queued: {error}")
+        organisation_imports.fail(
+            import_id, f"not queued: {error}", organisation_imports.Failure.NOT_QUEUED
+        )
     return redirect(url_for("centres.import_status", centre_id=centre_id, import_id=import_id), 303)
 
 
@@ -73,12 +80,14 @@ def import_status(centre_id: int, import_id: int) -> str:
     )
     assert job is not None
     outcome = organisation_imports.outcome_of(job)
+    failure = organisation_imports.failure_of(job)
     return render_template(
         "centres/import_report.html",
         centre=centre,
         job=job,
         statuses=ImportStatus,
         outcome=outcome,
+        failure=failure_message(failure, job.filename) if failure else None,
         error=unreadable_message(outcome.unreadable) if outcome and outcome.unreadable else None,
         filename=job.filename,
         problem_message=problem_message,
@@ -91,12 +100,28 @@ def import_organisations(self: Task, import_id: int) -> None:
     """Import the file, then tell the owners of organisations already on the platform."""
     try:
         organisation_imports.run(import_id)
-        _notify_owners(import_id)
+    except organisation_imports.UploadMissing as error:
+        db.session.rollback()
+        logger.error("organisation import %s failed: %s", import_id, error)
+        organisation_imports.fail(
+            import_id,
+            f"{type(error).__name__}: {error}",
+            organisation_imports.Failure.UPLOAD_MISSING,
+        )
+        return
     except Exception as error:
         db.session.rollback()
         tasks.retry_if_transient(self, error, f"organisation import {import_id}")
         logger.exception("organisation import %s failed", import_id)
         organisation_imports.fail(import_id, f"{type(error).__name__}: {error}")
+        return
+    try:
+        _notify_owners(import_id)
+    except Exception as error:
+        # The import is done and stays so; its owners' e-mails wait in `to_notify`.
+        db.session.rollback()
+        tasks.retry_if_transient(self, error, f"e-mails of organisation import {import_id}")
+        logger.exception("organisation import %s: telling the owners failed", import_id)
 
 
 def _notify_owners(import_id: int) -> None:

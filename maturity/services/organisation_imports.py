@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -106,10 +107,7 @@ def run(import_id: int) -> bool:
         return False
     check: ImportCheck | None = None
     outcome: dict[str, Any]
-    if claimed.upload is None:
-        raise FileNotFoundError(f"import {import_id} has no file")
-    with import_uploads().open(claimed.upload) as handle:
-        data = handle.read()
+    data = _read_upload(import_id, claimed.upload)
     try:
         check = check_rows(read_table(claimed.filename, data))
     except UnreadableFile as unreadable:
@@ -144,15 +142,48 @@ def run(import_id: int) -> bool:
     return True
 
 
-def fail(import_id: int, error: str) -> None:
-    """Mark an unfinished import failed, saying why (for the log, not the centre)."""
+class UploadMissing(Exception):
+    """The uploaded file is not in the shared folder although the folder is there:
+    it will not come back, so the task is not tried again (a folder away, an
+    unmounted volume, is an OSError, and is)."""
+
+
+def _read_upload(import_id: int, upload: str | None) -> bytes:
+    if upload is None:
+        raise UploadMissing(f"import {import_id} has no file")
+    uploads = import_uploads()
+    try:
+        with uploads.open(upload) as handle:
+            return handle.read()
+    except FileNotFoundError as error:
+        if uploads.reachable():
+            raise UploadMissing(f"import {import_id}: {upload} is not in the uploads") from error
+        raise
+
+
+class Failure(StrEnum):
+    """Why an import failed, in the words the centre is shown (its page)."""
+
+    UPLOAD_MISSING = "upload_missing"
+    NOT_QUEUED = "not_queued"
+    INTERNAL = "internal"
+
+
+def fail(import_id: int, error: str, reason: Failure = Failure.INTERNAL) -> None:
+    """Mark an unfinished import failed: the error for the log and the operators, the
+    reason for the centre."""
     upload = db.session.scalar(
         select(OrganisationImport.upload).where(OrganisationImport.id == import_id)
     )
     rows_changed(
         update(OrganisationImport)
         .where(OrganisationImport.id == import_id, OrganisationImport.status.in_(UNFINISHED))
-        .values(status=ImportStatus.FAILED, error=error[:2000], finished_at=utcnow())
+        .values(
+            status=ImportStatus.FAILED,
+            error=error[:2000],
+            outcome={"failed": reason.value},
+            finished_at=utcnow(),
+        )
     )
     db.session.commit()
     _forget_upload(import_id, upload)
@@ -166,6 +197,16 @@ def _forget_upload(import_id: int, upload: str | None) -> None:
         update(OrganisationImport).where(OrganisationImport.id == import_id).values(upload=None)
     )
     db.session.commit()
+
+
+def failure_of(job: OrganisationImport) -> Failure | None:
+    """Why a failed import failed (None unless it did)."""
+    if job.status != ImportStatus.FAILED:
+        return None
+    try:
+        return Failure((job.outcome or {}).get("failed", Failure.INTERNAL))
+    except ValueError:
+        return Failure.INTERNAL
 
 
 def _problem_json(problem: RowProblem) -> dict[str, Any]:

@@ -159,10 +159,90 @@ def test_an_import_that_cannot_be_run_says_so_and_imports_nothing(app: Flask, wo
         import_uploads().remove(upload)  # the shared folder lost it
         tasks.queue(import_organisations, import_id)
         job = db.session.get_one(OrganisationImport, import_id)
-        assert job.status == ImportStatus.FAILED and "FileNotFoundError" in (job.error or "")
+        assert job.status == ImportStatus.FAILED and "UploadMissing" in (job.error or "")
     page = page_of(world, import_id)
-    assert "orgs.csv 的导入未能完成，未导入任何内容" in page
+    # Why, in the centre's words (the error itself is for the operators).
+    assert "orgs.csv 的导入未能完成：上传的文件已不在平台的存储中" in page
+    assert "UploadMissing" not in page
     assert 'http-equiv="refresh"' not in page and placeholders(app) == 0
+
+
+def test_a_vanished_upload_is_not_tried_again_but_a_vanished_folder_is(
+    app: Flask, world: World
+) -> None:
+    """A worker retries transient failures for two minutes: a file gone from a folder
+    that is there will not come back, while a folder away (a volume not mounted
+    for a moment) may."""
+    import_id = recorded(app, world, PLACEHOLDERS)
+    with app.app_context():
+        upload = db.session.get_one(OrganisationImport, import_id).upload
+        assert upload is not None
+        db.session.commit()
+        folder = Path(app.config["IMPORT_UPLOADS_DIR"])
+        away = folder.with_name("uploads-away")
+        folder.rename(away)
+        with pytest.raises(OSError) as folder_away:
+            organisation_imports.run(import_id)
+        db.session.rollback()
+        assert tasks.transient(folder_away.value)
+        away.rename(folder)
+        import_uploads().remove(upload)
+        with pytest.raises(organisation_imports.UploadMissing) as file_gone:
+            organisation_imports.run(import_id)
+        db.session.rollback()
+        assert not tasks.transient(file_gone.value)
+    assert placeholders(app) == 0
+
+
+def test_an_import_that_could_not_be_queued_says_why(app: Flask, world: World) -> None:
+    import_id = recorded(app, world, PLACEHOLDERS)
+    with app.app_context():
+        organisation_imports.fail(
+            import_id, "not queued: Error 111", organisation_imports.Failure.NOT_QUEUED
+        )
+    page = page_of(world, import_id)
+    assert "后台服务暂时不可用" in page and "Error 111" not in page
+    with app.app_context():
+        job = db.session.get_one(OrganisationImport, import_id)
+        assert job.status == ImportStatus.FAILED and job.upload is None
+        # A failure of a finished import changes nothing.
+        db.session.commit()
+        organisation_imports.fail(import_id, "late")
+        assert (
+            organisation_imports.failure_of(db.session.get_one(OrganisationImport, import_id))
+            == organisation_imports.Failure.NOT_QUEUED
+        )
+
+
+def test_an_import_whose_owners_could_not_be_told_stays_imported(
+    app: Flask, world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The import is done when its e-mails fail: the log says what failed, and the
+    owners to tell stay recorded for the task's next try."""
+    code = "91350100M000100Y43"
+    with app.app_context():
+        db.session.get_one(Organisation, world.ids["org_b"]).credit_code = code
+        centre = db.session.get_one(Centre, world.ids["requesting_centre"])
+        reviewer = db.session.scalar(select(User).where(User.email == "reviewer@example.com"))
+        assert reviewer is not None
+        db.session.add(CentreMembership(user_id=reviewer.id, centre_id=centre.id))
+        content = PLACEHOLDERS + f"\n某企业,{code},65,45,3200,,330000,330100\n".encode()
+        import_id = organisation_imports.record_upload(
+            centre, reviewer, "orgs.csv", content, "http://centre.example/"
+        )
+
+    def mail_template_broken(*_args: object) -> None:
+        raise RuntimeError("template broken")
+
+    monkeypatch.setattr("maturity.centres.imports.notify_owners_of_request", mail_template_broken)
+    with app.app_context():
+        tasks.queue(import_organisations, import_id)
+        job = db.session.get_one(OrganisationImport, import_id)
+        assert job.status == ImportStatus.DONE and job.error is None
+        assert job.to_notify == [world.ids["org_b"]]
+    assert f"organisation import {import_id}: telling the owners failed" in caplog.text
+    assert f"organisation import {import_id} failed" not in caplog.text
+    assert placeholders(app) == 3
 
 
 def test_only_its_uploader_sees_an_import(app: Flask, world: World) -> None:
