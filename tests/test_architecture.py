@@ -42,8 +42,9 @@ def test_no_module_is_longer_than_the_limit() -> None:
 
 
 def test_creating_the_app_imports_no_heavy_library(tmp_path: Path) -> None:
-    """WeasyPrint (about a second), NumPy, openpyxl, Alembic (through Flask-Migrate)
-    and Celery load where they are used, not in every web worker, Celery worker and
+    """WeasyPrint (about a second), NumPy, openpyxl, Alembic (through Flask-Migrate),
+    Celery and PyYAML (published questionnaires are read from JSON) load where they
+    are used, not in every web worker, Celery worker and
     command at start-up (issue: reports in half the time)."""
     import os
     import subprocess
@@ -53,7 +54,7 @@ def test_creating_the_app_imports_no_heavy_library(tmp_path: Path) -> None:
         "import sys\n"
         "from maturity import create_app\n"
         "create_app()\n"
-        "heavy = ('weasyprint', 'numpy', 'openpyxl', 'alembic', 'flask_migrate', 'celery', 'kombu')\n"
+        "heavy = ('weasyprint', 'numpy', 'openpyxl', 'alembic', 'flask_migrate', 'celery', 'kombu', 'yaml')\n"
         "print(','.join(m for m in heavy if m in sys.modules))\n"
     )
     env = {

@@ -13,8 +13,8 @@ from maturity.core.questionnaire import (
     Catalogue,
     Questionnaire,
     QuestionnaireError,
-    parse,
-    parse_validated,
+    from_document,
+    parse_with_document,
     version_key,
 )
 from maturity.extensions import db
@@ -39,14 +39,14 @@ def publish_all(files: Catalogue) -> PublishReport:
     refused: published versions are immutable, a change needs a new version.
     """
     report = PublishReport()
-    to_add: list[tuple[Questionnaire, str]] = []
+    to_add: list[tuple[Questionnaire, str, str]] = []
     published = {
         (row.key, row.version): row for row in db.session.scalars(select(QuestionnaireVersion))
     }
     for (key, version), path in sorted(files.files.items()):
         source = path.read_text(encoding="utf-8")
         try:
-            questionnaire = parse(source, str(path))
+            questionnaire, document = parse_with_document(source, str(path))
         except QuestionnaireError as error:
             report.problems.extend(f"{path}: {problem}" for problem in error.problems)
             continue
@@ -58,7 +58,7 @@ def publish_all(files: Catalogue) -> PublishReport:
             continue
         existing = published.get((key, version))
         if existing is None:
-            to_add.append((questionnaire, source))
+            to_add.append((questionnaire, source, document))
         elif existing.content_hash != questionnaire.content_hash:
             report.problems.append(
                 f"{path}: {questionnaire.label} is already published with content hash "
@@ -70,12 +70,13 @@ def publish_all(files: Catalogue) -> PublishReport:
     if report.problems:
         db.session.rollback()
         return report
-    for questionnaire, source in to_add:
+    for questionnaire, source, document in to_add:
         row = QuestionnaireVersion(
             key=questionnaire.key,
             version=questionnaire.version,
             content_hash=questionnaire.content_hash,
             source=source,
+            document=document,
         )
         db.session.add(row)
         published[(row.key, row.version)] = row
@@ -119,13 +120,13 @@ def current_questionnaire() -> Questionnaire | None:
 
 
 def questionnaire_of(row: QuestionnaireVersion) -> Questionnaire:
-    """The questionnaire as published (parsed from the stored source)."""
-    return _parse_published(row.source, row.content_hash, row.label)
+    """The questionnaire as published (read from the document stored with it)."""
+    return _parse_published(row.document, row.content_hash, row.label)
 
 
 @lru_cache(maxsize=32)
-def _parse_published(source: str, expected_hash: str, label: str) -> Questionnaire:
+def _parse_published(document: str, expected_hash: str, label: str) -> Questionnaire:
     try:
-        return parse_validated(source, expected_hash, label)
+        return from_document(document, expected_hash, label)
     except QuestionnaireError as error:
-        raise RuntimeError(f"stored source of {label} does not match its content hash") from error
+        raise RuntimeError(f"stored document of {label} does not match its content hash") from error

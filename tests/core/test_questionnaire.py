@@ -10,9 +10,10 @@ from maturity.core.questionnaire import (
     Catalogue,
     QuestionnaireError,
     content_hash,
+    from_document,
     load_file,
     parse,
-    parse_validated,
+    parse_with_document,
 )
 from maturity.core.text import Text
 from tests.conftest import ROOT
@@ -483,11 +484,12 @@ def test_action_names_are_checked(
     assert problems_of_text(format_2_with(*replacements) + extra) == expected
 
 
-def test_a_published_questionnaire_reloads_without_validation_only_if_unchanged() -> None:
-    text = SHIPPED.read_text(encoding="utf-8")
-    validated = parse(text, str(SHIPPED))
-    assert parse_validated(text, validated.content_hash, "stored") == validated
-    tampered = text.replace("version: 1.0.0", "version: 1.0.1", 1)
-    assert tampered != text
-    with pytest.raises(QuestionnaireError, match="content hash does not match"):
-        parse_validated(tampered, validated.content_hash, "stored")
+def test_a_published_questionnaire_reloads_from_its_document_only_if_unchanged() -> None:
+    for path in sorted(SHIPPED.parent.glob("*.yaml")):
+        validated, document = parse_with_document(path.read_text(encoding="utf-8"), str(path))
+        # Equal in every part, in the file's order (variants, recommendations, levels).
+        assert from_document(document, validated.content_hash, "stored") == validated
+        tampered = document.replace(f'"version":"{validated.version}"', '"version":"9.9.9"', 1)
+        assert tampered != document
+        with pytest.raises(QuestionnaireError, match="content hash does not match"):
+            from_document(tampered, validated.content_hash, "stored")

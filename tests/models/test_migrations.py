@@ -6,9 +6,12 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select, text
 
+from maturity.core.questionnaire import parse
 from maturity.extensions import db
+from maturity.models import QuestionnaireVersion
+from maturity.services.questionnaires import questionnaire_of
 from tests.conftest import ROOT, make_app
 from tests.databases import fresh_database
 
@@ -42,4 +45,44 @@ def test_downgrade_to_base_and_up_again(tmp_path: Path) -> None:
             assert result.exit_code == 0, result.output
         with app.app_context():
             assert "assessment" in inspect(db.engine).get_table_names()
+            db.engine.dispose()
+
+
+def test_questionnaires_published_before_their_document_get_it(tmp_path: Path) -> None:
+    """Migration 9d75d9702f07 writes the JSON document of every version published
+    before it, from the stored source: read back, it is the questionnaire published."""
+    shipped = sorted((ROOT / "questionnaires" / "sme-digital").glob("*.yaml"))
+    with fresh_database(tmp_path) as url:
+        app = make_app(url, tmp_path)
+        runner = app.test_cli_runner()
+        directory = str(ROOT / "migrations")
+        result = runner.invoke(args=["db", "upgrade", "2b37995f5d33", "--directory", directory])
+        assert result.exit_code == 0, result.output
+        published = {}
+        with app.app_context():
+            for path in shipped:
+                source = path.read_text(encoding="utf-8")
+                questionnaire = parse(source, str(path))
+                published[questionnaire.label] = questionnaire
+                db.session.execute(
+                    text(
+                        "INSERT INTO questionnaire_version "
+                        "(key, version, content_hash, source, is_current, published_at) "
+                        "VALUES (:key, :version, :hash, :source, false, CURRENT_TIMESTAMP)"
+                    ),
+                    {
+                        "key": questionnaire.key,
+                        "version": questionnaire.version,
+                        "hash": questionnaire.content_hash,
+                        "source": source,
+                    },
+                )
+            db.session.commit()
+        result = runner.invoke(args=["db", "upgrade", "--directory", directory])
+        assert result.exit_code == 0, result.output
+        with app.app_context():
+            rows = db.session.scalars(select(QuestionnaireVersion)).all()
+            assert {row.label: questionnaire_of(row) for row in rows} == published
+            assert all(row.document.startswith('{"') for row in rows)
+            db.session.rollback()
             db.engine.dispose()

@@ -12,7 +12,13 @@ from maturity.core.items.level import (
 from maturity.core.questionnaire.catalogue import Catalogue, version_key
 from maturity.core.questionnaire.checks import format_path
 from maturity.core.questionnaire.errors import Problem, QuestionnaireError
-from maturity.core.questionnaire.loader import content_hash, load_file, parse, parse_validated
+from maturity.core.questionnaire.loader import (
+    content_hash,
+    from_document,
+    load_file,
+    parse,
+    parse_with_document,
+)
 from maturity.core.questionnaire.model import (
     MAX_DIMENSIONS,
     MAX_OUTCOMES,
@@ -53,8 +59,9 @@ __all__ = [
     "Wording",
     "content_hash",
     "format_path",
+    "from_document",
     "load_file",
     "parse",
-    "parse_validated",
+    "parse_with_document",
     "version_key",
 ]
