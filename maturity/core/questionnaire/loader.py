@@ -168,7 +168,11 @@ def parse(text: str, source: str = "<questionnaire>") -> Questionnaire:
 
 
 def parse_with_document(text: str, source: str = "<questionnaire>") -> tuple[Questionnaire, str]:
-    """`parse`, with the canonical JSON document of the content (what publishing stores)."""
+    """`parse`, with the content as a JSON document (what publishing stores).
+
+    The document keeps the file's key order, which the model relies on (variants and
+    recommendations are read in order); only the sorted, canonical form is hashed.
+    """
     import yaml
 
     loader = _yaml_loader()(text)
