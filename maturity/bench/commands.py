@@ -7,12 +7,12 @@ both sides alike. Peak memory is the largest resident set of our command's proce
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +24,19 @@ BARE_WEASYPRINT = (
     "HTML(filename=p, base_url=p.parent.resolve().as_uri() + '/').write_pdf(sys.argv[2])"
 )
 FLASK_AND_EXTENSIONS = "import flask, flask_sqlalchemy, flask_babel, flask_login, flask_wtf"
+# Runs the measured command as its child and prints its wall time and peak memory.
+# Linux carries a process's peak resident set across exec, and a child starts with
+# its parent's (fork copies the pages, vfork shares them), so measured from a large
+# process (pytest, or a bench that has just rendered reports) every command would
+# seem to peak at least as high as that process. This launcher is small (~13 MB).
+LAUNCHER = """
+import json, os, subprocess, sys, time
+started = time.perf_counter()
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_pid, status, usage = os.wait4(child.pid, 0)
+print(json.dumps({"seconds": time.perf_counter() - started, "peak_kib": usage.ru_maxrss,
+                  "exit_code": os.waitstatus_to_exitcode(status)}))
+"""
 
 
 @dataclass(frozen=True)
@@ -45,16 +58,16 @@ class Pair:
 
 def timed_process(command: list[str], env: dict[str, str]) -> Run:
     """Wall time and peak resident memory of one process, run to its end."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _pid, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        error = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    launched = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, *command], env=env, capture_output=True, check=False
+    )
+    if launched.returncode != 0:
+        raise RuntimeError(f"could not measure {' '.join(command)}: {launched.stderr[-2000:]!r}")
+    figures = json.loads(launched.stdout)
+    if figures["exit_code"] != 0:
+        error = launched.stderr.decode(errors="replace")
         raise RuntimeError(f"{' '.join(command)} failed: {error[-2000:]}")
-    if process.stderr:
-        process.stderr.close()
-    return Run(seconds, usage.ru_maxrss / 1024)  # ru_maxrss: KiB on Linux
+    return Run(figures["seconds"], figures["peak_kib"] / 1024)  # ru_maxrss: KiB on Linux
 
 
 def alternating(ours: list[str], reference: list[str], pairs: int, env: dict[str, str]) -> Pair:
