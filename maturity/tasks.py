@@ -35,8 +35,7 @@ logger = logging.getLogger(__name__)
 
 # Names of tasks run on a schedule by Celery beat.
 PRUNE_TASK = "maturity.reports.prune"
-STALLED_TASK = "maturity.reports.requeue_stalled"
-STALLED_IMPORTS_TASK = "maturity.centres.requeue_stalled_imports"
+SWEEP_TASK = "maturity.requeue_stalled"
 
 
 def settings(app: Flask) -> dict[str, Any]:
@@ -68,12 +67,8 @@ def settings(app: Flask) -> dict[str, Any]:
         "timezone": "UTC",
         "beat_schedule": {
             "prune-report-files": {"task": PRUNE_TASK, "schedule": timedelta(days=1)},
-            "requeue-stalled-batches": {
-                "task": STALLED_TASK,
-                "schedule": timedelta(seconds=visibility),
-            },
-            "requeue-stalled-imports": {
-                "task": STALLED_IMPORTS_TASK,
+            "requeue-stalled-work": {
+                "task": SWEEP_TASK,
                 "schedule": timedelta(seconds=visibility),
             },
         },
@@ -122,6 +117,25 @@ def task(
         return declared
 
     return declare
+
+
+_sweeps: dict[str, Callable[[], list[int]]] = {}
+
+
+def sweep(function: Callable[[], list[int]]) -> Callable[[], list[int]]:
+    """Declare a function that finds work whose task was lost and queues it again,
+    returning the ids it queued. Beat runs every sweep in one task (`requeue_stalled`)."""
+    _sweeps[f"{function.__module__}.{function.__qualname__}"] = function
+    return function
+
+
+@task(name=SWEEP_TASK)
+def requeue_stalled() -> dict[str, list[int]]:
+    """On Celery beat: every declared sweep, in one task. Each sweep does nothing
+    while tasks wait in the queue (the workers are behind, nothing is lost); as
+    tasks of their own, sweeps due at the same tick waited in the queue behind the
+    first, which therefore never swept."""
+    return {name: found for name, run in _sweeps.items() if (found := run())}
 
 
 _creating = threading.Lock()

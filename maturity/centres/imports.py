@@ -141,7 +141,7 @@ def _notify_owners(import_id: int) -> None:
     organisation_imports.notified(import_id)
 
 
-@tasks.task(name=tasks.STALLED_IMPORTS_TASK)
+@tasks.sweep
 def requeue_stalled_imports() -> list[int]:
     """On Celery beat: queue again imports whose task was lost (Redis restarted, or
     the instant a killed worker had taken it); running one twice does no harm. Not

@@ -271,7 +271,7 @@ def stalled(now: datetime) -> list[int]:
     )
 
 
-@tasks.task(name=tasks.STALLED_TASK)
+@tasks.sweep
 def requeue_stalled() -> list[int]:
     """On Celery beat: start stalled batches again (every step is idempotent, so
     what is done stays done). Not while tasks wait in the queue: the batch is then

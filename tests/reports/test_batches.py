@@ -326,7 +326,7 @@ def test_a_batch_quiet_for_twice_the_visibility_timeout_is_started_again(
     celery = tasks.celery_of(app)
     visibility = app.config["TASK_VISIBILITY_SECONDS"]
     every = {entry["task"]: entry["schedule"] for entry in celery.conf.beat_schedule.values()}
-    assert every[jobs.requeue_stalled.name] == timedelta(seconds=visibility)
+    assert every[tasks.SWEEP_TASK] == timedelta(seconds=visibility)
     lost = unstarted_batch(app, reported["user"], [reported["first"], reported["second"]])
     run_task(app, jobs.render_batch_report, lost, 0)  # then its next task was lost
     quiet_since(app, lost, 2 * visibility + 1)
@@ -338,7 +338,7 @@ def test_a_batch_quiet_for_twice_the_visibility_timeout_is_started_again(
     with app.app_context():
         assert jobs.stalled(datetime.now(UTC)) == [lost]
 
-    run_task(app, jobs.requeue_stalled)
+    run_task(app, tasks.requeue_stalled)
     assert batch_state(app, lost)[:3] == ("done", 2, [True, True])
     assert batch_state(app, waiting)[:3] == ("queued", 0, [False])
     assert batch_state(app, finished)[:2] == ("done", 1)

@@ -12,6 +12,7 @@ import signal
 import time
 import zipfile
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -222,6 +223,30 @@ def test_a_batch_behind_others_in_the_queue_is_not_queued_again(
         assert tasks.waiting() == 2
         assert jobs.requeue_stalled() == []  # the workers are behind: nothing is lost
         assert tasks.waiting() == 2
+
+
+def test_the_first_sweep_of_a_beat_tick_is_not_held_back_by_the_others(
+    queueing_app: Flask, environment: dict[str, str], reported: dict[str, int]
+) -> None:
+    lost = queue(queueing_app, reported["user"], [reported["first"]])
+    lose_queued_tasks(environment)
+    quiet_since(queueing_app, lost, 3600)
+    celery = tasks.celery_of(queueing_app)
+    every = timedelta(seconds=queueing_app.config["TASK_VISIBILITY_SECONDS"])
+    tick = [
+        entry["task"] for entry in celery.conf.beat_schedule.values() if entry["schedule"] == every
+    ]
+    for name in tick:  # what beat sends at one tick
+        celery.send_task(name)
+    # A worker takes the first (Kombu's Redis queue: pushed on the left, taken from
+    # the right) and runs it while the rest of the tick waits in the queue.
+    broker = redis.Redis.from_url(environment["MATURITY_BROKER_URL"])
+    assert broker.rpop(environment["MATURITY_TASK_QUEUE"]) is not None
+    broker.close()
+    celery.tasks[tick[0]].apply().get()
+    with queueing_app.app_context():
+        assert jobs.stalled(utcnow()) == []  # queued again
+        assert tasks.waiting() == len(tick)  # the rest of the tick, and the batch's task
 
 
 def test_an_uncached_report_is_rendered_by_a_worker_while_a_page_shows_progress(
