@@ -3,8 +3,14 @@
 Every value can be overridden from the environment.
 """
 
+from __future__ import annotations
+
 import multiprocessing
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gunicorn.workers.base import Worker
 
 wsgi_app = "maturity:create_app()"
 bind = os.environ.get("MATURITY_BIND", "127.0.0.1:8000")
@@ -22,3 +28,9 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("MATURITY_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("MATURITY_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker: Worker) -> None:
+    """A web worker serves pages: it loads them (views, models) before its first
+    request rather than during it (maturity.Application loads them on first use)."""
+    worker.wsgi.load_pages()

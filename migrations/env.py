@@ -39,6 +39,9 @@ target_db = current_app.extensions["migrate"].db
 
 
 def get_metadata():
+    # Every model in the metadata, for autogenerate: creating the app loads none.
+    import maturity.models  # noqa: F401
+
     if hasattr(target_db, "metadatas"):
         return target_db.metadatas[None]
     return target_db.metadata

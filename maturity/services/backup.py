@@ -18,6 +18,7 @@ from typing import IO, Any
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.types import Date, DateTime, LargeBinary, Numeric
 
+import maturity.models  # noqa: F401  (every table in the metadata: creating the app loads none)
 from maturity.extensions import db
 
 FORMAT = "maturity-export"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, current_app, g, make_response, render_template, request
 from flask_babel import get_locale
@@ -20,8 +21,6 @@ from werkzeug.exceptions import HTTPException
 
 from maturity.core.answers import NOT_APPLICABLE
 from maturity.extensions import db, login_manager
-from maturity.models import User
-from maturity.services import audit, sessions
 from maturity.web.errors import http_error_code, json_error, with_error_headers
 from maturity.web.requests import CleanRequest, DatabaseId, database_id, safe_next
 
@@ -34,6 +33,13 @@ __all__ = [
     "session_lifetimes",
 ]
 
+if TYPE_CHECKING:
+    from maturity.models import User
+    from maturity.services import sessions
+
+# The models and the services on them are imported where they are used, not by
+# this module: creating the app does not load them (maturity.Application).
+
 request_logger = logging.getLogger("maturity.requests")
 
 
@@ -42,6 +48,8 @@ def load_user(session_id: str) -> User | None:
     """The user of a live server-side session (``User.get_id``: "<user id>:<key>"),
     from the session cookie or the remember-me cookie. Never for the API: it takes
     no CSRF token, so a cookie must not be enough to act through it."""
+    from maturity.services import sessions
+
     user_id, _, key = session_id.partition(":")
     if not user_id.isdecimal() or not key or request.path.startswith("/api/"):
         return None
@@ -49,10 +57,21 @@ def load_user(session_id: str) -> User | None:
 
 
 def session_lifetimes() -> sessions.Lifetimes:
+    from maturity.services import sessions
+
     return sessions.Lifetimes(
         idle=timedelta(hours=current_app.config["SESSION_IDLE_HOURS"]),
         remembered=timedelta(days=current_app.config["REMEMBER_DAYS"]),
     )
+
+
+def write_noted_reads(error: BaseException | None = None) -> None:
+    """Teardown of every app context. Only code that imported the audit service can
+    have noted a read; importing it here would load the models at the end of every
+    command, ``--help`` included."""
+    audit = sys.modules.get("maturity.services.audit")
+    if audit is not None:
+        audit.write_noted(error)
 
 
 def current_locale() -> str:
@@ -66,7 +85,7 @@ def init_app(app: Flask) -> None:
     # Every <int:...> in a route is a database id: 1 to 2**31 - 1. Anything else is
     # simply not a route (404), never an overflow deep in the database driver.
     app.url_map.converters["int"] = DatabaseId
-    app.teardown_appcontext(audit.write_noted)
+    app.teardown_appcontext(write_noted_reads)
     cache = Path(app.config["TEMPLATE_CACHE_DIR"])
     cache.mkdir(parents=True, exist_ok=True)
     app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(cache))
