@@ -80,7 +80,7 @@ def test_creating_the_app_imports_no_heavy_library(tmp_path: Path) -> None:
 
 def test_creating_the_app_loads_no_page_and_no_model(tmp_path: Path) -> None:
     """A command or a Celery worker that serves no page does not pay for the views
-    and the models (issue: reports in half the time; `--help` 1.84x -> 1.33x the bare
+    and the models (issue: reports in half the time; `--help` 1.84x -> 1.27x the bare
     imports); reading the URL map loads them, and what reads every table (the data
     export) still finds every table."""
     script = (

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from maturity.core.questionnaire import Questionnaire, QuestionnaireError
+if TYPE_CHECKING:
+    from maturity.core.questionnaire import Questionnaire
+
+# The core is imported by the commands that use it: `flask --help` lists every
+# command without loading the questionnaire model and the scoring rules.
 
 BAD_INPUT = 2
 
@@ -26,6 +30,7 @@ def echo_json(data: Any) -> None:
 
 def questionnaire_file(reference: str) -> Questionnaire:
     """KEY[@VERSION] from the questionnaire files; exit 2 if unknown, 1 if invalid."""
+    from maturity.core.questionnaire import QuestionnaireError
     from maturity.services.questionnaires import catalogue
 
     try:

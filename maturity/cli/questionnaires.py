@@ -11,8 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from maturity.cli.common import echo_json, fail, questionnaire_file
-from maturity.core.evaluation import questionnaire_json
-from maturity.core.questionnaire import QuestionnaireError, load_file
 
 questionnaires_cli = AppGroup("questionnaires", help="Validate, publish and export questionnaires.")
 
@@ -20,6 +18,7 @@ questionnaires_cli = AppGroup("questionnaires", help="Validate, publish and expo
 @questionnaires_cli.command("list")
 def list_command() -> None:
     """List questionnaire files and their publication state."""
+    from maturity.core.questionnaire import QuestionnaireError, load_file
     from maturity.models import QuestionnaireVersion
     from maturity.services.questionnaires import catalogue
 
@@ -59,6 +58,8 @@ def list_command() -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def validate_command(path: Path) -> None:
     """Validate one questionnaire file; list every problem with its location."""
+    from maturity.core.questionnaire import QuestionnaireError, load_file
+
     try:
         questionnaire = load_file(path)
     except QuestionnaireError as error:
@@ -90,5 +91,7 @@ def load_command() -> None:
 @click.option("--format", "output_format", type=click.Choice(["json"]), default="json")
 def export_command(reference: str, output_format: str) -> None:
     """Export KEY[@VERSION] (the latest version when none is given)."""
+    from maturity.core.evaluation import questionnaire_json
+
     questionnaire = questionnaire_file(reference)
     echo_json(questionnaire_json(questionnaire))

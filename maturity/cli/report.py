@@ -9,7 +9,6 @@ import click
 from flask.cli import AppGroup
 
 from maturity.cli.common import fail, questionnaire_file, read_answers_file
-from maturity.core.evaluation import InvalidInput, parse_input
 
 report_cli = AppGroup("report", help="PDF reports.")
 
@@ -60,6 +59,7 @@ def report_pdf_command(
     """Write the PDF report of a submitted assessment, or of an answers file offline."""
     from datetime import date
 
+    from maturity.core.evaluation import InvalidInput, parse_input
     from maturity.core.report import offline_report_data
     from maturity.reports.render import render_pdf
     from maturity.services.reports import load_report_data

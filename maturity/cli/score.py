@@ -8,7 +8,6 @@ import click
 from flask.cli import with_appcontext
 
 from maturity.cli.common import echo_json, fail, questionnaire_file, read_answers_file
-from maturity.core.evaluation import InvalidInput, evaluate, evaluation_json, parse_input
 
 
 @click.command("score")
@@ -21,6 +20,8 @@ def score_command(reference: str, answers_file: Any) -> None:
     Prints scores, levels and the roadmap as JSON; exits 2 on bad input with
     one line per problem.
     """
+    from maturity.core.evaluation import InvalidInput, evaluate, evaluation_json, parse_input
+
     questionnaire = questionnaire_file(reference)
     data = read_answers_file(answers_file)
     try:

@@ -19,7 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from maturity.core.answers import NOT_APPLICABLE
+from maturity.core.items.level import NOT_APPLICABLE
 from maturity.extensions import db, login_manager
 from maturity.web.errors import http_error_code, json_error, with_error_headers
 from maturity.web.requests import CleanRequest, DatabaseId, database_id, safe_next
