@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -7,6 +12,7 @@ from maturity.core.privacy_notice import NOTICE_VERSION
 from maturity.extensions import db
 from maturity.models import ReportJob, User
 from maturity.models._types import utcnow
+from tests.conftest import ROOT
 from tests.mailbox import Mailbox
 
 PASSWORD = "correct horse battery"
@@ -203,3 +209,22 @@ def store_archive(job: ReportJob, contents: dict[str, bytes]) -> str:
     job.archive = name
     db.session.commit()
     return name
+
+
+def in_a_fresh_process(script: str, tmp_path: Path) -> str:
+    """What a Python script prints, run in a process of its own on an empty database."""
+    env = {
+        **os.environ,
+        "MATURITY_DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}",
+        "MATURITY_INSTANCE_PATH": str(tmp_path),
+        "MATURITY_SECRET_KEY": "test",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
+    return result.stdout

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import ast
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from tests.conftest import ROOT
+from tests.helpers import in_a_fresh_process
 
 PACKAGE = ROOT / "maturity"
 # Entry points build applications of their own (Celery workers, benchmark processes).
@@ -42,25 +40,6 @@ def test_no_module_is_longer_than_the_limit() -> None:
         for path in modules()
     }
     assert {path: n for path, n in lengths.items() if n > MAX_MODULE_LINES} == {}
-
-
-def in_a_fresh_process(script: str, tmp_path: Path) -> str:
-    """What a Python script prints, run in a process of its own on an empty database."""
-    env = {
-        **os.environ,
-        "MATURITY_DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}",
-        "MATURITY_INSTANCE_PATH": str(tmp_path),
-        "MATURITY_SECRET_KEY": "test",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        check=True,
-    )
-    return result.stdout
 
 
 def test_creating_the_app_imports_no_heavy_library(tmp_path: Path) -> None:

@@ -57,6 +57,9 @@ def report_pdf_command(
     output: Path,
 ) -> None:
     """Write the PDF report of a submitted assessment, or of an answers file offline."""
+    from maturity.reports.collector import freeze_long_lived_objects
+
+    freeze_long_lived_objects()  # the app, as the command starts (see collector)
     from datetime import date
 
     from maturity.core.evaluation import InvalidInput, parse_input

@@ -15,6 +15,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from maturity.core.report import PNG_DATA_URI
+from maturity.reports.collector import freeze_before_first_render
 from maturity.reports.resources import REPORT_STATIC
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ def base_url(root: Path = REPORT_STATIC) -> str:
 
 def html_to_pdf(html: str, root: Path = REPORT_STATIC) -> bytes:
     """Render one HTML document; resources resolve against the report's static folder."""
+    freeze_before_first_render()
     document = HTML(string=html, base_url=base_url(root), url_fetcher=StaticFilesOnly(root))
     pdf = document.write_pdf()
     assert pdf is not None

@@ -24,6 +24,7 @@ from maturity.reports.pdf import StaticFilesOnly, html_to_pdf
 from maturity.reports.render import cached_pdf, render_pdf
 from maturity.services.reports import load_report_data
 from maturity.storage import report_cache
+from tests.helpers import in_a_fresh_process
 from tests.reports.conftest import HOSTILE_NAME, PROCESS_PROFILE, QUESTIONNAIRE
 
 pytestmark = pytest.mark.slow
@@ -225,6 +226,28 @@ def test_a_character_beyond_the_cut_down_font_prints_from_the_full_one(tmp_path:
     assert "王堃的报告" in squeeze(pdf_text(pdf, tmp_path))
     families = {row[0].split("+", 1)[1] for row in pdf_fonts(pdf, tmp_path)}
     assert families == {"Report-CJK", "Noto-Sans-CJK-SC"}, families
+
+
+def test_a_process_freezes_what_lives_before_its_first_render_only(tmp_path: Path) -> None:
+    """The objects a process holds before it first renders (modules, app) are frozen
+    out of the collector's passes; a render's own objects never are, so the cyclic
+    garbage of every later report is still collected."""
+    script = (
+        "import gc\n"
+        "from maturity import create_app\n"
+        "app = create_app()\n"
+        "from maturity.reports.pdf import html_to_pdf\n"
+        "before = gc.get_freeze_count()\n"
+        "html = '<p>报告</p>'\n"
+        "assert html_to_pdf(html).startswith(b'%PDF')\n"
+        "first = gc.get_freeze_count()\n"
+        "garbage = []\n"
+        "garbage.append(garbage)  # a cycle made after the first render\n"
+        "del garbage\n"
+        "assert html_to_pdf(html).startswith(b'%PDF')\n"
+        "print(before, first > 10_000, gc.get_freeze_count() == first, gc.collect() > 0)\n"
+    )
+    assert in_a_fresh_process(script, tmp_path).split() == ["0", "True", "True", "True"]
 
 
 def test_url_fetcher_serves_only_report_static_files(tmp_path: Path, caplog: Any) -> None:
