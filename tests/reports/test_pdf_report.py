@@ -233,7 +233,7 @@ def test_a_process_freezes_what_lives_before_its_first_render_only(tmp_path: Pat
     out of the collector's passes; a render's own objects never are, so the cyclic
     garbage of every later report is still collected."""
     script = (
-        "import gc\n"
+        "import gc, weakref\n"
         "from maturity import create_app\n"
         "app = create_app()\n"
         "from maturity.reports.pdf import html_to_pdf\n"
@@ -241,11 +241,14 @@ def test_a_process_freezes_what_lives_before_its_first_render_only(tmp_path: Pat
         "html = '<p>报告</p>'\n"
         "assert html_to_pdf(html).startswith(b'%PDF')\n"
         "first = gc.get_freeze_count()\n"
-        "garbage = []\n"
-        "garbage.append(garbage)  # a cycle made after the first render\n"
-        "del garbage\n"
+        "class Node: pass\n"
+        "node = Node()\n"
+        "node.itself = node  # cyclic garbage made after the first render\n"
+        "alive = weakref.ref(node)\n"
+        "del node\n"
         "assert html_to_pdf(html).startswith(b'%PDF')\n"
-        "print(before, first > 10_000, gc.get_freeze_count() == first, gc.collect() > 0)\n"
+        "gc.collect()\n"
+        "print(before, first > 10_000, gc.get_freeze_count() == first, alive() is None)\n"
     )
     assert in_a_fresh_process(script, tmp_path).split() == ["0", "True", "True", "True"]
 
