@@ -1,17 +1,23 @@
-"""Celery worker processes started and stopped from Python: for the batch benchmark
-and for the tests that kill workers mid-batch."""
+"""Celery worker processes started, paused and stopped from Python: for the batch
+benchmark, the tests that kill workers mid-batch and the load test that alternates
+loads with and without a batch rendering."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from celery import Celery
 
 CELERY = Path(sys.executable).with_name("celery")
 
@@ -32,6 +38,8 @@ class Worker:
         self.concurrency = concurrency
         self.nice = nice
         self.beat = beat
+        self.hostname = f"worker-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
+        self.queue = environment["MATURITY_TASK_QUEUE"]
         self.process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
 
@@ -46,7 +54,7 @@ class Worker:
                 "maturity.worker",
                 "worker",
                 "--queues",
-                self.environment["MATURITY_TASK_QUEUE"],
+                self.queue,
                 "--concurrency",
                 str(self.concurrency),
                 "--pool",
@@ -54,7 +62,7 @@ class Worker:
                 "--loglevel",
                 "INFO",
                 "--hostname",
-                f"test-{uuid.uuid4().hex[:8]}@%h",
+                self.hostname,
                 "--without-gossip",
                 "--without-mingle",
                 *(
@@ -90,6 +98,30 @@ class Worker:
             if int(fields[1]) == self.pid:
                 children.append(int(stat.parent.name))
         return children
+
+    def pause(self, celery: Celery, timeout: float = 120) -> None:
+        """Take no more tasks from the queue; return once the tasks in hand are done."""
+        self._control(celery.control.cancel_consumer)
+        inspector = celery.control.inspect(destination=[self.hostname], timeout=5)
+        deadline = time.monotonic() + timeout
+        while True:
+            # None: no answer in time (the worker is busy), ask again.
+            active, reserved = inspector.active(), inspector.reserved()
+            answered = active is not None and reserved is not None
+            if answered and not active.get(self.hostname) and not reserved.get(self.hostname):
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the worker kept working: {active} {reserved}")
+            time.sleep(0.2)
+
+    def resume(self, celery: Celery) -> None:
+        """Take tasks from the queue again."""
+        self._control(celery.control.add_consumer)
+
+    def _control(self, command: Callable[..., Any]) -> None:
+        replies = command(self.queue, destination=[self.hostname], reply=True, timeout=10)
+        if not replies:
+            raise RuntimeError(f"the worker did not answer {command.__name__}")
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 120) -> None:
         """SIGTERM: a warm shutdown (the running task finishes, the rest waits in
