@@ -30,13 +30,13 @@ class Worker:
         environment: dict[str, str],
         log_path: Path,
         concurrency: int = 1,
-        nice: int = 0,
+        idle: bool = False,
         beat: bool = False,
     ):
         self.environment = environment
         self.log_path = log_path
         self.concurrency = concurrency
-        self.nice = nice
+        self.idle = idle
         self.beat = beat
         self.hostname = f"worker-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
         self.queue = environment["MATURITY_TASK_QUEUE"]
@@ -48,7 +48,8 @@ class Worker:
         offset = self.log_path.stat().st_size
         self.process = subprocess.Popen(
             [
-                *(["nice", "-n", str(self.nice)] if self.nice else []),
+                # SCHED_IDLE, as beside web servers (README, "More than one machine").
+                *(["chrt", "--idle", "0"] if self.idle else []),
                 str(CELERY),
                 "-A",
                 "maturity.worker",
