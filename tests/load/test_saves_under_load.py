@@ -1,6 +1,8 @@
 """A bounded load test on loopback: 50 concurrent users each save 100 answers through
 the API against gunicorn with 4 workers. No error; every acknowledged save is in the
-database afterwards. Prints p50/p95 latency and throughput (figures, not assertions)."""
+database afterwards. Prints p50/p95 latency and throughput (figures, not assertions).
+Then the same kind of load alone and beside a batch of reports rendering on Celery
+workers, alternately, printing the p95 of each."""
 
 from __future__ import annotations
 
@@ -212,8 +214,8 @@ def test_pages_stay_fast_while_workers_render_a_batch(
     the medians (beside / alone).
 
     Alternating measures the batch rather than the machine's drift: the p95 of the
-    same load alone moves by up to 1.5x from one run to the next, so the ratio of two
-    single runs mostly measured that. Between loads the worker is paused (it takes no
+    same load alone moves by up to 2x from one load to the next on a 2-core machine, so
+    the ratio of two single loads mostly measured that. Between loads the worker is paused (it takes no
     task from the queue and finishes those in hand): alone, nothing renders. A load
     beside starts once the worker has rendered a report since it resumed (its pool
     is warm and busy); the batch must outlast the rounds. A load before the rounds, not
