@@ -18,10 +18,13 @@ from pathlib import Path
 
 from flask import current_app
 
+from maturity.reports.resources import REPORT_STATIC
+
+# HTML file, PDF file[, folder the HTML's relative links resolve in: the file's own].
 BARE_WEASYPRINT = (
     "import sys; from pathlib import Path; from weasyprint import HTML; "
-    "p = Path(sys.argv[1]); "
-    "HTML(filename=p, base_url=p.parent.resolve().as_uri() + '/').write_pdf(sys.argv[2])"
+    "p = Path(sys.argv[1]); base = Path(sys.argv[3]) if len(sys.argv) > 3 else p.parent; "
+    "HTML(filename=p, base_url=base.resolve().as_uri() + '/').write_pdf(sys.argv[2])"
 )
 FLASK_AND_EXTENSIONS = "import flask, flask_sqlalchemy, flask_babel, flask_login, flask_wtf"
 # Runs the measured command as its child and prints its wall time and peak memory.
@@ -100,16 +103,46 @@ def startup(pairs: int = 5) -> Pair:
     return alternating(flask, imports, pairs, app_environment())
 
 
-def report_command(assessment_id: int, language: str, baseline: Path, pairs: int = 5) -> Pair:
-    """`flask report pdf` of an assessment against bare WeasyPrint rendering the
-    baseline HTML of that language."""
+def bare_weasyprint(html: Path, output: Path, resources: Path | None = None) -> list[str]:
+    """Bare WeasyPrint rendering an HTML file in a fresh process, its relative links
+    resolved in `resources` (default: the file's folder)."""
+    return [
+        sys.executable, "-c", BARE_WEASYPRINT, str(html), str(output),
+        *([str(resources)] if resources is not None else []),
+    ]  # fmt: skip
+
+
+def baseline_html(baseline: Path, language: str) -> Path:
     html = baseline / f"ours-{language}.html"
     if not html.exists():
         raise FileNotFoundError(f"{html} not found")
+    return html
+
+
+def report_command(assessment_id: int, language: str, baseline: Path, pairs: int = 5) -> Pair:
+    """`flask report pdf` of an assessment against bare WeasyPrint rendering the
+    baseline HTML of that language."""
+    html = baseline_html(baseline, language)
     with tempfile.TemporaryDirectory() as scratch:
         ours = report_pdf(assessment_id, language, Path(scratch) / "ours.pdf")
-        bare = [sys.executable, "-c", BARE_WEASYPRINT, str(html), str(Path(scratch) / "bare.pdf")]
+        bare = bare_weasyprint(html, Path(scratch) / "bare.pdf")
         return alternating(ours, bare, pairs, app_environment())
+
+
+def report_floor(html: str, language: str, baseline: Path, pairs: int = 5) -> Pair:
+    """Bare WeasyPrint on this report's own HTML against bare WeasyPrint on the
+    baseline HTML: what the report's content costs with no application around it,
+    and so the least `flask report pdf` could take however lean the application."""
+    reference = baseline_html(baseline, language)
+    with tempfile.TemporaryDirectory() as scratch:
+        ours = Path(scratch) / f"report-{language}.html"
+        ours.write_text(html, encoding="utf-8")
+        return alternating(
+            bare_weasyprint(ours, Path(scratch) / "ours.pdf", REPORT_STATIC),
+            bare_weasyprint(reference, Path(scratch) / "bare.pdf"),
+            pairs,
+            dict(os.environ),
+        )
 
 
 def report_pdf(assessment_id: int, language: str, output: Path) -> list[str]:

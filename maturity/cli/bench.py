@@ -38,7 +38,8 @@ def bench_report_command(
     assessment_id: int | None, lang: str, count: int, workers: int, baseline: Path, pairs: int
 ) -> None:
     """Print report rendering figures (fresh, bare WeasyPrint, cached, parallel, memory),
-    then whole commands: start-up, and `report pdf` against bare WeasyPrint."""
+    then whole commands: start-up, `report pdf` against bare WeasyPrint, and bare
+    WeasyPrint on this report's own HTML against the baseline."""
     from maturity.bench import commands
     from maturity.bench.report import run
     from maturity.extensions import db
@@ -75,6 +76,16 @@ def bench_report_command(
     )
     click.echo(
         f"peak memory of `flask report pdf`:  {command.peak_mb:.0f} MB (the largest of the runs)"
+    )
+    from maturity.reports.render import render_html
+    from maturity.services.reports import load_report_data
+
+    html = render_html(load_report_data(assessment_id, lang))
+    floor = commands.report_floor(html, lang, baseline, pairs)
+    click.echo(
+        f"bare WeasyPrint on this report's own HTML: {floor.ours:.3f} s, on the baseline "
+        f"{floor.reference:.3f} s = {floor.ratio:.2f}x (the content alone, no application: "
+        f"the least `report pdf` can take)"
     )
 
 
