@@ -7,9 +7,11 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
-from werkzeug.routing import Map
+from flask.wrappers import Request
+from werkzeug.routing import Map, MapAdapter
 
 
 class Application(Flask):
@@ -39,6 +41,21 @@ class Application(Flask):
     @url_map.setter
     def url_map(self, value: Map) -> None:
         self._url_map = value
+
+    def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
+        """URLs built with the configured public address (``BASE_URL``), never with the
+        Host header of the request, which the client chooses: a reset link mailed on a
+        request that named another host would lead the reader there. Outside a request
+        (a worker, a command) links are built from the same address."""
+        base = urlsplit(self.config["BASE_URL"])
+        if request is None:
+            return self.url_map.bind(
+                base.netloc, script_name=base.path or "/", url_scheme=base.scheme
+            )
+        adapter = super().create_url_adapter(request)
+        if adapter is not None:
+            adapter.server_name, adapter.url_scheme = base.netloc, base.scheme
+        return adapter
 
     def load_pages_on_first_use(self, load: Callable[[Flask], None]) -> None:
         self._load_pages = load

@@ -21,12 +21,13 @@ from maturity.models import (
     Centre,
     CentreMembership,
     CentreRegistration,
+    CentreRole,
     Membership,
     MembershipRole,
     Organisation,
     User,
 )
-from maturity.services import audit, consultants
+from maturity.services import audit, consultants, credit_codes
 
 STAFF_ROLES = (MembershipRole.OWNER, MembershipRole.MEMBER)
 ASSESSOR_ROLES = (MembershipRole.OWNER, MembershipRole.MEMBER, MembershipRole.CONSULTANT)
@@ -116,6 +117,7 @@ def consenting_registration(user: User, organisation_id: int) -> CentreRegistrat
         .join(CentreMembership, CentreMembership.centre_id == CentreRegistration.centre_id)
         .where(
             CentreMembership.user_id == user.id,
+            CentreMembership.role == CentreRole.REVIEWER,
             CentreRegistration.organisation_id == organisation_id,
             CentreRegistration.has_consent,
         )
@@ -150,6 +152,30 @@ def can_manage_centres(user: User, organisation: Organisation) -> bool:
 def can_manage_data(user: User, organisation: Organisation) -> bool:
     """Download all of the organisation's data, or delete the organisation."""
     return standing(user, organisation.id).relation is Relation.OWNER
+
+
+def reviewed_centre_ids(user: User) -> list[int]:
+    if not _authenticated(user):
+        return []
+    return list(
+        db.session.scalars(
+            select(CentreMembership.centre_id).where(
+                CentreMembership.user_id == user.id, CentreMembership.role == CentreRole.REVIEWER
+            )
+        )
+    )
+
+
+def can_verify_credit_code(user: User, organisation: Organisation) -> bool:
+    """Compare the organisation's business licence with its code: an administrator, or
+    a reviewer of a centre it consents to or whose import named its code."""
+    if is_admin(user):
+        return True
+    return credit_codes.may_verify_as_centre(user, organisation, reviewed_centre_ids(user))
+
+
+def can_see_licence(user: User, organisation: Organisation) -> bool:
+    return standing(user, organisation.id).is_staff or can_verify_credit_code(user, organisation)
 
 
 def can_start_assessment(user: User, organisation: Organisation) -> bool:
@@ -194,7 +220,9 @@ def is_reviewer(user: User, centre: Centre) -> bool:
     return (
         db.session.scalar(
             select(CentreMembership.id).where(
-                CentreMembership.user_id == user.id, CentreMembership.centre_id == centre.id
+                CentreMembership.user_id == user.id,
+                CentreMembership.centre_id == centre.id,
+                CentreMembership.role == CentreRole.REVIEWER,
             )
         )
         is not None
@@ -216,8 +244,7 @@ def can_keep_directory(user: User, centre: Centre) -> bool:
 
 def can_assign_consultant(user: User, centre: Centre, organisation: Organisation) -> bool:
     """A centre may assign a consultant only to an organisation that consented (the
-    services refuse an account without the consultant role, and the assigning
-    reviewer themselves)."""
+    services refuse anyone but the centre's own consultant staff)."""
     if not can_review_centre(user, centre):
         return False
     registration = db.session.scalar(

@@ -13,6 +13,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 SECRET_KEY_FILE = "secret_key"
 
@@ -58,10 +59,53 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+# Where `flask run` and `./dev serve` answer unless told otherwise.
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
+# Names a developer's browser may use for the development server.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
+
+
+def public_base_url(raw: str) -> str:
+    """The application's public address as ``scheme://host[:port][/path]``, without a
+    trailing slash; ConfigError for anything else (a query, a fragment, no host)."""
+    value = raw.strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"MATURITY_BASE_URL must be an http:// or https:// address with a host, not {raw!r}"
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ConfigError(
+            f"MATURITY_BASE_URL is the site's address only (no login, query or fragment): {raw!r}"
+        )
+    return value
+
+
+def trusted_hosts(base_url: str, extra: str, production: bool) -> list[str]:
+    """The host names requests may carry: the public address's, those listed in
+    MATURITY_TRUSTED_HOSTS (a health check on an internal name, say), and in
+    development the loopback names."""
+    hosts = [urlsplit(base_url).hostname or ""]
+    hosts += [host.strip().lower() for host in extra.split(",") if host.strip()]
+    if not production:
+        hosts += LOOPBACK_HOSTS
+    return list(dict.fromkeys(hosts))
+
+
 def load_config(instance_path: Path) -> dict[str, Any]:
     env = os.environ.get("MATURITY_ENV", "development").strip().lower()
     production = env == "production"
     instance_path.mkdir(parents=True, exist_ok=True)
+
+    raw_base_url = os.environ.get("MATURITY_BASE_URL")
+    if not raw_base_url:
+        if production:
+            raise ConfigError(
+                "MATURITY_BASE_URL must be set when MATURITY_ENV=production (e.g. "
+                "https://maturity.example.cn): every link the platform mails is built from it."
+            )
+        raw_base_url = DEVELOPMENT_BASE_URL
+    base_url = public_base_url(raw_base_url)
 
     secret_key = os.environ.get("MATURITY_SECRET_KEY")
     if not secret_key:
@@ -80,6 +124,12 @@ def load_config(instance_path: Path) -> dict[str, Any]:
     return {
         "ENV_NAME": env,
         "SECRET_KEY": secret_key,
+        # The one public address every absolute link is built from (maturity.Application),
+        # and the only host names requests may name (Flask answers others with 400).
+        "BASE_URL": base_url,
+        "TRUSTED_HOSTS": trusted_hosts(
+            base_url, os.environ.get("MATURITY_TRUSTED_HOSTS", ""), production
+        ),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SQLITE_BUSY_TIMEOUT_MS": int(os.environ.get("MATURITY_SQLITE_BUSY_TIMEOUT_MS", "15000")),
@@ -99,6 +149,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # Uploaded organisation lists waiting for a worker to import them.
         "IMPORT_UPLOADS_DIR": os.environ.get("MATURITY_IMPORT_UPLOADS_DIR")
         or str(storage_dir / "imports"),
+        # Uploaded proofs (business licences), named by the platform.
+        "DOCUMENTS_DIR": os.environ.get("MATURITY_DOCUMENTS_DIR") or str(storage_dir / "documents"),
         # Compiled templates, so that a new web worker, Celery worker or command does
         # not compile them again (the report's alone take 0.2 s); local to a machine.
         "TEMPLATE_CACHE_DIR": os.environ.get("MATURITY_TEMPLATE_CACHE_DIR")
@@ -121,6 +173,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": int(os.environ.get("MATURITY_MAX_UPLOAD_MB", "5")) * 1024 * 1024,
         "FORCE_HTTPS": _env_bool("MATURITY_FORCE_HTTPS", False),
         "LOGIN_RATE_LIMIT": os.environ.get("MATURITY_LOGIN_RATE_LIMIT", "10 per minute"),
+        # A browser that logged in keeps its own allowance of failed logins this long.
+        "DEVICE_COOKIE_DAYS": int(os.environ.get("MATURITY_DEVICE_COOKIE_DAYS", "365")),
         "RATELIMIT_STORAGE_URI": os.environ.get("MATURITY_RATELIMIT_STORAGE_URI", "memory://"),
         "WTF_CSRF_TIME_LIMIT": None,
         **_account_settings(instance_path, production),

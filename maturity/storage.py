@@ -1,5 +1,6 @@
-"""Files every web server and worker must see: the PDF cache, the batch ZIPs and
-uploaded organisation lists waiting to be imported.
+"""Files every web server and worker must see: the PDF cache, the batch ZIPs,
+uploaded organisation lists waiting to be imported, and documents users uploaded
+(business licences).
 
 They go through `Storage`, a small interface with one implementation today, a
 folder (`LocalFolder`, under ``MATURITY_STORAGE_DIR``), which is safe on a volume
@@ -25,6 +26,7 @@ from flask import Flask, current_app
 REPORT_CACHE = "report-cache"
 REPORT_ARCHIVES = "report-jobs"
 IMPORT_UPLOADS = "imports"
+DOCUMENTS = "documents"
 PARTIAL = ".part"
 
 
@@ -150,6 +152,7 @@ def init_app(app: Flask) -> None:
         REPORT_CACHE: LocalFolder(Path(app.config["REPORT_CACHE_DIR"])),
         REPORT_ARCHIVES: LocalFolder(Path(app.config["REPORT_JOBS_DIR"])),
         IMPORT_UPLOADS: LocalFolder(Path(app.config["IMPORT_UPLOADS_DIR"])),
+        DOCUMENTS: LocalFolder(Path(app.config["DOCUMENTS_DIR"])),
     }
 
 
@@ -166,3 +169,9 @@ def report_archives() -> Storage:
 def import_uploads() -> Storage:
     """Uploaded organisation lists until their import has run."""
     return current_app.extensions["storage"][IMPORT_UPLOADS]
+
+
+def documents() -> Storage:
+    """Documents users uploaded as proof (business licences), under generated names;
+    served only as downloads to those who may see them, removed with their owner."""
+    return current_app.extensions["storage"][DOCUMENTS]

@@ -32,6 +32,6 @@ for message in catalog:
     elif not message.string or (isinstance(message.string, tuple) and not all(message.string)):
         missing.append(key)
 with catalog_path.open("wb") as handle:
-    write_po(handle, catalog, width=100)
+    write_po(handle, catalog, width=76)  # as `pybabel update` writes it
 for key in missing:
     print(f"untranslated: {key}")

@@ -47,6 +47,8 @@ def make_app(database_url: str, instance_path: Path, **overrides: Any) -> Flask:
         "MAIL_SERVER": mail_host,
         "MAIL_PORT": mail_port,
         "SECRET_KEY": "test-secret",
+        # The test client's default host, so that mailed links open in it.
+        "BASE_URL": "http://localhost",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         # Many logins from one address in a test run; the limit has a test of its own.
@@ -79,8 +81,12 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     from maturity.services.dashboard import clear_cache
 
     clear_cache()
+    empty_tables(app)
+
+
+def empty_tables(app: Flask) -> None:
+    """Isolation: every test starts from empty tables (and no open connection)."""
     with app.app_context():
-        # Isolation: every test starts from empty tables.
         db.session.remove()
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):

@@ -65,6 +65,7 @@ def test_production_refuses_to_start_without_secret_key(
     assert not (tmp_path / "secret_key").exists()
     monkeypatch.setenv("MATURITY_SECRET_KEY", "x" * 40)
     monkeypatch.setenv("MATURITY_DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    monkeypatch.setenv("MATURITY_BASE_URL", "https://maturity.example.cn")
     app = create_app(instance_path=str(tmp_path))
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
@@ -81,6 +82,7 @@ def test_production_warns_when_rate_limits_are_counted_per_worker(
     monkeypatch.setenv("MATURITY_ENV", "production")
     monkeypatch.setenv("MATURITY_SECRET_KEY", "x" * 40)
     monkeypatch.setenv("MATURITY_DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    monkeypatch.setenv("MATURITY_BASE_URL", "https://maturity.example.cn")
     monkeypatch.delenv("MATURITY_RATELIMIT_STORAGE_URI", raising=False)
     create_app(instance_path=str(tmp_path))
     assert "MATURITY_RATELIMIT_STORAGE_URI" in caplog.text

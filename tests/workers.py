@@ -40,6 +40,8 @@ def worker_settings(database_url: str, instance_path: Path) -> dict[str, str]:
         "MATURITY_BROKER_URL": BROKER_URL,
         "MATURITY_TASK_QUEUE": f"test-{uuid.uuid4().hex[:12]}",
         "MATURITY_REQUEST_LOG": "off",
+        # The address the links a worker builds name: the test apps' (tests/conftest.py).
+        "MATURITY_BASE_URL": "http://localhost",
     }
 
 

@@ -49,7 +49,8 @@ def _xlsx(data: dict[str, Any]) -> bytes:
     people = workbook.create_sheet("people")
     people.append(["id", "name", "email"])
     for person in data["people"]:
-        people.append([person["id"], person["name"], person.get("email", "")])
+        name = _("a former member") if person.get("former_member") else person["name"]
+        people.append([person["id"], name, person.get("email", "")])
     for table, rows in data["tables"].items():
         sheet = workbook.create_sheet(table[:31])
         columns = list(rows[0]) if rows else []

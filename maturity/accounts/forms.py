@@ -1,15 +1,23 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import Form, IntegerField, PasswordField, RadioField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    Form,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from maturity.web.fields import person_name_field
+from maturity.web.forms import BaseForm
 from maturity.web.passwords import new_password_fields
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(BaseForm):
     name = person_name_field()
     locale = SelectField(
         _l("Language of pages and e-mails"),
@@ -21,7 +29,7 @@ def _own_name_and_email(form: Form) -> list[str]:
     return list(getattr(form, "personal", []))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     """``personal`` (the user's name and address) is set by the view."""
 
     current = PasswordField(
@@ -29,12 +37,18 @@ class ChangePasswordForm(FlaskForm):
         validators=[DataRequired(_l("Please enter your current password."))],
     )
     password, password_again = new_password_fields(_own_name_and_email)
+    keep_tokens = BooleanField(
+        _l("Keep my API tokens working"),
+        description=_l(
+            "Unticked (the default), every API token of your account stops working: make new ones where you still need them."
+        ),
+    )
 
 
 TOKEN_DAYS = [(30, "30"), (90, "90"), (180, "180"), (365, "365")]
 
 
-class TokenForm(FlaskForm):
+class TokenForm(BaseForm):
     name = StringField(
         _l("What the token is for"),
         validators=[
@@ -57,7 +71,7 @@ class TokenForm(FlaskForm):
     )
 
 
-class ConfirmWithPasswordForm(FlaskForm):
+class ConfirmWithPasswordForm(BaseForm):
     password = PasswordField(
         _l("Your password"), validators=[DataRequired(_l("Please enter your password."))]
     )

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
-from maturity import mail
 from maturity.accounts import bp
 from maturity.accounts.forms import (
     ChangePasswordForm,
@@ -16,6 +15,7 @@ from maturity.accounts.forms import (
 )
 from maturity.core.passwords import personal_words
 from maturity.core.user_agents import describe
+from maturity.mail import notices
 from maturity.models import TokenScope
 from maturity.models._types import utcnow
 from maturity.services import accounts, api_tokens, sessions
@@ -67,25 +67,31 @@ def change_password() -> str | Response | tuple[str, int]:
         if not current_user.check_password(form.current.data or ""):
             form.current.errors = [_("This is not your current password.")]
         else:
-            ended = accounts.change_password(current_user, form.password.data or "")
-            mail.send(
-                current_user.email,
-                "password_changed",
-                current_user.locale,
-                name=current_user.name,
-                when=format_datetime(utcnow(), "medium"),
-                reset=url_for("auth.forgot", _external=True),
+            changed = accounts.change_password(
+                current_user, form.password.data or "", keep_tokens=bool(form.keep_tokens.data)
             )
+            notices.password_changed(changed)
             flash(
                 _(
                     "Your password is changed. %(count)d other sessions were logged out.",
-                    count=ended,
+                    count=changed.sessions_ended,
                 ),
                 "success",
             )
+            if changed.tokens_revoked:
+                flash(
+                    ngettext(
+                        "%(num)d API token was revoked.",
+                        "%(num)d API tokens were revoked.",
+                        changed.tokens_revoked,
+                    ),
+                    "info",
+                )
             return redirect(url_for("accounts.index"))
     status = 400 if form.errors else 200
-    return render_template("accounts/password.html", form=form), status
+    return render_template(
+        "accounts/password.html", form=form, tokens=api_tokens.working_count(current_user)
+    ), status
 
 
 @bp.post("/account/sessions/end-all")

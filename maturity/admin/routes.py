@@ -16,12 +16,14 @@ from werkzeug.wrappers import Response
 from maturity import access
 from maturity.admin import bp
 from maturity.core import reference
+from maturity.core.text import is_single_line
 from maturity.extensions import db
-from maturity.models import Centre, CentreMembership, Organisation, QuestionnaireVersion, User
-from maturity.services import audit, centres, sessions
+from maturity.models import Centre, CentreRole, Organisation, QuestionnaireVersion, User
+from maturity.services import audit, centres, credit_codes, sessions
 from maturity.services.questionnaires import catalogue, publish_all
 from maturity.web import current_locale, database_id
 from maturity.web.audit_labels import action_label
+from maturity.web.forms import NOT_ONE_LINE
 
 AUDIT_PAGE = 100
 
@@ -45,6 +47,8 @@ def centres_page() -> str | Response:
         province_code = request.form.get("province_code") or None
         if not name or len(name) > 200:
             flash(_("Please enter the centre's name (at most 200 characters)."), "error")
+        elif not is_single_line(name):
+            flash(str(NOT_ONE_LINE), "error")
         elif province_code is not None and not reference.is_province(province_code):
             flash(_("Please choose a province from the list."), "error")
         else:
@@ -60,29 +64,68 @@ def centres_page() -> str | Response:
             else:
                 flash(_("Centre created."), "success")
                 return redirect(url_for("admin.centres_page"))
-    rows = [(c, centres.reviewer_count(c)) for c in centres.all_centres()]
+    rows = [
+        (c, centres.staff_of(c, CentreRole.REVIEWER), centres.staff_of(c, CentreRole.CONSULTANT))
+        for c in centres.all_centres()
+    ]
     return render_template(
         "admin/centres.html", rows=rows, reference=reference, locale=current_locale()
     )
 
 
-@bp.post("/centres/<int:centre_id>/reviewers")
-def add_reviewer(centre_id: int) -> Response:
+@bp.post("/centres/<int:centre_id>/staff")
+def add_staff(centre_id: int) -> Response:
+    """Name a centre's reviewer or one of its consultants (whom it may assign)."""
     centre = db.session.get(Centre, centre_id)
     access.require(centre is not None)
     assert centre is not None
     email = (request.form.get("email") or "").strip().lower()
     user = db.session.scalar(select(User).where(func.lower(User.email) == email)) if email else None
+    role = (
+        CentreRole.CONSULTANT if request.form.get("role") == "consultant" else CentreRole.REVIEWER
+    )
     if user is None:
-        flash(_("No account with this email: the reviewer must sign up first."), "error")
-    elif any(m.centre_id == centre.id for m in user.centre_memberships):
-        flash(_("This person already reviews this centre."), "error")
+        flash(_("No account with this email: the person must sign up first."), "error")
+        return redirect(url_for("admin.centres_page"))
+    try:
+        centres.add_staff(centre, user, role, current_user)
+    except centres.CentreError:
+        flash(_("This person already has this role at this centre."), "error")
     else:
-        db.session.add(CentreMembership(user=user, centre=centre))
-        audit.record(current_user, "add_reviewer", "centre", centre.id, reviewer=user.email)
-        db.session.commit()
-        flash(_("%(name)s now reviews %(centre)s.", name=user.name, centre=centre.name), "success")
+        if role is CentreRole.CONSULTANT:
+            message = _(
+                "%(name)s is now a consultant of %(centre)s.", name=user.name, centre=centre.name
+            )
+        else:
+            message = _("%(name)s now reviews %(centre)s.", name=user.name, centre=centre.name)
+        flash(message, "success")
     return redirect(url_for("admin.centres_page"))
+
+
+@bp.post("/centres/<int:centre_id>/staff/<int:user_id>/remove")
+def remove_staff(centre_id: int, user_id: int) -> Response:
+    centre = db.session.get(Centre, centre_id)
+    user = db.session.get(User, user_id)
+    access.require(centre is not None and user is not None)
+    assert centre is not None and user is not None
+    role = (
+        CentreRole.CONSULTANT if request.form.get("role") == "consultant" else CentreRole.REVIEWER
+    )
+    if centres.remove_staff(centre, user, role, current_user):
+        flash(
+            _(
+                "%(name)s no longer has this role at %(centre)s.",
+                name=user.name,
+                centre=centre.name,
+            ),
+            "success",
+        )
+    return redirect(url_for("admin.centres_page"))
+
+
+@bp.get("/credit-codes")
+def credit_codes_page() -> str:
+    return render_template("admin/credit_codes.html", to_verify=credit_codes.to_verify())
 
 
 @bp.get("/users")

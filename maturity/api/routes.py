@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
 from maturity import access
@@ -22,10 +21,10 @@ from maturity.api.serialisers import (
 from maturity.core.answers import AnswerRefused, parse_payload
 from maturity.core.evaluation import evaluation_json
 from maturity.extensions import db
-from maturity.models import Centre, Membership, Organisation
+from maturity.models import Centre, Organisation
 from maturity.reports.tables import build_tables
 from maturity.services import assessments as service
-from maturity.services import results
+from maturity.services import consultants, results
 from maturity.services.dashboard import NoQuestionnaire, centre_dashboard
 from maturity.services.questionnaires import (
     current_questionnaire,
@@ -59,13 +58,7 @@ def me() -> Response:
 
 @bp.get("/organisations")
 def organisations() -> Response:
-    rows = db.session.scalars(
-        select(Organisation)
-        .join(Membership)
-        .where(Membership.user_id == current_user.id)
-        .order_by(Organisation.id)
-    )
-    return jsonify([organisation_json(o) for o in rows])
+    return jsonify([organisation_json(o) for o in consultants.organisations_of(current_user)])
 
 
 @bp.get("/organisations/<int:organisation_id>")

@@ -1,17 +1,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, Form, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from maturity.core.passwords import MIN_LENGTH, personal_words
 from maturity.web.fields import new_email_field, person_name_field
+from maturity.web.forms import BaseForm
 from maturity.web.passwords import StrongPassword, new_password_fields
 from maturity.web.requests import EMAIL_SHAPE
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Please enter your email."))])
     password = PasswordField(
         _l("Password"), validators=[DataRequired(_l("Please enter your password."))]
@@ -23,7 +23,7 @@ def _typed_name_and_email(form: Form) -> list[str]:
     return personal_words(str(form["name"].data or ""), str(form["email"].data or ""))
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(BaseForm):
     name = person_name_field()
     email = new_email_field()
     password = PasswordField(
@@ -47,7 +47,7 @@ class RegisterForm(FlaskForm):
     )
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(BaseForm):
     # Any address an account may have (the demo's *.local ones too), not only those
     # a new sign-up may use.
     email = EmailField(
@@ -64,13 +64,13 @@ def _no_personal_words(form: Form) -> list[str]:
     return list(getattr(form, "personal", []))
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(BaseForm):
     """A new password through a reset link; ``personal`` is set by the view."""
 
     password, password_again = new_password_fields(_no_personal_words)
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     password = PasswordField(
         _l("The password you chose when signing up"),
         validators=[DataRequired(_l("Please enter your password."))],

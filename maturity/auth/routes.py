@@ -11,11 +11,12 @@ from datetime import timedelta
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from maturity import mail
-from maturity.auth import bp
+from maturity.auth import bp, devices
 from maturity.auth.forms import (
     ConfirmForm,
     LoginForm,
@@ -25,6 +26,7 @@ from maturity.auth.forms import (
 )
 from maturity.core.passwords import personal_words
 from maturity.extensions import db, limiter
+from maturity.mail import notices
 from maturity.models import LinkPurpose, User
 from maturity.models.user import spend_password_check
 from maturity.services import accounts, sessions
@@ -129,15 +131,33 @@ def confirm(token: str) -> str | Response | tuple[str, int]:
     return render_template("auth/confirm.html", form=form, email=user.email), status
 
 
-def _login_key() -> str:
-    """Attempts are limited per address and, separately, per account."""
-    return "login:" + (request.form.get("email") or "").strip().lower()
+def _login_limit() -> str:
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 @limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=_login_key
+    _login_limit, methods=["POST"], key_func=devices.address_key, deduct_when=devices.login_failed
+)
+@limiter.limit(
+    _login_limit,
+    methods=["POST"],
+    key_func=devices.account_and_address_key,
+    deduct_when=devices.login_failed,
+)
+@limiter.limit(
+    _login_limit,
+    methods=["POST"],
+    key_func=devices.account_key,
+    exempt_when=devices.is_known,
+    deduct_when=devices.login_failed,
+)
+@limiter.limit(
+    _login_limit,
+    methods=["POST"],
+    key_func=devices.device_key,
+    exempt_when=devices.is_unknown,
+    deduct_when=devices.login_failed,
 )
 def login() -> str | Response:
     if current_user.is_authenticated:
@@ -165,7 +185,9 @@ def login() -> str | Response:
             ]
         else:
             start_session(user, remember=bool(form.remember.data))
-            return redirect(safe_next(request.args.get("next")))
+            response = redirect(safe_next(request.args.get("next")))
+            devices.remember_device(response, user.email)
+            return response
     return render_template("auth/login.html", form=form)
 
 
@@ -220,16 +242,26 @@ def reset(token: str) -> str | Response | tuple[str, int]:
     form.personal = personal_words(user.name, user.email)  # read by its password rule
     if form.validate_on_submit():
         try:
-            user = accounts.reset_password(token, form.password.data or "")
+            changed = accounts.reset_password(token, form.password.data or "")
         except LinkInvalid:
             return _link_invalid(LinkPurpose.RESET_PASSWORD)
+        notices.password_changed(changed)
         if current_user.is_authenticated:
             logout_user()
-        start_session(user)
+        start_session(changed.user)
         flash(
             _("Your new password is set. Every other session of your account has been logged out."),
             "success",
         )
+        if changed.tokens_revoked:
+            flash(
+                ngettext(
+                    "%(num)d API token was revoked.",
+                    "%(num)d API tokens were revoked.",
+                    changed.tokens_revoked,
+                ),
+                "info",
+            )
         return redirect(url_for("main.index"))
     return render_template("auth/reset.html", form=form, email=user.email)
 

@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from maturity import access, mail, tasks
+from maturity import access, tasks
 from maturity.centres import bp
 from maturity.centres.import_messages import (
     column_label,
@@ -29,9 +29,9 @@ from maturity.centres.import_messages import (
 from maturity.centres.routes import load_centre
 from maturity.core.organisation_import import COLUMNS
 from maturity.extensions import db
+from maturity.mail import notices
 from maturity.models import Centre, ImportStatus, Organisation, OrganisationImport
 from maturity.services import organisation_imports
-from maturity.services.organisations import owners_of
 
 if TYPE_CHECKING:
     from celery import Task
@@ -50,7 +50,7 @@ def import_file(centre_id: int) -> Response | tuple[str, int]:
     if not organisation_imports.readable_type(upload.filename):
         return _refused(centre, _("Only CSV and XLSX files can be imported."), upload.filename)
     import_id = organisation_imports.record_upload(
-        centre, current_user, upload.filename, upload.read(), request.url_root
+        centre, current_user, upload.filename, upload.read()
     )
     try:
         tasks.queue(import_organisations, import_id)
@@ -133,11 +133,8 @@ def _notify_owners(import_id: int) -> None:
     organisations = db.session.scalars(
         select(Organisation).where(Organisation.id.in_(job.to_notify)).order_by(Organisation.id)
     ).all()
-    # A worker has no request to build links from: they point to the site as the
-    # centre's reviewer saw it when uploading.
-    with current_app.test_request_context(base_url=job.site_root):
-        for organisation in organisations:
-            notify_owners_of_request(centre, organisation)
+    for organisation in organisations:
+        notices.centre_request(centre, organisation)
     organisation_imports.notified(import_id)
 
 
@@ -153,22 +150,6 @@ def requeue_stalled_imports() -> list[int]:
         logger.warning("organisation import %s is not finished: queued again", import_id)
         tasks.queue(import_organisations, import_id)
     return found
-
-
-def notify_owners_of_request(centre: Centre, organisation: Organisation) -> None:
-    link = url_for(
-        "organisations.show", organisation_id=organisation.id, _anchor="centres", _external=True
-    )
-    for owner in owners_of(organisation):
-        mail.send(
-            owner.email,
-            "centre_request",
-            owner.locale,
-            name=owner.name,
-            centre=centre.name,
-            organisation=organisation.name,
-            link=link,
-        )
 
 
 @bp.get("/<int:centre_id>/import-template.csv")

@@ -29,6 +29,9 @@ def refusal(code: str) -> str:
         "programmes_too_long": _(
             "The programmes are too long (at most %(n)d characters).", n=providers.MAX_PROGRAMMES
         ),
+        "not_one_line": _(
+            "Write the name and the contact on one line each, without line breaks or control characters."
+        ),
     }[code]
 
 

@@ -16,14 +16,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from maturity import access
 from maturity.centres import bp
 from maturity.core import periods, reference
 from maturity.extensions import db
-from maturity.models import Centre, ImportStatus, Organisation, User
+from maturity.models import Centre, CentreRole, ImportStatus, Organisation, User
 from maturity.reports.tables import (
     build_tables,
     dashboard_charts,
@@ -32,7 +31,7 @@ from maturity.reports.tables import (
     to_csv,
     to_xlsx,
 )
-from maturity.services import audit, centres, organisation_imports
+from maturity.services import audit, centres, credit_codes, organisation_imports
 from maturity.services import dashboard as dashboard_service
 from maturity.services.branding import branding_of
 from maturity.services.questionnaires import current_questionnaire
@@ -49,9 +48,9 @@ def load_centre(centre_id: int) -> Centre:
 def assignment_refusal(code: str, name: str) -> str:
     if code == "self_assignment":
         return _("You cannot assign yourself: a centre assigns consultants, not its reviewers.")
-    if code == "not_consultant":
+    if code == "not_centre_consultant":
         return _(
-            "%(name)s has no consultant role: an administrator gives it, or the person accepts a consultant invitation from an organisation.",
+            "%(name)s is not a consultant of this centre: an administrator names the centre's consultants.",
             name=name,
         )
     return _("This person already has access to the organisation.")
@@ -86,6 +85,8 @@ def show_page(centre: Centre, **extra: Any) -> str:
         max_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
         logo_uri=branding_of(centre).logo_uri,
         imports=organisation_imports.recent_for(centre, current_user),
+        centre_consultants=centres.staff_of(centre, CentreRole.CONSULTANT),
+        to_verify=credit_codes.to_verify_for_centre(centre),
         import_statuses=ImportStatus,
         **extra,
     )
@@ -102,12 +103,10 @@ def assign_consultant(centre_id: int) -> Response:
         and access.can_assign_consultant(current_user, centre, organisation)
     )
     assert organisation is not None
-    email = (request.form.get("email") or "").strip().lower()
-    consultant = (
-        db.session.scalar(select(User).where(func.lower(User.email) == email)) if email else None
-    )
+    consultant_id = database_id(request.form.get("consultant_id"))
+    consultant = db.session.get(User, consultant_id) if consultant_id else None
     if consultant is None:
-        flash(_("No account with this email: the consultant must sign up first."), "error")
+        flash(_("Please choose one of the centre's consultants."), "error")
     else:
         try:
             centres.assign_consultant(centre, organisation, consultant, current_user)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -31,3 +32,10 @@ TEXT_SCHEMA = {
     "properties": {"zh": NON_EMPTY, "en": NON_EMPTY},
     "additionalProperties": False,
 }
+
+
+def is_single_line(value: str) -> bool:
+    """No control character (line breaks and tabs included) and no Unicode line or
+    paragraph separator: what a name, an address or a code may hold. Such characters
+    in a name end up in mail headers and file names, where they break what follows."""
+    return not any(unicodedata.category(character) in ("Cc", "Zl", "Zp") for character in value)

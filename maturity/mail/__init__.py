@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from flask_mailman import EmailMultiAlternatives, Mail
+from flask_mailman.message import BadHeaderError
 from markupsafe import Markup, escape
 
 from maturity import tasks
@@ -73,8 +74,22 @@ def render(template_name: str, locale: str, **context: object) -> tuple[str, str
     return subject, text, html
 
 
-def send(to: str, template_name: str, locale: str, **context: object) -> None:
-    """Render now (in this request) and queue the delivery for a worker."""
+def _message(message: dict[str, str]) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        subject=message["subject"],
+        body=message["text"],
+        from_email=message["from"],
+        to=[message["to"]],
+    )
+    email.attach_alternative(message["html"], "text/html")
+    return email
+
+
+def send(to: str, template_name: str, locale: str, **context: object) -> bool:
+    """Render now (in this request) and queue the delivery for a worker; False when the
+    mail cannot be built (a header with a line break, from a name stored before such
+    names were refused): that is no passing trouble, so it is logged and not queued,
+    and the caller says it was not sent."""
     subject, text, html = render(template_name, locale, **context)
     message = {
         "name": template_name,
@@ -85,27 +100,26 @@ def send(to: str, template_name: str, locale: str, **context: object) -> None:
         "html": html,
     }
     try:
+        _message(message).message()  # what the worker will build: its headers checked
+    except BadHeaderError as error:
+        logger.error("mail %s to %s cannot be built: %s", template_name, to, error)
+        return False
+    try:
         tasks.queue(deliver, message)
     except tasks.QueueUnavailable as error:
         # Like a mail server away for good: the page goes on, the log says what was lost.
         logger.error("mail %s to %s could not be queued: %s", template_name, to, error)
+    return True
 
 
 @tasks.task(bind=True, name="maturity.mail.deliver", max_retries=len(RETRY_DELAYS))
 def deliver(self: Task, message: dict[str, str]) -> None:
     """Send one rendered message; a transient failure (the mail server restarting, a
     network blip) is tried again later, a refusal is logged and not repeated."""
-    email = EmailMultiAlternatives(
-        subject=message["subject"],
-        body=message["text"],
-        from_email=message["from"],
-        to=[message["to"]],
-    )
-    email.attach_alternative(message["html"], "text/html")
     name, to = message["name"], message["to"]
     try:
-        email.send()
-    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as refused:
+        _message(message).send()
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, BadHeaderError) as refused:
         logger.error("mail %s to %s refused: %s", name, to, refused)
         return  # permanent: trying again gets the same answer
     except Exception as error:

@@ -14,6 +14,8 @@ from maturity.models.audit import AuditEvent
 from maturity.models.organisation import (
     Centre,
     CentreRegistration,
+    CodeVerificationRequest,
+    CreditCodeState,
     Invitation,
     Organisation,
     OrganisationGoal,
@@ -27,6 +29,7 @@ from maturity.models.summary import AggregateGeneration, ResultSummary
 from maturity.models.user import (
     ApiToken,
     CentreMembership,
+    CentreRole,
     EmailLink,
     LinkPurpose,
     Membership,
@@ -48,6 +51,9 @@ __all__ = [
     "Centre",
     "CentreMembership",
     "CentreRegistration",
+    "CentreRole",
+    "CodeVerificationRequest",
+    "CreditCodeState",
     "DimensionResult",
     "EmailLink",
     "Finding",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -10,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     ColumnElement,
     ForeignKey,
+    Index,
     LargeBinary,
     Numeric,
     String,
@@ -17,6 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     or_,
+    text,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -32,17 +35,52 @@ if TYPE_CHECKING:
     from maturity.models.user import CentreMembership, Membership
 
 
+class CreditCodeState(enum.StrEnum):
+    """Whether an organisation has proved its unified social credit code.
+
+    Anyone may type any code, so a code is only a claim until the business licence
+    that shows it has been checked (by an administrator or the organisation's centre).
+    Several organisations may claim one code; at most one holds it verified, and the
+    others are then disputed."""
+
+    UNVERIFIED = "unverified"
+    VERIFIED = "verified"
+    DISPUTED = "disputed"
+
+
 class Organisation(Model):
     __tablename__ = "organisation"
     __table_args__ = (
         CheckConstraint("employees IS NULL OR employees >= 0", name="employees_not_negative"),
         CheckConstraint("revenue IS NULL OR revenue >= 0", name="revenue_not_negative"),
         CheckConstraint("total_assets IS NULL OR total_assets >= 0", name="assets_not_negative"),
+        # One verified holder per code; claims beside it are allowed (and disputed).
+        Index(
+            "uq_organisation_verified_credit_code",
+            "credit_code",
+            unique=True,
+            postgresql_where=text("credit_code_state = 'verified'"),
+            sqlite_where=text("credit_code_state = 'verified'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
+    credit_code: Mapped[str | None] = mapped_column(String(18), index=True)
+    credit_code_state: Mapped[CreditCodeState] = mapped_column(
+        str_enum(CreditCodeState, 12),
+        default=CreditCodeState.UNVERIFIED,
+        server_default="unverified",
+    )
+    credit_code_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    credit_code_verified_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL")
+    )
+    # The business licence the owner uploaded as proof of the code: its name in the
+    # documents storage (generated, never the uploaded name) and its kind.
+    licence_file: Mapped[str | None] = mapped_column(String(100))
+    licence_kind: Mapped[str | None] = mapped_column(String(10))
+    licence_uploaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     industry_section: Mapped[str] = mapped_column(String(1), index=True)
     # A GB/T 4754-2017 division (two digits), or a real-estate group (three).
     industry_division: Mapped[str] = mapped_column(String(3))
@@ -190,6 +228,26 @@ class CentreRegistration(Model):
                 cls.consent_revoked_at < cls.consent_granted_at,
             ),
         )
+
+
+class CodeVerificationRequest(Model):
+    """A centre's import named a credit code that only unverified organisations claim:
+    the centre's registration request waits for one of them to be verified, and the
+    centre's reviewers may check their business licences."""
+
+    __tablename__ = "code_verification_request"
+    __table_args__ = (UniqueConstraint("centre_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    credit_code: Mapped[str] = mapped_column(String(18), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
 
 
 class Invitation(Model):

@@ -33,8 +33,6 @@ class OrganisationImport(Model):
     filename: Mapped[str] = mapped_column(String(255))
     # The uploaded file's name in the storage, until the import has run.
     upload: Mapped[str | None] = mapped_column(String(100))
-    # The site's address as the uploader saw it: links in the e-mails the import sends.
-    site_root: Mapped[str] = mapped_column(String(300))
     status: Mapped[ImportStatus] = mapped_column(
         str_enum(ImportStatus, 16), default=ImportStatus.QUEUED
     )

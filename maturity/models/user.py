@@ -35,7 +35,8 @@ class User(UserMixin, Model):
     locale: Mapped[str] = mapped_column(String(5), default="zh")
     is_admin: Mapped[bool] = mapped_column(default=False)
     # A consultant by trade: given by an administrator or by accepting a consultant
-    # invitation. Only such accounts may be assigned to organisations by a centre.
+    # invitation; it opens the consultant's workspace. A centre assigns only its own
+    # consultant staff (CentreMembership with CentreRole.CONSULTANT), never this alone.
     is_consultant: Mapped[bool] = mapped_column(default=False, server_default=false())
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -117,15 +118,25 @@ class Membership(Model):
     centre: Mapped[Centre | None] = relationship()
 
 
+class CentreRole(enum.StrEnum):
+    """What a person does for a service centre; an administrator gives each role."""
+
+    REVIEWER = "reviewer"  # reviews the centre's aggregates, imports, keeps its directory
+    CONSULTANT = "consultant"  # the centre's consultant staff, assignable to its clients
+
+
 class CentreMembership(Model):
-    """A user who reviews a service centre's aggregates."""
+    """A person's role at a service centre (one row per role)."""
 
     __tablename__ = "centre_membership"
-    __table_args__ = (UniqueConstraint("user_id", "centre_id"),)
+    __table_args__ = (UniqueConstraint("user_id", "centre_id", "role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id", ondelete="CASCADE"), index=True)
+    role: Mapped[CentreRole] = mapped_column(
+        str_enum(CentreRole, 20), default=CentreRole.REVIEWER, server_default="reviewer"
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="centre_memberships")

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 
-from maturity.organisations import routes  # noqa: E402,F401
+from maturity.organisations import credit_code, routes  # noqa: E402,F401

@@ -3,12 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from maturity.core import reference
+from maturity.web.forms import BaseForm
 
 
 class Range(NumberRange):
@@ -51,7 +51,7 @@ def _city_choices(locale: str) -> dict[str, list[tuple[str, str]]]:
     return grouped
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(BaseForm):
     name = StringField(
         _l("Organisation name"),
         validators=[

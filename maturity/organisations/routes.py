@@ -6,7 +6,6 @@ from datetime import date
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from maturity import access, mail
@@ -18,7 +17,15 @@ from maturity.extensions import db
 from maturity.models import Centre, MembershipRole, Organisation
 from maturity.organisations import bp
 from maturity.organisations.forms import OrganisationForm
-from maturity.services import accounts, centres, consultants, invitations, plans, results
+from maturity.services import (
+    accounts,
+    centres,
+    consultants,
+    credit_codes,
+    invitations,
+    plans,
+    results,
+)
 from maturity.services import assessments as assessment_service
 from maturity.services.organisations import apply_profile, create_organisation
 from maturity.services.questionnaires import (
@@ -67,20 +74,19 @@ def _profile(form: OrganisationForm) -> OrganisationProfile:
     )
 
 
-def _credit_code_taken(form: OrganisationForm) -> None:
-    db.session.rollback()
-    form.credit_code.errors = [
-        _("Another organisation is already registered with this credit code.")
-    ]
-
-
 def _profile_page(organisation: Organisation | None) -> str | Response:
-    """Create (organisation None) or edit a profile; nothing is saved unless all is valid."""
+    """Create (organisation None) or edit a profile; nothing is saved unless all is valid.
+
+    A credit code is accepted whether or not another organisation claims it (saying so
+    would tell anyone which codes are on the platform): it counts only once proved
+    (services.credit_codes)."""
     questionnaire = current_questionnaire()
     form = make_form(questionnaire, organisation)
     if form.validate_on_submit():
         saved = organisation or create_organisation(_profile(form), current_user)
+        old_code = organisation.credit_code if organisation else None
         apply_profile(saved, _profile(form))
+        forgotten = credit_codes.code_changed(saved, old_code) if organisation else None
         try:
             save_goals(saved, form, questionnaire)
             db.session.commit()
@@ -88,9 +94,8 @@ def _profile_page(organisation: Organisation | None) -> str | Response:
             db.session.rollback()
             assert questionnaire is not None  # goals are only checked against one
             form.goals.errors = [plan_message(refused, questionnaire)]
-        except IntegrityError:
-            _credit_code_taken(form)
         else:
+            credit_codes.forget_file(forgotten)
             flash(_("Organisation profile saved."), "success")
             return redirect(url_for("organisations.show", organisation_id=saved.id))
     return render_template("organisations/form.html", form=form, organisation=organisation)
@@ -148,16 +153,16 @@ def invite(organisation_id: int) -> str:
     token = invitations.create_invitation(organisation, current_user, days, role)
     link = url_for("organisations.join", token=token, _external=True)
     address = (request.form.get("email") or "").strip()
-    sent_to, refused = None, None
+    sent_to, refused, unsent = None, None, None
     if address:
         if not re.match(EMAIL_SHAPE, address) or len(address) > 254:
             refused = address
         else:
-            sent_to = address.lower()
-            known = accounts.find_by_email(sent_to)
+            recipient = address.lower()
+            known = accounts.find_by_email(recipient)
             language = request.form.get("language")
-            mail.send(
-                sent_to,
+            sent = mail.send(
+                recipient,
                 "invitation",
                 known.locale if known else (language if language in ("zh", "en") else "zh"),
                 name=known.name if known else None,
@@ -167,6 +172,7 @@ def invite(organisation_id: int) -> str:
                 days=days,
                 link=link,
             )
+            sent_to, unsent = (recipient, None) if sent else (None, recipient)
     return render_template(
         "organisations/invitation.html",
         organisation=organisation,
@@ -176,6 +182,7 @@ def invite(organisation_id: int) -> str:
         role=role,
         sent_to=sent_to,
         refused=refused,
+        unsent=unsent,
     )
 
 

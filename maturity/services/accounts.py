@@ -25,7 +25,7 @@ from maturity.models import (
     User,
 )
 from maturity.models._types import utcnow
-from maturity.services import email_links, sessions
+from maturity.services import api_tokens, email_links, sessions
 from maturity.services.audit import record
 
 
@@ -130,9 +130,18 @@ def reset_link(email: str, valid_for: timedelta) -> tuple[User | None, str | Non
     return user, token
 
 
-def reset_password(token: str, new_password: str) -> User:
+@dataclass(frozen=True)
+class PasswordChanged:
+    user: User
+    sessions_ended: int
+    tokens_revoked: int
+    tokens_kept: int
+
+
+def reset_password(token: str, new_password: str) -> PasswordChanged:
     """Set a new password through a reset link: the link is used up, every session
-    of the account ends, the address counts as confirmed. Raises LinkInvalid."""
+    and every API token of the account ends (whoever knew the old password may have
+    made one), the address counts as confirmed. Raises LinkInvalid."""
     link = email_links.redeem(token, LinkPurpose.RESET_PASSWORD)
     user = link.user
     if not user.active:
@@ -142,19 +151,25 @@ def reset_password(token: str, new_password: str) -> User:
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
     ended = sessions.end_all(user)
-    record(user, "reset_password", "user", user.id, sessions_ended=ended)
+    revoked = api_tokens.revoke_all(user)
+    record(user, "reset_password", "user", user.id, sessions_ended=ended, tokens_revoked=revoked)
     db.session.commit()
-    return user
+    return PasswordChanged(user, ended, revoked, 0)
 
 
-def change_password(user: User, new_password: str) -> int:
-    """Set a new password (the caller checked the current one); every other
-    session ends. Committed; how many sessions ended."""
+def change_password(user: User, new_password: str, keep_tokens: bool = False) -> PasswordChanged:
+    """Set a new password (the caller checked the current one); every other session
+    ends, and the API tokens too unless the user chose to keep them. Committed."""
     user.set_password(new_password)
     ended = sessions.end_all(user, keep_current=True)
-    record(user, "change_password", "user", user.id, sessions_ended=ended)
+    kept = api_tokens.working_count(user) if keep_tokens else 0
+    revoked = 0 if keep_tokens else api_tokens.revoke_all(user)
+    record(
+        user, "change_password", "user", user.id,
+        sessions_ended=ended, tokens_revoked=revoked, tokens_kept=kept,
+    )  # fmt: skip
     db.session.commit()
-    return ended
+    return PasswordChanged(user, ended, revoked, kept)
 
 
 def log_out_everywhere(user: User) -> int:

@@ -8,9 +8,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, or_, select, update
 
-from maturity.extensions import db
+from maturity.extensions import db, rows_changed
 from maturity.models import ApiToken, TokenScope, User
 from maturity.models._types import utcnow
 from maturity.services.audit import record
@@ -64,6 +64,25 @@ def revoke(user: User, token_id: int, actor: User | None = None) -> bool:
     record(actor or user, "revoke_api_token", "api_token", found.id, user=user.id)
     db.session.commit()
     return True
+
+
+def _working(user: User) -> list[ColumnElement[bool]]:
+    """The user's tokens that work now: neither revoked nor expired."""
+    return [
+        ApiToken.user_id == user.id,
+        ApiToken.revoked_at.is_(None),
+        or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > utcnow()),
+    ]
+
+
+def revoke_all(user: User) -> int:
+    """Revoke every token of the user that still works (in the caller's transaction);
+    how many. A new password ends what the old one let anyone make."""
+    return rows_changed(update(ApiToken).where(*_working(user)).values(revoked_at=utcnow()))
+
+
+def working_count(user: User) -> int:
+    return db.session.scalar(select(func.count(ApiToken.id)).where(*_working(user))) or 0
 
 
 class TokenProblem(enum.Enum):

@@ -25,6 +25,23 @@ from maturity.models._types import utcnow
 
 logger = logging.getLogger(__name__)
 
+# Detail keys that name a person, always by account id (never an address or a name,
+# which would outlive the account): pages and exports look the person up, and show
+# "a former member" once the account is gone.
+PEOPLE_KEYS = ("user_id", "consultant_id")
+
+
+def people_in(detail: str | None) -> set[int]:
+    """The account ids an event's stored detail names."""
+    if not detail:
+        return set()
+    values = json.loads(detail)
+    return {
+        value
+        for key in PEOPLE_KEYS
+        if isinstance(value := values.get(key), int) and not isinstance(value, bool)
+    }
+
 
 def _event(
     actor: User | None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from maturity.extensions import db
@@ -15,6 +15,7 @@ from maturity.models import (
     Centre,
     CentreMembership,
     CentreRegistration,
+    CentreRole,
     Membership,
     MembershipRole,
     Organisation,
@@ -40,10 +41,34 @@ def centres_of_reviewer(user: User) -> list[Centre]:
         db.session.scalars(
             select(Centre)
             .join(CentreMembership)
-            .where(CentreMembership.user_id == user.id)
+            .where(
+                CentreMembership.user_id == user.id, CentreMembership.role == CentreRole.REVIEWER
+            )
             .order_by(Centre.name)
         )
     )
+
+
+def staff_of(centre: Centre, role: CentreRole) -> list[User]:
+    """The people who have the role at the centre, by name."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(CentreMembership)
+            .where(CentreMembership.centre_id == centre.id, CentreMembership.role == role)
+            .order_by(User.name, User.id)
+        )
+    )
+
+
+def add_staff(centre: Centre, user: User, role: CentreRole, actor: User) -> None:
+    """Give a person a role at the centre (an administrator does); CentreError
+    ``already_staff`` when they have it."""
+    if any(m.centre_id == centre.id and m.role is role for m in user.centre_memberships):
+        raise CentreError("already_staff")
+    db.session.add(CentreMembership(user=user, centre=centre, role=role))
+    record(actor, "add_centre_staff", "centre", centre.id, user_id=user.id, role=str(role))
+    db.session.commit()
 
 
 def registration(centre: Centre, organisation: Organisation) -> CentreRegistration | None:
@@ -170,12 +195,14 @@ def assign_consultant(
 ) -> None:
     """Give a consultant access to a consenting organisation for as long as it consents.
 
-    Only accounts with the consultant role, and never the assigning person: a
-    reviewer cannot make themselves a consultant to read what consent withholds."""
+    Only the centre's own consultant staff, whom an administrator named, and never the
+    assigning person: a reviewer can make neither themselves nor an account of their
+    own (a consultant by an organisation's invitation, which anyone can arrange) a
+    consultant who reads what consent gives the centre's consultants."""
     if consultant.id == user.id:
         raise CentreError("self_assignment")
-    if not consultant.is_consultant:
-        raise CentreError("not_consultant")
+    if consultant not in staff_of(centre, CentreRole.CONSULTANT):
+        raise CentreError("not_centre_consultant")
     existing = db.session.scalar(
         select(Membership).where(
             Membership.user_id == consultant.id, Membership.organisation_id == organisation.id
@@ -197,10 +224,28 @@ def assign_consultant(
         "organisation",
         organisation.id,
         organisation.id,
-        consultant=consultant.email,
+        consultant_id=consultant.id,
         centre=centre.id,
     )
     db.session.commit()
+
+
+def remove_staff(centre: Centre, user: User, role: CentreRole, actor: User) -> bool:
+    """Take a role at the centre away (committed); a consultant it assigned loses the
+    access at once (``consultants.in_force``). False when the person had no such role."""
+    membership = db.session.scalar(
+        select(CentreMembership).where(
+            CentreMembership.centre_id == centre.id,
+            CentreMembership.user_id == user.id,
+            CentreMembership.role == role,
+        )
+    )
+    if membership is None:
+        return False
+    db.session.delete(membership)
+    record(actor, "remove_centre_staff", "centre", centre.id, user_id=user.id, role=str(role))
+    db.session.commit()
+    return True
 
 
 def registrations_of(organisation: Organisation) -> list[CentreRegistration]:
@@ -212,13 +257,4 @@ def registrations_of(organisation: Organisation) -> list[CentreRegistration]:
                 CentreRegistration.is_accepted,
             )
         )
-    )
-
-
-def reviewer_count(centre: Centre) -> int:
-    return (
-        db.session.scalar(
-            select(func.count(CentreMembership.id)).where(CentreMembership.centre_id == centre.id)
-        )
-        or 0
     )

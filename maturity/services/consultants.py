@@ -11,7 +11,9 @@ from maturity.core.report import OVERALL
 from maturity.extensions import db
 from maturity.models import (
     Assessment,
+    CentreMembership,
     CentreRegistration,
+    CentreRole,
     Finding,
     Membership,
     MembershipRole,
@@ -27,9 +29,10 @@ MAX_FINDING_LENGTH = 5000
 def in_force() -> ColumnElement[bool]:
     """Whether a membership gives access now: every membership does, except a
     consultant whom a centre assigned, who has access only while the organisation's
-    registration with that centre is accepted and consents and while the account
-    keeps its consultant role (checked at every use, so revoking consent, the
-    registration or the role ends the access at once)."""
+    registration with that centre is accepted and consents and while the person is
+    still that centre's consultant staff (checked at every use, so revoking consent,
+    the registration or the role ends the access at once). Every list and every page
+    of an organisation reads access through this rule."""
     registration = CentreRegistration
     return or_(
         Membership.role != MembershipRole.CONSULTANT,
@@ -40,8 +43,24 @@ def in_force() -> ColumnElement[bool]:
                 registration.organisation_id == Membership.organisation_id,
                 registration.has_consent,
             ),
-            exists().where(User.id == Membership.user_id, User.is_consultant.is_(True)),
+            exists().where(
+                CentreMembership.user_id == Membership.user_id,
+                CentreMembership.centre_id == Membership.centre_id,
+                CentreMembership.role == CentreRole.CONSULTANT,
+            ),
         ),
+    )
+
+
+def organisations_of(user: User) -> list[Organisation]:
+    """Every organisation the user has a membership of in force (staff or consultant)."""
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .join(Membership)
+            .where(Membership.user_id == user.id, in_force())
+            .order_by(Organisation.id)
+        )
     )
 
 
@@ -128,7 +147,7 @@ def remove_consultant(organisation: Organisation, membership_id: int, user: User
         "organisation",
         organisation.id,
         organisation.id,
-        consultant=membership.user.email,
+        consultant_id=membership.user_id,
     )
     db.session.delete(membership)
     db.session.commit()

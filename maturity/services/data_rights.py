@@ -18,12 +18,20 @@ from sqlalchemy import ColumnElement, Table, delete, select
 from maturity.extensions import db
 from maturity.models import Assessment, Membership, Organisation, User
 from maturity.models._types import utcnow
-from maturity.services import generation
+from maturity.services import audit, generation
 from maturity.services.audit import record
+from maturity.storage import documents
 
 FORMAT = "maturity-organisation-data"
 FORMAT_VERSION = 1
-SECRET_COLUMNS = {"record_key", "token_hash", "key_hash", "password_hash", "ip_address"}
+SECRET_COLUMNS = {
+    "record_key",
+    "token_hash",
+    "key_hash",
+    "password_hash",
+    "ip_address",
+    "licence_file",  # a storage name; the licence itself is the owners' own upload
+}
 # Derived from the tables exported (the centres' anonymised aggregates read it).
 DERIVED_TABLES = {"result_summary"}
 
@@ -76,21 +84,26 @@ def organisation_data(organisation: Organisation) -> dict[str, Any]:
             people.update(
                 v for k, v in row.items() if isinstance(v, int) and _is_user_column(table, k)
             )
+    for event in tables.get("audit_event", []):
+        people.update(audit.people_in(event.get("detail")))
     members = set(
         db.session.scalars(
             select(Membership.user_id).where(Membership.organisation_id == organisation.id)
         )
     )
-    users = db.session.scalars(select(User).where(User.id.in_(people | members))).all()
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(people | members)))}
     return {
         "format": FORMAT,
         "version": FORMAT_VERSION,
         "exported_at": utcnow().isoformat(),
         "organisation": {"id": organisation.id, "name": organisation.name},
-        # Names of everyone the rows mention; addresses only of current members.
+        # Names of everyone the rows mention; addresses only of current members; an
+        # account deleted since is "a former member", with nothing of it left.
         "people": [
             {"id": u.id, "name": u.name, **({"email": u.email} if u.id in members else {})}
-            for u in sorted(users, key=lambda u: u.id)
+            if (u := users.get(person_id)) is not None
+            else {"id": person_id, "name": None, "former_member": True}
+            for person_id in sorted(people | members)
         ],
         "tables": tables,
     }
@@ -112,10 +125,12 @@ def record_export(actor: User, organisation: Organisation, file_format: str) -> 
 def delete_organisation(organisation: Organisation, actor: User) -> list[int]:
     """Delete the organisation and everything it owns (committed): profile, goals,
     memberships, registrations, invitations, assessments, answers, results, reports'
-    data and plans; its summary rows go too, so the centres' aggregates no longer
-    count it. The audit trail stays (without the link). Returns the ids of the
-    assessments deleted, whose cached report files the caller removes."""
+    data and plans, and the documents it uploaded (its business licence); its summary
+    rows go too, so the centres' aggregates no longer count it. The audit trail stays
+    (without the link). Returns the ids of the assessments deleted, whose cached
+    report files the caller removes."""
     organisation_id = organisation.id
+    licence = organisation.licence_file
     assessment_ids = list(
         db.session.scalars(
             select(Assessment.id).where(Assessment.organisation_id == organisation_id)
@@ -130,4 +145,6 @@ def delete_organisation(organisation: Organisation, actor: User) -> list[int]:
     db.session.execute(delete(Organisation).where(Organisation.id == organisation_id))
     generation.bump()
     db.session.commit()
+    if licence:
+        documents().remove(licence)
     return assessment_ids

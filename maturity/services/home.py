@@ -11,12 +11,12 @@ from maturity.extensions import db
 from maturity.models import (
     Assessment,
     Centre,
-    CentreMembership,
     Membership,
     MembershipRole,
     Organisation,
     User,
 )
+from maturity.services.centres import centres_of_reviewer
 from maturity.services.consultants import Client, clients_of
 from maturity.services.rounds import RoundState, round_states
 
@@ -63,14 +63,7 @@ def home_of(user: User) -> Home:
         .order_by(Organisation.name)
     ).all()
     states = round_states([organisation.id for organisation, _role in staff])
-    centres = list(
-        db.session.scalars(
-            select(Centre)
-            .join(CentreMembership)
-            .where(CentreMembership.user_id == user.id)
-            .order_by(Centre.name)
-        )
-    )
+    centres = centres_of_reviewer(user)
     return Home(
         organisations=[
             OrganisationStatus(organisation, role, states[organisation.id])

@@ -29,13 +29,15 @@ from maturity.extensions import db, rows_changed
 from maturity.models import (
     Centre,
     CentreRegistration,
+    CreditCodeState,
     ImportStatus,
+    Membership,
     Organisation,
     OrganisationImport,
     User,
 )
 from maturity.models._types import utcnow
-from maturity.services import generation
+from maturity.services import credit_codes, generation
 from maturity.services.audit import record
 from maturity.services.organisations import profile_columns
 from maturity.storage import import_uploads
@@ -54,13 +56,11 @@ def read_table(filename: str, data: bytes) -> list[list[str]]:
     return read_csv(data)
 
 
-def record_upload(centre: Centre, user: User, filename: str, data: bytes, site_root: str) -> int:
+def record_upload(centre: Centre, user: User, filename: str, data: bytes) -> int:
     """Store the file and record its import, queued (the caller queues the task); its id,
     read before the commit (reading it after would open a transaction, which on SQLite
     holds the write lock that the task run at once without a broker needs)."""
-    job = OrganisationImport(
-        centre_id=centre.id, user_id=user.id, filename=filename[:255], site_root=site_root
-    )
+    job = OrganisationImport(centre_id=centre.id, user_id=user.id, filename=filename[:255])
     db.session.add(job)
     db.session.flush()
     suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
@@ -251,6 +251,15 @@ def outcome_of(job: OrganisationImport) -> ImportOutcome | None:
     )
 
 
+@dataclass(frozen=True)
+class Holder:
+    """An organisation that holds a code a row names."""
+
+    id: int
+    state: CreditCodeState
+    claimed: bool  # it has members: someone who could prove the code
+
+
 @dataclass
 class Registered:
     requested: int
@@ -261,20 +270,33 @@ class Registered:
 
 def register_rows(centre: Centre, check: ImportCheck, user: User, filename: str) -> Registered:
     """A registration request for every checked row not on the centre's list yet,
-    in the caller's transaction."""
+    in the caller's transaction.
+
+    A row's code held verified by an organisation on the platform sends the request
+    to it. A code that organisations with members only claim (none verified) sends
+    nothing to any of them: the request waits for one to be verified, and they are
+    listed for the centre's reviewers to check (services.credit_codes). A code only a
+    placeholder holds (an earlier import's, without members) gets the request there.
+    Whichever it is, and for a code nobody holds, the row counts as one request: the
+    report reads the same."""
     codes = [r.credit_code for r in check.records if r.credit_code]
-    known: dict[str | None, int] = (
-        {
-            code: organisation_id
-            for code, organisation_id in db.session.execute(
-                select(Organisation.credit_code, Organisation.id).where(
-                    Organisation.credit_code.in_(codes)
-                )
+    holders: dict[str, list[Holder]] = {}
+    if codes:
+        has_members = (
+            select(Membership.id).where(Membership.organisation_id == Organisation.id).exists()
+        )
+        for code, organisation_id, state, claimed in db.session.execute(
+            select(
+                Organisation.credit_code,
+                Organisation.id,
+                Organisation.credit_code_state,
+                has_members,
             )
-        }
-        if codes
-        else {}
-    )
+            .where(Organisation.credit_code.in_(codes))
+            .order_by(Organisation.id)
+        ):
+            if code is not None:
+                holders.setdefault(code, []).append(Holder(organisation_id, state, claimed))
     listed_ids = set(
         db.session.scalars(
             select(CentreRegistration.organisation_id).where(
@@ -284,16 +306,29 @@ def register_rows(centre: Centre, check: ImportCheck, user: User, filename: str)
     )
     placeholders: list[dict[str, Any]] = []
     requested_ids: list[int] = []
+    held = 0
     already = 0
     for row in check.records:
-        organisation_id = known.get(row.credit_code) if row.credit_code else None
-        if organisation_id is not None and organisation_id in listed_ids:
+        found = holders.get(row.credit_code, []) if row.credit_code else []
+        verified = [h.id for h in found if h.state is CreditCodeState.VERIFIED]
+        claimants = [h.id for h in found if h.claimed]
+        if verified:
+            # Its proved holder, whoever else claims the code (listed or not).
+            if verified[0] in listed_ids:
+                already += 1
+            else:
+                requested_ids.append(verified[0])
+        elif any(h.id in listed_ids for h in found):
             already += 1
-        elif organisation_id is None:
+        elif claimants:
+            assert row.credit_code is not None
+            credit_codes.hold_for_verification(centre, claimants, row.credit_code, user)
+            held += 1
+        elif found:
+            requested_ids.append(found[0].id)  # a placeholder: nobody to prove anything
+        else:
             # A placeholder the centre may register SMEs under; it has no members yet.
             placeholders.append(profile_columns(row))
-        else:
-            requested_ids.append(organisation_id)
     to_notify = list(requested_ids)
     # In bulk: up to ten thousand rows in a fraction of a second, not one object each.
     if placeholders:
@@ -314,7 +349,7 @@ def register_rows(centre: Centre, check: ImportCheck, user: User, filename: str)
                 for organisation_id in requested_ids
             ],
         )
-    requested = len(requested_ids)
+    requested = len(requested_ids) + held
     record(
         user,
         "import_organisations",

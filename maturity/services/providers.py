@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from maturity.core.report import ProviderLine
+from maturity.core.text import is_single_line
 from maturity.extensions import db
 from maturity.models import Centre, CentreRegistration, Organisation, ServiceProvider, User
 from maturity.services.audit import record
@@ -21,7 +22,8 @@ MAX_PROGRAMMES = 2000
 
 class ProviderRefused(ValueError):
     """``code``: ``name_missing``, ``name_too_long``, ``no_service``, ``unknown_service``,
-    ``contact_too_long`` or ``programmes_too_long``."""
+    ``contact_too_long``, ``programmes_too_long`` or ``not_one_line`` (a line break or a
+    control character in the name or the contact)."""
 
     def __init__(self, code: str) -> None:
         self.code = code
@@ -43,6 +45,8 @@ def check(given: ProviderInput, service_ids: Iterable[str]) -> ProviderInput:
         raise ProviderRefused("name_missing")
     if len(name) > MAX_NAME:
         raise ProviderRefused("name_too_long")
+    if not (is_single_line(name) and is_single_line(given.contact.strip())):
+        raise ProviderRefused("not_one_line")
     services = list(dict.fromkeys(given.services))
     if not services:
         raise ProviderRefused("no_service")

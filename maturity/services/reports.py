@@ -16,6 +16,7 @@ from maturity.models import (
     AssessmentStatus,
     Centre,
     CentreRegistration,
+    CreditCodeState,
     Finding,
     Membership,
     MembershipRole,
@@ -58,7 +59,11 @@ def organisation_facts(assessment: Assessment, language: str) -> tuple[tuple[str
             ),
         ]
         if organisation.credit_code:
-            facts.insert(0, (_("Unified social credit code"), organisation.credit_code))
+            # A code nobody has checked is the organisation's claim, and the report says so.
+            code = organisation.credit_code
+            if organisation.credit_code_state is not CreditCodeState.VERIFIED:
+                code = _("%(code)s (not verified)", code=code)
+            facts.insert(0, (_("Unified social credit code"), code))
         consultants = db.session.scalars(
             select(User.name)
             .join(Membership, Membership.user_id == User.id)

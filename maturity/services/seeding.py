@@ -20,6 +20,8 @@ from maturity.models import (
     Centre,
     CentreMembership,
     CentreRegistration,
+    CentreRole,
+    CreditCodeState,
     Membership,
     MembershipRole,
     Organisation,
@@ -81,10 +83,14 @@ def seed_demo(path: Path) -> SeedReport:
             db.session.add(centre)
             report.created.append(f"centre {entry['name']}")
         centres[entry["name"]] = centre
-        for email in entry.get("reviewers", []):
-            user = users[email.lower()]
-            if not any(m.centre is centre for m in user.centre_memberships):
-                db.session.add(CentreMembership(user=user, centre=centre))
+        for key, role in (
+            ("reviewers", CentreRole.REVIEWER),
+            ("consultants", CentreRole.CONSULTANT),
+        ):
+            for email in entry.get(key, []):
+                user = users[email.lower()]
+                if not any(m.centre is centre and m.role is role for m in user.centre_memberships):
+                    db.session.add(CentreMembership(user=user, centre=centre, role=role))
 
     for entry in data.get("organisations", []):
         organisation = db.session.scalar(
@@ -105,6 +111,9 @@ def seed_demo(path: Path) -> SeedReport:
                     city_code=entry.get("city_code"),
                 ),
             )
+            # Demo data: the demo SME's code counts as proved.
+            organisation.credit_code_state = CreditCodeState.VERIFIED
+            organisation.credit_code_verified_at = utcnow()
             db.session.add(organisation)
             report.created.append(f"organisation {entry['name']}")
         for member in entry.get("members", []):

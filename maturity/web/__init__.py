@@ -17,7 +17,7 @@ from flask_wtf.csrf import CSRFError
 from jinja2 import FileSystemBytecodeCache
 from sqlalchemy import text
 from sqlalchemy.exc import InterfaceError, OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from maturity.core.items.level import NOT_APPLICABLE
 from maturity.extensions import db, login_manager
@@ -145,6 +145,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         code = error.code or 500
+        if isinstance(error, SecurityError):
+            # A host the platform does not answer to (TRUSTED_HOSTS): no page of ours,
+            # and no link that would name the host the request gave.
+            return Response("400 Bad Request: unknown host\n", 400, mimetype="text/plain")
         if request.path.startswith("/api/"):
             # Unmatched API paths answer in the API's error shape too.
             response, code = json_error(code, http_error_code(code), error.description or "")
@@ -157,10 +161,11 @@ def init_app(app: Flask) -> None:
         from flask_login import current_user
 
         from maturity import access
+        from maturity.models import CentreRole
 
         return {
             "nav_is_admin": access.is_admin(current_user),
             "nav_is_consultant": access.is_consultant(current_user),
             "nav_is_reviewer": bool(getattr(current_user, "is_authenticated", False))
-            and bool(current_user.centre_memberships),
+            and any(m.role is CentreRole.REVIEWER for m in current_user.centre_memberships),
         }

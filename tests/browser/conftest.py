@@ -12,11 +12,9 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import delete
 from werkzeug.serving import make_server
 
-from maturity.extensions import db
-from tests.conftest import ROOT, make_app
+from tests.conftest import ROOT, empty_tables, make_app
 from tests.helpers import publish_questionnaires
 from tests.mailbox import Mailbox
 
@@ -59,17 +57,14 @@ def live(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
     app: Flask = make_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)
     publish_questionnaires(app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # Mailed links name the server's address (the app builds every link from it).
+    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield LiveServer(f"http://127.0.0.1:{server.server_port}", app)
     server.shutdown()
     thread.join(timeout=10)
-    with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(delete(table))
-        db.engine.dispose()
+    empty_tables(app)
 
 
 @pytest.fixture

@@ -39,6 +39,7 @@ NOT_PAGES = {
     "downloads.job_download",
     "health",
     "main.set_language",
+    "organisations.licence",
     "static",
 }
 
@@ -104,9 +105,7 @@ def demo_world(live: LiveServer) -> Iterator[DemoWorld]:
             "name,credit_code,industry_division,employees,revenue,total_assets,province_code,city_code\n"
             "示例企业,,99,45,3200,,330000,330100\n"
         ).encode()
-        import_id = organisation_imports.record_upload(
-            centre, reviewer, "orgs.csv", upload, live.url + "/"
-        )
+        import_id = organisation_imports.record_upload(centre, reviewer, "orgs.csv", upload)
         tasks.queue(import_organisations, import_id)  # no broker: runs here and now
     org = f"/organisations/{sme_id}"
     pages = {
@@ -120,14 +119,17 @@ def demo_world(live: LiveServer) -> Iterator[DemoWorld]:
             f"/assessments/{draft_id}/dimensions/{dimension}", f"/assessments/{draft_id}/profile",
             f"/assessments/{draft_id}/outcomes", f"/assessments/{draft_id}/submit",
             "/organisations/new", f"/organisations/join/{token}", "/account", "/account/password",
-            "/account/privacy", "/account/delete", f"{org}/delete",
+            "/account/privacy", "/account/delete", f"{org}/delete", f"{org}/credit-code",
         ],
         "consultant": ["/", "/consultant", org, f"/assessments/{latest}/results", f"/reports/jobs/{job_id}"],
         "reviewer": [
             "/", "/centres/", f"/centres/{centre_id}", f"/centres/{centre_id}/dashboard",
             f"/centres/{centre_id}/imports/{import_id}",
         ],
-        "admin": ["/", "/admin/", "/admin/audit", "/admin/centres", "/admin/questionnaires", "/admin/users"],
+        "admin": [
+            "/", "/admin/", "/admin/audit", "/admin/centres", "/admin/credit-codes",
+            "/admin/questionnaires", "/admin/users",
+        ],
     }  # fmt: skip
     visits = [
         Visit(role, path, f"{role}-{index:02d}-{slug(path.replace(token, 'invitation'))}")

@@ -44,10 +44,10 @@ def forms(world: World) -> list[tuple[str, str, list[str]]]:
         ("owner", f"/organisations/{a}/centres", ["centre_id"]),
         ("owner", f"/organisations/{a}/centres/{c}/consent", ["action"]),
         ("consultant", f"/assessments/{a1}/findings", ["finding-__overall__", "finding-product_design"]),
-        ("reviewer", f"/centres/{c}/consultants", ["organisation_id", "email"]),
+        ("reviewer", f"/centres/{c}/consultants", ["organisation_id", "consultant_id"]),
         ("owner", "/reports/batch", ["assessment_id", "lang"]),
         ("admin", "/admin/centres", ["name", "province_code"]),
-        ("admin", f"/admin/centres/{c}/reviewers", ["email"]),
+        ("admin", f"/admin/centres/{c}/staff", ["email", "role"]),
         ("admin", f"/admin/users/{world.ids['user_stranger']}", ["action"]),
     ]  # fmt: skip
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -86,3 +87,51 @@ def test_questionnaires_published_before_their_document_get_it(tmp_path: Path) -
             assert all(row.document.startswith('{"') for row in rows)
             db.session.rollback()
             db.engine.dispose()
+
+
+def test_audit_details_name_people_by_id_after_the_upgrade(tmp_path: Path) -> None:
+    """Migration 610b1401c7fd: details that named people by address name the account
+    (none when it is gone), and codes on file become claims to prove."""
+    with fresh_database(tmp_path) as url:
+        app = make_app(url, tmp_path)
+        runner = app.test_cli_runner()
+        directory = str(ROOT / "migrations")
+        result = runner.invoke(args=["db", "upgrade", "9d75d9702f07", "--directory", directory])
+        assert result.exit_code == 0, result.output
+        with app.app_context():
+            db.session.execute(
+                text(
+                    'INSERT INTO "user" (id, email, name, password_hash, locale, is_admin, '
+                    "is_consultant, active, created_at) VALUES (7, 'Kept@example.com', 'k', "
+                    "'x', 'zh', false, true, true, CURRENT_TIMESTAMP)"
+                )
+            )
+            events = [
+                ("assign_consultant", '{"consultant": "kept@example.com", "centre": 3}'),
+                ("remove_consultant", '{"consultant": "gone@example.com"}'),
+                ("add_reviewer", '{"reviewer": "kept@example.com"}'),
+                ("write_findings", None),
+            ]
+            for action, detail in events:
+                db.session.execute(
+                    text(
+                        "INSERT INTO audit_event (at, action, object_type, detail) "
+                        "VALUES (CURRENT_TIMESTAMP, :action, 'organisation', :detail)"
+                    ),
+                    {"action": action, "detail": detail},
+                )
+            db.session.commit()
+        result = runner.invoke(args=["db", "upgrade", "--directory", directory])
+        assert result.exit_code == 0, result.output
+        with app.app_context():
+            details = db.session.execute(
+                text("SELECT action, detail FROM audit_event ORDER BY id")
+            ).all()
+            db.session.rollback()
+            db.engine.dispose()
+    assert [(action, json.loads(d) if d else None) for action, d in details] == [
+        ("assign_consultant", {"centre": 3, "consultant_id": 7}),
+        ("remove_consultant", {"consultant_id": None}),
+        ("add_reviewer", {"user_id": 7}),
+        ("write_findings", None),
+    ]

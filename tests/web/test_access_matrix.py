@@ -67,6 +67,26 @@ def cases(w: World) -> list[Case]:
             STAFF,
             data={"action": "later"},
         ),
+        case("organisations.credit_code", "GET", f"/organisations/{a}/credit-code", STAFF | CENTRE),
+        case(
+            "organisations.upload_licence",
+            "POST",
+            f"/organisations/{a}/credit-code/licence",
+            STAFF,
+        ),
+        case(
+            "organisations.licence",
+            "GET",
+            f"/organisations/{a}/credit-code/licence",
+            STAFF | CENTRE,
+        ),
+        case(
+            "organisations.verify_credit_code",
+            "POST",
+            f"/organisations/{a}/credit-code/verification",
+            CENTRE,
+            data={"action": "verify"},
+        ),
         case("assessments.start", "POST", f"/organisations/{a}/assessments", ASSESSORS),
         case("assessments.new_round", "GET", f"/organisations/{a}/assessments/new", ASSESSORS),
         case("assessments.resume", "GET", f"/assessments/{a1}", READERS),
@@ -209,14 +229,14 @@ def cases(w: World) -> list[Case]:
             "POST",
             f"/centres/{c}/consultants",
             CENTRE,
-            data={"organisation_id": str(a), "email": "nobody@example.com"},
+            data={"organisation_id": str(a), "consultant_id": "999999"},
         ),
         case(
             "centres.assign_consultant",
             "POST",
             f"/centres/{c}/consultants",
             set(),
-            data={"organisation_id": str(b), "email": "consultant@example.com"},
+            data={"organisation_id": str(b), "consultant_id": str(w.ids["user_consultant"])},
         ),
         case(
             "centres.save_provider",
@@ -250,12 +270,20 @@ def cases(w: World) -> list[Case]:
         case("admin.centres_page", "GET", "/admin/centres", {"admin"}),
         case("admin.centres_page", "POST", "/admin/centres", {"admin"}, data={"name": ""}),
         case(
-            "admin.add_reviewer",
+            "admin.add_staff",
             "POST",
-            f"/admin/centres/{c}/reviewers",
+            f"/admin/centres/{c}/staff",
             {"admin"},
-            data={"email": "nobody@example.com"},
+            data={"email": "nobody@example.com", "role": "consultant"},
         ),
+        case(
+            "admin.remove_staff",
+            "POST",
+            f"/admin/centres/{c}/staff/{w.ids['user_stranger']}/remove",
+            {"admin"},
+            data={"role": "consultant"},
+        ),
+        case("admin.credit_codes_page", "GET", "/admin/credit-codes", {"admin"}),
         case("admin.users", "GET", "/admin/users", {"admin"}),
         case(
             "admin.update_user",
@@ -376,7 +404,7 @@ def test_revoking_consent_closes_the_centre_s_view_at_once(world: World) -> None
     # A centre can no longer assign a consultant either.
     assign = reviewer.post(
         f"/centres/{c}/consultants",
-        data={"organisation_id": str(a), "email": "stranger@example.com"},
+        data={"organisation_id": str(a), "consultant_id": str(world.ids["user_stranger"])},
     )
     assert assign.status_code == 404
     # Granting again reopens it.

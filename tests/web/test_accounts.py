@@ -145,6 +145,76 @@ def test_a_reset_ends_every_session(app: Flask, mailbox: Mailbox) -> None:
     assert not is_logged_in(replay(app, remember_token=kept))
 
 
+def _token(app: Flask, email: str = "manager@example.com") -> str:
+    from maturity.models import TokenScope, User
+    from maturity.services import api_tokens
+
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        return api_tokens.create(user, "ERP sync", TokenScope.WRITE, 90)
+
+
+def _api_status(app: Flask, token: str) -> int:
+    return (
+        app.test_client()
+        .get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+        .status_code
+    )
+
+
+def test_a_reset_revokes_every_api_token_and_the_notice_says_so(
+    app: Flask, mailbox: Mailbox
+) -> None:
+    """The attack replayed: someone who knew the old password made a token; the
+    owner's reset must end it as it ends the sessions."""
+    make_user(app)
+    tokens = [_token(app), _token(app)]
+    assert [_api_status(app, t) for t in tokens] == [200, 200]
+    app.test_client().post("/auth/forgot", data={"email": "manager@example.com"})
+    link = mailbox.wait_for("manager@example.com")[0].link("/auth/reset/")
+    reset = app.test_client().post(
+        link.removeprefix("http://localhost"),
+        data={"password": NEW_PASSWORD, "password_again": NEW_PASSWORD},
+        follow_redirects=True,
+    )
+    assert "已撤销 2 个 API 令牌。" in reset.get_data(as_text=True)
+    assert [_api_status(app, t) for t in tokens] == [401, 401]
+    notice = mailbox.wait_for("manager@example.com", count=2)[1]
+    assert notice.subject == "您的密码已修改"
+    assert "该账号的 2 个 API 令牌已被撤销" in notice.text
+
+
+def test_a_password_change_revokes_api_tokens_unless_asked_to_keep_them(
+    app: Flask, mailbox: Mailbox
+) -> None:
+    make_user(app, locale="en")
+    here = logged_in(app)
+    first = _token(app)
+    page = here.get("/account/password").get_data(as_text=True)
+    assert "Keep my API tokens working" in page
+    here.post(
+        "/account/password",
+        data={"current": PASSWORD, "password": NEW_PASSWORD, "password_again": NEW_PASSWORD},
+    )
+    assert _api_status(app, first) == 401
+    revoked = mailbox.wait_for("manager@example.com")[0]
+    assert "Its 1 API token was revoked: make a new one where you still need it." in revoked.text
+    second = _token(app)
+    here.post(
+        "/account/password",
+        data={
+            "current": NEW_PASSWORD,
+            "password": PASSWORD,
+            "password_again": PASSWORD,
+            "keep_tokens": "y",
+        },
+    )
+    assert _api_status(app, second) == 200
+    kept = mailbox.wait_for("manager@example.com", count=2)[1]
+    assert "Its 1 API token was kept working, as you chose." in kept.text
+    assert "revoked" not in kept.text
+
+
 def test_sessions_expire_after_inactivity(app: Flask) -> None:
     make_user(app)
     idle, remembered = logged_in(app), logged_in(app, remember=True)

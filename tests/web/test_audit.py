@@ -104,6 +104,49 @@ def test_every_audited_action_has_words() -> None:
             second = node.args[1]
             options = [second.body, second.orelse] if isinstance(second, ast.IfExp) else [second]
             codes.update(o.value for o in options if isinstance(o, ast.Constant))
-    codes |= {"view_assessment", "view_organisation", "view_report"}
+    codes |= {"view_assessment", "view_organisation", "view_report", "view_business_licence"}
     assert len(codes) > 30
     assert codes - set(ACTION_LABELS) == set()
+
+
+def test_audit_entries_name_people_by_account_and_forget_them_with_it(
+    app: Flask, world: World
+) -> None:
+    """The finding replayed: the audit log kept ``{"consultant": "…@example.com"}``
+    after the account was deleted, and the owner's data export showed it."""
+    import json
+
+    from tests.web.world import name_centre_consultant
+
+    name_centre_consultant(world, "stranger")
+    assigned = world.client("reviewer").post(
+        f"/centres/{world.ids['centre']}/consultants",
+        data={
+            "organisation_id": str(world.ids["org_a"]),
+            "consultant_id": str(world.ids["user_stranger"]),
+        },
+    )
+    assert assigned.status_code == 302
+    stranger = world.client("stranger")
+    deleted = stranger.post("/account/delete", data={"password": "correct horse battery"})
+    assert deleted.status_code == 302
+    owner = world.client("owner")
+    exported = owner.get(f"/organisations/{world.ids['org_a']}/data.json").get_data(as_text=True)
+    assert "stranger@example.com" not in exported
+    data = json.loads(exported)
+    assignment = next(
+        e for e in data["tables"]["audit_event"] if e["action"] == "assign_consultant"
+    )
+    assert json.loads(assignment["detail"])["consultant_id"] == world.ids["user_stranger"]
+    assert {"id": world.ids["user_stranger"], "name": None, "former_member": True} in data["people"]
+    sheet = owner.get(f"/organisations/{world.ids['org_a']}/data.xlsx")
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    people = load_workbook(BytesIO(sheet.data))["people"]
+    rows = {row[0]: row[1] for row in people.iter_rows(min_row=2, values_only=True)}
+    assert rows[world.ids["user_stranger"]] == "已离开的成员"
+    with app.app_context():
+        details = " ".join(e.detail or "" for e in db.session.scalars(select(AuditEvent)))
+    assert "@example.com" not in details

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from maturity.extensions import db
 from maturity.models import AuditEvent, CentreRegistration, Organisation
-from tests.web.world import SECRET_A, World, build_world
+from tests.web.world import SECRET_A, World, build_world, name_centre_consultant
 
 HEADER = "name,credit_code,industry_division,employees,revenue,total_assets,province_code,city_code"
 ROWS = [
@@ -137,15 +137,14 @@ def test_other_roles_cannot_import(app: Flask, world: World) -> None:
 
 
 def test_centre_assigns_a_consultant_only_under_consent(app: Flask, world: World) -> None:
-    admin = world.client("admin")
-    made = admin.post(
-        f"/admin/users/{world.ids['user_stranger']}", data={"action": "make_consultant"}
-    )
-    assert made.status_code == 302
+    name_centre_consultant(world, "stranger")
     reviewer = world.client("reviewer")
     response = reviewer.post(
         f"/centres/{world.ids['centre']}/consultants",
-        data={"organisation_id": str(world.ids["org_a"]), "email": "stranger@example.com"},
+        data={
+            "organisation_id": str(world.ids["org_a"]),
+            "consultant_id": str(world.ids["user_stranger"]),
+        },
     )
     assert response.status_code == 302
     stranger = world.client("stranger")
@@ -227,7 +226,8 @@ def test_admin_manages_centres_users_and_questionnaires(app: Flask, world: World
     duplicate = admin.post("/admin/centres", data={"name": "宁波服务中心"})
     assert "已有同名的服务中心" in duplicate.get_data(as_text=True)
     admin.post(
-        f"/admin/centres/{world.ids['centre']}/reviewers", data={"email": "stranger@example.com"}
+        f"/admin/centres/{world.ids['centre']}/staff",
+        data={"email": "stranger@example.com", "role": "reviewer"},
     )
     assert world.client("stranger").get(f"/centres/{world.ids['centre']}").status_code == 200
     admin.post(f"/admin/users/{world.ids['user_stranger']}", data={"action": "deactivate"})

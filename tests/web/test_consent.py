@@ -17,6 +17,7 @@ from maturity.extensions import db
 from maturity.models import (
     AuditEvent,
     CentreRegistration,
+    CreditCodeState,
     Membership,
     Organisation,
     ReportJob,
@@ -24,7 +25,7 @@ from maturity.models import (
 )
 from tests.api.test_api import token_for
 from tests.helpers import store_archive
-from tests.web.world import SECRET_A, World, build_world
+from tests.web.world import SECRET_A, World, build_world, name_centre_consultant
 
 
 @pytest.fixture
@@ -32,10 +33,13 @@ def world(app: Flask) -> World:
     return build_world(app)
 
 
-def assign(world: World, email: str):  # type: ignore[no-untyped-def]
+def assign(world: World, role: str):  # type: ignore[no-untyped-def]
     return world.client("reviewer").post(
         f"/centres/{world.ids['centre']}/consultants",
-        data={"organisation_id": str(world.ids["org_a"]), "email": email},
+        data={
+            "organisation_id": str(world.ids["org_a"]),
+            "consultant_id": str(world.ids[f"user_{role}"]),
+        },
     )
 
 
@@ -59,10 +63,10 @@ def set_consent(world: World, action: str) -> None:
 
 def test_a_reviewer_cannot_make_themselves_consultant(app: Flask, world: World) -> None:
     reviewer_id = world.ids["user_reviewer"]
-    # Even with the consultant role on the account: never the assigning reviewer.
-    world.client("admin").post(f"/admin/users/{reviewer_id}", data={"action": "make_consultant"})
+    # Even named a consultant of the centre: never the assigning reviewer.
+    name_centre_consultant(world, "reviewer")
     page = world.client("reviewer")
-    response = assign(world, "reviewer@example.com")
+    response = assign(world, "reviewer")
     assert response.status_code == 302
     shown = page.get(response.headers["Location"]).get_data(as_text=True)
     assert "不能指派您自己" in shown
@@ -72,19 +76,59 @@ def test_a_reviewer_cannot_make_themselves_consultant(app: Flask, world: World) 
     assert page.get(f"/assessments/{world.ids['a1']}/results").status_code == 404
 
 
-def test_only_accounts_with_the_consultant_role_can_be_assigned(app: Flask, world: World) -> None:
-    response = assign(world, "stranger@example.com")
+def test_only_the_centre_s_own_consultants_can_be_assigned(app: Flask, world: World) -> None:
+    response = assign(world, "stranger")
     shown = world.client("reviewer").get(response.headers["Location"]).get_data(as_text=True)
-    assert "没有咨询顾问身份" in shown
+    assert "不是本中心的咨询顾问" in shown
     assert consultant_memberships(app, world.ids["user_stranger"]) == 0
+
+
+def test_a_reviewer_cannot_assign_a_sock_puppet_consultant(app: Flask, world: World) -> None:
+    """The attack replayed: the reviewer creates an organisation of his own, invites
+    a second account of his (stranger) as its consultant, which makes that account a
+    consultant, then assigns it to a client that consented to the centre."""
+    from tests.helpers import VALID_PROFILE
+
+    reviewer, puppet = world.client("reviewer"), world.client("stranger")
+    created = reviewer.post("/organisations/new", data={**VALID_PROFILE, "credit_code": ""})
+    assert created.status_code == 302
+    own = int(created.headers["Location"].rsplit("/", 1)[1])
+    invited = reviewer.post(f"/organisations/{own}/invitations", data={"role": "consultant"})
+    link = invited.get_data(as_text=True).split('value="http://localhost')[1].split('"')[0]
+    assert puppet.post(link).status_code == 302
+    with app.app_context():
+        from maturity.models import User
+
+        assert db.session.get(User, world.ids["user_stranger"]).is_consultant
+    response = assign(world, "stranger")
+    shown = reviewer.get(response.headers["Location"]).get_data(as_text=True)
+    assert "不是本中心的咨询顾问" in shown
+    assert puppet.get(f"/assessments/{world.ids['a1']}/results").status_code == 404
+    assert SECRET_A not in puppet.get("/consultant").get_data(as_text=True)
+
+
+def test_a_centre_consultant_loses_the_clients_when_the_role_is_taken_away(
+    app: Flask, world: World
+) -> None:
+    name_centre_consultant(world, "stranger")
+    assert assign(world, "stranger").status_code == 302
+    consultant = world.client("stranger")
+    assert consultant.get(f"/assessments/{world.ids['a1']}/results").status_code == 200
+    removed = world.client("admin").post(
+        f"/admin/centres/{world.ids['centre']}/staff/{world.ids['user_stranger']}/remove",
+        data={"role": "consultant"},
+    )
+    assert removed.status_code == 302
+    assert consultant.get(f"/assessments/{world.ids['a1']}/results").status_code == 404
+    assert SECRET_A not in consultant.get("/consultant").get_data(as_text=True)
 
 
 def test_a_centre_assigned_consultant_loses_everything_when_consent_is_revoked(
     app: Flask, world: World
 ) -> None:
     stranger_id, a1, a = world.ids["user_stranger"], world.ids["a1"], world.ids["org_a"]
-    world.client("admin").post(f"/admin/users/{stranger_id}", data={"action": "make_consultant"})
-    assert assign(world, "stranger@example.com").status_code == 302
+    name_centre_consultant(world, "stranger")
+    assert assign(world, "stranger").status_code == 302
     consultant = world.client("stranger")
     token = token_for(app, "stranger")
     api = app.test_client()
@@ -128,8 +172,11 @@ def test_a_centre_assigned_consultant_loses_everything_when_consent_is_revoked(
     assert "在您撤回对该中心的授权期间无访问权限" in owner_page
     set_consent(world, "grant")
     assert reads()["results"] == 200
-    # Taking the consultant role away ends centre-given access too.
-    world.client("admin").post(f"/admin/users/{stranger_id}", data={"action": "revoke_consultant"})
+    # Taking the centre's consultant role away ends centre-given access too.
+    world.client("admin").post(
+        f"/admin/centres/{world.ids['centre']}/staff/{stranger_id}/remove",
+        data={"role": "consultant"},
+    )
     assert reads()["results"] == 404
 
 
@@ -176,6 +223,7 @@ def test_importing_another_organisations_credit_code_only_asks(app: Flask, world
     with app.app_context():
         organisation = db.session.get(Organisation, b)
         organisation.credit_code = "91350100M000100Y43"
+        organisation.credit_code_state = CreditCodeState.VERIFIED  # proved: it gets requests
         db.session.commit()
         # A second centre, so that organisation B is unknown to the importing one.
         db.session.execute(
@@ -225,3 +273,45 @@ def test_importing_another_organisations_credit_code_only_asks(app: Flask, world
         )
         assert registration is not None and registration.accepted_at is not None
         assert not registration.has_consent  # accepting is not consenting
+
+
+def test_after_revocation_no_api_route_shows_the_client_to_its_centre_consultant(
+    app: Flask, world: World
+) -> None:
+    """The attack replayed: ``GET /api/v1/organisations`` still listed the client to
+    its centre-assigned consultant after consent ended. Every route of the OpenAPI
+    document is walked with the organisation's and its rounds' ids."""
+    import json
+    import re
+
+    name_centre_consultant(world, "stranger")
+    assert assign(world, "stranger").status_code == 302
+    token = token_for(app, "stranger")
+    api = app.test_client()
+    listed = api.get("/api/v1/organisations", headers=token).json
+    assert [o["name"] for o in listed] == [SECRET_A]
+    set_consent(world, "revoke")
+    document = api.get("/api/v1/openapi.json").json
+    ids = {
+        "organisation_id": world.ids["org_a"],
+        "assessment_id": world.ids["a1"],
+        "centre_id": world.ids["centre"],
+    }
+    walked = 0
+    for path, operations in document["paths"].items():
+        for method in operations:
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            url = re.sub(
+                r"\{(\w+)\}", lambda m: str(ids.get(m.group(1), "pd_virtual_design")), path
+            )
+            response = api.open(
+                "/api/v1" + url, method=method.upper(), headers=token, json={"value": 1}
+            )
+            walked += 1
+            body = response.get_data(as_text=True)
+            assert SECRET_A not in body and SECRET_A not in json.dumps(response.json), url
+            if "{organisation_id}" in path or "{assessment_id}" in path:
+                assert response.status_code == 404, (method, url, response.status_code)
+    assert walked >= 10
+    assert api.get("/api/v1/organisations", headers=token).json == []

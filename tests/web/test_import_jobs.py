@@ -21,6 +21,7 @@ from maturity.models import (
     Centre,
     CentreMembership,
     CentreRegistration,
+    CreditCodeState,
     ImportStatus,
     Organisation,
     OrganisationImport,
@@ -53,9 +54,7 @@ def recorded(app: Flask, world: World, content: bytes, filename: str = "orgs.csv
         centre = db.session.get_one(Centre, world.ids["centre"])
         reviewer = db.session.scalar(select(User).where(User.email == "reviewer@example.com"))
         assert reviewer is not None
-        return organisation_imports.record_upload(
-            centre, reviewer, filename, content, "http://centre.example/"
-        )
+        return organisation_imports.record_upload(centre, reviewer, filename, content)
 
 
 def placeholders(app: Flask) -> int:
@@ -221,20 +220,20 @@ def test_an_import_whose_owners_could_not_be_told_stays_imported(
     owners to tell stay recorded for the task's next try."""
     code = "91350100M000100Y43"
     with app.app_context():
-        db.session.get_one(Organisation, world.ids["org_b"]).credit_code = code
+        organisation = db.session.get_one(Organisation, world.ids["org_b"])
+        organisation.credit_code = code
+        organisation.credit_code_state = CreditCodeState.VERIFIED  # proved: it gets requests
         centre = db.session.get_one(Centre, world.ids["requesting_centre"])
         reviewer = db.session.scalar(select(User).where(User.email == "reviewer@example.com"))
         assert reviewer is not None
         db.session.add(CentreMembership(user_id=reviewer.id, centre_id=centre.id))
         content = PLACEHOLDERS + f"\n某企业,{code},65,45,3200,,330000,330100\n".encode()
-        import_id = organisation_imports.record_upload(
-            centre, reviewer, "orgs.csv", content, "http://centre.example/"
-        )
+        import_id = organisation_imports.record_upload(centre, reviewer, "orgs.csv", content)
 
     def mail_template_broken(*_args: object) -> None:
         raise RuntimeError("template broken")
 
-    monkeypatch.setattr("maturity.centres.imports.notify_owners_of_request", mail_template_broken)
+    monkeypatch.setattr("maturity.mail.notices.centre_request", mail_template_broken)
     with app.app_context():
         tasks.queue(import_organisations, import_id)
         job = db.session.get_one(OrganisationImport, import_id)
@@ -281,7 +280,9 @@ def test_an_import_runs_on_a_worker_which_tells_the_owners(
 ) -> None:
     code = "91350100M000100Y43"
     with app.app_context():
-        db.session.get_one(Organisation, world.ids["org_b"]).credit_code = code
+        organisation = db.session.get_one(Organisation, world.ids["org_b"])
+        organisation.credit_code = code
+        organisation.credit_code_state = CreditCodeState.VERIFIED  # proved: it gets requests
         db.session.commit()
     # Organisation B is on the platform but not on the requesting centre's list.
     row = f"某企业,{code},65,45,3200,,330000,330100"

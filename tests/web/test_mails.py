@@ -69,10 +69,12 @@ def test_owners_hear_of_a_centre_s_registration_request(
 ) -> None:
     with app.app_context():
         from maturity.extensions import db
-        from maturity.models import Organisation
+        from maturity.models import CreditCodeState, Organisation
 
         code = "91350100M000100Y43"
-        db.session.get(Organisation, world.ids["org_b"]).credit_code = code
+        organisation = db.session.get(Organisation, world.ids["org_b"])
+        organisation.credit_code = code
+        organisation.credit_code_state = CreditCodeState.VERIFIED  # proved: it gets requests
         db.session.commit()
     header = (
         "name,credit_code,industry_division,employees,revenue,total_assets,province_code,city_code"

@@ -32,6 +32,6 @@ def test_the_first_requests_of_concurrent_threads_all_find_their_pages(
 
 
 def test_a_link_built_outside_a_request_loads_the_pages(database_url: str, tmp_path: Path) -> None:
-    app = make_app(database_url, tmp_path, SERVER_NAME="maturity.example")
+    app = make_app(database_url, tmp_path, BASE_URL="http://maturity.example")
     with app.app_context():
         assert url_for("auth.login", _external=True) == "http://maturity.example/auth/login"

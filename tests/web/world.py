@@ -34,6 +34,7 @@ from tests.helpers import (
 QUESTIONNAIRE = current_questionnaire()  # the version new rounds use
 SECRET_A = "甲方保密精工有限公司"
 SECRET_B = "乙方保密电子有限公司"
+LICENSED_CODE = "91350100M000103Y31"  # organisation A's, not yet verified
 ROLES = (
     "anonymous",
     "owner",
@@ -59,6 +60,15 @@ class World:
                 log_in(client, f"{role}@example.com")
             self.clients[role] = client
         return self.clients[role]
+
+
+def name_centre_consultant(world: World, role: str) -> None:
+    """The administrator names the account of ``role`` a consultant of the world's centre."""
+    response = world.client("admin").post(
+        f"/admin/centres/{world.ids['centre']}/staff",
+        data={"email": f"{role}@example.com", "role": "consultant"},
+    )
+    assert response.status_code == 302
 
 
 def _submit(app: Flask, assessment_id: int, user_id: int, value: int) -> None:
@@ -144,11 +154,19 @@ def build_world(app: Flask) -> World:
 
         organisation_import = OrganisationImport(
             centre_id=world.ids["centre"], user_id=users["reviewer"], filename="orgs.csv",
-            site_root="http://localhost/", status=ImportStatus.DONE,
+            status=ImportStatus.DONE,
             outcome={"requested": 0, "already": 0},
         )  # fmt: skip
         db.session.add(organisation_import)
         db.session.commit()
         world.ids["import"] = organisation_import.id
+        # Organisation A claims a credit code and has uploaded its business licence.
+        from maturity.services import credit_codes
+
+        organisation_a = db.session.get_one(Organisation, org_a)
+        organisation_a.credit_code = LICENSED_CODE
+        credit_codes.upload_licence(
+            organisation_a, b"%PDF-1.4\n%%EOF\n", db.session.get_one(User, users["owner"])
+        )
     assert PASSWORD
     return world
