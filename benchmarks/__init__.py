@@ -1,0 +1,1 @@
+"""Benchmarks and attack benches run from the repository (not shipped in the wheel)."""
