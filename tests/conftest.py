@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import settings
@@ -13,14 +15,31 @@ from sqlalchemy import delete, event
 
 from maturity import create_app
 from maturity.extensions import db, migrations
+from maturity.models.user import Passwords
 from tests.databases import fresh_database
 from tests.mailbox import Mailbox, smtp_server
+
+if TYPE_CHECKING:
+    from tests.web.world import World
 
 ROOT = Path(__file__).resolve().parent.parent
 
 # Hypothesis: no per-example deadline (timings flake on a loaded CI machine).
 settings.register_profile("maturity", deadline=None)
 settings.load_profile("maturity")
+
+# Argon2 at production cost for every throw-away account and login of the suite would be
+# most of its time; the hashing itself is argon2-cffi's, and the test of login timing
+# puts the production parameters back (`production_passwords`).
+PRODUCTION_HASHER = Passwords.hasher
+Passwords.hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture
+def production_passwords() -> Iterator[None]:
+    Passwords.hasher = PRODUCTION_HASHER
+    yield
+    Passwords.hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -78,9 +97,6 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     app = make_app(database_url, tmp_path)
     yield app
     smtp_server()[2].clear()
-    from maturity.services.dashboard import clear_cache
-
-    clear_cache()
     empty_tables(app)
 
 
@@ -92,6 +108,33 @@ def empty_tables(app: Flask) -> None:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(delete(table))
         db.engine.dispose()
+
+
+@dataclass(frozen=True)
+class Owner:
+    """The owner of one organisation, logged in with the test's client."""
+
+    user: int
+    organisation: int
+    client: FlaskClient
+
+
+@pytest.fixture
+def owner(app: Flask, client: FlaskClient) -> Owner:
+    from tests.helpers import log_in, make_organisation, make_user
+
+    user_id = make_user(app)
+    organisation_id = make_organisation(app, user_id)
+    log_in(client)
+    return Owner(user_id, organisation_id, client)
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    """A small world of organisations, people and relations (tests/web/world.py)."""
+    from tests.web.world import build_world
+
+    return build_world(app)
 
 
 @pytest.fixture

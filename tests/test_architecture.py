@@ -9,8 +9,9 @@ from tests.conftest import ROOT
 from tests.helpers import in_a_fresh_process
 
 PACKAGE = ROOT / "maturity"
-# Entry points build applications of their own (Celery workers, benchmark processes).
-ENTRY_POINTS = {PACKAGE / "__init__.py", PACKAGE / "worker.py", *(PACKAGE / "bench").glob("*.py")}
+# Entry points build applications of their own (Celery workers); the benchmarks, which
+# do too, live beside the package (benchmarks/), not in it.
+ENTRY_POINTS = {PACKAGE / "__init__.py", PACKAGE / "worker.py"}
 MAX_MODULE_LINES = 400
 
 
@@ -46,7 +47,7 @@ def test_creating_the_app_imports_no_heavy_library(tmp_path: Path) -> None:
     """WeasyPrint (about a second), NumPy, openpyxl, Alembic (through Flask-Migrate),
     Celery and PyYAML (published questionnaires are read from JSON) load where they
     are used, not in every web worker, Celery worker and
-    command at start-up (issue: reports in half the time)."""
+    command at start-up, where most of them would never be used."""
     script = (
         "import sys\n"
         "from maturity import create_app\n"
@@ -59,9 +60,8 @@ def test_creating_the_app_imports_no_heavy_library(tmp_path: Path) -> None:
 
 def test_creating_the_app_loads_no_page_and_no_model(tmp_path: Path) -> None:
     """A command or a Celery worker that serves no page does not pay for the views
-    and the models (issue: reports in half the time; `--help` 1.84x -> 1.27x the bare
-    imports); reading the URL map loads them, and what reads every table (the data
-    export) still finds every table."""
+    and the models; reading the URL map loads them, and what reads every table (the
+    data export) still finds every table."""
     script = (
         "import sys\n"
         "from maturity import create_app\n"
@@ -78,3 +78,44 @@ def test_creating_the_app_loads_no_page_and_no_model(tmp_path: Path) -> None:
         "print('maturity.assessments' in sys.modules, rules > 80)\n"
     )
     assert in_a_fresh_process(script, tmp_path).splitlines() == ["[] True", "True True"]
+
+
+def _declares_a_task(tree: ast.AST) -> list[int]:
+    """Lines of ``@queue.task(...)`` and ``@queue.sweep`` decorators."""
+    lines = []
+    for node in ast.walk(tree):
+        for decorator in getattr(node, "decorator_list", []):
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if (
+                isinstance(target, ast.Attribute)
+                and target.attr in ("task", "sweep")
+                and isinstance(target.value, ast.Name)
+                and target.value.id == "queue"
+            ):
+                lines.append(decorator.lineno)
+    return lines
+
+
+def test_every_job_lives_in_a_tasks_module_that_is_found() -> None:
+    from maturity import queue
+
+    declaring = {
+        path for path in modules() if _declares_a_task(ast.parse(path.read_text(encoding="utf-8")))
+    }
+    assert {p.relative_to(ROOT).as_posix() for p in declaring if p.name != "tasks.py"} == set()
+    found = {f"{name.replace('.', '/')}.py" for name in queue.task_modules()}
+    assert found == {p.relative_to(ROOT).as_posix() for p in PACKAGE.rglob("tasks.py")}
+    assert len(found) >= 3
+
+
+def test_every_declared_task_is_registered_with_celery(tmp_path: Path) -> None:
+    """In a fresh process, as a worker starts: nothing imported beforehand."""
+    script = (
+        "from maturity import create_app, queue\n"
+        "celery = queue.celery_of(create_app())\n"
+        "declared = set(queue.declared_tasks())\n"
+        "missing = declared - set(celery.tasks)\n"
+        "print(len(declared), sorted(missing))\n"
+    )
+    count, missing = in_a_fresh_process(script, tmp_path).strip().split(" ", 1)
+    assert missing == "[]" and int(count) >= 8

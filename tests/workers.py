@@ -15,7 +15,7 @@ from pathlib import Path
 import redis
 from flask import Flask
 
-from maturity.bench.workers import Worker
+from benchmarks.workers import Worker
 from maturity.extensions import db
 from maturity.models import ReportJob
 

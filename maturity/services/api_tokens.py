@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import enum
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -13,6 +11,7 @@ from sqlalchemy import ColumnElement, func, or_, select, update
 from maturity.extensions import db, rows_changed
 from maturity.models import ApiToken, TokenScope, User
 from maturity.models._types import utcnow
+from maturity.services import tokens
 from maturity.services.audit import record
 
 PREFIX = "mat_"
@@ -21,20 +20,16 @@ MAX_DAYS = 366
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def create(user: User, name: str, scope: TokenScope = TokenScope.READ, days: int = 90) -> str:
     """Store a token (committed) and return it; it is never shown again."""
     if not 1 <= days <= MAX_DAYS:
         raise ValueError(f"a token lives 1 to {MAX_DAYS} days")
-    token = PREFIX + secrets.token_urlsafe(32)
+    secret = tokens.new_secret(PREFIX)
     now = utcnow()
     found = ApiToken(
         user_id=user.id,
         name=name.strip()[:100],
-        token_hash=_hash(token),
+        token_hash=secret.hash,
         scope=scope,
         created_at=now,
         expires_at=now + timedelta(days=days),
@@ -43,7 +38,7 @@ def create(user: User, name: str, scope: TokenScope = TokenScope.READ, days: int
     db.session.flush()
     record(user, "create_api_token", "api_token", found.id, scope=str(scope), days=days)
     db.session.commit()
-    return token
+    return secret.token
 
 
 def of_user(user: User) -> list[ApiToken]:
@@ -107,13 +102,15 @@ def check(header: str) -> TokenCheck:
         return TokenCheck(None, problem=TokenProblem.MISSING)
     if not token.startswith(PREFIX):
         return TokenCheck(None, problem=TokenProblem.UNKNOWN)
-    found = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(token)))
+    found = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == tokens.token_hash(token))
+    )
     if found is None or not found.user.active:
         return TokenCheck(None, problem=TokenProblem.UNKNOWN)
     if found.revoked_at is not None:
         return TokenCheck(None, problem=TokenProblem.REVOKED)
     now = utcnow()
-    if found.expires_at is not None and found.expires_at <= now:
+    if not tokens.live(found.expires_at, now):
         return TokenCheck(None, problem=TokenProblem.EXPIRED)
     if found.last_used_at is None or now - found.last_used_at > LAST_USED_RESOLUTION:
         found.last_used_at = now

@@ -97,7 +97,7 @@
         setStatus(box, form.dataset.msgConflict.replace("__NAME__", current.by || "?"), "error");
       } else {
         delete pending[questionId];
-        setStatus(box, data.message || form.dataset.msgFailed, "error");
+        setStatus(box, (data.error && data.error.message) || form.dataset.msgFailed, "error");
       }
     }).catch(function () {
       inFlight[questionId] = false;

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify
+from flask import Response, jsonify, request
 from werkzeug.exceptions import HTTPException
+
+from maturity.core.refusals import Refused
 
 # The code of an HTTP error that has no more specific one.
 HTTP_ERROR_CODES = {
@@ -29,6 +31,22 @@ def json_error(
     status: int, code: str, message: str, problems: list[str] | None = None
 ) -> tuple[Response, int]:
     return jsonify(error={"code": code, "message": message, "problems": problems or []}), status
+
+
+def wants_json() -> bool:
+    """Whether this request is answered in JSON: the API, and any request that sends
+    JSON or asks for it first (the pages' background saves), whatever its path."""
+    if request.path.startswith("/api/") or request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def refusal_error(
+    refused: Refused, message: str, status: int = 400, problems: list[str] | None = None
+) -> tuple[Response, int]:
+    """A refusal in the JSON error shape: its code, and its words (web.messages)."""
+    return json_error(status, str(refused.code), message, problems)
 
 
 def with_error_headers(response: Response, error: HTTPException) -> Response:

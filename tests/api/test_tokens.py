@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
@@ -13,14 +12,9 @@ from sqlalchemy import select, update
 from maturity.extensions import db
 from maturity.models import ApiToken, AuditEvent
 from maturity.models._types import utcnow
-from tests.web.world import QUESTIONNAIRE, World, build_world
+from tests.web.world import QUESTIONNAIRE, World
 
 FIRST = QUESTIONNAIRE.questions[0].id
-
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    return build_world(app)
 
 
 def new_token(browser: FlaskClient, scope: str, days: str = "90", name: str = "ERP") -> str:

@@ -19,7 +19,7 @@ def test_batch_benchmark_prints_figures(
     capsys: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from maturity.bench.batch import run
+    from benchmarks.batch import run
 
     # The bench builds an app of its own, as from the command line: without the request
     # log, whose handler would outlive this test's captured standard error.

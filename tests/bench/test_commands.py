@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from maturity.bench.commands import bare_weasyprint, timed_process
+from benchmarks.commands import bare_weasyprint, timed_process
 from maturity.reports.resources import REPORT_STATIC
 
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_report_benchmark_prints_figures(app: Flask, reported: dict[str, int], capsys: Any) -> None:  # noqa: F811
-    from maturity.bench.report import run
+    from benchmarks.report import run
 
     with app.app_context():
         figures = run(reported["second"], "zh", count=10, workers=2, repeat=2)
@@ -31,7 +31,7 @@ def test_the_content_floor_compares_bare_renders_of_our_html_and_the_baseline(
     tmp_path: Path,
     capsys: Any,
 ) -> None:
-    from maturity.bench.commands import report_floor
+    from benchmarks.commands import report_floor
     from maturity.reports.render import render_html
     from maturity.services.reports import load_report_data
 

@@ -1,4 +1,8 @@
-"""``flask bench report|batch|dashboard|privacy``: performance figures."""
+"""``flask bench report|batch|releases|privacy``: performance figures.
+
+Benchmarks live beside the package, not in it: a checkout of the repository has the
+``flask bench`` commands (maturity.cli registers them when this package is there), an
+installed wheel does not."""
 
 from __future__ import annotations
 
@@ -11,8 +15,9 @@ from sqlalchemy import select
 
 from maturity.cli.common import fail
 
-# The report baseline of 2026-11-27 that issue 19 times against (beside the repository).
-DEFAULT_BASELINE = Path(__file__).resolve().parents[3] / "shared" / "bench" / "report-2026-11-27"
+# The folder of the frozen baseline HTML the whole `report pdf` command is timed
+# against; none by default (it is not part of the repository).
+BASELINE_VARIABLE = "MATURITY_BENCH_BASELINE"
 
 bench_cli = AppGroup("bench", help="Performance figures.")
 
@@ -29,19 +34,24 @@ bench_cli = AppGroup("bench", help="Performance figures.")
 @click.option(
     "--baseline",
     type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_BASELINE,
-    show_default=True,
-    help="Folder with the frozen baseline HTML (ours-zh.html, ours-en.html) for bare WeasyPrint.",
+    envvar=BASELINE_VARIABLE,
+    help="Folder with the frozen baseline HTML (ours-zh.html, ours-en.html) for bare "
+    f"WeasyPrint (or ${BASELINE_VARIABLE}); without it the whole-command figures are skipped.",
 )
 @click.option("--pairs", type=int, default=5, show_default=True, help="Alternating command runs.")
 def bench_report_command(
-    assessment_id: int | None, lang: str, count: int, workers: int, baseline: Path, pairs: int
+    assessment_id: int | None,
+    lang: str,
+    count: int,
+    workers: int,
+    baseline: Path | None,
+    pairs: int,
 ) -> None:
     """Print report rendering figures (fresh, bare WeasyPrint, cached, parallel, memory),
     then whole commands: start-up, `report pdf` against bare WeasyPrint, and bare
     WeasyPrint on this report's own HTML against the baseline."""
-    from maturity.bench import commands
-    from maturity.bench.report import run
+    from benchmarks import commands
+    from benchmarks.report import run
     from maturity.extensions import db
     from maturity.models import Assessment, AssessmentStatus
 
@@ -65,6 +75,11 @@ def bench_report_command(
         f"`flask --app maturity --help`:      {started.ours:.3f} s, importing Flask and its "
         f"extensions {started.reference:.3f} s = {started.ratio:.2f}x"
     )
+    if baseline is None:
+        click.echo(
+            f"no baseline given (--baseline or ${BASELINE_VARIABLE}): whole-command report figures skipped"
+        )
+        return
     if not (baseline / f"ours-{lang}.html").exists():
         click.echo(f"no baseline HTML in {baseline}: whole-command report figures skipped")
         return
@@ -110,7 +125,7 @@ def bench_report_command(
 def bench_batch_command(reports: int, processes: tuple[int, ...], lang: str, broker: str) -> None:
     """A batch of the latest submitted reports on real workers, cache empty, with each
     pool size: time from queueing to the finished ZIP, and the speed-up."""
-    from maturity.bench.batch import run
+    from benchmarks.batch import run
 
     runs = run(reports, list(processes), broker, lang)
     if runs and runs[0].reports < reports:
@@ -125,21 +140,28 @@ def bench_batch_command(reports: int, processes: tuple[int, ...], lang: str, bro
         )
 
 
-@bench_cli.command("dashboard")
+@bench_cli.command("releases")
 @click.option(
     "--organisations",
     "sizes",
     type=int,
     multiple=True,
-    default=(10_000, 100_000),
+    default=(10_000, 106_000),
     show_default=True,
+    help="Synthetic organisations of the centre (about 95 % have a round in the busiest "
+    "closed year).",
 )
-@click.option("--runs", type=int, default=5, show_default=True)
+@click.option("--runs", type=int, default=7, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
-def bench_dashboard_command(sizes: tuple[int, ...], runs: int, seed: int) -> None:
-    """For each size, a fresh centre of synthetic organisations: dashboard vs bare SQL."""
-    from maturity.bench.dashboard import run
+def bench_releases_command(sizes: tuple[int, ...], runs: int, seed: int) -> None:
+    """For each size, a centre of synthetic organisations (seeded once): its release of
+    the busiest closed year computed from the database, and its dashboard served from
+    the release."""
+    from datetime import date
+
+    from benchmarks.releases import busiest_closed_year, run
     from maturity.extensions import db
+    from maturity.models import Centre
     from maturity.services.questionnaires import current_version
     from maturity.services.synthetic import generate
 
@@ -149,25 +171,20 @@ def bench_dashboard_command(sizes: tuple[int, ...], runs: int, seed: int) -> Non
     dialect = db.engine.dialect.name
     for size in sizes:
         name = f"bench-{size}-{seed}"
-        from maturity.models import Centre
-
         centre = db.session.scalar(select(Centre).where(Centre.name == name))
         if centre is None:
             report = generate(size, seed, name, version)
-            click.echo(f"[{dialect}] seeded {size} organisations in {report.seconds:.1f} s")
+            click.echo(f"[{dialect}] seeded {size:,} organisations in {report.seconds:.1f} s")
             centre = db.session.scalar(select(Centre).where(Centre.name == name))
         assert centre is not None
-        centre_id, version_id = centre.id, version.id
+        centre_id = centre.id
         db.session.commit()  # hold no lock while the server thread answers
-        dashboard, uncached, headline, everything, organisations = run(centre_id, version_id, runs)
-        click.echo(
-            f"[{dialect}] {organisations} organisations, full HTTP response, median of {runs}: "
-            f"dashboard {dashboard * 1000:.0f} ms, after a change (cache empty) {uncached * 1000:.0f} ms; "
-            f"bare SQL for the headline numbers {headline * 1000:.0f} ms "
-            f"(ratios {dashboard / headline:.2f} and {uncached / headline:.2f}); "
-            f"one hand-written query for every number shown {everything * 1000:.0f} ms "
-            f"(ratios {dashboard / everything:.2f} and {uncached / everything:.2f})"
-        )
+        try:
+            period = busiest_closed_year(centre_id, date.today())
+        except LookupError as error:
+            fail([str(error)])
+        for line in run(centre_id, period, runs).lines(dialect):
+            click.echo(line)
 
 
 @bench_cli.command("privacy")
@@ -176,14 +193,18 @@ def bench_dashboard_command(sizes: tuple[int, ...], runs: int, seed: int) -> Non
 )
 @click.option("--seed", type=int, default=7, show_default=True)
 @click.option("--targets", type=click.IntRange(1, 10_000), default=100, show_default=True)
-def bench_privacy_command(size: int, seed: int, targets: int) -> None:
-    """Replay the differencing attacks on synthetic organisations; print how far they get
-    and how accurate the published figures stay (seeds a centre of that size once)."""
-    from maturity.bench.privacy import run
+@click.option(
+    "--release-size",
+    type=click.IntRange(1000, 10_000_000),
+    default=100_000,
+    show_default=True,
+    help="Organisations of the release whose computation is timed (in memory).",
+)
+def bench_privacy_command(size: int, seed: int, targets: int, release_size: int) -> None:
+    """Replay the review's attacks (sock puppets, resubmission, percentile mapping)
+    against releases of synthetic organisations drawn as `flask seed synthetic` draws
+    them; print how far each gets and how accurate the published figures stay."""
+    from benchmarks.privacy_attacks import run
 
-    try:
-        figures = run(size, seed, targets)
-    except LookupError as error:
-        fail([str(error)])
-    for line in figures.lines():
+    for line in run(size, seed, targets, release_size=release_size).lines():
         click.echo(line)

@@ -16,12 +16,12 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from benchmarks.commands import app_environment
+from benchmarks.workers import Worker
 from maturity import create_app
-from maturity.bench.commands import app_environment
-from maturity.bench.workers import Worker
 from maturity.extensions import db
 from maturity.models import Assessment, AssessmentStatus, ReportJob, ReportJobStatus, User
-from maturity.reports.jobs import queue_batch
+from maturity.reports.tasks import queue_batch
 
 
 @dataclass

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
-from maturity.bench.commands import report_peak_mb
+from benchmarks.commands import report_peak_mb
 
 _worker_app: Flask | None = None
 

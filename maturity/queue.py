@@ -1,4 +1,9 @@
-"""Background work on Celery workers, with Redis as the broker.
+"""The plumbing of background work: Celery workers, with Redis as the broker.
+
+Jobs themselves live beside their feature, in ``<feature>/tasks.py`` (the mails, the
+report batches and the daily upkeep, the centres' imports and summaries): each module
+declares its tasks with `task`, and a Celery app registers the tasks of every such
+module it finds (`task_modules`), so a new job needs no list updated anywhere.
 
 Flask's pattern (https://flask.palletsprojects.com/en/stable/patterns/celery/):
 one Celery app per Flask app, every task run inside that Flask app's context.
@@ -24,6 +29,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
@@ -36,6 +42,10 @@ logger = logging.getLogger(__name__)
 # Names of tasks run on a schedule by Celery beat.
 PRUNE_TASK = "maturity.reports.prune"
 SWEEP_TASK = "maturity.requeue_stalled"
+RELEASES_TASK = "maturity.releases.compute_due"
+# One release (population, period, revision): queued by the beat's run and by an
+# administrator's request for a new revision (which names it, not imports it).
+RELEASE_TASK = "maturity.releases.compute"
 
 
 def settings(app: Flask) -> dict[str, Any]:
@@ -54,8 +64,9 @@ def settings(app: Flask) -> dict[str, Any]:
         "broker_connection_retry_on_startup": True,
         # An unacknowledged task goes back to the queue when its worker vanished
         # without a word (the machine died); longer than any task may run.
-        # Each worker looks for such tasks ten times per timeout (Kombu's default sweep,
-        # every 100 s whatever the timeout, would add up to that much delay).
+        # Each worker looks for such tasks ten times per timeout: Kombu's default sweep
+        # runs at a fixed interval whatever the timeout, which would add its interval
+        # to the delay before a lost task runs again.
         "broker_transport_options": {
             "visibility_timeout": visibility,
             "unacked_restore_interval": max(1, visibility // 10),
@@ -67,6 +78,9 @@ def settings(app: Flask) -> dict[str, Any]:
         "timezone": "UTC",
         "beat_schedule": {
             "prune-report-files": {"task": PRUNE_TASK, "schedule": timedelta(days=1)},
+            # Releases of the periods that closed: each day (and at the first run after
+            # an upgrade, every closed period without one).
+            "compute-releases": {"task": RELEASES_TASK, "schedule": timedelta(hours=6)},
             "requeue-stalled-work": {
                 "task": SWEEP_TASK,
                 "schedule": timedelta(seconds=visibility),
@@ -75,15 +89,17 @@ def settings(app: Flask) -> dict[str, Any]:
     }
 
 
-# The modules that declare tasks: a Celery app registers them all when it is created,
-# so a worker knows every task whatever the web process imported.
-TASK_MODULES = (
-    "maturity.centres.imports",
-    "maturity.mail",
-    "maturity.reports.jobs",
-    "maturity.reports.prune",
-    "maturity.services.summaries",
-)
+PACKAGE = Path(__file__).resolve().parent
+
+
+def task_modules() -> list[str]:
+    """Every ``tasks`` module of the package, found on disk (importing packages to ask
+    them would load every blueprint): what a Celery app registers when it is created,
+    so that a worker knows every task whatever the web process imported."""
+    return sorted(
+        ".".join(("maturity", *path.relative_to(PACKAGE).with_suffix("").parts))
+        for path in PACKAGE.rglob("tasks.py")
+    )
 
 
 @dataclass(frozen=True)
@@ -103,6 +119,11 @@ class TaskDefinition:
 
 
 _declared: dict[str, TaskDefinition] = {}
+
+
+def declared_tasks() -> list[str]:
+    """The names of the tasks the imported modules declared."""
+    return list(_declared)
 
 
 def task(
@@ -165,7 +186,7 @@ def _created(app: Flask) -> Celery:
 
     celery = Celery(app.name, task_cls=FlaskTask)
     celery.conf.update(settings(app))
-    for module in TASK_MODULES:
+    for module in task_modules():
         importlib.import_module(module)
     for declared in _declared.values():
         celery.task(name=declared.name, bind=declared.bind, **declared.options)(declared.function)
@@ -202,13 +223,15 @@ class QueueUnavailable(RuntimeError):
     """The broker could not be reached (after Celery's own retries): nothing queued."""
 
 
-def queue(declared: TaskDefinition, *args: object) -> None:
-    """Queue a task on the current Flask app's Celery (run at once without a broker)."""
+def queue(declared: TaskDefinition | str, *args: object) -> None:
+    """Queue a task (or a task by its name) on the current Flask app's Celery (run at
+    once without a broker)."""
     from kombu.exceptions import OperationalError as KombuOperationalError
 
     celery = _current_celery()
+    name = declared if isinstance(declared, str) else declared.name
     try:
-        celery.tasks[declared.name].apply_async(args=args)
+        celery.tasks[name].apply_async(args=args)
     except KombuOperationalError as error:
         raise QueueUnavailable(str(error)) from error
 
