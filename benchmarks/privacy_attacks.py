@@ -37,9 +37,11 @@ releases it adds the likelihoods up. What it ends with is the figure's error.
   release, the next quarter's (with its progress table) and the annual release.
 - *Percentile mapping*: an SME on the platform's benchmark release submits up to a
   hundred rounds with its index stepping over 0..100 and reads its standing after
-  each; that gives it its cohort's published quartiles, from which it reads its
-  peers' sorted indexes (a normal fit, or straight lines through the quartiles:
-  whichever is nearer the truth is counted).
+  each; that gives it the published quartiles of the cohort it is shown against (its
+  section and size, or its section or everyone where that cohort is too small to
+  publish quartiles), from which it reads its section-and-size peers' sorted indexes
+  (a normal fit, or straight lines through the quartiles: whichever is nearer the
+  truth is counted).
 - *Accuracy*: every cell of 50 or more organisations in the headline and the five
   breakdowns of the annual and the quarterly releases, against the truth.
 
@@ -832,7 +834,8 @@ def _probe_quartiles(
     release: Release, section: str, size: str, rounds: int
 ) -> tuple[float, float, float] | None:
     """What an SME learns by submitting ``rounds`` rounds with its index stepping over
-    0..100: where its standing changes quarter, i.e. the cohort's quartiles."""
+    0..100: where its standing changes quarter, i.e. the quartiles of the cohort it is
+    shown against."""
     steps = np.linspace(0.0, 100.0, rounds)
     quarters = []
     for value in steps:
@@ -840,7 +843,10 @@ def _probe_quartiles(
             release, questionnaire=QUESTIONNAIRE, version=VERSION, section=section,
             size=size, overall_index=float(value),
         )  # fmt: skip
-        if position.scope != "section_size" or position.overall is None:
+        # Whichever cohort the benchmark places the SME in (its section and size, or,
+        # where that cohort is too small to publish quartiles, its section or
+        # everyone): what it reads is that cohort's quartiles.
+        if position.overall is None:
             return None
         quarters.append(position.overall.quarter)
     edges = []
@@ -923,6 +929,40 @@ def percentile_mapping(
         return Errors(attack, base, better, len(bucket[0]))
 
     return MappingErrors(errors(small), errors(every), len(small_cohorts))
+
+
+def standing_agreement(
+    population: Population,
+    *,
+    releases: int = 5,
+    settings: Settings = DEFAULT_BENCHMARK_SETTINGS,
+) -> tuple[float, int]:
+    """What the benchmark is for: how often an SME of a small cohort (fewer than 50 of
+    its section and size) is told the quarter it truly stands in among those peers —
+    whichever cohort the release shows it against. (share of readings, readings)"""
+    records = period_records(population, None)
+    cohorts: dict[tuple[str, str], list[float]] = {}
+    for r in records:
+        cohorts.setdefault((r.section, r.size), []).append(r.overall_index or 0.0)
+    right = readings = 0
+    for _ in range(releases):
+        release = compute_benchmark_release(
+            "platform", "year", records, [population.shape], settings=settings
+        )
+        for r in records:
+            members = cohorts[(r.section, r.size)]
+            if not settings.k < len(members) < 50 or r.overall_index is None:
+                continue
+            position = benchmark_position(
+                release, questionnaire=QUESTIONNAIRE, version=VERSION, section=r.section,
+                size=r.size, overall_index=r.overall_index,
+            )  # fmt: skip
+            if position.overall is None:
+                continue
+            truth = 1 + sum(r.overall_index >= q for q in np.percentile(members, [25, 50, 75]))
+            right += position.overall.quarter == truth
+            readings += 1
+    return (right / readings if readings else math.nan), readings
 
 
 @dataclass(frozen=True)
@@ -1009,6 +1049,8 @@ class Figures:
     change: Errors
     mapping: MappingErrors
     mapping_year: MappingErrors
+    agreement: float
+    agreement_readings: int
     annual_accuracy: Accuracy
     quarterly_accuracy: Accuracy
     release_seconds: float
@@ -1043,14 +1085,19 @@ class Figures:
                 "points",
             ),
             line("resubmission: change between two rounds", self.change, "points"),
-            f"percentile mapping, up to 100 rounds: peers' indexes with MAE {m.small.attack:.2f} "
-            f"points in {m.cohorts_small} small cohorts (fewer than 50 peers; {m.small.targets} "
-            f"cohort readings; the platform's quartiles alone: {m.small.baseline:.2f}); "
-            f"{m.every.attack:.2f} over every cohort (where the cohort's distribution, not its "
-            f"members, sets the error)",
+            f"percentile mapping, up to 100 rounds: an SME of a small cohort (fewer than 50 "
+            f"of its section and size; {m.cohorts_small} cohorts, {m.small.targets} readings) "
+            f"recovers those peers' indexes with MAE {m.small.attack:.2f} points, and "
+            f"{m.small.baseline:.2f} from the platform's quartiles alone: small cohorts publish "
+            f"no quartiles (their noise would outweigh them), so the SME reads a wider "
+            f"cohort's; over every cohort {m.every.attack:.2f} "
+            f"(population knowledge alone {m.every.baseline:.2f})",
             f"percentile mapping over the year's five benchmark releases, quartiles averaged: "
             f"MAE {self.mapping_year.small.attack:.2f} points in small cohorts "
             f"({self.mapping_year.small.targets} readings)",
+            f"the benchmark's use: an SME of a small cohort is told the quarter it truly stands "
+            f"in among its section-and-size peers in {self.agreement:.0%} of "
+            f"{self.agreement_readings} readings",
             f"accuracy, annual release: {a.cells} cells of 50 or more, mean index within ±1.0 in "
             f"{a.means_within:.0%}, count within ±3 in {a.counts_within:.0%} (worst {a.worst_mean:.2f} "
             f"points, {a.worst_count})",
@@ -1078,6 +1125,7 @@ def run(
     change = resubmission(population, chosen)
     mapping = percentile_mapping(population, releases=benchmark_releases)
     mapping_year = percentile_mapping(population, releases=benchmark_releases, pooled=5)
+    agreement, agreement_readings = standing_agreement(population)
     annual, quarterly = accuracy(population, repeats=accuracy_repeats)
     seconds, from_records = compute_time(release_size, seed)
     yearly = yearly_loss(centres=1)
@@ -1090,6 +1138,8 @@ def run(
         change=change,
         mapping=mapping,
         mapping_year=mapping_year,
+        agreement=agreement,
+        agreement_readings=agreement_readings,
         annual_accuracy=annual,
         quarterly_accuracy=quarterly,
         release_seconds=seconds,

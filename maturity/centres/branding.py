@@ -12,19 +12,7 @@ from maturity import access
 from maturity.centres import bp
 from maturity.centres.routes import load_centre, show_page
 from maturity.services import branding
-
-
-def refusal(code: str) -> str:
-    return {
-        "contact_too_long": _(
-            "The contact is too long (at most %(n)d characters).", n=branding.MAX_CONTACT
-        ),
-        "logo_too_large": _(
-            "The logo file is too large (at most %(n)d MB).", n=branding.MAX_UPLOAD // 2**20
-        ),
-        "not_an_image": _("The logo must be a PNG or JPEG image."),
-        "image_too_large": _("The logo has too many pixels; upload a smaller image."),
-    }[code]
+from maturity.web.messages import refusal_message
 
 
 @bp.post("/<int:centre_id>/branding")
@@ -42,7 +30,7 @@ def save_branding(centre_id: int) -> Response | tuple[str, int]:
     except branding.BrandingRefused as refused:
         # Shown again as typed, with the reason; nothing was stored.
         return show_page(
-            centre, branding_error=refusal(refused.code), branding_contact=contact
+            centre, branding_error=refusal_message(refused), branding_contact=contact
         ), 400
     flash(_("The report branding is saved."), "success")
     return redirect(url_for("centres.show", centre_id=centre.id, _anchor="branding"))

@@ -13,26 +13,7 @@ from maturity.centres import bp
 from maturity.centres.routes import load_centre, show_page
 from maturity.services import providers
 from maturity.services.questionnaires import current_questionnaire
-
-
-def refusal(code: str) -> str:
-    return {
-        "name_missing": _("Enter the provider's name."),
-        "name_too_long": _(
-            "The name is too long (at most %(n)d characters).", n=providers.MAX_NAME
-        ),
-        "no_service": _("Choose at least one support service the provider offers."),
-        "unknown_service": _("Choose support services from the list."),
-        "contact_too_long": _(
-            "The contact is too long (at most %(n)d characters).", n=providers.MAX_CONTACT
-        ),
-        "programmes_too_long": _(
-            "The programmes are too long (at most %(n)d characters).", n=providers.MAX_PROGRAMMES
-        ),
-        "not_one_line": _(
-            "Write the name and the contact on one line each, without line breaks or control characters."
-        ),
-    }[code]
+from maturity.web.messages import refusal_message
 
 
 def given() -> providers.ProviderInput:
@@ -66,7 +47,7 @@ def save_provider(centre_id: int, provider_id: int | None) -> Response | tuple[s
         providers.save_provider(centre, provider, typed, service_ids, current_user)
     except providers.ProviderRefused as refused:
         # The form again as typed, with the reason: nothing the reviewer entered is lost.
-        flash(refusal(refused.code), "error")
+        flash(refusal_message(refused), "error")
         return show_page(centre, draft=typed, draft_id=provider_id), 400
     flash(_("The directory is saved."), "success")
     return back

@@ -14,6 +14,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -21,9 +22,16 @@ from werkzeug.wrappers import Response
 from maturity import access
 from maturity.centres import bp
 from maturity.core import periods, reference
+from maturity.core.periods import parse_period
+from maturity.core.releases import (
+    epsilon_of,
+    yearly_loss,
+)
+from maturity.core.text import LIST_SEPARATOR
 from maturity.extensions import db
 from maturity.models import Centre, CentreRole, ImportStatus, Organisation, User
 from maturity.reports.tables import (
+    breakdown_label,
     build_tables,
     dashboard_charts,
     method_note,
@@ -31,29 +39,16 @@ from maturity.reports.tables import (
     to_csv,
     to_xlsx,
 )
-from maturity.services import audit, centres, credit_codes, organisation_imports
+from maturity.services import audit, centres, credit_codes, organisation_imports, releases
 from maturity.services import dashboard as dashboard_service
 from maturity.services.branding import branding_of
-from maturity.services.questionnaires import current_questionnaire
+from maturity.services.questionnaires import NoQuestionnaire, current_questionnaire
 from maturity.web import current_locale, database_id
+from maturity.web.messages import refusal_message
 
 
 def load_centre(centre_id: int) -> Centre:
-    centre = db.session.get(Centre, centre_id)
-    access.require(centre is not None and access.can_review_centre(current_user, centre))
-    assert centre is not None
-    return centre
-
-
-def assignment_refusal(code: str, name: str) -> str:
-    if code == "self_assignment":
-        return _("You cannot assign yourself: a centre assigns consultants, not its reviewers.")
-    if code == "not_centre_consultant":
-        return _(
-            "%(name)s is not a consultant of this centre: an administrator names the centre's consultants.",
-            name=name,
-        )
-    return _("This person already has access to the organisation.")
+    return access.load(Centre, centre_id, lambda c: access.can_review_centre(current_user, c))
 
 
 @bp.get("/")
@@ -96,13 +91,11 @@ def show_page(centre: Centre, **extra: Any) -> str:
 @login_required
 def assign_consultant(centre_id: int) -> Response:
     centre = load_centre(centre_id)
-    organisation_id = database_id(request.form.get("organisation_id"))
-    organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
-    access.require(
-        organisation is not None
-        and access.can_assign_consultant(current_user, centre, organisation)
+    organisation = access.load(
+        Organisation,
+        database_id(request.form.get("organisation_id")),
+        lambda o: access.can_assign_consultant(current_user, centre, o),
     )
-    assert organisation is not None
     consultant_id = database_id(request.form.get("consultant_id"))
     consultant = db.session.get(User, consultant_id) if consultant_id else None
     if consultant is None:
@@ -110,8 +103,8 @@ def assign_consultant(centre_id: int) -> Response:
     else:
         try:
             centres.assign_consultant(centre, organisation, consultant, current_user)
-        except centres.CentreError as refused:
-            flash(assignment_refusal(refused.code, consultant.name), "error")
+        except centres.CentreRefused as refused:
+            flash(refusal_message(refused), "error")
         else:
             flash(
                 _(
@@ -129,40 +122,34 @@ def assign_consultant(centre_id: int) -> Response:
 
 def current_dashboard(centre: Centre) -> dashboard_service.CentreDashboard:
     try:
-        return dashboard_service.centre_dashboard(centre.id, request.args)
-    except dashboard_service.NoQuestionnaire:
+        return dashboard_service.centre_dashboard(centre.id, request.args, date.today())
+    except NoQuestionnaire:
         abort(404)
 
 
 @bp.get("/methodology")
 def methodology() -> str:
     """How centre figures are protected, in plain words (public: nothing in it is secret)."""
-    return render_template("centres/methodology.html", k=current_app.config["BENCHMARK_MIN_COHORT"])
+    return render_template("centres/methodology.html", **methodology_facts())
 
 
 @bp.get("/<int:centre_id>/dashboard")
 @login_required
 def dashboard(centre_id: int) -> tuple[str, int]:
     centre = load_centre(centre_id)
-    found = current_dashboard(centre)
-    questionnaire, filters, data = found.questionnaire, found.filters, found.dashboard
+    view = current_dashboard(centre)
     locale = current_locale()
-    tables = build_tables(data, questionnaire, locale)
-    charts = dashboard_charts(data, questionnaire, locale)
     return render_template(
         "centres/dashboard.html",
         centre=centre,
-        data=data,
-        tables=tables,
-        charts=charts,
-        filters=filters,
-        problems=found.ignored_filters,
+        view=view,
+        tables=build_tables(view, locale),
+        charts=dashboard_charts(view, locale),
+        about=release_lines(view, locale),
         reference=reference,
         locale=locale,
-        periods=periods.offered(date.today()),
-        period_label=period_label,
         query=request.query_string.decode(),
-    ), (400 if found.ignored_filters else 200)
+    ), (400 if view.problems else 200)
 
 
 @bp.get("/<int:centre_id>/dashboard.<export_format>")
@@ -170,8 +157,8 @@ def dashboard(centre_id: int) -> tuple[str, int]:
 def dashboard_export(centre_id: int, export_format: str) -> FlaskResponse:
     centre = load_centre(centre_id)
     access.require(export_format in ("csv", "xlsx", "pdf"))
-    found = current_dashboard(centre)
-    if found.ignored_filters:
+    view = current_dashboard(centre)
+    if view.problems:
         return make_response(
             render_template(
                 "errors/message.html",
@@ -179,21 +166,28 @@ def dashboard_export(centre_id: int, export_format: str) -> FlaskResponse:
             ),
             400,
         )
-    questionnaire, filters, data = found.questionnaire, found.filters, found.dashboard
     locale = current_locale()
-    tables = build_tables(data, questionnaire, locale)
-    audit.note_read(current_user, "export_dashboard", "centre", centre.id, format=export_format)
+    tables = build_tables(view, locale)
+    audit.note_read(
+        current_user,
+        "export_dashboard",
+        "centre",
+        centre.id,
+        format=export_format,
+        release=view.stored.row.id if view.stored else None,
+        filters=view.filters.as_args(),
+    )
     name = f"dashboard-{centre.id}-{date.today().isoformat()}"
-    note = method_note(url_for("centres.methodology", _external=True))
+    header = export_header(centre, view, locale)
     if export_format == "csv":
         return FlaskResponse(
-            to_csv(tables, note),
+            to_csv(tables, header),
             mimetype="text/csv",
             headers={"Content-Disposition": f"attachment; filename={name}.csv"},
         )
     if export_format == "xlsx":
         return FlaskResponse(
-            to_xlsx(tables, note),
+            to_xlsx(tables, header),
             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={"Content-Disposition": f"attachment; filename={name}.xlsx"},
         )
@@ -202,16 +196,76 @@ def dashboard_export(centre_id: int, export_format: str) -> FlaskResponse:
     html = render_template(
         "centres/dashboard_print.html",
         centre=centre,
-        data=data,
+        view=view,
         tables=tables,
-        charts=dashboard_charts(data, questionnaire, locale),
-        filters=filters,
+        charts=dashboard_charts(view, locale),
+        header=header,
         today=date.today(),
-        note=note,
-        period=period_label(filters.period) if filters.period else None,
     )
     return FlaskResponse(
         html_to_pdf(html),
         mimetype="application/pdf",
         headers={"Content-Disposition": f"attachment; filename={name}.pdf"},
     )
+
+
+def release_lines(view: dashboard_service.CentreDashboard, locale: str) -> list[str]:
+    """Which release is shown (its period, revision and date), when the next is due,
+    and on which questionnaire version."""
+    if view.stored is None:
+        return [
+            _(
+                "No release yet: the first is computed on %(day)s.",
+                day=format_date(view.next_due, "long"),
+            )
+        ]
+    row = view.stored.row
+    lines = [
+        _(
+            "Release: %(period)s, revision %(revision)d, computed %(day)s; the next is due on %(next)s.",
+            period=period_label(parse_period(row.period) or periods.year(row.period_first.year)),
+            revision=row.revision,
+            day=format_date(row.computed_at, "long"),
+            next=format_date(view.next_due, "long"),
+        )
+    ]
+    if view.questionnaire is not None:
+        lines.append(
+            _(
+                "Questionnaire: %(title)s %(version)s",
+                title=view.questionnaire.title.get(locale),
+                version=view.questionnaire.version,
+            )
+        )
+    return lines
+
+
+def export_header(
+    centre: Centre, view: dashboard_service.CentreDashboard, locale: str
+) -> list[str]:
+    """What an export holds, said at its top: the centre, the release, the filters,
+    the day, and where the method is explained."""
+    chosen = [breakdown_label(name, code, locale) for name, code in view.filters.as_args().items()]
+    return [
+        _("Centre: %(name)s", name=centre.name),
+        *release_lines(view, locale),
+        _("Filters: %(filters)s", filters=LIST_SEPARATOR.get(locale).join(chosen) or _("none")),
+        _("Exported on %(day)s", day=format_date(date.today(), "long")),
+        method_note(url_for("centres.methodology", _external=True)),
+    ]
+
+
+def methodology_facts() -> dict[str, Any]:
+    """The settings the methodology page states: k, the budget per release and what
+    an organisation in one centre gives up per year."""
+    centre, benchmark = releases.centre_settings(), releases.benchmark_settings()
+    loss = yearly_loss(centre, benchmark)
+    return {
+        "k": centre.k,
+        "rho": centre.rho,
+        "epsilon": epsilon_of(centre.rho),
+        "delta": centre.delta,
+        "benchmark_rho": benchmark.rho,
+        "yearly_rho": loss.rho,
+        "yearly_epsilon": loss.epsilon,
+    }

@@ -20,7 +20,8 @@ summaries_cli = AppGroup("summaries", help="The result summaries that centre das
 )  # fmt: skip
 def summaries_rebuild_command(on_workers: bool, slice_size: int) -> None:
     """Recreate every result summary from the stored results (after an upgrade)."""
-    from maturity.services.summaries import queue_rebuild, rebuild_all
+    from maturity.centres.tasks import queue_rebuild
+    from maturity.services.summaries import rebuild_all
 
     if on_workers:
         click.echo(f"queued {queue_rebuild(slice_size)} slices of up to {slice_size} organisations")

@@ -1,7 +1,8 @@
-"""The dashboard as titled tables of already-suppressed values.
+"""A centre dashboard as titled tables and charts of a release's published figures.
 
-Pages, CSV, XLSX and the PDF summary are all written from these tables, so an
-export holds exactly what the page shows (and hides exactly what it hides).
+Pages, CSV, XLSX, the PDF summary and the API are all written from these tables, so
+an export holds exactly what the page shows, and hides exactly what the release
+withholds (a group of fewer than k organisations is "fewer than k", never a count).
 """
 
 from __future__ import annotations
@@ -9,16 +10,16 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date
 
 from flask_babel import gettext as _
 
 from maturity.core import reference
-from maturity.core.dashboard import Dashboard
 from maturity.core.periods import Period
 from maturity.core.questionnaire import Questionnaire
+from maturity.core.releases import CellView, Measure, VersionTables, weakest_practices
+from maturity.services.dashboard import CentreDashboard
 
-Cell = str | int | float | None
+TableCell = str | int | float | None
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,9 @@ class Table:
     key: str
     title: str
     columns: list[str]
-    rows: list[list[Cell]]
+    rows: list[list[TableCell]]
     signed: frozenset[int] = frozenset()  # columns of changes, shown with their sign
+    note: str | None = None  # said under the table, and after its rows in exports
 
 
 @dataclass(frozen=True)
@@ -41,30 +43,22 @@ class Chart:
     places: int = 1
 
 
-def dashboard_charts(
-    dashboard: Dashboard, questionnaire: Questionnaire, locale: str
-) -> list[Chart]:
+def dashboard_charts(view: CentreDashboard, locale: str) -> list[Chart]:
     """The page's and the PDF's charts: mean scores, overall levels, weakest practices."""
-    if not dashboard.shown:
+    tables, questionnaire = view.shown, view.questionnaire
+    if not isinstance(tables, VersionTables) or questionnaire is None:
         return []
+    measures = [tables.headline, *tables.dimensions]
     charts = [
         Chart(
             "means",
             _("Mean scores"),
-            [
-                (
-                    _("Overall")
-                    if m.key == "overall"
-                    else questionnaire.dimension(m.key).label.get(locale),
-                    m.mean,
-                )
-                for m in dashboard.measures
-            ],
+            [(_measure_label(m.key, questionnaire, locale), m.mean) for m in measures],
             100,
         )
     ]
-    overall = next((d for d in dashboard.distributions if d.key == "overall"), None)
-    if overall is not None:
+    overall = next((d for d in tables.levels if d.key == "overall"), None)
+    if overall is not None and any(n is not None for n in overall.counts):
         charts.append(
             Chart(
                 "levels",
@@ -73,24 +67,30 @@ def dashboard_charts(
                     (f"{level.value} · {level.label.get(locale)}", overall.counts[level.value])
                     for level in questionnaire.levels
                 ],
-                max((n or 0) for n in overall.counts.values()) or 1,
+                max((n or 0) for n in overall.counts) or 1,
                 0,
             )
         )
-    if dashboard.weakest:
+    assert view.stored is not None and view.version_key is not None
+    weakest = weakest_practices(view.stored.release, view.version_key)
+    if weakest:
         charts.append(
             Chart(
                 "weakest",
                 _("Weakest practices"),
                 [
                     (questionnaire.question(p.question_id).title.get(locale), p.mean)
-                    for p in dashboard.weakest
+                    for p in weakest
                 ],
                 5,
                 2,
             )
         )
     return charts
+
+
+def _measure_label(key: str, questionnaire: Questionnaire, locale: str) -> str:
+    return _("Overall") if key == "overall" else questionnaire.dimension(key).label.get(locale)
 
 
 def hidden() -> str:
@@ -102,42 +102,99 @@ def fewer_than(k: int) -> str:
 
 
 def period_label(period: Period) -> str:
-    """A year ("2026"), a quarter ("Q3 2026") or a span of quarters, in words."""
-
-    def quarter_label(day: date) -> str:
-        return _("Q%(quarter)d %(year)d", quarter=(day.month - 1) // 3 + 1, year=day.year)
-
-    code = period.code
-    if "-Q" not in code:
+    """A year ("2026") or a quarter ("Q3 2026"), in words."""
+    if period.is_year:
         return _("%(year)d", year=period.first.year)
-    if ".." not in code:
-        return quarter_label(period.first)
     return _(
-        "%(first)s to %(last)s", first=quarter_label(period.first), last=quarter_label(period.last)
+        "Q%(quarter)d %(year)d",
+        quarter=(period.first.month - 1) // 3 + 1,
+        year=period.first.year,
     )
 
 
-def build_tables(dashboard: Dashboard, questionnaire: Questionnaire, locale: str) -> list[Table]:
-    def label(key: str) -> str:
-        return _("Overall") if key == "overall" else questionnaire.dimension(key).label.get(locale)
+def _rounded(value: float | None, places: int = 1) -> TableCell:
+    return None if value is None else round(value, places)
 
-    def rounded(value: float | None, places: int = 1) -> Cell:
-        return None if value is None else round(value, places)
 
-    def headcount(count: int | None) -> Cell:
-        """A count of a whole group: withheld under k, never shown as 1 to k - 1."""
-        return fewer_than(dashboard.min_cohort) if count is None else count
+def breakdown_label(by: str, code: str, locale: str) -> str:
+    """A breakdown's cell in words: a section, a size class, a region or section/size."""
+    if by == "section_size":
+        section, size = code.split("/")
+        return f"{reference.industries()[section].name(locale)} · {reference.size_class_label(size, locale)}"
+    if by == "section":
+        return reference.industries()[code].name(locale)
+    if by == "size":
+        return reference.size_class_label(code, locale)
+    if not code:
+        return _("city not given")
+    regions = reference.regions()
+    return regions[code].name(locale) if code in regions else code
 
+
+BREAKDOWN_TITLES = {
+    "section": lambda: _("By industry section"),
+    "size": lambda: _("By size class"),
+    "province": lambda: _("By province"),
+    "city": lambda: _("By city"),
+    "section_size": lambda: _("By industry section and size class"),
+}
+
+
+def build_tables(view: CentreDashboard, locale: str) -> list[Table]:
+    """The tables the dashboard shows for its release, version and filters."""
+    k = view.k
+    shown, questionnaire = view.shown, view.questionnaire
+
+    def count(value: int | None) -> TableCell:
+        """A count of a group: "fewer than k" under k, never 1 to k - 1."""
+        return fewer_than(k) if value is None else value
+
+    def mean(group: int | None, value: float | None, places: int = 1) -> TableCell:
+        """A group's mean; "hidden" where the group is shown but too small for the
+        mean to read through the noise."""
+        if value is None:
+            return None if group is None else hidden()
+        return round(value, places)
+
+    if isinstance(shown, CellView):
+        return [
+            Table(
+                "cell",
+                _("Organisations and mean overall index"),
+                ["", _("Organisations"), _("Mean overall index")],
+                [
+                    [
+                        breakdown_label(shown.table, shown.code, locale),
+                        count(shown.figures.count),
+                        mean(shown.figures.count, shown.figures.mean),
+                    ]
+                ],
+            )
+        ]
+    if not isinstance(shown, VersionTables) or questionnaire is None:
+        return []
     tables = [
         Table(
             "headline",
             _("Organisations and assessments"),
             [_("Organisations"), _("Assessments")],
-            [[headcount(dashboard.organisations), headcount(dashboard.assessments)]],
+            [[count(shown.headline.count), count(shown.assessments)]],
         )
     ]
-    if not dashboard.shown:
-        return tables
+
+    def measure_row(measure: Measure) -> list[TableCell]:
+        if measure.quartiles is not None:
+            spread: list[TableCell] = [_rounded(q) for q in measure.quartiles]
+        else:
+            # Shown group, quartiles withheld: too small to read them through the noise.
+            spread = [None if measure.count is None else hidden()] * 3
+        return [
+            _measure_label(measure.key, questionnaire, locale),
+            count(measure.count),
+            mean(measure.count, measure.mean),
+            *spread,
+        ]
+
     tables.append(
         Table(
             "scores",
@@ -150,17 +207,7 @@ def build_tables(dashboard: Dashboard, questionnaire: Questionnaire, locale: str
                 _("Median"),
                 _("Upper quartile"),
             ],
-            [
-                [
-                    label(m.key),
-                    m.count,
-                    rounded(m.mean),
-                    rounded(m.q1),
-                    rounded(m.median),
-                    rounded(m.q3),
-                ]
-                for m in dashboard.measures
-            ],
+            [measure_row(m) for m in (shown.headline, *shown.dimensions)],
         )
     )
     level_names = [f"{lv.value} · {lv.label.get(locale)}" for lv in questionnaire.levels]
@@ -170,11 +217,17 @@ def build_tables(dashboard: Dashboard, questionnaire: Questionnaire, locale: str
             _("Distribution of levels (organisations)"),
             [_("Measure"), *level_names, _("Total")],
             [
-                [label(d.key), *(hidden() if n is None else n for n in d.counts.values()), d.total]
-                for d in dashboard.distributions
+                [
+                    _measure_label(d.key, questionnaire, locale),
+                    *(hidden() if n is None else n for n in d.counts),
+                    count(d.total),
+                ]
+                for d in shown.levels
             ],
         )
     )
+    assert view.stored is not None and view.version_key is not None
+    weakest = weakest_practices(view.stored.release, view.version_key)
     tables.append(
         Table(
             "weakest",
@@ -184,30 +237,35 @@ def build_tables(dashboard: Dashboard, questionnaire: Questionnaire, locale: str
                 [
                     questionnaire.question(p.question_id).title.get(locale),
                     questionnaire.dimension(p.dimension_id).label.get(locale),
-                    p.count,
-                    rounded(p.mean, 2),
+                    count(p.count),
+                    _rounded(p.mean, 2),
                 ]
-                for p in dashboard.weakest
+                for p in weakest
             ],
+            note=None
+            if weakest
+            else _(
+                "Too few organisations for practice levels to read through the noise: they are shown from a few hundred."
+            ),
         )
     )
     tables.append(
         Table(
             "progress",
             _("Progress between rounds (organisations with two or more)"),
-            [_("Dimension"), _("Organisations"), _("Mean change of score")],
+            [_("Measure"), _("Organisations"), _("Mean change of score")],
             [
                 [
-                    label(p.dimension_id),
-                    hidden() if p.count is None else p.count,
-                    rounded(p.mean_delta),
+                    _measure_label(p.key, questionnaire, locale),
+                    count(p.count),
+                    mean(p.count, p.mean_change),
                 ]
-                for p in dashboard.progress
+                for p in shown.progress
             ],
             signed=frozenset({2}),
         )
     )
-    if questionnaire.outcomes:
+    if shown.outcomes:
         tables.append(
             Table(
                 "outcomes",
@@ -217,60 +275,85 @@ def build_tables(dashboard: Dashboard, questionnaire: Questionnaire, locale: str
                     [
                         questionnaire.outcome(o.outcome_id).label.get(locale),
                         questionnaire.outcome(o.outcome_id).unit.get(locale),
-                        hidden() if o.count is None else o.count,
-                        rounded(o.mean_change, questionnaire.outcome(o.outcome_id).decimals),
+                        count(o.count),
+                        mean(o.count, o.mean_change, questionnaire.outcome(o.outcome_id).decimals),
                     ]
-                    for o in dashboard.outcomes
+                    for o in shown.outcomes
+                    if questionnaire.outcomes
+                    and any(x.id == o.outcome_id for x in questionnaire.outcomes)
                 ],
                 signed=frozenset({3}),
             )
         )
-    names = {
-        "size_class": (_("By size class"), lambda v: reference.size_class_label(v, locale)),
-        "industry_section": (
-            _("By industry section"),
-            lambda v: reference.industries()[v].name(locale),
-        ),
-        "province_code": (_("By province"), lambda v: reference.regions()[v].name(locale)),
-    }
-    for breakdown in dashboard.breakdowns:
-        title, name = names[breakdown.by]
+    for breakdown in shown.breakdowns:
         tables.append(
             Table(
                 breakdown.by,
-                title,
+                BREAKDOWN_TITLES[breakdown.by](),
                 ["", _("Organisations"), _("Mean overall index")],
                 [
-                    [name(value), hidden() if count is None else count, rounded(mean)]
-                    for value, count, mean in breakdown.rows
-                ]
-                + [[_("Total"), headcount(breakdown.total), None]],
+                    [
+                        breakdown_label(breakdown.by, code, locale),
+                        count(cell.count),
+                        mean(cell.count, cell.mean),
+                    ]
+                    for code, cell in breakdown.cells
+                ],
+                note=_("Groups not listed have fewer than %(k)d organisations.", k=k),
+            )
+        )
+    verified = shown.verified
+    if verified.count is not None:
+        tables.append(
+            Table(
+                "verified",
+                _("Verified rounds"),
+                [
+                    _("Organisations"),
+                    _("Share of the organisations"),
+                    _("Mean verified overall index"),
+                ],
+                [
+                    [
+                        verified.count,
+                        None if verified.share is None else f"{verified.share:.0%}",
+                        mean(verified.count, verified.mean_index),
+                    ]
+                ],
             )
         )
     return tables
 
 
+def not_published_message() -> str:
+    return _(
+        "The release holds no table for these filters: choose one of industry section, size class, province or city, or section and size together."
+    )
+
+
 def method_note(url: str) -> str:
     return _(
-        "Figures are consistently adjusted and small groups withheld to protect each organisation; how and how accurately: %(url)s",
+        "Figures come from a release computed once when its period closed, with random noise that protects each organisation; how, and how accurate they are: %(url)s",
         url=url,
     )
 
 
-def to_csv(tables: list[Table], note: str) -> str:
+def to_csv(tables: list[Table], header: list[str]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([note])
+    writer.writerows([line] for line in header)
     writer.writerow([])
     for table in tables:
         writer.writerow([table.title])
         writer.writerow(table.columns)
         writer.writerows([["" if c is None else c for c in row] for row in table.rows])
+        if table.note:
+            writer.writerow([table.note])
         writer.writerow([])
     return "\ufeff" + buffer.getvalue()  # BOM: Excel opens UTF-8 Chinese correctly
 
 
-def to_xlsx(tables: list[Table], note: str) -> bytes:
+def to_xlsx(tables: list[Table], header: list[str]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.worksheet.worksheet import Worksheet
@@ -279,7 +362,8 @@ def to_xlsx(tables: list[Table], note: str) -> bytes:
     sheet = workbook.active
     assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet
     sheet.title = "dashboard"
-    sheet.append([note])
+    for line in header:
+        sheet.append([line])
     sheet.append([])
     for table in tables:
         sheet.append([table.title])
@@ -287,6 +371,8 @@ def to_xlsx(tables: list[Table], note: str) -> bytes:
         sheet.append(table.columns)
         for row in table.rows:
             sheet.append(row)
+        if table.note:
+            sheet.append([table.note])
         sheet.append([])
     buffer = io.BytesIO()
     workbook.save(buffer)

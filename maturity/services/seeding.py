@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from maturity.models import (
     User,
 )
 from maturity.models._types import utcnow
-from maturity.services import items
+from maturity.services import items, verification
 from maturity.services.branding import normalised_logo
 from maturity.services.organisations import apply_profile
 from maturity.services.questionnaires import published_version
@@ -232,7 +232,9 @@ def seed_assessments(
         for question_id, raw in entry["answers"].items():
             given = AnswerInput(question_id, parse_value(raw), notes.get(question_id))
             service.save_answer(assessment, given, user)
-        service.submit(assessment, user)
+        service.submit(
+            assessment, user, service.AttestationInput(True, entry.get("attested_role", "总经理"))
+        )
         if entry.get("submitted_days_ago"):
             _date_back(assessment, timedelta(days=int(entry["submitted_days_ago"])))
         for dimension_id, text in entry.get("findings", {}).items():
@@ -240,7 +242,32 @@ def seed_assessments(
                 Finding(assessment=assessment, dimension_id=dimension_id, text=text, author=user)
             )
         db.session.commit()
+        if "verification" in entry:
+            _verify(assessment, entry["verification"])
         report.created.append(f"assessment {organisation.name} round {round_number}")
+
+
+def _verify(assessment: Any, given: dict[str, Any]) -> None:
+    """A demo round's verification: each finding as its verifier would record it."""
+    verifier = db.session.scalar(select(User).where(User.email == given["by"]))
+    if verifier is None:
+        raise ValueError(f"demo verifier {given['by']} is not a demo user")
+    for question_id, found in given["findings"].items():
+        days = found.get("visited_days_ago")
+        verification.review(
+            assessment,
+            verification.Finding(
+                question_id=question_id,
+                outcome=found["outcome"],
+                adjusted=found.get("level"),
+                note=found.get("note", ""),
+                method=found.get("method", "documents"),
+                checked_on=None if days is None else date.today() - timedelta(days=int(days)),
+            ),
+            verifier,
+        )
+    if given.get("completed"):
+        verification.complete(assessment, verifier)
 
 
 def _date_back(assessment: Any, by: timedelta) -> None:

@@ -9,14 +9,12 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, update
 
-from maturity import tasks
 from maturity.core.answers import NOT_APPLICABLE, AnswerValue
 from maturity.core.comparison import Comparison
 from maturity.core.questionnaire import MAX_DIMENSIONS, MAX_OUTCOMES, MAX_QUESTIONS, Questionnaire
 from maturity.core.scoring import ScoreResult
 from maturity.extensions import db
 from maturity.models import Assessment, AssessmentStatus, Organisation, ResultSummary
-from maturity.services import generation
 from maturity.services.results import (
     comparison_of,
     previous_round,
@@ -116,11 +114,9 @@ def write_summary(
         size_class=str(organisation.size_class),
         province_code=organisation.province_code,
         city_code=organisation.city_code,
-        record_key=organisation.record_key,
         **summary_values(questionnaire, scores, answers, comparison, outcomes),
     )
     db.session.add(summary)
-    generation.bump()
     return summary
 
 
@@ -181,25 +177,5 @@ def rebuild_organisations(first_id: int, last_id: int) -> int:
         )
         db.session.flush()
         count += 1
-    generation.bump()
     db.session.commit()
     return count
-
-
-@tasks.task(name="maturity.summaries.rebuild_organisations")
-def rebuild_organisations_task(first_id: int, last_id: int) -> None:
-    """One slice of `flask summaries rebuild --on-workers`: the workers share them."""
-    rebuild_organisations(first_id, last_id)
-
-
-def queue_rebuild(slice_size: int) -> int:
-    """Queue the rebuild in slices of organisation ids; the number of slices."""
-    first, last = organisation_range()
-    db.session.commit()
-    if first is None or last is None:
-        return 0
-    slices = 0
-    for start in range(first, last + 1, slice_size):
-        tasks.queue(rebuild_organisations_task, start, min(start + slice_size - 1, last))
-        slices += 1
-    return slices

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Flask
 from sqlalchemy import func, select
 
+from maturity.core.releases import VersionTables
 from maturity.extensions import db
 from maturity.models import Centre, CentreRegistration, Membership, Organisation, User
+from maturity.services import verification
 
 DEMO_SME = "91330100MA2D3M0P14"
 
@@ -69,6 +73,13 @@ def test_demo_rounds_are_a_year_apart(app: Flask) -> None:
             s.assessment_id: s.submitted_at for s in db.session.scalars(select(ResultSummary))
         }
         assert [summaries[a.id] for a in rounds] == dates
+        # Every demo round is attested; the latest was partly verified by the consultant.
+        assert all(a.attestation is not None for a in rounds)
+        found = verification.verified_round(rounds[-1])
+        assert found.status.value == "partly_verified" and found.completed_at is not None
+        assert list(found.adjusted) == ["bd_data_governance"]
+        assert found.verified is not None and found.declared is not None
+        assert found.verified.overall_index < found.declared.overall_index
 
 
 def test_the_demo_centre_has_enough_peers_for_the_benchmark_and_the_dashboard(
@@ -78,15 +89,20 @@ def test_the_demo_centre_has_enough_peers_for_the_benchmark_and_the_dashboard(
     from maturity.services import dashboard, results
     from tests.helpers import publish_questionnaires
 
-    publish_questionnaires(app)
+    # The demo's rounds and peers are on 2.0.0: the dashboard shows the current
+    # version, so 2.0.0 is the newest published here.
+    publish_questionnaires(app, upto="2.0.0")
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed", "demo"])
-    assert "48 synthetic demo organisations" in first.output, first.output
+    assert "400 synthetic demo organisations" in first.output, first.output
+    # The demo's rounds lie in closed quarters: `./dev serve` computes their releases.
+    computed = runner.invoke(args=["releases", "compute", "--due"])
+    assert computed.exit_code == 0, computed.output
     with app.app_context():
         peers = db.session.scalars(
             select(Organisation).where(Organisation.credit_code.is_(None))
         ).all()
-        assert len(peers) == 48 and all(p.name.startswith("演示同行企业 ") for p in peers)
+        assert len(peers) == 400 and all(p.name.startswith("演示同行企业 ") for p in peers)
         centre = db.session.scalars(select(Centre)).one()
         assert {r.centre_id for p in peers for r in p.centre_registrations} == {centre.id}
         latest = db.session.scalar(
@@ -96,14 +112,18 @@ def test_the_demo_centre_has_enough_peers_for_the_benchmark_and_the_dashboard(
         )
         assert latest is not None
         benchmark = results.benchmark_of(latest)
-        assert benchmark.shown and benchmark.overall is not None
-        assert benchmark.overall.spread is not None
-        assert all(standing is not None for standing in benchmark.dimensions.values())
-        published = dashboard.centre_dashboard(centre.id, {}).dashboard
-        # 49 organisations, the published count adjusted by its cell key
-        assert published.shown and published.organisations is not None
-        assert abs(published.organisations - 49) <= 5
-        assert any(p.count for p in published.progress), "a share of the peers has two rounds"
+        assert benchmark.shown and benchmark.position.overall is not None
+        assert all(standing is not None for standing in benchmark.position.dimensions.values())
+        # The newest release that shows figures; the annual one of last year shows all.
+        view = dashboard.centre_dashboard(centre.id, {}, date.today())
+        assert view.stored is not None and isinstance(view.shown, VersionTables)
+        assert view.shown.headline.count is not None and view.shown.headline.mean is not None
+        year_view = dashboard.centre_dashboard(
+            centre.id, {"period": str(date.today().year - 1)}, date.today()
+        )
+        assert isinstance(year_view.shown, VersionTables)
+        assert year_view.shown.headline.count is not None
+        assert year_view.shown.headline.count > 250 and year_view.shown.headline.quartiles
         consultant = db.session.scalars(
             select(User).where(User.email == "consultant@demo.maturity.local")
         ).one()
@@ -112,7 +132,7 @@ def test_the_demo_centre_has_enough_peers_for_the_benchmark_and_the_dashboard(
     again = runner.invoke(args=["seed", "demo"])
     assert "nothing created" in again.output
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Organisation)) == 49
+        assert db.session.scalar(select(func.count()).select_from(Organisation)) == 401
 
 
 def test_synthetic_data_depend_on_the_seed_not_on_the_processes_writing_them(
@@ -153,7 +173,7 @@ def test_synthetic_data_depend_on_the_seed_not_on_the_processes_writing_them(
         }
         return [
             (o.industry_division, o.employees, o.revenue, o.city_code, o.size_class,
-             o.record_key, o.created_at,
+             o.created_at,
              [(r, answers[(o.id, r)], indexes[(o.id, r)]) for r in (1, 2) if (o.id, r) in answers])
             for o in organisations
         ]  # fmt: skip
@@ -168,7 +188,8 @@ def test_synthetic_data_depend_on_the_seed_not_on_the_processes_writing_them(
         version_id, version_hash = version.id, version.content_hash
         by_one, by_two = drawn("一个进程"), drawn("两个进程")
         assert len(by_one) == 250 and any(len(rounds) == 2 for *_, rounds in by_one)
-        assert [row[:6] + row[7:] for row in by_one] == [row[:6] + row[7:] for row in by_two]
+        # Everything but the creation time, which is drawn back from the moment of writing.
+        assert [row[:5] + row[6:] for row in by_one] == [row[:5] + row[6:] for row in by_two]
     # Ids written explicitly: the next organisation and round still get fresh ones.
     owner = make_user(app, "owner@example.com", "企业主")
     added = make_organisation(app, owner)

@@ -28,6 +28,7 @@ from benchmarks.privacy_attacks import (
     resubmission,
     sock_puppets_one_release,
     sock_puppets_year,
+    standing_agreement,
     synthetic_population,
 )
 
@@ -59,9 +60,24 @@ def test_resubmission(population: Population) -> None:
 
 
 def test_percentile_mapping(population: Population) -> None:
+    # Small cohorts publish no quartiles (their histograms' noise outweighs their
+    # members), so an SME in one reads its section's or everyone's: its peers come out
+    # no better than from the platform's quartiles, which population knowledge gives.
+    # (With the small cohorts' own noisy quartiles the error was 11.6 points, and an
+    # SME was told its true quarter among those peers in 56 % of readings, against
+    # 71 % now: see benchmarks.privacy_attacks.standing_agreement.)
     mapping = percentile_mapping(population, releases=10)
     assert mapping.cohorts_small >= 5
-    assert mapping.small.attack >= 8.0
+    assert mapping.small.attack >= mapping.small.baseline - 0.5
+    assert mapping.small.attack >= 5.0
+
+
+def test_the_benchmark_tells_an_sme_of_a_small_cohort_where_it_stands(
+    population: Population,
+) -> None:
+    agreement, readings = standing_agreement(population, releases=2)
+    assert readings > 300
+    assert agreement >= 0.62
 
 
 def test_accuracy_of_cells_of_50_and_more(population: Population) -> None:

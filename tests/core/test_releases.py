@@ -425,6 +425,19 @@ def test_a_release_has_every_table_even_without_records() -> None:
     assert all(not b.cells for b in tables.breakdowns)
 
 
+def test_a_version_nobody_answered_shows_no_organisation_anywhere() -> None:
+    # The level and practice tables carry far more noise per cell than the headline
+    # count: read alone, they used to show a dozen organisations at level 0 of a
+    # version no one had answered.
+    for _ in range(20):
+        stored = json.loads(release_of([]).to_json())
+        assert {count for _where, count in published_counts(stored)} == {None}
+        tables = release_of([]).tables("sme@2.0.0")
+        assert tables is not None
+        assert all(p.mean is None for p in tables.practices)
+        assert all(p.mean_change is None for p in tables.progress)
+
+
 def test_json_round_trip() -> None:
     release = release_of([organisation(i, change=5.0) for i in range(40)])
     text = release.to_json()
@@ -609,6 +622,45 @@ def test_the_benchmark_widens_to_the_section_then_to_all() -> None:
     assert other_major.scope is None
 
 
+def test_the_benchmark_widens_past_a_cohort_too_small_to_read() -> None:
+    # A cohort of a dozen publishes no quartiles (its histogram's noise outweighs its
+    # members); the SME is placed in its section instead, and the page says so.
+    small = Cohort("section_size", "C/small", 12, None, (("design", None), ("data", None)))
+    release = benchmark_release(small, cohort("section", "C", 300))
+    position = benchmark_position(
+        release, questionnaire="sme", version="2.0.0", section="C", size="small", overall_index=50
+    )
+    assert (position.scope, position.cohort) == ("section", "C")
+    people = [organisation(i, index=float(i % 100)) for i in range(30)]
+    computed = compute_benchmark_release("platform", "2026", people, [SHAPE], domain=DOMAIN)
+    tables = computed.cohorts("sme@2")
+    assert tables is not None
+    assert all(c.overall is None for c in tables.cohorts)
+
+
+def test_small_groups_show_count_and_mean_without_quartiles_or_levels() -> None:
+    for _ in range(5):
+        tables = release_of([organisation(i, index=float(i)) for i in range(40)]).tables(
+            "sme@2.0.0"
+        )
+        assert tables is not None
+        if tables.headline.count is None:
+            continue
+        assert tables.headline.mean is not None and tables.headline.quartiles is None
+        assert all(n is None for n in tables.levels[0].counts)
+        # Sums measured with much noise per organisation: counts, no means.
+        assert all(d.mean is None for d in tables.dimensions)
+        assert all(p.mean is None for p in tables.practices)
+        assert all(d.count is None or d.count <= tables.headline.count for d in tables.dimensions)
+    large = release_of([organisation(i, index=i / 4) for i in range(400)]).tables("sme@2.0.0")
+    assert large is not None and large.headline.quartiles is not None
+    lower, median, upper = large.headline.quartiles
+    assert lower <= median <= upper
+    assert any(n is not None for n in large.levels[0].counts)
+    assert all(d.mean is not None for d in large.dimensions)
+    assert all(p.mean is not None for p in large.practices)
+
+
 @pytest.mark.parametrize(
     ("count", "band"), [(10, "10–19"), (19, "10–19"), (20, "20–49"), (99, "50–99"), (100, "100+")]
 )
@@ -617,8 +669,9 @@ def test_cohort_sizes_are_shown_as_bands(count: int, band: str) -> None:
 
 
 def test_the_benchmark_release_from_records() -> None:
-    people = [organisation(i, index=float(i)) for i in range(100)]
-    people += [replace(organisation(200 + i, section="F"), version="2.1.0") for i in range(3)]
+    # Enough for the quartiles of everyone to read through the noise (publish.READABLE).
+    people = [organisation(i, index=i / 2) for i in range(200)]
+    people += [replace(organisation(300 + i, section="F"), version="2.1.0") for i in range(3)]
     shapes = [SHAPE, replace(SHAPE, version="2.1.0")]
     release = compute_benchmark_release("platform", "2026", people, shapes, domain=DOMAIN)
     tables = release.cohorts("sme@2")

@@ -1,37 +1,46 @@
-"""Centre dashboards: figures checked independently, suppression, exports, isolation."""
+"""Centre dashboards read from releases: the stored figures and nothing else, near
+the truth, the same however often they are read, exports equal to the page, and
+each centre's own."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import statistics
-from dataclasses import astuple
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from flask import Flask
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import event, select
 
-from maturity.core.disclosure import SCORE_BOUND, Cell, publish_mean
+from maturity.core.periods import Period, parse_period, year
+from maturity.core.releases import VersionTables
 from maturity.extensions import db
 from maturity.models import (
     Answer,
     Assessment,
-    AssessmentResult,
+    AssessmentStatus,
     Centre,
     CentreMembership,
     CentreRegistration,
     ItemValue,
     Organisation,
+    Release,
     User,
 )
 from maturity.services import assessments as service
+from maturity.services import releases
 from maturity.services.questionnaires import current_version
 from maturity.services.synthetic import generate
 from tests.helpers import (
     FULL_PROFILE,
+    attested,
     current_questionnaire,
     log_in,
     make_user,
@@ -39,6 +48,8 @@ from tests.helpers import (
 )
 
 QUESTIONNAIRE = current_questionnaire()
+# Synthetic first rounds lie 370 to 730 days back: most in last year.
+LAST_YEAR = year(date.today().year - 1)
 
 
 def reviewer_of(app: Flask, centre_name: str, email: str) -> tuple[int, Any]:
@@ -52,6 +63,12 @@ def reviewer_of(app: Flask, centre_name: str, email: str) -> tuple[int, Any]:
     return centre_id, client
 
 
+def compute(app: Flask, centre_id: int, period: Period = LAST_YEAR) -> None:
+    with app.app_context():
+        population = releases.centre_population(centre_id)
+        releases.compute(population, period, releases.next_revision(population, period.code))
+
+
 @pytest.fixture
 def synthetic(app: Flask) -> dict[str, Any]:
     publish_questionnaires(app)
@@ -61,56 +78,72 @@ def synthetic(app: Flask) -> dict[str, Any]:
         generate(40, 4, "乙中心", version)
     centre_a, client_a = reviewer_of(app, "甲中心", "a@example.com")
     centre_b, client_b = reviewer_of(app, "乙中心", "b@example.com")
+    compute(app, centre_a)
+    compute(app, centre_b)
     return {"a": centre_a, "b": centre_b, "client_a": client_a, "client_b": client_b}
 
 
-def latest_results(
-    app: Flask, centre_id: int
-) -> list[tuple[Organisation, AssessmentResult, Assessment]]:
-    """Computed independently of the dashboard: ORM, no summaries, no NumPy."""
+def stored_tables(app: Flask, centre_id: int) -> VersionTables:
     with app.app_context():
-        organisations = db.session.scalars(
+        stored = releases.latest(releases.centre_population(centre_id))
+        assert stored is not None
+        tables = stored.release.tables(f"sme-digital@{QUESTIONNAIRE.version}")
+        assert tables is not None
+        return tables
+
+
+def truth(app: Flask, centre_id: int, period: Period) -> list[tuple[Organisation, Assessment]]:
+    """Computed independently of releases (ORM, no summaries): each registered
+    organisation's latest round submitted in the period."""
+    with app.app_context():
+        found = []
+        for organisation in db.session.scalars(
             select(Organisation)
             .join(CentreRegistration)
             .where(CentreRegistration.centre_id == centre_id)
-        ).all()
-        rows = []
-        for organisation in organisations:
-            assessment = db.session.scalars(
-                select(Assessment)
-                .where(Assessment.organisation_id == organisation.id)
-                .order_by(Assessment.round.desc())
-            ).first()
-            rows.append((organisation, assessment.result if assessment else None, assessment))
-        return [(o, r, a) for o, r, a in rows]
-
-
-def published_headline(app: Flask, centre_id: int) -> list[str]:
-    """The headline as the disclosure rule must publish it, computed independently:
-    ORM rows of the centre's organisations with results, their record keys, the core's
-    publish_count (and "少于 10" where it withholds)."""
-    from maturity.core.disclosure import Cell, publish_count
-
-    organisations = assessments = keys = round_keys = 0
-    for organisation, _result, latest in latest_results(app, centre_id):
-        if latest is None or latest.result is None:
-            continue
-        with app.app_context():
-            rounds = db.session.scalar(
-                select(func.count(Assessment.id)).where(
-                    Assessment.organisation_id == organisation.id,
-                    Assessment.status == "submitted",
+        ):
+            rounds = [
+                a
+                for a in db.session.scalars(
+                    select(Assessment)
+                    .where(
+                        Assessment.organisation_id == organisation.id,
+                        Assessment.status == AssessmentStatus.SUBMITTED,
+                    )
+                    .order_by(Assessment.round)
                 )
-            )
-        organisations += 1
-        keys += organisation.record_key
-        assessments += rounds
-        round_keys += rounds * organisation.record_key
-    counts = (
-        publish_count(Cell(organisations, keys), 10),
-        publish_count(Cell(assessments, round_keys), 10),
-    )
-    return ["少于 10" if n is None else str(n) for n in counts]
+                if a.submitted_at is not None
+                and period.first <= a.submitted_at.date() <= period.last
+            ]
+            if rounds:
+                assert rounds[-1].result is not None
+                found.append((organisation, rounds[-1]))
+        db.session.expunge_all()
+        return found
+
+
+def parse_csv(text: str) -> tuple[list[str], dict[str, list[list[str]]]]:
+    """(header lines, tables by title)."""
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    blank = rows.index([])
+    header = [row[0] for row in rows[:blank]]
+    tables: dict[str, list[list[str]]] = {}
+    title = None
+    for row in rows[blank + 1 :]:
+        if not row:
+            title = None
+        elif title is None:
+            title = row[0]
+            tables[title] = []
+        else:
+            tables[title].append(row)
+    return header, tables
+
+
+def dashboard_csv(client: Any, centre_id: int, query: str = "") -> dict[str, list[list[str]]]:
+    response = client.get(f"/centres/{centre_id}/dashboard.csv{query}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return parse_csv(response.get_data(as_text=True))[1]
 
 
 def trimmed(row: list[str]) -> list[str]:
@@ -127,171 +160,181 @@ def trimmed(row: list[str]) -> list[str]:
     return [same(cell) for cell in row]
 
 
-def parse_csv(text: str) -> dict[str, list[list[str]]]:
-    tables: dict[str, list[list[str]]] = {}
-    title = None
-    for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))):
-        if not row:
-            title = None
-        elif title is None:
-            title = row[0]
-            tables[title] = []
-        else:
-            tables[title].append(row)
-    return tables
+@contextmanager
+def statements(app: Flask) -> Iterator[list[str]]:
+    """Every SQL statement the application sends while the block runs."""
+    seen: list[str] = []
 
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement.lower())
 
-def test_figures_match_an_independent_computation(app: Flask, synthetic: dict[str, Any]) -> None:
     with app.app_context():
-        pairs = []
-        organisations = db.session.scalars(
-            select(Organisation)
-            .join(CentreRegistration)
-            .where(CentreRegistration.centre_id == synthetic["a"])
-        ).all()
-        assessments = 0
-        for organisation in organisations:
-            rounds = db.session.scalars(
-                select(Assessment)
-                .where(Assessment.organisation_id == organisation.id)
-                .order_by(Assessment.round)
-            ).all()
-            assessments += len(rounds)
-            pairs.append((organisation, rounds[-1].result.overall_index, rounds))
-        overall = sorted(p[1] for p in pairs)
-        expected_mean = statistics.fmean(overall)
-        q1, median, q3 = statistics.quantiles(overall, n=4, method="inclusive")
-        # Weakest practice: the lowest mean applicable value over latest rounds.
-        sums: dict[str, list[int]] = {}
-        for _, _, rounds in pairs:
-            for answer in db.session.scalars(
-                select(Answer).where(Answer.assessment_id == rounds[-1].id)
-            ):
-                if not answer.not_applicable:
-                    sums.setdefault(answer.question_id, []).append(answer.value)
-        weakest = min(sums, key=lambda q: (statistics.fmean(sums[q]), q))
-        keys = sum(organisation.record_key for organisation in organisations)
-    response = synthetic["client_a"].get(f"/centres/{synthetic['a']}/dashboard.csv")
-    tables = parse_csv(response.get_data(as_text=True))
-    assert tables["企业与评估数量"][1] == published_headline(app, synthetic["a"])
-    n = len(organisations)
-    # Published figures are adjusted by the cell key: counts by at most 2, means and
-    # quartiles by at most 50 / n points (core.disclosure) — and exactly so:
-    overall_row = tables["得分（0–100）"][1]
-    assert overall_row[0] == "总体" and abs(int(overall_row[1]) - n) <= 2
-    cell = Cell(n, keys, sum(overall))
-    assert float(overall_row[2]) == pytest.approx(
-        round(publish_mean(cell, "overall", SCORE_BOUND, 0, 100, 10), 1), abs=0.051
-    )
-    bound = SCORE_BOUND / n + 0.051
-    assert [float(x) for x in overall_row[2:]] == pytest.approx(
-        [expected_mean, q1, median, q3], abs=bound
-    )
-    # The weakest practice shown: its published mean is within 2.5 / answered of the
-    # truth, so it is among the truly weakest.
-    first_weakest = tables["最薄弱的实践（平均等级最低）"][1]
-    shown = next(q for q in sums if QUESTIONNAIRE.question(q).title.zh == first_weakest[0])
-    true_mean = statistics.fmean(sums[shown])
-    assert float(first_weakest[3]) == pytest.approx(true_mean, abs=2.5 / len(sums[shown]) + 0.006)
-    assert true_mean <= statistics.fmean(sums[weakest]) + 2 * 2.5 / min(map(len, sums.values()))
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
 
 
-def make_org(
-    app: Flask, centre_id: int, division: str, employees: int, revenue: int, value: int, index: int
+def test_the_dashboard_shows_the_stored_release_and_it_is_near_the_truth(
+    app: Flask, synthetic: dict[str, Any]
 ) -> None:
-    """One organisation with one submitted round through the real services."""
-    from decimal import Decimal
+    tables = stored_tables(app, synthetic["a"])
+    shown = dashboard_csv(synthetic["client_a"], synthetic["a"])
+    # Exactly what the release stores.
+    assert shown["企业与评估数量"][1] == [str(tables.headline.count), str(tables.assessments)]
+    overall = shown["得分（0–100）"][1]
+    # A group of about 110 shows its count and mean; its quartiles would carry more
+    # noise than a tenth of it, and are not published.
+    assert tables.headline.quartiles is None
+    assert overall == [
+        "总体",
+        str(tables.headline.count),
+        str(round(tables.headline.mean or 0, 1)),
+        *["不显示"] * 3,
+    ]
+    # Near the truth, computed here from the ORM: the count's noise has a standard
+    # deviation of 2, the mean's about 1 point at this size.
+    latest = truth(app, synthetic["a"], LAST_YEAR)
+    indexes = [a.result.overall_index for _o, a in latest if a.result is not None]
+    assert 100 <= len(latest) <= 120
+    assert tables.headline.count is not None and abs(tables.headline.count - len(latest)) <= 8
+    assert tables.headline.mean == pytest.approx(statistics.fmean(indexes), abs=5)
+    # The practices' means of about 110 organisations would carry more noise than a
+    # quarter of a level: the release withholds them and the table says why (their
+    # order, lowest mean first, is tested where hundreds publish them: test_releases).
+    weakest = shown["最薄弱的实践（平均等级最低）"][1:]
+    assert weakest == [["企业太少，实践等级无法在噪声中读出：企业达到数百家时才会显示。"]]
+    assert all(p.mean is None for p in tables.practices)
 
-    from maturity.services.organisations import OrganisationProfile, apply_profile
 
+def test_the_same_release_serves_the_same_figures_whatever_happens_after_it(
+    app: Flask, synthetic: dict[str, Any]
+) -> None:
+    client, centre_id = synthetic["client_a"], synthetic["a"]
+    first = dashboard_csv(client, centre_id)
+    assert dashboard_csv(client, centre_id) == first
+    # A new organisation registers and submits, another re-submits: the closed period's
+    # release does not move (it would, by exactly their change, if it were recomputed).
+    make_org(app, centre_id, "34", 50, 1000, 3, 999)
+    assert dashboard_csv(client, centre_id) == first
+    # An administrator's new computation of the period is a new revision, beside the
+    # old one, with fresh noise; the page says which revision it shows.
+    compute(app, centre_id)
+    page = client.get(f"/centres/{centre_id}/dashboard").get_data(as_text=True)
+    assert "第 2 版" in page
     with app.app_context():
-        organisation = Organisation()
-        apply_profile(organisation, OrganisationProfile(
-            name=f"手工企业 {index}", credit_code=None, industry_division=division, employees=employees,
-            revenue=Decimal(revenue), total_assets=None, province_code="330000", city_code="330100",
-        ))  # fmt: skip
-        db.session.add(organisation)
-        db.session.add(
-            CentreRegistration(
-                centre_id=centre_id, organisation=organisation, accepted_at=datetime.now(UTC)
+        revisions = db.session.scalars(
+            select(Release.revision).where(
+                Release.population == releases.centre_population(centre_id)
             )
-        )
-        version = current_version("sme-digital")
-        assessment = Assessment(
-            organisation=organisation,
-            questionnaire_version=version,
-            questionnaire_hash=version.content_hash,
-        )
-        db.session.add(assessment)
-        db.session.flush()
-        for question in QUESTIONNAIRE.questions:
-            db.session.add(
-                Answer(assessment_id=assessment.id, question_id=question.id, value=value)
-            )
-        for item_id, option_id in FULL_PROFILE.items():
-            db.session.add(ItemValue(assessment_id=assessment.id, item_id=item_id, value=option_id))
-        db.session.commit()
-        submitter = db.session.scalars(select(User)).first()
-        service.submit(assessment, submitter)
+        ).all()
+    assert sorted(revisions) == [1, 2]
 
 
-def test_only_complementary_suppression_protects_a_cell(app: Flask) -> None:
-    publish_questionnaires(app)
-    user_id = make_user(app, "reviewer@example.com", "审阅")
+def test_no_figure_is_computed_from_answers_when_a_page_is_served(
+    app: Flask, synthetic: dict[str, Any]
+) -> None:
+    client, centre_id = synthetic["client_a"], synthetic["a"]
+    from tests.api.test_api import token_for
+
+    make_user(app, "reader@example.com", "读者")
     with app.app_context():
-        centre = Centre(name="丙中心")
-        db.session.add(centre)
+        reader = db.session.scalar(select(User).where(User.email == "reader@example.com"))
+        assert reader is not None
+        db.session.add(CentreMembership(user_id=reader.id, centre_id=centre_id))
         db.session.commit()
-        db.session.add(CentreMembership(user_id=user_id, centre_id=centre.id))
+    headers = token_for(app, "reader")
+    urls = [
+        f"/centres/{centre_id}/dashboard",
+        f"/centres/{centre_id}/dashboard?section=C",
+        f"/centres/{centre_id}/dashboard?section=C&size=small",
+        f"/centres/{centre_id}/dashboard.csv?province=440000",
+        f"/centres/{centre_id}/dashboard.xlsx",
+    ]
+    with statements(app) as seen:
+        for url in urls:
+            assert client.get(url).status_code == 200, url
+        api = app.test_client().get(f"/api/v1/centres/{centre_id}/aggregates", headers=headers)
+        assert api.status_code == 200, api.json
+    read = " ".join(seen)
+    assert "from release" in read
+    for table in ("result_summary", "answer", "assessment_result", "item_value"):
+        assert not re.search(rf"\b{table}\b", read), table
+
+
+def test_the_api_names_its_release_and_refuses_what_has_none(
+    app: Flask, synthetic: dict[str, Any]
+) -> None:
+    from tests.api.test_api import token_for
+
+    make_user(app, "reader@example.com", "读者")
+    with app.app_context():
+        reader = db.session.scalar(select(User).where(User.email == "reader@example.com"))
+        assert reader is not None
+        db.session.add(CentreMembership(user_id=reader.id, centre_id=synthetic["a"]))
         db.session.commit()
-        centre_id = centre.id
-    # Industry (division 34) size classes: 3 large, 12 medium, 25 small → total 40.
-    plan = [(1500, 50000, 4)] * 3 + [(400, 5000, 3)] * 12 + [(50, 1000, 2)] * 25
-    for index, (employees, revenue, value) in enumerate(plan):
-        make_org(app, centre_id, "34", employees, revenue, value, index)
+    headers = token_for(app, "reader")
     client = app.test_client()
-    log_in(client, "reviewer@example.com")
-    tables = parse_csv(client.get(f"/centres/{centre_id}/dashboard.csv").get_data(as_text=True))
-    by_size = {row[0]: row[1:] for row in tables["按企业规模"][1:]}
-    assert by_size["大型"] == ["不显示", ""]  # 3 < 10: primary suppression
-    assert by_size["中型"] == [
-        "不显示",
-        "",
-    ]  # 12 >= 10, hidden only so that "large" cannot be derived
-    # Shown cells are adjusted: 25 small organisations (all at index 40) within 2 and
-    # 50 / 25 points; the total of 40 within 2.
-    assert abs(int(by_size["小型"][0]) - 25) <= 2
-    assert float(by_size["小型"][1]) == pytest.approx(40.0, abs=2.05)
-    assert abs(int(by_size["合计"][0]) - 40) <= 2 and by_size["合计"][1] == ""
-    # The levels table: level 4 (3 organisations) and its complement are hidden too.
-    overall_levels = tables["等级分布（企业数）"][1]
-    assert overall_levels[0] == "总体" and abs(int(overall_levels[-1]) - 40) <= 2
-    assert overall_levels.count("不显示") >= 2
+    url = f"/api/v1/centres/{synthetic['a']}/aggregates"
+    data = client.get(url, headers=headers).json
+    assert data["release"]["period"] == LAST_YEAR.code and data["release"]["revision"] == 1
+    assert data["release"]["from"] == LAST_YEAR.first.isoformat()
+    assert data["next_release"] == releases.next_release_due(date.today()).isoformat()
+    headline = next(t for t in data["tables"] if t["key"] == "headline")
+    assert headline["rows"][0][0] == stored_tables(app, synthetic["a"]).headline.count
+    missing = client.get(url + "?period=2001", headers=headers)
+    assert missing.status_code == 404 and missing.json["error"]["code"] == "no_release"
+    bad = client.get(url + "?section=ZZ", headers=headers)
+    assert bad.status_code == 400 and bad.json["error"]["problems"] == ["section: 'ZZ'"]
+    other = client.get(f"/api/v1/centres/{synthetic['b']}/aggregates", headers=headers)
+    assert other.status_code == 404
+
+
+def test_no_count_from_1_to_k_minus_1_in_any_table_export_or_the_api(
+    app: Flask, synthetic: dict[str, Any]
+) -> None:
+    client, centre_id = synthetic["client_b"], synthetic["b"]
+    queries = ["", "?size=micro", "?section=C&size=small", "?province=110000", "?section=R"]
+    for query in queries:
+        _header, tables = parse_csv(
+            client.get(f"/centres/{centre_id}/dashboard.csv{query}").get_data(as_text=True)
+        )
+        for title, rows in tables.items():
+            columns = rows[0]
+            for row in rows[1:]:
+                for column, cell in zip(columns, row, strict=False):
+                    if column in {"企业数", "评估数", "合计"} or re.fullmatch(r"\d · .*", column):
+                        assert not re.fullmatch(r"[1-9]", cell), (query, title, row)
+    with app.app_context():
+        stored = releases.latest(releases.centre_population(centre_id))
+        assert stored is not None
+        document = stored.row.document
+    counts = [int(n) for n in re.findall(r'"(?:count|total|assessments)": (\d+)', document)]
+    assert counts and all(n == 0 or n >= 10 for n in counts)
 
 
 def test_exports_equal_what_is_shown(app: Flask, synthetic: dict[str, Any]) -> None:
+    from flask_babel import force_locale
+
     from maturity.reports.tables import build_tables
     from maturity.services import dashboard
 
     client = synthetic["client_a"]
     url = f"/centres/{synthetic['a']}/dashboard"
-    query = "?section=C"
-    html = client.get(url + query).get_data(as_text=True)
-    csv_tables = parse_csv(client.get(url + ".csv" + query).get_data(as_text=True))
-    workbook = load_workbook(io.BytesIO(client.get(url + ".xlsx" + query).data))
+    html = client.get(url).get_data(as_text=True)
+    header, csv_tables = parse_csv(client.get(url + ".csv").get_data(as_text=True))
+    workbook = load_workbook(io.BytesIO(client.get(url + ".xlsx").data))
     xlsx_rows = [
         trimmed([("" if c is None else str(c)) for c in row])
         for row in workbook.active.iter_rows(values_only=True)
     ]
-    with app.app_context(), app.test_request_context():
-        version = current_version("sme-digital")
-        data = dashboard.build(
-            synthetic["a"], QUESTIONNAIRE, dashboard.Filters(version.id, industry_section="C"), 10
-        )
-        from flask_babel import force_locale
-
+    with app.test_request_context():
+        view = dashboard.centre_dashboard(synthetic["a"], {}, date.today())
         with force_locale("zh"):
-            tables = build_tables(data, QUESTIONNAIRE, "zh")
+            tables = build_tables(view, "zh")
+    assert len(tables) >= 8
     for table in tables:
         assert table.title in html and table.title in csv_tables
         assert csv_tables[table.title][0] == table.columns
@@ -302,85 +345,16 @@ def test_exports_equal_what_is_shown(app: Flask, synthetic: dict[str, Any]) -> N
             for cell in row:
                 if cell is not None:
                     assert str(cell) in html
-    pdf = client.get(url + ".pdf" + query)
+    # Every export says which release it holds and when the next is due.
+    assert any(LAST_YEAR.code in line and "第 1 版" in line for line in header)
+    assert [trimmed([line]) for line in header] == xlsx_rows[: len(header)]
+    pdf = client.get(url + ".pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
-
-
-def test_outcome_changes_are_published_under_the_same_control(
-    app: Flask, synthetic: dict[str, Any]
-) -> None:
-    """The change of each business figure between an organisation's last two rounds,
-    computed independently from the stored values, against the published table."""
-    from decimal import Decimal
-
-    changes: dict[str, list[Decimal]] = {}
-    keys: dict[str, int] = {}
-    with app.app_context():
-        organisations = db.session.scalars(
-            select(Organisation)
-            .join(CentreRegistration)
-            .where(CentreRegistration.centre_id == synthetic["a"])
-        ).all()
-        for organisation in organisations:
-            rounds = db.session.scalars(
-                select(Assessment)
-                .where(Assessment.organisation_id == organisation.id)
-                .order_by(Assessment.round)
-            ).all()
-            if len(rounds) < 2:
-                continue
-            figures = [
-                {
-                    v.item_id: Decimal(v.value)
-                    for v in db.session.scalars(
-                        select(ItemValue).where(ItemValue.assessment_id == a.id)
-                    )
-                    if v.item_id in {item.id for item in QUESTIONNAIRE.outcomes}
-                }
-                for a in rounds[-2:]
-            ]
-            for item in QUESTIONNAIRE.outcomes:
-                if item.id in figures[0] and item.id in figures[1]:
-                    changes.setdefault(item.id, []).append(
-                        figures[1][item.id] - figures[0][item.id]
-                    )
-                    keys[item.id] = keys.get(item.id, 0) + organisation.record_key
-    assert changes, "the synthetic data gives outcome figures in successive rounds"
-    response = synthetic["client_a"].get(f"/centres/{synthetic['a']}/dashboard.csv")
-    rows = parse_csv(response.get_data(as_text=True))["两轮之间经营成效的变化"]
-    assert rows[0] == ["指标", "单位", "企业数", "平均变化"]
-    shown = {row[0]: row for row in rows[1:]}
-    assert sum(row[2] != "不显示" for row in shown.values()) >= 3  # most are published
-    assert len(shown) == len(QUESTIONNAIRE.outcomes)
-    for item in QUESTIONNAIRE.outcomes:
-        row = shown[item.label.zh]
-        values = changes.get(item.id, [])
-        if len(values) < 10:
-            assert row[2:] == ["不显示", ""], item.id
-            continue
-        cell = Cell(len(values), keys[item.id], float(sum(values)))
-        expected = publish_mean(
-            cell,
-            f"outcome:{item.id}",
-            float(item.span) / 2,
-            -float(item.span),
-            float(item.span),
-            10,
-        )
-        assert abs(int(row[2]) - len(values)) <= 2
-        assert float(row[3]) == pytest.approx(expected, abs=10**-item.decimals)
-        # Within the bound of the method: half the figure's range over the group size.
-        truth = float(sum(values)) / len(values)
-        assert abs(float(row[3]) - truth) <= float(item.span) / 2 / len(values) + 10**-item.decimals
 
 
 def test_a_reviewer_sees_only_their_centre(app: Flask, synthetic: dict[str, Any]) -> None:
     a, b = synthetic["a"], synthetic["b"]
     client_a = synthetic["client_a"]
-    headline_a = parse_csv(client_a.get(f"/centres/{a}/dashboard.csv").get_data(as_text=True))[
-        "企业与评估数量"
-    ][1]
-    assert headline_a == published_headline(app, a) and abs(int(headline_a[0]) - 120) <= 2
     for url in (
         f"/centres/{b}/dashboard",
         f"/centres/{b}/dashboard.csv",
@@ -389,25 +363,53 @@ def test_a_reviewer_sees_only_their_centre(app: Flask, synthetic: dict[str, Any]
         f"/centres/{b}",
     ):
         assert client_a.get(url).status_code == 404, url
-    headline_b = parse_csv(
-        synthetic["client_b"].get(f"/centres/{b}/dashboard.csv").get_data(as_text=True)
-    )["企业与评估数量"][1]
-    assert headline_b == published_headline(app, b) and abs(int(headline_b[0]) - 40) <= 2
+    counts = {
+        centre: int(dashboard_csv(client, centre)["企业与评估数量"][1][0])
+        for centre, client in ((a, client_a), (b, synthetic["client_b"]))
+    }
+    assert abs(counts[a] - len(truth(app, a, LAST_YEAR))) <= 8
+    assert abs(counts[b] - len(truth(app, b, LAST_YEAR))) <= 8
 
 
-def test_small_filtered_groups_show_nothing_and_bad_filters_are_reported(
+def test_a_filter_reads_one_published_table_and_nothing_else(
     app: Flask, synthetic: dict[str, Any]
 ) -> None:
-    client = synthetic["client_a"]
-    page = client.get(f"/centres/{synthetic['a']}/dashboard?section=R&size=large").get_data(
-        as_text=True
-    )
-    assert "符合筛选条件的企业少于 10 家" in page
-    assert "得分（0–100）" not in page
-    bad = client.get(f"/centres/{synthetic['a']}/dashboard?section=ZZ&from=yesterday").get_data(
-        as_text=True
-    )
-    assert "部分筛选条件无法识别" in bad and "得分（0–100）" in bad
+    client, centre_id = synthetic["client_a"], synthetic["a"]
+    tables = stored_tables(app, centre_id)
+    section = tables.breakdown("section")
+    code, cell = next((c, f) for c, f in section.cells if f.count)
+    one = dashboard_csv(client, centre_id, f"?section={code}")
+    assert list(one) == ["企业数与平均总体指数"]
+    assert one["企业数与平均总体指数"][1][1:] == [str(cell.count), str(round(cell.mean or 0, 1))]
+    # Two filters without a table of their own: said, never computed.
+    crossed = client.get(f"/centres/{centre_id}/dashboard?section={code}&province=440000")
+    text = crossed.get_data(as_text=True)
+    assert crossed.status_code == 200 and "发布的数据中没有与这些筛选条件对应的表" in text
+    assert "得分（0–100）" not in text
+    bad = client.get(f"/centres/{centre_id}/dashboard?section=ZZ&period=1999")
+    assert bad.status_code == 400 and "部分筛选条件无法识别" in bad.get_data(as_text=True)
+
+
+def test_each_closed_period_has_its_release_and_none_before_the_first_close(
+    app: Flask, synthetic: dict[str, Any]
+) -> None:
+    client, centre_id = synthetic["client_a"], synthetic["a"]
+    quarter = parse_period(f"{LAST_YEAR.code}-Q2")
+    assert quarter is not None
+    compute(app, centre_id, quarter)
+    page = client.get(f"/centres/{centre_id}/dashboard?period={quarter.code}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and f"{LAST_YEAR.first.year} 年第 2 季度" in text
+    quarter_count = dashboard_csv(client, centre_id, f"?period={quarter.code}")
+    assert quarter_count != dashboard_csv(client, centre_id, f"?period={LAST_YEAR.code}")
+    # A centre without a release yet says when its first is due.
+    with app.app_context():
+        db.session.add(Centre(name="丙中心"))
+        db.session.commit()
+    centre_c, client_c = reviewer_of(app, "丙中心", "c@example.com")
+    empty = client_c.get(f"/centres/{centre_c}/dashboard").get_data(as_text=True)
+    due = releases.next_release_due(date.today())
+    assert "尚无发布" in empty and f"{due.year}年{due.month}月{due.day}日" in empty
 
 
 def test_synthetic_data_is_realistic_and_reproducible(
@@ -444,18 +446,6 @@ def test_synthetic_data_is_realistic_and_reproducible(
         assert within < overall
 
 
-def test_a_period_covering_everything_gives_the_same_figures(
-    app: Flask, synthetic: dict[str, Any]
-) -> None:
-    client = synthetic["client_a"]
-    url = f"/centres/{synthetic['a']}/dashboard.csv"
-    everything = parse_csv(client.get(url).get_data(as_text=True))
-    period = parse_csv(client.get(url + "?from=2000-01-01&to=2099-12-31").get_data(as_text=True))
-    assert period == everything
-    nothing = parse_csv(client.get(url + "?from=2099-01-01").get_data(as_text=True))
-    assert nothing["企业与评估数量"][1] == ["少于 10", "少于 10"]  # never a count from 1 to 9
-
-
 def test_rebuilding_summaries_reproduces_them(app: Flask, synthetic: dict[str, Any]) -> None:
     from maturity.models import ResultSummary
 
@@ -487,110 +477,60 @@ def test_rebuilding_summaries_reproduces_them(app: Flask, synthetic: dict[str, A
         assert sliced == after
 
 
-def test_cached_dashboard_follows_new_submissions_and_registrations(
+def test_the_page_draws_zero_based_bars_signs_changes_and_names_its_release(
     app: Flask, synthetic: dict[str, Any]
 ) -> None:
-    client = synthetic["client_a"]
-    url = f"/centres/{synthetic['a']}/dashboard.csv"
-    first = parse_csv(client.get(url).get_data(as_text=True))["企业与评估数量"][1]
-    assert first == published_headline(app, synthetic["a"])
-    assert parse_csv(client.get(url).get_data(as_text=True))["企业与评估数量"][1] == first  # cached
-    make_org(app, synthetic["a"], "34", 50, 1000, 3, 999)  # registers and submits
-    after = parse_csv(client.get(url).get_data(as_text=True))["企业与评估数量"][1]
-    # The figures of the new set of organisations, not the cached ones.
-    assert after == published_headline(app, synthetic["a"])
-
-
-def test_postgresql_aggregates_equal_the_numpy_computation(
-    app: Flask, synthetic: dict[str, Any]
-) -> None:
-    """PostgreSQL computes the figures in the database, SQLite reads the rows and
-    uses NumPy. On PostgreSQL both paths can run over the same rows: every raw
-    figure must agree, with and without filters and periods."""
-    from datetime import timedelta
-
-    from sqlalchemy import func
-
-    from maturity.core.dashboard import Filters
-    from maturity.models import ResultSummary
-    from maturity.services.dashboard.in_database import stats_in_database
-    from maturity.services.dashboard.in_python import stats_in_numpy
-
-    with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("the in-database path is PostgreSQL's")
-        version = current_version("sme-digital")
-        first, last = db.session.execute(
-            select(func.min(ResultSummary.submitted_at), func.max(ResultSummary.submitted_at))
-        ).one()
-        middle = (first + (last - first) / 2).date()
-        size, section = db.session.execute(
-            select(ResultSummary.size_class, ResultSummary.industry_section).limit(1)
-        ).one()
-        cases = [
-            Filters(version.id),
-            Filters(version.id, size_class=size),
-            Filters(version.id, industry_section=section, period_from=middle),
-            Filters(version.id, period_to=middle),
-            Filters(version.id, period_from=middle - timedelta(days=30), period_to=middle),
-        ]
-
-        def same(found_cell: Cell, expected_cell: Cell, where: object) -> None:
-            # Counts and key sums exactly; totals up to float summation order.
-            assert (found_cell.count, found_cell.key, found_cell.with_value) == (
-                expected_cell.count,
-                expected_cell.key,
-                expected_cell.with_value,
-            ), where
-            assert found_cell.total == pytest.approx(expected_cell.total), where
-
-        for filters in cases:
-            expected = stats_in_numpy(
-                db.session.connection(), synthetic["a"], QUESTIONNAIRE, filters
-            )
-            db.session.commit()
-            found = stats_in_database(synthetic["a"], QUESTIONNAIRE, filters)
-            assert expected.organisations.count > 0, filters
-
-            same(found.organisations, expected.organisations, (filters, "organisations"))
-            same(found.assessments, expected.assessments, (filters, "assessments"))
-            for key, levels in expected.levels.items():
-                for level, cell in levels.items():
-                    same(found.levels[key][level], cell, (filters, (key, level)))
-            for index, cell in enumerate(expected.practices):
-                same(found.practices[index], cell, (filters, ("practice", index)))
-            for key, spread in expected.measures.items():
-                same(found.measures[key].cell, spread.cell, (filters, key))
-                assert astuple(found.measures[key])[1:] == pytest.approx(
-                    astuple(spread)[1:], nan_ok=True
-                ), (filters, key)
-            for key, cell in expected.progress.items():
-                same(found.progress[key], cell, (filters, ("progress", key)))
-            for by, groups in expected.breakdowns.items():
-                assert found.breakdowns[by].keys() == groups.keys(), (filters, by)
-                for value, cell in groups.items():
-                    same(found.breakdowns[by][value], cell, (filters, (by, value)))
-
-
-def test_the_page_draws_zero_based_bars_signs_changes_and_explains_its_marks(
-    app: Flask, synthetic: dict[str, Any]
-) -> None:
-    from maturity.services import dashboard
-
     html = synthetic["client_a"].get(f"/centres/{synthetic['a']}/dashboard").get_data(as_text=True)
-    with app.app_context():
-        data = dashboard.centre_dashboard(synthetic["a"], {}).dashboard
+    tables = stored_tables(app, synthetic["a"])
     # Mean scores on a 0–100 axis: a bar's length is its value, not its rank.
     means = html[html.index('data-chart="means"') :]
     means = means[: means.index("</ul>")]
-    for measure in data.measures:
-        assert f'style="width: {round(measure.mean, 1)}%"' in means
-        assert f'<span class="bar-value">{measure.mean:.1f}</span>' in means
-    # Headline figures as cards, changes with their sign, and a legend of the marks.
+    for measure in (tables.headline, *tables.dimensions):
+        if measure.mean is not None:
+            assert f'style="width: {round(measure.mean, 1)}%"' in means
+            assert f'<span class="bar-value">{measure.mean:.1f}</span>' in means
     assert 'data-table="headline"' in html and 'class="big-number"' in html
     progress = html[html.index('data-table="progress"') :]
     progress = progress[: progress.index("</table>")]
-    for change in data.progress:
-        if change.mean_delta is not None and change.mean_delta > 0:
-            assert f">+{round(change.mean_delta, 1)}</td>" in progress
-    assert "表中标记的含义" in html and "该单元格没有企业" in html
+    for change in tables.progress:
+        if change.mean_change is not None and change.mean_change > 0:
+            assert f">+{round(change.mean_change, 1)}</td>" in progress
+    assert "表中标记的含义" in html
+    assert f"{LAST_YEAR.first.year} 年" in html and "下一次发布" in html
+
+
+def make_org(
+    app: Flask, centre_id: int, division: str, employees: int, revenue: int, value: int, index: int
+) -> None:
+    """One organisation with one submitted round through the real services."""
+    from maturity.services.organisations import OrganisationProfile, apply_profile
+
+    with app.app_context():
+        organisation = Organisation()
+        apply_profile(organisation, OrganisationProfile(
+            name=f"手工企业 {index}", credit_code=None, industry_division=division, employees=employees,
+            revenue=Decimal(revenue), total_assets=None, province_code="330000", city_code="330100",
+        ))  # fmt: skip
+        db.session.add(organisation)
+        db.session.add(
+            CentreRegistration(
+                centre_id=centre_id, organisation=organisation, accepted_at=datetime.now(UTC)
+            )
+        )
+        version = current_version("sme-digital")
+        assessment = Assessment(
+            organisation=organisation,
+            questionnaire_version=version,
+            questionnaire_hash=version.content_hash,
+        )
+        db.session.add(assessment)
+        db.session.flush()
+        for question in QUESTIONNAIRE.questions:
+            db.session.add(
+                Answer(assessment_id=assessment.id, question_id=question.id, value=value)
+            )
+        for item_id, option_id in FULL_PROFILE.items():
+            db.session.add(ItemValue(assessment_id=assessment.id, item_id=item_id, value=option_id))
+        db.session.commit()
+        submitter = db.session.scalars(select(User)).first()
+        service.submit(assessment, submitter, attested())

@@ -12,10 +12,29 @@ Nothing here sees a record, so nothing here can spend privacy. The rules:
   linear interpolation: ordered by construction, inside 0..100;
 - level distributions and other tables are not forced to add up to the headline:
   forcing them would spread the noise of one cell over the others and let a hidden
-  cell be recovered by subtraction.
+  cell be recovered by subtraction;
+- a version whose headline count reads "fewer than k" publishes nothing else, and a
+  measure whose count does publishes no level distribution: the noise of a table of
+  many cells, over a handful of organisations or none, would otherwise show
+  organisations that are not there (a version nobody answered showing a dozen at
+  level 0);
+- quartiles and level distributions are shown only for groups large enough to read
+  them: where the noise is at most a tenth of the group (``READABLE``). The
+  histograms carry much noise per bin (it is what keeps one organisation's bin from
+  showing), so a group of 15 read a lower quartile above its own mean; such a group
+  shows its count and mean and says why the rest is missing;
+- likewise a mean is shown only where the noise leaves it a standard error of at most
+  ``MEAN_TOLERANCE`` (5 points of an index, 2.5 of a change between rounds, a quarter
+  of a practice level, a tenth of an outcome's change bound): the budget gives the
+  dimensions, practices and progress little noise per organisation but much per sum,
+  and a centre of 34 read five practices at a mean level of 0.00 and changes of
+  ±10 points that were noise; a count, never larger than the organisations it is
+  part of, is still shown.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -50,6 +69,32 @@ def shown_count(value: float, k: int) -> int | None:
     """A noisy count as published: rounded, or None ("fewer than k")."""
     rounded = int(np.floor(value + 0.5))
     return rounded if rounded >= k else None
+
+
+# Quartiles and level distributions are shown when the noise they carry is at most
+# this share of the group's count (see the module's rules).
+READABLE = 0.1
+
+
+def readable(count: int | None, noise: float) -> bool:
+    """Whether a group of ``count`` reads through noise of this standard deviation."""
+    return count is not None and noise <= READABLE * count
+
+
+def histogram_noise(sigma: float, bins: int) -> float:
+    """The noise on a quartile's rank, in organisations: the cumulative sum up to the
+    median holds about half the bins' noise."""
+    return sigma * math.sqrt(bins / 2)
+
+
+# The largest standard error a published mean may have, by kind (see the module's
+# rules); a mean over a noisy count n has the standard error σ(sum) / n.
+MEAN_TOLERANCE = {"index": 5.0, "change": 2.5, "level": 0.25, "outcome": 0.1}
+
+
+def precise(sigma: float, count: int | None, kind: str) -> bool:
+    """Whether a mean of ``count`` over a sum with noise ``sigma`` is precise enough."""
+    return count is not None and sigma / count <= MEAN_TOLERANCE[kind]
 
 
 def _mean(total: float, count: float, centre: float, low: float, high: float) -> float:
@@ -107,34 +152,66 @@ def publish_centre(measurements: Measurements, settings: Settings) -> VersionTab
         domain,
     )
 
-    def index_cell(count: float, total: float) -> Cell:
+    def index_cell(count: float, total: float, sigma: float) -> Cell:
         shown = shown_count(count, k)
         if shown is None:
             return FEWER_THAN_K
+        if not precise(sigma, shown, "index"):
+            return Cell(shown, None)
         return Cell(shown, _mean(total, count, SCORE_CENTRE, 0.0, 100.0))
 
     bins = 100 // settings.histogram_width
     histograms = m["distributions"].natural.reshape(-1, bins)
 
-    def measure(key: str, count: float, total: float, histogram: FloatArray) -> Measure:
-        cell = index_cell(count, total)
+    quartile_noise = histogram_noise(m["distributions"].sigma, bins)
+
+    def measure(
+        key: str, count: float, total: float, sigma: float, histogram: FloatArray
+    ) -> Measure:
+        cell = index_cell(count, total, sigma)
         if not cell.shown:
             return Measure(key, None, None, None)
-        spread = quartiles_of(histogram, settings.histogram_width, QUARTILE_DECIMALS)
+        spread = (
+            quartiles_of(histogram, settings.histogram_width, QUARTILE_DECIMALS)
+            if readable(cell.count, quartile_noise)
+            else None
+        )
         return Measure(key, cell.count, cell.mean, spread)
 
-    headline = measure(OVERALL, counts["headline"][0], sums["headline"][0], histograms[0])
-    dimension_counts = m["dimensions.count"].natural
+    headline = measure(
+        OVERALL,
+        counts["headline"][0],
+        sums["headline"][0],
+        m["headline.index"].sigma,
+        histograms[0],
+    )
+    # No part of the organisations counts more than all of them.
+    ceiling = float(headline.count or 0)
+    dimension_counts = np.minimum(m["dimensions.count"].natural, ceiling)
     dimension_sums = m["dimensions.score"].natural
     dimensions = tuple(
-        measure(d, dimension_counts[i], dimension_sums[i], histograms[1 + i])
+        measure(
+            d,
+            dimension_counts[i],
+            dimension_sums[i],
+            m["dimensions.score"].sigma,
+            histograms[1 + i],
+        )
         for i, d in enumerate(shape.dimensions)
     )
 
+    if headline.count is None:
+        return _nothing_published(measurements, dimensions)
+
     level_counts = m["levels"].natural.reshape(-1, LEVELS)
     totals = [headline.count, *(d.count for d in dimensions)]
+    level_noise = m["levels"].sigma
     levels = tuple(
-        LevelDistribution(key, tuple(shown_count(c, k) for c in row), total)
+        LevelDistribution(
+            key,
+            tuple(shown_count(c, k) if readable(total, level_noise) else None for c in row),
+            total,
+        )
         for key, row, total in zip((OVERALL, *shape.dimensions), level_counts, totals, strict=True)
     )
 
@@ -145,35 +222,48 @@ def publish_centre(measurements: Measurements, settings: Settings) -> VersionTab
         for position, code in enumerate(codes):
             if by == "city" and code == NO_CITY:
                 continue
-            cell = index_cell(counts[by][position], sums[by][position])
+            cell = index_cell(counts[by][position], sums[by][position], m[f"{by}.index"].sigma)
             if cell.shown:
                 cells.append((code, cell))
         published = tuple(c for c in codes if c != NO_CITY) if by == "city" else codes
         breakdowns.append(Breakdown(by, published, tuple(cells)))
 
-    answered, level_sums = m["practices.count"].natural, m["practices.level"].natural
+    answered = np.minimum(m["practices.count"].natural, ceiling)
+    level_sums, level_sigma = m["practices.level"].natural, m["practices.level"].sigma
     practices = []
     for i, (question, dimension) in enumerate(shape.questions):
         count = shown_count(answered[i], k)
         mean = (
-            None if count is None else _mean(level_sums[i], answered[i], PRACTICE_CENTRE, 0.0, 5.0)
+            _mean(level_sums[i], answered[i], PRACTICE_CENTRE, 0.0, 5.0)
+            if precise(level_sigma, count, "level")
+            else None
         )
         practices.append(Practice(question, dimension, count, mean))
 
-    changed, change_sums = m["progress.count"].natural, m["progress.change"].natural
+    changed = np.minimum(m["progress.count"].natural, ceiling)
+    change_sums, change_sigma = m["progress.change"].natural, m["progress.change"].sigma
     progress = []
     for i, key in enumerate((OVERALL, *shape.dimensions)):
         count = shown_count(changed[i], k)
-        mean = None if count is None else _mean(change_sums[i], changed[i], 0.0, -100.0, 100.0)
+        mean = (
+            _mean(change_sums[i], changed[i], 0.0, -100.0, 100.0)
+            if precise(change_sigma, count, "change")
+            else None
+        )
         progress.append(Progress(key, count, mean))
 
     outcomes = []
     if shape.outcomes:
-        given, relative = m["outcomes.count"].natural, m["outcomes.change"].natural
+        given = np.minimum(m["outcomes.count"].natural, ceiling)
+        relative, relative_sigma = m["outcomes.change"].natural, m["outcomes.change"].sigma
         for i, spec in enumerate(shape.outcomes):
             count = shown_count(given[i], k)
             bound = spec.change_bound
-            mean = None if count is None else _mean(relative[i] * bound, given[i], 0, -bound, bound)
+            mean = (
+                _mean(relative[i] * bound, given[i], 0, -bound, bound)
+                if precise(relative_sigma, count, "outcome")
+                else None
+            )
             outcomes.append(OutcomeChange(spec.id, count, mean))
 
     verified_raw = m["verified.count"].natural[0]
@@ -183,7 +273,9 @@ def publish_centre(measurements: Measurements, settings: Settings) -> VersionTab
         verified = Verified(
             verified_count,
             round(min(verified_count / headline.count, 1.0), 4),
-            _mean(m["verified.index"].natural[0], verified_raw, SCORE_CENTRE, 0.0, 100.0),
+            _mean(m["verified.index"].natural[0], verified_raw, SCORE_CENTRE, 0.0, 100.0)
+            if precise(m["verified.index"].sigma, verified_count, "index")
+            else None,
         )
 
     rounds = shown_count(m["headline.rounds"].natural[0], k)
@@ -200,6 +292,38 @@ def publish_centre(measurements: Measurements, settings: Settings) -> VersionTab
         progress=tuple(progress),
         outcomes=tuple(outcomes),
         verified=verified,
+        rho=measurements.rho,
+        spend=_spend(measurements),
+    )
+
+
+def _nothing_published(
+    measurements: Measurements, dimensions: tuple[Measure, ...]
+) -> VersionTables:
+    """The tables of a version with fewer than k organisations: every cell hidden."""
+    shape, domain = measurements.shape, measurements.domain
+    keys = (OVERALL, *shape.dimensions)
+    return VersionTables(
+        questionnaire=shape.questionnaire,
+        version=shape.version,
+        headline=Measure(OVERALL, None, None, None),
+        assessments=None,
+        dimensions=tuple(Measure(d.key, None, None, None) for d in dimensions),
+        levels=tuple(LevelDistribution(key, (None,) * LEVELS, None) for key in keys),
+        breakdowns=tuple(
+            Breakdown(
+                by,
+                tuple(
+                    c for c in breakdown_codes(domain, by) if not (by == "city" and c == NO_CITY)
+                ),
+                (),
+            )
+            for by in BREAKDOWNS
+        ),
+        practices=tuple(Practice(q, d, None, None) for q, d in shape.questions),
+        progress=tuple(Progress(key, None, None) for key in keys),
+        outcomes=tuple(OutcomeChange(spec.id, None, None) for spec in shape.outcomes),
+        verified=Verified(None, None, None),
         rho=measurements.rho,
         spend=_spend(measurements),
     )
@@ -225,6 +349,14 @@ def publish_benchmark(measurements: Measurements, settings: Settings) -> Benchma
     counts = measurements["cohort.count"].natural
     index = measurements["cohort.index"].natural.reshape(-1, bins)
     by_dimension = measurements["cohort.dimensions"].natural.reshape(-1, dimensions, bins)
+    index_noise = histogram_noise(measurements["cohort.index"].sigma, bins)
+    dimension_noise = histogram_noise(measurements["cohort.dimensions"].sigma, bins)
+
+    def spread(histogram: FloatArray, count: int, noise: float) -> Quartiles | None:
+        if not readable(count, noise):
+            return None
+        return quartiles_of(histogram, settings.histogram_width, BENCHMARK_DECIMALS)
+
     cohorts = []
     for position, (scope, key) in enumerate(cohort_keys(domain)):
         count = shown_count(counts[position], k)
@@ -235,16 +367,9 @@ def publish_benchmark(measurements: Measurements, settings: Settings) -> Benchma
                 scope,
                 key,
                 count,
-                quartiles_of(index[position], settings.histogram_width, BENCHMARK_DECIMALS),
+                spread(index[position], count, index_noise),
                 tuple(
-                    (
-                        dimension,
-                        quartiles_of(
-                            by_dimension[position, d],
-                            settings.histogram_width,
-                            BENCHMARK_DECIMALS,
-                        ),
-                    )
+                    (dimension, spread(by_dimension[position, d], count, dimension_noise))
                     for d, dimension in enumerate(shape.dimensions)
                 ),
             )

@@ -10,7 +10,9 @@ size together the section × size cell. Anything else is not published.
 the SME's section and size when the release holds it (k organisations or more),
 else its section, else everyone on its major version. What is shown is coarse on
 purpose: the cohort's size as a band, and in which quarter of the cohort the SME
-stands, against quartiles in whole points. Whatever the SME submits, the release
+stands, against quartiles in whole points. A cohort too small for its quartiles to
+read through the noise (``publish.READABLE``) publishes none, and the benchmark
+widens past it as past a cohort of fewer than k. Whatever the SME submits, the release
 does not move (it was computed at the period's close, and holds one record of the
 SME among the rest), so a hundred rounds read the same three quartiles a hundred
 times; and those quartiles come from noisy histograms whose noise, in a cohort of a
@@ -211,7 +213,7 @@ def benchmark_position(
         return nothing
     for scope, key in (("section_size", f"{section}/{size}"), ("section", section), ("all", "")):
         cohort = tables.cohort(scope, key)
-        if cohort is None:
+        if cohort is None or cohort.overall is None:
             continue
         spreads = dict(cohort.dimensions)
         return BenchmarkPosition(
@@ -226,3 +228,32 @@ def benchmark_position(
             dimensions={d: _standing(score, spreads.get(d)) for d, score in scores.items()},
         )
     return nothing
+
+
+@dataclass(frozen=True)
+class PublishedBenchmark:
+    """An SME's benchmark as the results page, the report and the API show it: its
+    position in the latest benchmark release (``period`` None: there is none yet)."""
+
+    period: str | None
+    k: int
+    position: BenchmarkPosition
+
+    @property
+    def shown(self) -> bool:
+        return self.position.scope is not None
+
+    def fingerprint(self) -> list[object]:
+        """What the report shows of it (the report cache's key)."""
+        position = self.position
+
+        def standing_of(found: Standing | None) -> object:
+            return None if found is None else [found.quarter, list(found.quartiles)]
+
+        return [
+            self.period,
+            position.scope,
+            position.band,
+            standing_of(position.overall),
+            sorted((d, standing_of(s)) for d, s in position.dimensions.items()),
+        ]

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 
 from maturity.extensions import db
 from maturity.models import QuestionnaireVersion
-from maturity.services import bulk, generation
+from maturity.services import bulk
 from maturity.services.synthetic.chunk import write_chunk
 from maturity.services.synthetic.plan import CHUNK, Plan, make_plan
 
@@ -64,7 +64,6 @@ def generate(
         written = [write_chunk(plan, k) for k in range(plan.chunks)]
     else:
         written = _write_in_parallel(plan, processes)
-    generation.bump()
     bulk.after_bulk_load(
         ["organisation", "assessment", "answer", "item_value", "dimension_result",
          "centre_registration"]

@@ -52,14 +52,14 @@ def write_chunk(plan: Plan, k: int) -> tuple[int, int]:
             Decimal(str(plan.assets[i])),
         )
         size = reference.classify_size(division, employees=staff, revenue=income, assets=holdings)
-        first_date, record_key = plan.first_dates[i], int(plan.record_keys[i])
+        first_date = plan.first_dates[i]
         rows[Organisation].append({
             "id": org_id, "name": f"{plan.name_prefix} {org_id:06d}", "credit_code": None,
             "industry_section": section, "industry_division": division,
             "employees": staff, "revenue": income,
             "total_assets": holdings, "size_class": size.value,
             "province_code": province, "city_code": city,
-            "created_at": first_date, "updated_at": first_date, "record_key": record_key,
+            "created_at": first_date, "updated_at": first_date,
         })  # fmt: skip
         rows[CentreRegistration].append({
             "centre_id": plan.centre_id, "organisation_id": org_id,
@@ -126,7 +126,7 @@ def write_chunk(plan: Plan, k: int) -> tuple[int, int]:
                 "questionnaire_version_id": plan.version_id, "round": round_number,
                 "is_latest": round_number == len(rounds), "submitted_at": submitted,
                 "industry_section": section, "size_class": size.value,
-                "province_code": province, "city_code": city, "record_key": record_key,
+                "province_code": province, "city_code": city,
                 **summary_values(questionnaire, scores, scored, comparison, figures),
             })  # fmt: skip
             previous_answers, previous_figures = scored, figures

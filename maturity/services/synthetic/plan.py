@@ -11,7 +11,6 @@ import numpy as np
 from sqlalchemy import select
 
 from maturity.core import reference
-from maturity.core.disclosure import KEY_SPACE
 from maturity.core.items import OUTCOME
 from maturity.core.questionnaire import Questionnaire
 from maturity.extensions import db
@@ -106,7 +105,7 @@ def draw_outcomes(
         value = base + slope * maturity + rng.normal(0.0, spread)
         clipped = min(max(value, float(item.minimum)), float(item.maximum))
         parsed = OUTCOME.parse(item, round(clipped, item.decimals))
-        if parsed is not None:
+        if isinstance(parsed, Decimal):  # a number in range is never "not applicable"
             figures[item.id] = parsed
     return figures
 
@@ -136,7 +135,6 @@ class Plan:
     not_applicable: np.ndarray
     second: np.ndarray
     first_dates: list[datetime]
-    record_keys: np.ndarray
     first_org_id: int
     first_assessment_ids: np.ndarray
 
@@ -194,10 +192,6 @@ def make_plan(
     improved = np.maximum(improved, values - 1)
     now = datetime.now(UTC)
     first_dates = [now - timedelta(days=int(d)) for d in rng.integers(370, 730, size=n)]
-    # Synthetic organisations get record keys from the seed too, so that a benchmark
-    # on the same seed publishes the same figures (real ones draw a secret key).
-    # (A generator of their own: the organisations themselves stay as they were.)
-    record_keys = np.random.default_rng([seed, 1]).integers(0, KEY_SPACE, size=n, dtype=np.int64)
     rounds = 1 + second.astype(np.int64)
     first_assessment_ids = bulk.next_id(Assessment) + np.cumsum(rounds) - rounds
     return Plan(
@@ -208,6 +202,6 @@ def make_plan(
         cities={p: [c.code for c in reference.cities(p)] for p in province_codes},
         employees=employees, revenue=revenue, assets=assets, latent=latent, values=values,
         improved=improved, not_applicable=not_applicable, second=second,
-        first_dates=first_dates, record_keys=record_keys,
+        first_dates=first_dates,
         first_org_id=bulk.next_id(Organisation), first_assessment_ids=first_assessment_ids,
     )  # fmt: skip
