@@ -19,6 +19,7 @@ from maturity.core.items.level import (
 )
 from maturity.core.items.level import whole_number as _whole_number
 from maturity.core.questionnaire import Questionnaire
+from maturity.core.refusals import Refusal, Refused
 
 MAX_NOTE_LENGTH = 2000
 
@@ -40,15 +41,12 @@ __all__ = [
 ]
 
 
-class AnswerRefused(ValueError):
-    """An answer that cannot be stored; ``code`` says why (the user's message follows it).
+class AnswerRefused(Refused):
+    """An answer that cannot be stored: ``malformed`` (not an answer at all),
+    ``invalid_value``, ``unknown_question``, ``na_not_allowed``, ``note_too_long``."""
 
-    Codes: ``malformed`` (not an answer at all), ``invalid_value``,
-    ``unknown_question``, ``na_not_allowed``, ``note_too_long``."""
-
-    def __init__(self, code: str, question_id: str | None = None) -> None:
-        super().__init__(f"{code}: {question_id}" if question_id else code)
-        self.code = code
+    def __init__(self, code: Refusal, question_id: str | None = None) -> None:
+        super().__init__(code, question_id)
         self.question_id = question_id
 
 
@@ -68,7 +66,7 @@ def parse_value(raw: object) -> AnswerValue:
     try:
         return level.parse_value(raw)
     except level.InvalidLevel:
-        raise AnswerRefused("invalid_value") from None
+        raise AnswerRefused(Refusal.INVALID_VALUE) from None
 
 
 def parse_revision(raw: object) -> int:
@@ -78,7 +76,45 @@ def parse_revision(raw: object) -> int:
     value = _whole_number(raw)
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
-    raise AnswerRefused("malformed")
+    raise AnswerRefused(Refusal.MALFORMED)
+
+
+@dataclass(frozen=True)
+class PageAnswers:
+    """The answers a page of questions sent as form fields (``q-<id>`` the level,
+    ``note-<id>`` the note, ``rev-<id>`` the revision seen): those that could be read,
+    those refused, what was typed for each (shown again when refused), and fields
+    naming questions that are not on the page."""
+
+    given: list[AnswerInput]
+    refused: dict[str, AnswerRefused]
+    submitted: dict[str, str]
+    unknown: list[str]
+
+
+def page_answers(question_ids: list[str], form: Mapping[str, str]) -> PageAnswers:
+    on_page = set(question_ids)
+    unknown = [key[2:] for key in form if key.startswith("q-") and key[2:] not in on_page]
+    given: list[AnswerInput] = []
+    refused: dict[str, AnswerRefused] = {}
+    submitted: dict[str, str] = {}
+    for question_id in question_ids:
+        raw = form.get(f"q-{question_id}")
+        if raw is None:
+            continue
+        submitted[question_id] = raw
+        try:
+            given.append(
+                AnswerInput(
+                    question_id,
+                    parse_value(raw),
+                    form.get(f"note-{question_id}", ""),
+                    parse_revision(form.get(f"rev-{question_id}")),
+                )
+            )
+        except AnswerRefused as error:
+            refused[question_id] = error
+    return PageAnswers(given, refused, submitted, unknown)
 
 
 def parse_payload(payload: object, question_id: str | None = None) -> AnswerInput:
@@ -86,17 +122,17 @@ def parse_payload(payload: object, question_id: str | None = None) -> AnswerInpu
 
     ``question_id`` is taken from the payload unless the caller knows it (a URL)."""
     if not isinstance(payload, dict):
-        raise AnswerRefused("malformed")
+        raise AnswerRefused(Refusal.MALFORMED)
     if question_id is None:
         question_id = payload.get("question_id")
         if not isinstance(question_id, str):
-            raise AnswerRefused("malformed")
+            raise AnswerRefused(Refusal.MALFORMED)
     note = payload.get("note")
     if note is not None and not isinstance(note, str):
-        raise AnswerRefused("malformed", question_id)
+        raise AnswerRefused(Refusal.MALFORMED, question_id)
     revision = payload.get("revision", 0)
     if isinstance(revision, str):  # a JSON client sends a number, not text
-        raise AnswerRefused("malformed", question_id)
+        raise AnswerRefused(Refusal.MALFORMED, question_id)
     return AnswerInput(
         question_id, parse_value(payload.get("value")), note, parse_revision(revision)
     )
@@ -106,17 +142,18 @@ def clean_note(note: str | None) -> str | None:
     """The note as stored: trimmed, None when empty; refused when too long."""
     cleaned = (note or "").strip() or None
     if cleaned is not None and len(cleaned) > MAX_NOTE_LENGTH:
-        raise AnswerRefused("note_too_long")
+        raise AnswerRefused(Refusal.NOTE_TOO_LONG)
     return cleaned
 
 
-def value_problem(questionnaire: Questionnaire, question_id: str, value: object) -> str | None:
-    """Why ``value`` is no answer to the question (a refusal code), or None."""
+def value_problem(questionnaire: Questionnaire, question_id: str, value: object) -> Refusal | None:
+    """Why ``value`` is no answer to the question, or None."""
     if not questionnaire.has_question(question_id):
-        return "unknown_question"
+        return Refusal.UNKNOWN_QUESTION
     if value == NOT_APPLICABLE:
-        return None if questionnaire.question(question_id).allow_na else "na_not_allowed"
-    return None if is_level(value) else "invalid_value"
+        allowed = questionnaire.question(question_id).allow_na
+        return None if allowed else Refusal.NA_NOT_ALLOWED
+    return None if is_level(value) else Refusal.INVALID_VALUE
 
 
 def check_answer(questionnaire: Questionnaire, given: AnswerInput) -> AnswerInput:
@@ -127,7 +164,7 @@ def check_answer(questionnaire: Questionnaire, given: AnswerInput) -> AnswerInpu
     try:
         note = clean_note(given.note)
     except AnswerRefused:
-        raise AnswerRefused("note_too_long", given.question_id) from None
+        raise AnswerRefused(Refusal.NOTE_TOO_LONG, given.question_id) from None
     return AnswerInput(given.question_id, given.value, note, given.revision)
 
 

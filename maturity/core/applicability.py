@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from maturity.core.answers import NOT_APPLICABLE, AnswerValue
+from maturity.core.items.wording import VariantChoice
 from maturity.core.questionnaire import Question, Questionnaire
 from maturity.core.text import Text
 
@@ -21,7 +22,10 @@ Profile = Mapping[str, str]  # profile item id → chosen option id
 @dataclass(frozen=True)
 class Applicability:
     not_applicable: Mapping[str, Text] = field(default_factory=dict)  # question id → reason
-    variant: str | None = None  # the wording the questions take
+    # The wording the questions take: None, one variant id, or several in profile order
+    # (format 3: a micro process manufacturer selling to businesses has three; each
+    # question takes the first it has, see Question.wording).
+    variant: VariantChoice = None
 
     def applies(self, question_id: str) -> bool:
         return question_id not in self.not_applicable
@@ -32,17 +36,17 @@ class Applicability:
 
 def applicability(questionnaire: Questionnaire, profile: Profile) -> Applicability:
     """The profile's effect. Unanswered profile items mark nothing; where two answers
-    mark the same question, the first in profile order gives the reason; the first
-    answer that selects a variant selects it."""
+    mark the same question, the first in profile order gives the reason; the answers
+    that select a variant select it, in profile order."""
     marked: dict[str, Text] = {}
-    variant = None
+    variants: list[str] = []
     for item in questionnaire.profile:
         chosen = profile.get(item.id)
         if chosen is None:
             continue
         option = item.option(chosen)
-        if variant is None and option.variant is not None:
-            variant = option.variant
+        if option.variant is not None and option.variant not in variants:
+            variants.append(option.variant)
         if option.reason is None:
             continue
         for target in option.not_applicable:
@@ -54,6 +58,9 @@ def applicability(questionnaire: Questionnaire, profile: Profile) -> Applicabili
             for question in targets:
                 marked.setdefault(question.id, option.reason)
     ordered = {q.id: marked[q.id] for q in questionnaire.questions if q.id in marked}
+    variant: VariantChoice = (
+        None if not variants else variants[0] if len(variants) == 1 else tuple(variants)
+    )
     return Applicability(ordered, variant)
 
 

@@ -17,13 +17,16 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from maturity.core.items import OUTCOME, PROFILE, ROUND_ITEM_TYPES, ItemRefused, ItemType
+from maturity.core.items.outcome import BASELINE_SUFFIX
 from maturity.core.questionnaire import Questionnaire
+from maturity.core.refusals import Refusal, Refused
 from maturity.extensions import db
 from maturity.models import Assessment, AssessmentStatus, ItemValue, User
 
 
-class ItemsNotEditable(Exception):
-    code = "not_editable"
+class ItemsNotEditable(Refused):
+    def __init__(self) -> None:
+        super().__init__(Refusal.NOT_EDITABLE)
 
 
 @dataclass
@@ -39,15 +42,52 @@ def stored_texts(assessment: Assessment) -> dict[str, str]:
     return {row.item_id: row.value for row in rows}
 
 
+def accepted_items(questionnaire: Questionnaire, item_type: ItemType[Any, Any]) -> dict[str, Any]:
+    """Every item a value may be stored for, by id: a section's items, and for outcome
+    figures their previous-year baselines (format 3)."""
+    items = questionnaire.sections.get(item_type.section, ())
+    return {item.id: item for item in item_type.accepted(items)}
+
+
+def page_items(
+    assessment: Assessment, questionnaire: Questionnaire, item_type: ItemType[Any, Any]
+) -> tuple[Any, ...]:
+    """What a section's page shows: its items, and at an organisation's first round the
+    previous year of each outcome figure that asks for a baseline."""
+    items = questionnaire.sections.get(item_type.section, ())
+    if item_type is OUTCOME:
+        return OUTCOME.form_items(items, first_round=assessment.round == 1)
+    return tuple(items)
+
+
+def derived_values(assessment: Assessment, questionnaire: Questionnaire) -> dict[str, str]:
+    """The profile answers that follow the organisation's details (format 3: its size
+    class), by item id."""
+    if not any(item.derived_from for item in questionnaire.profile):
+        return {}  # no query for the organisation where nothing is derived
+    organisation = {"size_class": str(assessment.organisation.size_class)}
+    found = {}
+    for item in questionnaire.profile:
+        value = PROFILE.derive(item, organisation)
+        if value is not None:
+            found[item.id] = value
+    return found
+
+
 def values_of(
     assessment: Assessment,
     questionnaire: Questionnaire,
     item_type: ItemType[Any, Any],
     stored: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The stored values of one section's items, by item id."""
+    """The stored values of one section's items (and outcome baselines), by item id;
+    a derived profile item not stored yet takes the organisation's value."""
     texts = stored_texts(assessment) if stored is None else stored
-    return item_type.decode_all(questionnaire.sections.get(item_type.section, ()), texts)
+    values = item_type.decode_all(tuple(accepted_items(questionnaire, item_type).values()), texts)
+    if item_type is PROFILE:
+        for item_id, value in derived_values(assessment, questionnaire).items():
+            values.setdefault(item_id, value)
+    return values
 
 
 def profile_of(
@@ -59,7 +99,20 @@ def profile_of(
 def outcomes_of(
     assessment: Assessment, questionnaire: Questionnaire, stored: Mapping[str, str] | None = None
 ) -> dict[str, Decimal]:
-    return values_of(assessment, questionnaire, OUTCOME, stored)
+    """The round's outcome figures (not those marked not applicable, nor baselines)."""
+    return OUTCOME.figures(values_of(assessment, questionnaire, OUTCOME, stored))
+
+
+def baselines_of(
+    assessment: Assessment, questionnaire: Questionnaire, stored: Mapping[str, str] | None = None
+) -> dict[str, Decimal]:
+    """The previous-year figures given at the first round, by the figure's id."""
+    values = values_of(assessment, questionnaire, OUTCOME, stored)
+    return {
+        item.id: values[item.id + BASELINE_SUFFIX]
+        for item in questionnaire.outcomes
+        if isinstance(values.get(item.id + BASELINE_SUFFIX), Decimal)
+    }
 
 
 def refusals(
@@ -69,11 +122,11 @@ def refusals(
 ) -> dict[str, ItemRefused]:
     """Why some of ``given`` cannot be stored (nothing is stored): for callers that
     take all or nothing, such as the API."""
-    items = {item.id: item for item in questionnaire.sections.get(item_type.section, ())}
+    items = accepted_items(questionnaire, item_type)
     refused = {}
     for item_id, raw in given.items():
         if item_id not in items:
-            refused[item_id] = ItemRefused("unknown_item", item_id)
+            refused[item_id] = ItemRefused(Refusal.UNKNOWN_ITEM, item_id)
             continue
         try:
             item_type.parse(items[item_id], raw)
@@ -93,7 +146,7 @@ def save_items(
     it) and report the refused ones; ids this section does not have are refused.
     The last save wins: these values carry no notes worth a conflict."""
     if assessment.status != AssessmentStatus.DRAFT:
-        raise ItemsNotEditable("the assessment has been submitted")
+        raise ItemsNotEditable()
     try:
         return _save(assessment, questionnaire, item_type, given, user)
     except IntegrityError:
@@ -109,7 +162,7 @@ def _save(
     given: Mapping[str, object],
     user: User,
 ) -> SavedItems:
-    items = {item.id: item for item in questionnaire.sections.get(item_type.section, ())}
+    items = accepted_items(questionnaire, item_type)
     result = SavedItems()
     existing = {
         row.item_id: row
@@ -123,7 +176,7 @@ def _save(
     for item_id, raw in given.items():
         item = items.get(item_id)
         if item is None:
-            result.refused[item_id] = ItemRefused("unknown_item", item_id)
+            result.refused[item_id] = ItemRefused(Refusal.UNKNOWN_ITEM, item_id)
             continue
         try:
             value = item_type.parse(item, raw)
@@ -151,6 +204,20 @@ def _save(
             row.updated_by_id = user.id
             row.updated_at = now
         result.values[item_id] = value
+    if item_type is PROFILE:
+        # Derived answers are kept with the round once its profile is saved, so that a
+        # later change of the organisation's details does not reword a submitted round.
+        for item_id, value in derived_values(assessment, questionnaire).items():
+            if item_id not in existing:
+                db.session.add(
+                    ItemValue(
+                        assessment_id=assessment.id,
+                        item_id=item_id,
+                        value=value,
+                        updated_by_id=user.id,
+                        updated_at=now,
+                    )
+                )
     assessment.updated_at = now
     db.session.commit()
     return result
@@ -164,5 +231,5 @@ def missing_items(assessment: Assessment, questionnaire: Questionnaire) -> list[
         for item_type in ROUND_ITEM_TYPES
         if item_type.required_for_submission
         for item in questionnaire.sections.get(item_type.section, ())
-        if item.id not in stored
+        if item_type.asked(item) and item.id not in stored
     ]

@@ -120,8 +120,8 @@ def test_export_json_follows_the_public_contract(app: Flask) -> None:
     assert unknown.exit_code == 2 and "has no version '9.9.9'" in unknown.output
 
 
-def test_export_of_the_current_version_adds_format_2(app: Flask) -> None:
-    result = invoke(app, "questionnaires", "export", "sme-digital")
+def test_export_of_version_2_adds_format_2(app: Flask) -> None:
+    result = invoke(app, "questionnaires", "export", "sme-digital@2.0.0")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert (data["version"], data["format"], data["phase_capacity"]) == ("2.0.0", 2, [5, 8])
@@ -158,3 +158,45 @@ def test_both_yaml_loaders_read_the_shipped_files_alike() -> None:
         pure = yaml.load(text, Loader=yaml.SafeLoader)
         if hasattr(yaml, "CSafeLoader"):
             assert yaml.load(text, Loader=yaml.CSafeLoader) == pure, path
+
+
+def test_publishing_3_0_0_keeps_the_published_versions_unchanged(app: Flask) -> None:
+    app.config["QUESTIONNAIRES_DIR"] = str(ROOT / "questionnaires")
+    loaded = invoke(app, "questionnaires", "load")
+    assert loaded.exit_code == 0, loaded.output
+    assert published(app) == [
+        ("sme-digital", "1.0.0", False),
+        ("sme-digital", "2.0.0", False),
+        ("sme-digital", "3.0.0", True),
+    ]
+    listing = invoke(app, "questionnaires", "list").output
+    assert "FILE CHANGED" not in listing
+    for version in ("1.0.0", "2.0.0", "3.0.0"):
+        assert f"sme-digital@{version}" in listing
+    again = invoke(app, "questionnaires", "load")
+    assert again.exit_code == 0 and "unchanged sme-digital@2.0.0" in again.output
+
+
+def test_export_of_the_current_version_is_format_3(app: Flask) -> None:
+    result = invoke(app, "questionnaires", "export", "sme-digital", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["version"], data["format"], data["phase_capacity"]) == ("3.0.0", 3, [4, 6, 8])
+    assert data["dimensions"][0]["id"] == "foundations"
+    questions = {q["id"]: q for d in data["dimensions"] for q in d["questions"]}
+    level = questions["fd_data_security"]["levels"][2]
+    assert level["value"] == 2 and "GB/T 43697-2024" in level["statement"]["zh"]
+    assert level["evidence"] == {
+        "zh": "分类分级清单及其审批记录",
+        "en": "The classification and grading list and its approval",
+    }
+    step = questions["bd_core_systems"]["recommendations"]["2"]
+    assert step["project"] == "erp" and len(step["how"]) == 3 and step["cost"] == "under_50k"
+    assert "project" not in questions["fd_strategy"]["recommendations"]["3"]
+    assert questions["fd_talent"]["wordings"]["micro"]["levels"][2]["evidence"]["zh"]
+    assert {p["id"] for p in data["projects"]} >= {"erp", "mes", "crm", "security_baseline"}
+    security = next(g for g in data["goals"] if g["id"] == "security_compliance")
+    assert security["questions"] == ["fd_cybersecurity", "fd_data_security"]
+    assert questions["pp_lean"]["crosswalk"] == {"miit_2024": "none", "gbt_39116": "none"}
+    energy = next(o for o in data["outcomes"] if o["id"] == "energy_per_10k_revenue")
+    assert energy["unit"]["zh"] == "吨标准煤/万元" and energy["crosswalk"]["gbt_39116"] == "none"

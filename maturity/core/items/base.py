@@ -6,6 +6,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
+from maturity.core.refusals import Refusal, Refused
+
 PathPart = str | int
 FileProblem = tuple[list[PathPart], str]
 
@@ -21,18 +23,16 @@ ItemT = TypeVar("ItemT", bound=Identified)
 ValueT = TypeVar("ValueT")
 
 
-class ItemRefused(ValueError):
-    """A value an item cannot take. ``code`` selects the user's message; ``details``
-    fills it in (an outcome's range and unit, for example).
+class ItemRefused(Refused):
+    """A value an item cannot take: ``malformed`` (not a value of this kind at all),
+    ``unknown_item``, ``unknown_option``, ``not_a_number``, ``out_of_range`` (with the
+    range in ``details``), ``too_precise``, ``derived`` (the item follows the
+    organisation's details and is not asked), ``not_applicable`` ("not applicable"
+    where the item does not allow it)."""
 
-    Codes: ``malformed`` (not a value of this kind at all), ``unknown_item``,
-    ``unknown_option``, ``not_a_number``, ``out_of_range``, ``too_precise``."""
-
-    def __init__(self, code: str, item_id: str | None = None, **details: Any) -> None:
-        super().__init__(f"{code}: {item_id}" if item_id else code)
-        self.code = code
+    def __init__(self, code: Refusal, item_id: str | None = None, **details: Any) -> None:
+        super().__init__(code, item_id, **details)
         self.item_id = item_id
-        self.details = details
 
 
 class ItemType(ABC, Generic[ItemT, ValueT]):
@@ -60,6 +60,15 @@ class ItemType(ABC, Generic[ItemT, ValueT]):
     ) -> Iterator[FileProblem]:
         """The rules of this section a schema cannot state (on well-formed parts)."""
         return iter(())
+
+    def accepted(self, items: tuple[ItemT, ...]) -> tuple[ItemT, ...]:
+        """Every item of a section that a value may be given for (outcome figures add
+        their previous-year baselines)."""
+        return items
+
+    def asked(self, item: ItemT) -> bool:
+        """Whether the round asks this item (a derived profile item is filled in)."""
+        return True
 
     @abstractmethod
     def parse(self, item: ItemT, raw: object) -> ValueT | None:

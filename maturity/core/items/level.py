@@ -16,8 +16,18 @@ from fractions import Fraction
 from typing import Any, Literal, TypeGuard
 
 from maturity.core.items import action as actions
-from maturity.core.items.action import Action
 from maturity.core.items.base import FileProblem, PathPart
+from maturity.core.items.wording import (
+    LEVEL_SCHEMA,
+    RECOMMENDATION_SCHEMA,
+    Recommendation,
+    VariantChoice,
+    Wording,
+    evidence_of,
+    format_3_problems,
+    recommendations_of,
+    wording_json,
+)
 from maturity.core.text import NON_EMPTY, TEXT_SCHEMA, Text
 
 LEVEL_VALUES = range(6)
@@ -68,17 +78,7 @@ VALUE_SCHEMA: dict[str, Any] = {
 }
 
 
-# --- The model ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Recommendation:
-    """What to do to reach a level of a question, and the support services it calls on."""
-
-    level: int
-    text: Text
-    services: tuple[str, ...]
-    action: Action = field(default_factory=Action)  # who acts, effort, cost, what to watch
+# --- The model (what a question says: core.items.wording) ------------------------
 
 
 @dataclass(frozen=True)
@@ -92,16 +92,6 @@ class Requirement:
 
     def as_dict(self) -> dict[str, Any]:
         return {"from": self.from_level, "question": self.question_id, "level": self.level}
-
-
-@dataclass(frozen=True)
-class Wording:
-    """What a question says: the general wording or one of its variants."""
-
-    title: Text
-    help: Text
-    levels: tuple[Text, ...]  # six statements, index = level value
-    recommendations: Mapping[int, Recommendation]  # levels 1-5
 
 
 @dataclass(frozen=True)
@@ -121,11 +111,14 @@ class Question:
     # Other wordings by variant id (e.g. "process" for process manufacturing): where
     # the practice exists in another form. Only the parts a variant names change.
     variants: Mapping[str, Wording] = field(default_factory=dict)
+    evidence: tuple[Text | None, ...] = ()  # format 3, see Wording.evidence
 
-    def wording(self, variant: str | None = None) -> Wording:
-        if variant is not None and variant in self.variants:
-            return self.variants[variant]
-        return Wording(self.title, self.help, self.levels, self.recommendations)
+    def wording(self, variant: VariantChoice = None) -> Wording:
+        chosen = (variant,) if isinstance(variant, str) else (variant or ())
+        for variant_id in chosen:
+            if variant_id in self.variants:
+                return self.variants[variant_id]
+        return Wording(self.title, self.help, self.levels, self.recommendations, self.evidence)
 
     def requirements_for(self, level: int) -> tuple[Requirement, ...]:
         """The requirements that apply to reaching ``level``."""
@@ -136,22 +129,11 @@ class Question:
 
 _ID = {"type": "string", "pattern": ID_PATTERN}
 _LEVEL_FROM_1 = {"type": "integer", "minimum": 1, "maximum": 5}
-_RECOMMENDATION = {
-    "type": "object",
-    "required": ["zh", "en", "services"],
-    "properties": {
-        "zh": NON_EMPTY,
-        "en": NON_EMPTY,
-        "services": {"type": "array", "items": _ID, "uniqueItems": True},
-        **actions.RECOMMENDATION_FIELDS,
-    },
-    "additionalProperties": False,
-}
-_LEVELS = {"type": "array", "minItems": 6, "maxItems": 6, "items": TEXT_SCHEMA}
+_LEVELS = {"type": "array", "minItems": 6, "maxItems": 6, "items": LEVEL_SCHEMA}
 _RECOMMENDATIONS = {
     "type": "object",
     "additionalProperties": False,
-    "patternProperties": {"^[1-5]$": _RECOMMENDATION},
+    "patternProperties": {"^[1-5]$": RECOMMENDATION_SCHEMA},
 }
 _REQUIREMENT = {
     "type": "object",
@@ -219,20 +201,6 @@ def requirements(raw: object) -> tuple[Requirement, ...]:
     return ()
 
 
-def _recommendations(
-    raw: Mapping[str, Any], question: Mapping[str, Any], level_defaults: Mapping[str, Any]
-) -> dict[int, Recommendation]:
-    return {
-        int(level): Recommendation(
-            int(level),
-            Text.of(entry),
-            tuple(entry["services"]),
-            actions.action(question, entry, int(level), level_defaults),
-        )
-        for level, entry in sorted(raw.items())
-    }
-
-
 def build(
     raw: Mapping[str, Any],
     dimension_id: str,
@@ -242,7 +210,8 @@ def build(
     defaults = level_defaults or {}
     title, help_text = Text.of(raw["title"]), Text.of(raw["help"])
     levels = tuple(Text.of(level) for level in raw["levels"])
-    recommendations = _recommendations(raw["recommendations"], raw, defaults)
+    recommendations = recommendations_of(raw["recommendations"], raw, defaults)
+    evidence = evidence_of(raw["levels"])
     variants = {
         variant_id: Wording(
             title=Text.of(entry["title"]) if "title" in entry else title,
@@ -252,8 +221,9 @@ def build(
             else levels,
             recommendations={
                 **recommendations,
-                **_recommendations(entry.get("recommendations", {}), raw, defaults),
+                **recommendations_of(entry.get("recommendations", {}), raw, defaults),
             },
+            evidence=evidence_of(entry["levels"]) if "levels" in entry else evidence,
         )
         for variant_id, entry in raw.get("variants", {}).items()
     }
@@ -272,6 +242,7 @@ def build(
         requires=requirements(raw.get("requires")),
         crosswalk=dict(raw["crosswalk"]) if "crosswalk" in raw else None,
         variants=variants,
+        evidence=evidence,
     )
 
 
@@ -283,6 +254,7 @@ def file_problems(
     question_ids: set[str],
     service_ids: set[str],
     variant_ids: set[str],
+    project_ids: set[str] | None = None,
 ) -> Iterator[FileProblem]:
     """The rules of one question entry that a schema cannot state."""
     question_id = raw.get("id")
@@ -315,6 +287,7 @@ def file_problems(
     if file_format >= 2 and "crosswalk" not in raw:
         yield base, "format 2 needs a crosswalk {miit_2024, gbt_39116} for every question"
     variants = raw.get("variants")
+    wordings: list[tuple[list[PathPart], Mapping[str, Any]]] = [(base, raw)]
     for variant_id, entry in (variants if isinstance(variants, dict) else {}).items():
         if variant_id not in variant_ids:
             yield [*base, "variants", variant_id], f"unknown variant {variant_id!r}"
@@ -322,7 +295,10 @@ def file_problems(
             yield from _unknown_services(
                 [*base, "variants", variant_id], entry.get("recommendations"), service_ids
             )
+            wordings.append(([*base, "variants", variant_id], entry))
     yield from _unknown_services(base, raw.get("recommendations"), service_ids)
+    for path, wording in wordings:
+        yield from format_3_problems(path, wording, file_format, project_ids or set())
 
 
 def _required_question(
@@ -369,7 +345,7 @@ def export(question: Question, file_format: int) -> dict[str, Any]:
             "article_ref": question.article_ref,
             "title": question.title.as_dict(),
         }
-    return {
+    exported: dict[str, Any] = {
         "id": question.id,
         "weight": number(question.weight),
         "allow_na": question.allow_na,
@@ -379,3 +355,10 @@ def export(question: Question, file_format: int) -> dict[str, Any]:
         "title": question.title.as_dict(),
         "variants": sorted(question.variants),
     }
+    if file_format >= 3:
+        exported |= wording_json(question.wording())
+        exported["wordings"] = {
+            variant_id: wording_json(wording)
+            for variant_id, wording in sorted(question.variants.items())
+        }
+    return exported

@@ -1,7 +1,13 @@
 """The profile question: asked before the questionnaire, unscored. Each answer (an
 option) may mark questions or whole dimensions not applicable, with the reason shown
 next to them, and may select a variant wording of the questions (process
-manufacturing: recipes and DCS instead of CNC)."""
+manufacturing: recipes and DCS instead of CNC).
+
+From format 3 an item may be ``derived`` from what the organisation already told us
+instead of being asked twice: ``derived: size_class`` takes the organisation's size
+class (大/中/小/微 from employees and revenue, ``core.reference``), so its options are
+exactly ``large``, ``medium``, ``small`` and ``micro``. The services fill it in; a
+value sent for it is refused (code ``derived``)."""
 
 from __future__ import annotations
 
@@ -11,7 +17,12 @@ from typing import Any, ClassVar
 
 from maturity.core.items.base import FileProblem, ItemRefused, ItemType
 from maturity.core.items.level import ID_PATTERN
+from maturity.core.reference import SizeClass
+from maturity.core.refusals import Refusal
 from maturity.core.text import TEXT_SCHEMA, Text
+
+# What a derived profile item may be derived from, and the options it then has.
+DERIVED_OPTIONS = {"size_class": tuple(size.value for size in SizeClass)}
 
 
 @dataclass(frozen=True)
@@ -30,6 +41,7 @@ class ProfileItem:
     label: Text
     help: Text | None
     options: tuple[ProfileOption, ...]
+    derived_from: str | None = None  # format 3: "size_class", filled in, never asked
 
     def option(self, option_id: str) -> ProfileOption:
         for option in self.options:
@@ -55,6 +67,7 @@ class ProfileType(ItemType[ProfileItem, str]):
             "id": _ID,
             "label": TEXT_SCHEMA,
             "help": TEXT_SCHEMA,
+            "derived": {"enum": list(DERIVED_OPTIONS)},
             "options": {
                 "type": "array",
                 "minItems": 2,
@@ -95,7 +108,11 @@ class ProfileType(ItemType[ProfileItem, str]):
                 )
                 for option in raw["options"]
             ),
+            derived_from=raw.get("derived"),
         )
+
+    def asked(self, item: ProfileItem) -> bool:
+        return item.derived_from is None
 
     def file_problems(
         self, data: Mapping[str, Any], question_ids: set[str], dimension_ids: set[str]
@@ -107,7 +124,24 @@ class ProfileType(ItemType[ProfileItem, str]):
             if isinstance(entry, dict)
         }
         items = data.get(self.section)
+        file_format = data.get("format", 1)
         for i, item in enumerate(items if isinstance(items, list) else []):
+            derived = item.get("derived") if isinstance(item, dict) else None
+            if isinstance(derived, str) and derived in DERIVED_OPTIONS:
+                if not isinstance(file_format, int) or file_format < 3:
+                    yield [self.section, i, "derived"], "derived needs format: 3"
+                raw_options = item.get("options")
+                given = [
+                    option.get("id")
+                    for option in (raw_options if isinstance(raw_options, list) else [])
+                    if isinstance(option, dict)
+                ]
+                if sorted(map(str, given)) != sorted(DERIVED_OPTIONS[derived]):
+                    yield (
+                        [self.section, i, "options"],
+                        f"an item derived from {derived} has exactly the options "
+                        + ", ".join(DERIVED_OPTIONS[derived]),
+                    )
             options = item.get("options") if isinstance(item, dict) else None
             seen: set[str] = set()
             for j, option in enumerate(options if isinstance(options, list) else []):
@@ -135,14 +169,16 @@ class ProfileType(ItemType[ProfileItem, str]):
                     yield [*path, "variant"], f"unknown variant {variant!r}"
 
     def parse(self, item: ProfileItem, raw: object) -> str | None:
+        if item.derived_from is not None:
+            raise ItemRefused(Refusal.DERIVED, item.id)
         if raw is None or raw == "":
             return None
         if not isinstance(raw, str):
-            raise ItemRefused("malformed", item.id)
+            raise ItemRefused(Refusal.MALFORMED, item.id)
         try:
             return item.option(raw).id
         except KeyError:
-            raise ItemRefused("unknown_option", item.id) from None
+            raise ItemRefused(Refusal.UNKNOWN_OPTION, item.id) from None
 
     def encode(self, item: ProfileItem, value: str) -> str:
         return value
@@ -154,11 +190,25 @@ class ProfileType(ItemType[ProfileItem, str]):
         return value
 
     def value_schema(self, item: ProfileItem) -> dict[str, Any]:
+        if item.derived_from is not None:
+            return {
+                "not": {},
+                "description": f"derived from the organisation's {item.derived_from}",
+            }
         return {"enum": [option.id for option in item.options]}
+
+    def derive(self, item: ProfileItem, organisation: Mapping[str, str]) -> str | None:
+        """The answer of a derived item from what the organisation gave (by what it is
+        derived from, e.g. {"size_class": "small"}), or None."""
+        if item.derived_from is None:
+            return None
+        value = organisation.get(item.derived_from)
+        return value if value in {option.id for option in item.options} else None
 
     def export(self, item: ProfileItem) -> dict[str, Any]:
         return {
             "id": item.id,
+            **({"derived": item.derived_from} if item.derived_from else {}),
             "label": item.label.as_dict(),
             "options": [
                 {

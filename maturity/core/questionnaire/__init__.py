@@ -1,14 +1,8 @@
 """The questionnaire: its model, the file format's schema and checks, the loader
 and the catalogue of files. Everything is importable from here."""
 
-from maturity.core.items.level import (
-    ID_PATTERN,
-    LEVEL_VALUES,
-    Question,
-    Recommendation,
-    Requirement,
-    Wording,
-)
+from maturity.core.items.level import ID_PATTERN, LEVEL_VALUES, Question, Requirement
+from maturity.core.items.wording import Recommendation, Wording
 from maturity.core.questionnaire.catalogue import Catalogue, version_key
 from maturity.core.questionnaire.checks import format_path
 from maturity.core.questionnaire.errors import Problem, QuestionnaireError

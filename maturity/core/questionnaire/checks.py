@@ -12,10 +12,13 @@ from typing import Any
 from maturity.core.items import ROUND_ITEM_TYPES, action, level
 from maturity.core.items.base import PathPart
 from maturity.core.items.level import LEVEL_VALUES
+from maturity.core.questionnaire import projects
 from maturity.core.questionnaire.model import (
+    MAX_DIMENSION_QUESTIONS_3,
     MAX_DIMENSIONS,
     MAX_OUTCOMES,
     MAX_QUESTIONS,
+    MAX_QUESTIONS_3,
 )
 
 # Sections a file may have only from format 2 on.
@@ -27,6 +30,8 @@ FORMAT_2_SECTIONS = (
     *(item_type.section for item_type in ROUND_ITEM_TYPES),
     *action.TOP_LEVEL_SCHEMA,
 )
+# Sections a file may have only from format 3 on.
+FORMAT_3_SECTIONS = ("projects",)
 
 
 def format_path(parts: Iterable[PathPart]) -> str:
@@ -77,6 +82,17 @@ def semantic_problems(data: Any) -> Iterator[tuple[list[PathPart], str]]:
         for section in FORMAT_2_SECTIONS:
             if isinstance(data, dict) and section in data:
                 yield [section], f"{section} needs format: 2"
+    if file_format < 3:
+        for section in FORMAT_3_SECTIONS:
+            if isinstance(data, dict) and section in data:
+                yield [section], f"{section} needs format: 3"
+    capacity = data.get("phase_capacity") if isinstance(data, dict) else None
+    if isinstance(capacity, list) and len(capacity) == 3 and file_format < 3:
+        yield ["phase_capacity"], "a third phase capacity needs format: 3"
+    project_ids = projects.project_ids(data) if isinstance(data, dict) else set()
+    if isinstance(data, dict):
+        yield from projects.file_problems(data)
+        yield from action.range_problems(data, file_format)
 
     services = _ids(data, "services")
     yield from _duplicates(services, "service")
@@ -114,6 +130,7 @@ def semantic_problems(data: Any) -> Iterator[tuple[list[PathPart], str]]:
             question_ids=question_ids,
             service_ids=service_ids,
             variant_ids=variant_ids,
+            project_ids=project_ids,
         )
     items = [entry for item_type in ROUND_ITEM_TYPES for entry in _ids(data, item_type.section)]
     # One namespace: a profile item, an outcome and a question never share an id.
@@ -129,6 +146,21 @@ def semantic_problems(data: Any) -> Iterator[tuple[list[PathPart], str]]:
             f"has {len(questions)} questions; at most {MAX_QUESTIONS} fit "
             "the result summaries that centre dashboards read",
         )
+    elif file_format >= 3 and len(questions) > MAX_QUESTIONS_3:
+        yield (
+            ["dimensions"],
+            f"has {len(questions)} questions; format 3 allows at most {MAX_QUESTIONS_3} "
+            "(about 30 minutes)",
+        )
+    if file_format >= 3:
+        for d, dimension in _entries(data, "dimensions"):
+            count = len(_entries(dimension, "questions"))
+            if count > MAX_DIMENSION_QUESTIONS_3:
+                yield (
+                    ["dimensions", d, "questions"],
+                    f"has {count} questions; format 3 allows at most "
+                    f"{MAX_DIMENSION_QUESTIONS_3} in a dimension",
+                )
     outcomes = _entries(data, "outcomes")
     if len(outcomes) > MAX_OUTCOMES:
         yield (
@@ -164,12 +196,27 @@ def semantic_problems(data: Any) -> Iterator[tuple[list[PathPart], str]]:
 
     yield from _duplicates(_ids(data, "goals"), "goal")
     for i, goal in _entries(data, "goals"):
+        # Up to format 2 a goal names dimensions; from format 3 it names questions.
+        named, wrong = (
+            ("questions", "dimensions") if file_format >= 3 else ("dimensions", "questions")
+        )
+        if wrong in goal:
+            yield (
+                ["goals", i, wrong],
+                f"a format-{file_format} goal names {named}, not {wrong}",
+            )
+        if named not in goal:
+            yield ["goals", i], f"a format-{file_format} goal needs {named}"
         goal_dimensions = goal.get("dimensions")
         for j, dimension_id in enumerate(
             goal_dimensions if isinstance(goal_dimensions, list) else []
         ):
             if isinstance(dimension_id, str) and dimension_id not in dimension_ids:
                 yield ["goals", i, "dimensions", j], f"unknown dimension {dimension_id!r}"
+        goal_questions = goal.get("questions")
+        for j, question_id in enumerate(goal_questions if isinstance(goal_questions, list) else []):
+            if isinstance(question_id, str) and question_id not in question_ids:
+                yield ["goals", i, "questions", j], f"unknown question {question_id!r}"
 
 
 def _requirements(raw: object) -> list[level.Requirement]:

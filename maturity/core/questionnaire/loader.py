@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from maturity.core.items import ROUND_ITEM_TYPES, action, level
 from maturity.core.items.base import PathPart
+from maturity.core.questionnaire import projects
 from maturity.core.questionnaire.checks import format_path, semantic_problems
 from maturity.core.questionnaire.errors import Problem, QuestionnaireError
 from maturity.core.questionnaire.model import (
@@ -137,12 +138,18 @@ def _build(data: dict[str, Any], digest: str) -> Questionnaire:
         ),
         dimensions=tuple(dimensions),
         goals=tuple(
-            Goal(id=raw["id"], label=Text.of(raw["label"]), dimensions=tuple(raw["dimensions"]))
+            Goal(
+                id=raw["id"],
+                label=Text.of(raw["label"]),
+                dimensions=tuple(raw.get("dimensions", ())),
+                questions=tuple(raw.get("questions", ())),
+                source=Text.of(raw["source"]) if "source" in raw else None,
+            )
             for raw in data["goals"]
         ),
         content_hash=digest,
         file_format=int(data.get("format", 1)),
-        phase_capacity=(int(capacity[0]), int(capacity[1])),
+        phase_capacity=tuple(int(c) for c in capacity),
         levels_source=Text.of(data["levels_source"]) if "levels_source" in data else None,
         glossary=tuple(
             Term(Text.of(raw["term"]), Text.of(raw["definition"]))
@@ -159,6 +166,7 @@ def _build(data: dict[str, Any], digest: str) -> Questionnaire:
             )
             for item_type in ROUND_ITEM_TYPES
         },
+        projects=projects.build(data),
     )
 
 

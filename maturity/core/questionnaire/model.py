@@ -10,8 +10,11 @@ from functools import cached_property
 from typing import Any
 
 from maturity.core.items import OutcomeItem, ProfileItem
-from maturity.core.items.action import Band
+from maturity.core.items.action import Action, Band
 from maturity.core.items.level import Question
+from maturity.core.items.wording import Recommendation
+from maturity.core.questionnaire.projects import Project
+from maturity.core.reference import SizeClass
 from maturity.core.text import Text
 
 # The most a questionnaire may have: the centres' result summary stores scores,
@@ -22,6 +25,11 @@ MAX_DIMENSIONS = 8
 MAX_QUESTIONS = 60
 MAX_OUTCOMES = 8
 DEFAULT_PHASE_CAPACITY = (5, 8)
+# Format 3 (PRODUCT.md): at most 10 questions in a dimension and 45 in all, about 30
+# minutes; a quick win takes at most three months.
+MAX_DIMENSION_QUESTIONS_3 = 10
+MAX_QUESTIONS_3 = 45
+QUICK_WIN_MONTHS = 3
 
 
 @dataclass(frozen=True)
@@ -67,9 +75,18 @@ class Dimension:
 
 @dataclass(frozen=True)
 class Goal:
+    """A business goal. Formats 1 and 2 name the dimensions that serve it; format 3
+    names the questions (the security goal names the security questions, not the
+    whole foundations dimension)."""
+
     id: str
     label: Text
     dimensions: tuple[str, ...]
+    questions: tuple[str, ...] = ()
+    source: Text | None = None  # where the goal's programme is described
+
+    def serves(self, question: Question) -> bool:
+        return question.id in self.questions or question.dimension_id in self.dimensions
 
 
 @dataclass(frozen=True)
@@ -85,7 +102,9 @@ class Questionnaire:
     goals: tuple[Goal, ...]
     content_hash: str
     file_format: int = 1
-    phase_capacity: tuple[int, int] = DEFAULT_PHASE_CAPACITY
+    # Steps (roadmap 2) or items (roadmap 3) per phase: two phases up to format 2,
+    # two or three from format 3 (roadmap 2 reads the first two).
+    phase_capacity: tuple[int, ...] = DEFAULT_PHASE_CAPACITY
     levels_source: Text | None = None  # where the level names come from
     glossary: tuple[Term, ...] = ()
     variants: tuple[Variant, ...] = ()
@@ -93,6 +112,8 @@ class Questionnaire:
     bands: Mapping[str, tuple[Band, ...]] = field(default_factory=dict)
     # The round's other items by section ("profile", "outcomes"), see core.items.
     sections: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    # Format 3: the projects recommendations belong to (core.questionnaire.projects).
+    projects: tuple[Project, ...] = ()
     _questions: dict[str, Question] = field(repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -107,6 +128,50 @@ class Questionnaire:
     def band(self, kind: str, band_id: str) -> Band:
         """A role ("roles"), an effort band ("effort_bands") or a cost band ("cost_bands")."""
         return next(b for b in self.bands.get(kind, ()) if b.id == band_id)
+
+    def project(self, project_id: str) -> Project:
+        for project in self.projects:
+            if project.id == project_id:
+                return project
+        raise KeyError(project_id)
+
+    @property
+    def cheapest_cost_band(self) -> str | None:
+        """The first cost band priced in CNY (format 3 checks that they rise in order)."""
+        return next((b.id for b in self.bands.get("cost_bands", ()) if b.unit == "cny"), None)
+
+    def cost_rank(self, band_id: str) -> int:
+        """The position of a cost band in the file: cheaper bands come first."""
+        return [b.id for b in self.bands.get("cost_bands", ())].index(band_id)
+
+    def is_quick_win(self, action: Action) -> bool:
+        """A step in the cheapest cost band that takes at most three months (format 3:
+        bands have ranges; always False without them)."""
+        if action.cost is None or action.effort is None:
+            return False
+        effort = self.band("effort_bands", action.effort)
+        return (
+            action.cost == self.cheapest_cost_band
+            and effort.high is not None
+            and effort.high <= QUICK_WIN_MONTHS
+        )
+
+    def step_cost(self, recommendation: Recommendation, size_class: SizeClass | str) -> Band | None:
+        """What a step costs an organisation of ``size_class``: its project's cost band
+        for that size where it names a project, else its own cost band (or None)."""
+        if recommendation.project is not None:
+            return self.band(
+                "cost_bands", self.project(recommendation.project).cost_band(size_class)
+            )
+        if recommendation.action.cost is None:
+            return None
+        return self.band("cost_bands", recommendation.action.cost)
+
+    def goals_serving(
+        self, question: Question, goal_ids: tuple[str, ...] | list[str]
+    ) -> list[Goal]:
+        """The goals among ``goal_ids`` that ``question`` serves."""
+        return [self.goal(g) for g in goal_ids if self.goal(g).serves(question)]
 
     @cached_property
     def weight_units(self) -> dict[str, int]:

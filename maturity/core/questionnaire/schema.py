@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 from maturity.core.items import ROUND_ITEM_TYPES, level
 from maturity.core.items.action import TOP_LEVEL_SCHEMA as ACTION_SCHEMA
 from maturity.core.items.level import ID_PATTERN
+from maturity.core.questionnaire import projects
 from maturity.core.text import TEXT_SCHEMA
 
 VERSION_PATTERN = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"
@@ -25,8 +26,9 @@ SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
     "properties": {
         # 1: the first contract (no profile, outcomes, crosswalk; prerequisites as a
-        # mapping); 2: the fields of questionnaire 2.0 and their export.
-        "format": {"enum": [1, 2]},
+        # mapping); 2: the fields of questionnaire 2.0 and their export; 3: evidence,
+        # actions and projects, goals naming questions, three phases (questionnaire 3.0).
+        "format": {"enum": [1, 2, 3]},
         "key": {"type": "string", "pattern": r"^[a-z][a-z0-9-]{1,62}$"},
         "version": {"type": "string", "pattern": VERSION_PATTERN},
         "title": TEXT_SCHEMA,
@@ -35,7 +37,7 @@ SCHEMA: dict[str, Any] = {
         "phase_capacity": {
             "type": "array",
             "minItems": 2,
-            "maxItems": 2,
+            "maxItems": 3,
             "items": {"type": "integer", "minimum": 1},
         },
         "levels_source": TEXT_SCHEMA,
@@ -103,7 +105,7 @@ SCHEMA: dict[str, Any] = {
             "type": "array",
             "items": {
                 "type": "object",
-                "required": ["id", "label", "dimensions"],
+                "required": ["id", "label"],
                 "additionalProperties": False,
                 "properties": {
                     "id": _ID,
@@ -114,6 +116,15 @@ SCHEMA: dict[str, Any] = {
                         "items": _ID,
                         "uniqueItems": True,
                     },
+                    # Format 3: the questions that serve the goal.
+                    "questions": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": _ID,
+                        "uniqueItems": True,
+                    },
+                    # Where the goal's programme is described (an official page).
+                    "source": TEXT_SCHEMA,
                 },
             },
         },
@@ -122,6 +133,7 @@ SCHEMA: dict[str, Any] = {
             for item_type in ROUND_ITEM_TYPES
         },
         **ACTION_SCHEMA,
+        "projects": projects.SCHEMA,
     },
 }
 
