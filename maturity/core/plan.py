@@ -1,22 +1,28 @@
-"""The plan people act on: the computed roadmap (version 2) as a consultant or the
-owner edited it — steps pinned, removed, reordered, reworded, moved between phases,
-the three most important next steps and a summary — and the status of each step.
+"""The plan people act on: the computed roadmap as a consultant or the owner edited
+it — steps pinned, removed, reordered, reworded, moved between phases, the three most
+important next steps and a summary — and the status of each step.
 
-Edits are plain data (stored as a revision); applying them to the roadmap of the
-current targets and goals gives the plan. Edits that no longer fit (a step the
+Edits are plain data (stored as a revision) about steps; applying them to the roadmap
+of the current targets and goals gives the plan. Edits that no longer fit (a step the
 roadmap no longer has) are reported, and steps the roadmap gained since are added
 at the end of their phase and flagged, so a change of targets never silently drops
 or hides anything.
+
+Roadmap 3 bundles steps into items; the plan groups its steps by the same rule after
+the edits, so an item moved, pinned, reworded or removed is its steps moved, pinned,
+reworded or removed (``expand_items``), a step may still leave its item, and statuses
+stay the steps'. Phase 4 is "after this plan": edits may move steps there and back.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from maturity.core.roadmap import Roadmap, Step
+from maturity.core.roadmap_items import LATER, Item, ItemRoadmap, item_id
 
 StepKey = tuple[str, int]  # (question id, level the step reaches)
 PHASES = (1, 2, 3)
@@ -49,19 +55,17 @@ class PlanEdits:
     def to_json(self) -> dict[str, Any]:
         return {
             "steps": [
-                {
-                    "question": e.key[0],
-                    "level": e.key[1],
-                    "phase": e.phase,
-                    "text": e.text,
-                    "pinned": e.pinned,
-                }
+                {**_key(e.key), "phase": e.phase, "text": e.text, "pinned": e.pinned}
                 for e in self.steps
             ],
-            "removed": [{"question": q, "level": level} for q, level in self.removed],
-            "top": [{"question": q, "level": level} for q, level in self.top],
+            "removed": [_key(key) for key in self.removed],
+            "top": [_key(key) for key in self.top],
             "summary": self.summary,
         }
+
+
+def _key(key: StepKey) -> dict[str, Any]:
+    return {"question": key[0], "level": key[1]}
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ class PlannedStep:
     text: str | None  # the edited wording, or None for the questionnaire's
     pinned: bool
     new: bool  # the roadmap gained it after the plan was edited
+    item: Item | None = None  # the computed item it belongs to (roadmap 3)
 
     @property
     def key(self) -> StepKey:
@@ -82,57 +87,131 @@ class PlannedStep:
 
 
 @dataclass(frozen=True)
-class Plan:
+class PlannedItem:
+    """An item of the plan: its steps of one project in one phase, or a single step;
+    ``sources``, the computed items they come from (two when edits joined them)."""
+
+    id: str
+    project: str | None
+    phase: int
     steps: tuple[PlannedStep, ...]
+
+    @property
+    def sources(self) -> tuple[Item, ...]:
+        return tuple({s.item.id: s.item for s in self.steps if s.item is not None}.values())
+
+    @property
+    def text(self) -> str | None:
+        return "\n\n".join(dict.fromkeys(s.text for s in self.steps if s.text)) or None
+
+    @property
+    def pinned(self) -> bool:
+        return any(s.pinned for s in self.steps)
+
+    @property
+    def new(self) -> bool:
+        return all(s.new for s in self.steps)
+
+    @property
+    def moved(self) -> bool:
+        return any(s.moved for s in self.steps)
+
+
+def grouped(steps: Iterable[PlannedStep]) -> tuple[PlannedItem, ...]:
+    """Steps as items, in the order of each item's first step."""
+    members: dict[str, list[PlannedStep]] = {}
+    for planned in steps:
+        project = planned.step.recommendation.project
+        members.setdefault(item_id(project, planned.key, planned.phase), []).append(planned)
+    return tuple(
+        PlannedItem(found, s[0].step.recommendation.project, s[0].phase, tuple(s))
+        for found, s in members.items()
+    )
+
+
+@dataclass(frozen=True)
+class Plan:
+    steps: tuple[PlannedStep, ...]  # phases 1 to 3
     removed: tuple[Step, ...]
     top: tuple[PlannedStep, ...]
     summary: str
     edited: bool
     stale: tuple[StepKey, ...]  # edits about steps the roadmap no longer has
     early: tuple[tuple[StepKey, StepKey], ...]  # (step, prerequisite step) placed after it
+    later: tuple[PlannedStep, ...] = ()  # after this plan (roadmap 3)
 
     def phase(self, phase: int) -> list[PlannedStep]:
-        return [s for s in self.steps if s.phase == phase]
+        return [s for s in (*self.steps, *self.later) if s.phase == phase]
 
     def step(self, key: StepKey) -> PlannedStep | None:
-        return next((s for s in self.steps if s.key == key), None)
+        return next((s for s in (*self.steps, *self.later) if s.key == key), None)
+
+    @property
+    def items(self) -> tuple[PlannedItem, ...]:
+        return grouped(self.steps)
+
+    @property
+    def later_items(self) -> tuple[PlannedItem, ...]:
+        return grouped(self.later)
+
+
+def _planned(roadmap: Roadmap) -> dict[StepKey, PlannedStep]:
+    """Every step as computed, in plan order (roadmap 3: those after the plan last,
+    each with its item)."""
+    if not isinstance(roadmap, ItemRoadmap):
+        return {s.key: PlannedStep(s, s.phase, None, False, False) for s in roadmap.steps}
+    return {
+        s.key: PlannedStep(s, s.phase, None, False, False, item)
+        for item in roadmap.items
+        for s in item.steps
+    }
+
+
+def _leads(steps: Iterable[PlannedStep]) -> tuple[PlannedStep, ...]:
+    """The first step of each of the first items: the most important next steps."""
+    return tuple(item.steps[0] for item in grouped(steps)[:TOP_STEPS])
 
 
 def computed_plan(roadmap: Roadmap) -> Plan:
-    steps = tuple(PlannedStep(s, s.phase, None, False, False) for s in roadmap.steps)
-    return Plan(steps, (), steps[:TOP_STEPS], "", False, (), ())
+    planned = _planned(roadmap).values()
+    steps = tuple(s for s in planned if s.phase != LATER)
+    later = tuple(s for s in planned if s.phase == LATER)
+    return Plan(steps, (), _leads(steps), "", False, (), (), later)
 
 
 def apply_edits(roadmap: Roadmap, edits: PlanEdits) -> Plan:
-    computed = {step.key: step for step in roadmap.steps}
+    computed = _planned(roadmap)
     mentioned = [e.key for e in edits.steps] + list(edits.removed) + list(edits.top)
     stale = tuple(dict.fromkeys(key for key in mentioned if key not in computed))
     kept = [
-        PlannedStep(computed[e.key], e.phase, e.text, e.pinned, False)
+        replace(computed[e.key], phase=e.phase, text=e.text, pinned=e.pinned)
         for e in edits.steps
         if e.key in computed
     ]
     listed = {e.key for e in edits.steps} | set(edits.removed)
-    added = [
-        PlannedStep(s, s.phase, None, False, True) for s in roadmap.steps if s.key not in listed
-    ]
-    # Within a phase: pinned steps first, then the edited order, then new steps.
+    # Steps after this plan are listed by name only: the editor need not have seen them.
+    added = [replace(s, new=s.phase != LATER) for s in computed.values() if s.key not in listed]
+    # Within a phase: pinned steps first, then the edited order, then new steps; the
+    # steps of one item together, where its first step is.
     ordered = sorted(
         [*kept, *added], key=lambda s: (s.phase, not s.pinned, s.new)
     )  # stable: keeps the edited order
+    ordered = [step for item in grouped(ordered) for step in item.steps]
+    in_plan = [s for s in ordered if s.phase != LATER]
     by_key = {s.key: s for s in ordered}
     top = tuple(by_key[key] for key in edits.top if key in by_key)
     if not edits.top:
-        top = tuple(ordered[:TOP_STEPS])
-    removed = tuple(computed[key] for key in edits.removed if key in computed)
+        top = _leads(in_plan)
+    removed = tuple(computed[key].step for key in edits.removed if key in computed)
     return Plan(
-        steps=tuple(ordered),
+        steps=tuple(in_plan),
         removed=removed,
         top=top,
         summary=edits.summary,
         edited=True,
         stale=stale,
         early=_placed_before_prerequisites(ordered),
+        later=tuple(s for s in ordered if s.phase == LATER),
     )
 
 
@@ -145,7 +224,9 @@ def _placed_before_prerequisites(steps: list[PlannedStep]) -> tuple[tuple[StepKe
         needs = [(p.question_id, p.level) for p in step.prerequisites if not p.met]
         if (step.question_id, step.from_level) in phase:
             needs.append((step.question_id, step.from_level))
-        found += [(planned.key, key) for key in needs if phase.get(key, 0) > planned.phase]
+        found += [
+            (planned.key, key) for key in needs if key in phase and phase[key] > planned.phase
+        ]
     return tuple(found)
 
 
@@ -180,7 +261,9 @@ def parse_edits(roadmap: Roadmap, raw: object) -> tuple[PlanEdits | None, list[E
         shape = "the plan must be an object with steps, removed, top and summary"
         return None, [EditProblem(shape)]
     problems: list[EditProblem] = []
-    known = {step.key for step in roadmap.steps}
+    known = set(_planned(roadmap))
+    phases = (*PHASES, LATER) if isinstance(roadmap, ItemRoadmap) else PHASES
+    phase_words = f"{', '.join(map(str, phases[:-1]))} or {phases[-1]}"
 
     def problem(text: str, conflict: bool = False) -> None:
         problems.append(EditProblem(text, conflict))
@@ -188,6 +271,9 @@ def parse_edits(roadmap: Roadmap, raw: object) -> tuple[PlanEdits | None, list[E
     def key_of(entry: object, where: str) -> StepKey | None:
         if not isinstance(entry, Mapping):
             problem(f"{where}: must be an object with question and level")
+            return None
+        if "item" in entry:  # left by expand_items: not an item of the plan
+            problem(f"{where}: {entry['item']!r} is not an item of this plan", True)
             return None
         question, level = entry.get("question"), _whole(entry.get("level"))
         if not isinstance(question, str) or level is None:
@@ -205,8 +291,8 @@ def parse_edits(roadmap: Roadmap, raw: object) -> tuple[PlanEdits | None, list[E
             continue
         phase = _whole(entry.get("phase"))
         text, pinned = entry.get("text"), entry.get("pinned", False)
-        if phase not in PHASES:
-            problem(f"steps[{i}].phase: {entry.get('phase')!r} is not 1, 2 or 3")
+        if phase is None or phase not in phases:
+            problem(f"steps[{i}].phase: {entry.get('phase')!r} is not {phase_words}")
             continue
         if text is not None and (not isinstance(text, str) or len(text) > MAX_TEXT):
             problem(f"steps[{i}].text: at most {MAX_TEXT} characters of text")
@@ -228,7 +314,6 @@ def parse_edits(roadmap: Roadmap, raw: object) -> tuple[PlanEdits | None, list[E
     summary = raw.get("summary", "")
     if not isinstance(summary, str) or len(summary) > MAX_SUMMARY:
         problem(f"summary: at most {MAX_SUMMARY} characters of text")
-        summary = ""
     unknown = set(raw) - {"steps", "removed", "top", "summary"}
     if unknown:
         problem(f"unknown keys: {', '.join(sorted(map(str, unknown)))}")
@@ -243,7 +328,37 @@ def parse_edits(roadmap: Roadmap, raw: object) -> tuple[PlanEdits | None, list[E
         problem("top: a removed step cannot be among the most important", True)
     if problems:
         return None, problems
-    return PlanEdits(tuple(steps), tuple(removed), tuple(top), summary.strip()), []
+    return PlanEdits(tuple(steps), tuple(removed), tuple(top), str(summary).strip()), []
+
+
+def expand_items(plan: Plan, raw: object) -> object:
+    """Edits that name items of ``plan`` (``{"item": id, "phase", "text", "pinned"}``
+    in steps, ``{"item": id}`` in removed and top) as edits of their steps: the item's
+    phase and pin for each step, its text on the first; a removed item's steps removed;
+    an item among the most important by its first step. Entries naming no item of the
+    plan are left for ``parse_edits`` to refuse."""
+    if not isinstance(raw, Mapping):
+        return raw
+    items = {item.id: item for item in (*plan.items, *plan.later_items)}
+    expanded = dict(raw)
+    for name in ("steps", "removed", "top"):
+        entries = raw.get(name)
+        if not isinstance(entries, list):
+            continue
+        replaced: list[object] = []
+        for entry in entries:
+            item = items.get(str(entry.get("item"))) if isinstance(entry, Mapping) else None
+            if item is None or not isinstance(entry, Mapping):
+                replaced.append(entry)
+                continue
+            for n, planned in enumerate(item.steps[:1] if name == "top" else item.steps):
+                edit = _key(planned.key)
+                if name == "steps":
+                    edit |= {k: entry[k] for k in ("phase", "pinned") if k in entry}
+                    edit["text"] = entry.get("text") if n == 0 else None
+                replaced.append(edit)
+        expanded[name] = replaced
+    return expanded
 
 
 def edits_from_json(stored: Mapping[str, Any]) -> PlanEdits:

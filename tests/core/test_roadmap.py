@@ -132,8 +132,10 @@ def test_each_plan_problem_has_a_code_and_the_error_lists_them() -> None:
     ]
     # Without ``assessed`` every dimension of the questionnaire may have a target.
     assert plan_problems(questionnaire, {"b": 2}, []) == []
-    error = InvalidPlanInput(problems)
+    error = InvalidPlanInput(problems, 3)
     assert str(error) == "\n".join(problems)
+    assert (error.code, error.details) == ("too_many_goals", {"limit": 3})
+    assert InvalidPlanInput(problems[:1], 3).code == "invalid_plan"
 
 
 def test_a_requirement_raised_late_in_a_pass_is_followed_in_the_next() -> None:

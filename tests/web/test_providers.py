@@ -8,21 +8,33 @@ import re
 from flask import Flask
 from sqlalchemy import select
 
+from maturity.core.roadmap_items import LATER, ItemRoadmap
 from maturity.extensions import db
 from maturity.models import Assessment, AuditEvent, ServiceProvider
 from tests.web.world import World, build_world
 
 
-def steps_with_service(app: Flask, world: World, service: str) -> list[str]:
+def items_with_services(app: Flask, world: World, services: set[str]) -> dict[str, list[str]]:
+    """The items of the plan's three phases with steps that call on any of ``services``,
+    each with those steps (round A1 is on 3.0.0: roadmap 3, one card per item)."""
     from maturity.services import results
 
     with app.app_context():
-        evaluation = results.evaluation_of(db.session.get(Assessment, world.ids["a1"]))
-        return [
-            f"{s.question_id}:{s.to_level}"
-            for s in evaluation.roadmap.steps
-            if service in s.services
-        ]
+        assessment = db.session.get(Assessment, world.ids["a1"])
+        assert assessment is not None
+        roadmap = results.evaluation_of(assessment).roadmap
+    assert isinstance(roadmap, ItemRoadmap)
+    found: dict[str, list[str]] = {}
+    for item in roadmap.items:
+        for step in item.steps:
+            if item.phase != LATER and services & set(step.services):
+                found.setdefault(item.id, []).append(f"{step.question_id}:{step.to_level}")
+    return found
+
+
+def item_card(html: str, item_id: str) -> str:
+    """The card of an item on the results page, up to the next item or phase."""
+    return re.split(r'data-item="|</section>', html.split(f'data-item="{item_id}"')[1])[0]
 
 
 def test_reviewers_keep_the_directory_and_steps_name_its_providers(app: Flask) -> None:
@@ -70,17 +82,22 @@ def test_reviewers_keep_the_directory_and_steps_name_its_providers(app: Flask) -
         assert "save_provider" in actions
         provider_id = provider.id
 
-    # The owner of organisation A (registered with the centre) sees it under every step
-    # that calls on cloud services, on the page and in the PDF; B's owner, whose
-    # organisation is registered too, also sees it; nobody else's provider shows.
+    # The owner of organisation A (registered with the centre) sees it on the card of
+    # every item with a step that calls on cloud or data services (roadmap 3 names
+    # providers per item, under its steps) and on no other, on the page and in the PDF;
+    # B's owner, whose organisation is registered too, also sees it; nobody else's
+    # provider shows.
     html = (
         world.client("owner").get(f"/assessments/{world.ids['a1']}/results").get_data(as_text=True)
     )
-    steps = steps_with_service(app, world, "cloud_it")
-    assert steps
-    for step in steps:
-        block = html.split(f'data-step="{step}"')[1].split("</li>")[0]
-        assert "杭州某云科技有限公司" in block and "由测试服务中心推荐" in block
+    items = items_with_services(app, world, {"cloud_it", "data_services"})
+    assert items
+    for item_id, steps in items.items():
+        card = item_card(html, item_id)
+        assert all(f'data-step="{step}"' in card for step in steps)
+        assert "杭州某云科技有限公司" in card and "由测试服务中心推荐" in card
+    others = set(re.findall(r'data-item="([^"]+)"', html)) - set(items)
+    assert others and not any("杭州某云科技有限公司" in item_card(html, i) for i in others)
     with app.app_context():
         from maturity.reports.render import render_html
         from maturity.services.reports import load_report_data
