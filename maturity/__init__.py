@@ -17,9 +17,9 @@ from werkzeug.routing import Map, MapAdapter
 class Application(Flask):
     """Flask whose pages (the views, and the models they use) load on first need.
 
-    Building them costs about 0.2 s (importing the models and ~90 views, compiling
-    their URL rules), which every command and every Celery worker would pay at
-    start-up although most never serve a page. Everything that needs a page reads
+    Building them (importing the models and every view, compiling their URL rules)
+    is most of the start-up of a process, which every command and every Celery worker
+    would pay although most never serve a page. Everything that needs a page reads
     the URL map first: a request (matching its URL), ``url_for``, a test request
     context, ``flask routes``; so the map loads the pages the first time it is read.
     Web servers load them before their first request (gunicorn.conf.py).
@@ -98,9 +98,9 @@ def create_app(
     extensions.init_limiter(app)
     extensions.init_security_headers(app)
 
-    from maturity import mail, storage, tasks, web
+    from maturity import mail, queue, storage, web
 
-    tasks.init_app(app)
+    queue.init_app(app)
     storage.init_app(app)
     web.init_app(app)
     mail.init_app(app)

@@ -8,8 +8,9 @@ under consent, or as an administrator — is written to the audit log.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import abort, g, has_app_context
 from sqlalchemy import select
@@ -29,6 +30,7 @@ from maturity.models import (
 )
 from maturity.services import audit, consultants, credit_codes
 
+T = TypeVar("T")
 STAFF_ROLES = (MembershipRole.OWNER, MembershipRole.MEMBER)
 ASSESSOR_ROLES = (MembershipRole.OWNER, MembershipRole.MEMBER, MembershipRole.CONSULTANT)
 
@@ -38,6 +40,7 @@ class Relation(enum.Enum):
 
     NONE = 0
     REVIEWER = 1  # reviewer of a centre the organisation consented to
+    VERIFIER = 6  # verifier of a centre the organisation consented to
     ADMIN = 2
     CONSULTANT = 3
     MEMBER = 4
@@ -63,7 +66,17 @@ class Standing:
     @property
     def is_foreign(self) -> bool:
         """Reading this organisation's data must be audited."""
-        return self.relation in (Relation.CONSULTANT, Relation.REVIEWER, Relation.ADMIN)
+        return self.relation in (
+            Relation.CONSULTANT,
+            Relation.REVIEWER,
+            Relation.VERIFIER,
+            Relation.ADMIN,
+        )
+
+    @property
+    def sees_results_only(self) -> bool:
+        """Centres see submitted rounds, never work in progress."""
+        return self.relation in (Relation.REVIEWER, Relation.VERIFIER)
 
 
 def _authenticated(user: Any) -> bool:
@@ -107,17 +120,22 @@ def _standing(user: User, organisation_id: int) -> Standing:
         return Standing(Relation.ADMIN)
     if consenting_registration(user, organisation_id) is not None:
         return Standing(Relation.REVIEWER)
+    if consenting_registration(user, organisation_id, CentreRole.VERIFIER) is not None:
+        return Standing(Relation.VERIFIER)
     return Standing(Relation.NONE)
 
 
-def consenting_registration(user: User, organisation_id: int) -> CentreRegistration | None:
-    """A registration of the organisation with one of the user's centres, under consent."""
+def consenting_registration(
+    user: User, organisation_id: int, role: CentreRole = CentreRole.REVIEWER
+) -> CentreRegistration | None:
+    """A registration of the organisation, under consent, with a centre where the user
+    has this role."""
     return db.session.scalars(
         select(CentreRegistration)
         .join(CentreMembership, CentreMembership.centre_id == CentreRegistration.centre_id)
         .where(
             CentreMembership.user_id == user.id,
-            CentreMembership.role == CentreRole.REVIEWER,
+            CentreMembership.role == role,
             CentreRegistration.organisation_id == organisation_id,
             CentreRegistration.has_consent,
         )
@@ -187,8 +205,7 @@ def can_start_assessment(user: User, organisation: Organisation) -> bool:
 
 def can_view_assessment(user: User, assessment: Assessment) -> bool:
     relation = standing(user, assessment.organisation_id)
-    if relation.relation is Relation.REVIEWER:
-        # Centres see results, never work in progress.
+    if relation.sees_results_only:
         return assessment.status == AssessmentStatus.SUBMITTED
     return relation.may_read
 
@@ -204,6 +221,28 @@ def can_plan(user: User, assessment: Assessment) -> bool:
     return (
         assessment.status == AssessmentStatus.SUBMITTED
         and standing(user, assessment.organisation_id).is_assessor
+    )
+
+
+def can_add_evidence(user: User, assessment: Assessment) -> bool:
+    """Add or remove evidence files: those who answer, while the round is a draft or
+    its verification is not complete (services.evidence says when)."""
+    return standing(user, assessment.organisation_id).is_assessor
+
+
+def can_verify(user: User, assessment: Assessment) -> bool:
+    """Review a submitted round's answers: its consultant (access in force), or a
+    verifier of a centre the organisation consents to; never the organisation's own
+    people, whose answers they are."""
+    relation = standing(user, assessment.organisation_id).relation
+    if assessment.status != AssessmentStatus.SUBMITTED:
+        return False
+    if relation is Relation.CONSULTANT:
+        return True
+    if relation in (Relation.OWNER, Relation.MEMBER):
+        return False
+    return (
+        consenting_registration(user, assessment.organisation_id, CentreRole.VERIFIER) is not None
     )
 
 
@@ -286,6 +325,20 @@ def require(allowed: bool, *, hide: bool = True) -> None:
         abort(404 if hide else 403)
 
 
+def found(obj: T | None, allowed: Callable[[T], bool] | None = None) -> T:
+    """The object, if there is one and ``allowed`` (the policy's question about it)
+    says yes; otherwise the request stops with 404, which does not tell whether the
+    object exists. Views load everything through this or `load`."""
+    if obj is None or (allowed is not None and not allowed(obj)):
+        abort(404)
+    return obj
+
+
+def load(model: type[T], object_id: Any, allowed: Callable[[T], bool] | None = None) -> T:
+    """The row of ``model`` with this id, through `found`."""
+    return found(db.session.get(model, object_id) if object_id is not None else None, allowed)
+
+
 def audit_read(user: User, organisation_id: int, what: str, object_id: Any) -> None:
     """Log a read of another organisation's data (consultant, reviewer, admin); the
     event is written when the request ends, never committing the request's work."""
@@ -297,17 +350,21 @@ def visible_organisation(
     user: User, organisation_id: int, what: str = "organisation"
 ) -> Organisation:
     """Load an organisation the user may read (404 otherwise), auditing foreign reads."""
-    organisation = db.session.get(Organisation, organisation_id)
-    require(organisation is not None and can_view_organisation(user, organisation))
-    assert organisation is not None
+    organisation = load(Organisation, organisation_id, lambda o: can_view_organisation(user, o))
     audit_read(user, organisation.id, what, organisation.id)
     return organisation
 
 
+def plannable(user: User, assessment: Assessment) -> Assessment:
+    """The round, narrowed to one whose plan the user may change: 404 while it is a
+    draft (it has no plan), 403 for those who may only read it."""
+    require(assessment.status == AssessmentStatus.SUBMITTED)
+    require(can_plan(user, assessment), hide=False)
+    return assessment
+
+
 def visible_assessment(user: User, assessment_id: int, what: str = "assessment") -> Assessment:
     """Load an assessment the user may read (404 otherwise), auditing foreign reads."""
-    assessment = db.session.get(Assessment, assessment_id)
-    require(assessment is not None and can_view_assessment(user, assessment))
-    assert assessment is not None
+    assessment = load(Assessment, assessment_id, lambda a: can_view_assessment(user, a))
     audit_read(user, assessment.organisation_id, what, assessment.id)
     return assessment

@@ -10,6 +10,7 @@ import contextlib
 import os
 import secrets
 import tempfile
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -151,19 +152,24 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         or str(storage_dir / "imports"),
         # Uploaded proofs (business licences), named by the platform.
         "DOCUMENTS_DIR": os.environ.get("MATURITY_DOCUMENTS_DIR") or str(storage_dir / "documents"),
+        # Evidence files of answers, named by the platform; and how much they may hold.
+        "EVIDENCE_DIR": os.environ.get("MATURITY_EVIDENCE_DIR") or str(storage_dir / "evidence"),
+        "EVIDENCE_FILE_MB": int(os.environ.get("MATURITY_EVIDENCE_FILE_MB", "10")),
+        "EVIDENCE_ROUND_MB": int(os.environ.get("MATURITY_EVIDENCE_ROUND_MB", "100")),
         # Compiled templates, so that a new web worker, Celery worker or command does
-        # not compile them again (the report's alone take 0.2 s); local to a machine.
+        # not compile the same templates again (the report's are many); local to a
+        # machine.
         "TEMPLATE_CACHE_DIR": os.environ.get("MATURITY_TEMPLATE_CACHE_DIR")
         or str(instance_path / "template-cache"),
         "REPORT_RETENTION_DAYS": int(os.environ.get("MATURITY_REPORT_RETENTION_DAYS", "30")),
-        # Background work (maturity/tasks.py): without a broker, tasks run in the
+        # Background work (maturity/queue.py): without a broker, tasks run in the
         # process that queues them.
         "BROKER_URL": os.environ.get("MATURITY_BROKER_URL") or None,
         "TASK_QUEUE": os.environ.get("MATURITY_TASK_QUEUE", "maturity"),
         "TASK_VISIBILITY_SECONDS": int(os.environ.get("MATURITY_TASK_VISIBILITY_SECONDS", "300")),
         "QUESTIONNAIRE_KEY": os.environ.get("MATURITY_QUESTIONNAIRE_KEY", "sme-digital"),
         "INVITATION_DAYS": int(os.environ.get("MATURITY_INVITATION_DAYS", "7")),
-        "BENCHMARK_MIN_COHORT": int(os.environ.get("MATURITY_BENCHMARK_MIN_COHORT", "10")),
+        **_release_settings(),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _env_bool("MATURITY_SECURE_COOKIES", production),
@@ -178,6 +184,30 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": os.environ.get("MATURITY_RATELIMIT_STORAGE_URI", "memory://"),
         "WTF_CSRF_TIME_LIMIT": None,
         **_account_settings(instance_path, production),
+    }
+
+
+def _release_settings() -> dict[str, Any]:
+    """The budget of releases (README, "Peer figures"): the smallest count shown and
+    the privacy loss ρ of one centre release and of one benchmark release (None: the
+    defaults of maturity.core.releases, which this module does not import)."""
+
+    def positive(name: str, parse: Callable[[str], float]) -> Any:
+        raw = os.environ.get(name, "").strip()
+        if not raw:
+            return None
+        try:
+            value = parse(raw)
+        except ValueError:
+            value = 0
+        if not value > 0:
+            raise ConfigError(f"{name} must be a positive number, not {raw!r}")
+        return value
+
+    return {
+        "RELEASE_K": positive("MATURITY_RELEASE_K", int) or 10,
+        "RELEASE_RHO": positive("MATURITY_RELEASE_RHO", float),
+        "BENCHMARK_RHO": positive("MATURITY_BENCHMARK_RHO", float),
     }
 
 

@@ -1,6 +1,6 @@
 """Files every web server and worker must see: the PDF cache, the batch ZIPs,
 uploaded organisation lists waiting to be imported, and documents users uploaded
-(business licences).
+(business licences), and evidence files of answers.
 
 They go through `Storage`, a small interface with one implementation today, a
 folder (`LocalFolder`, under ``MATURITY_STORAGE_DIR``), which is safe on a volume
@@ -27,6 +27,7 @@ REPORT_CACHE = "report-cache"
 REPORT_ARCHIVES = "report-jobs"
 IMPORT_UPLOADS = "imports"
 DOCUMENTS = "documents"
+EVIDENCE = "evidence"
 PARTIAL = ".part"
 
 
@@ -153,6 +154,7 @@ def init_app(app: Flask) -> None:
         REPORT_ARCHIVES: LocalFolder(Path(app.config["REPORT_JOBS_DIR"])),
         IMPORT_UPLOADS: LocalFolder(Path(app.config["IMPORT_UPLOADS_DIR"])),
         DOCUMENTS: LocalFolder(Path(app.config["DOCUMENTS_DIR"])),
+        EVIDENCE: LocalFolder(Path(app.config["EVIDENCE_DIR"])),
     }
 
 
@@ -175,3 +177,9 @@ def documents() -> Storage:
     """Documents users uploaded as proof (business licences), under generated names;
     served only as downloads to those who may see them, removed with their owner."""
     return current_app.extensions["storage"][DOCUMENTS]
+
+
+def evidence() -> Storage:
+    """Evidence files of answers, under generated names; served only as downloads to
+    those who may see the answer, removed with their organisation."""
+    return current_app.extensions["storage"][EVIDENCE]

@@ -16,8 +16,17 @@ from tests.conftest import ROOT
 from tests.mailbox import Mailbox
 
 PASSWORD = "correct horse battery"
-# What the review page's "submitting is final" box sends.
-CONFIRMED = {"confirm": "final"}
+# What the review page sends: the attestation's box ticked ("submitting is final")
+# and the submitter's role.
+CONFIRMED = {"confirm": "final", "role": "总经理"}
+# The same through the API, and to the service.
+ATTESTATION_JSON = {"attestation": {"accepted": True, "role": "总经理"}}
+
+
+def attested():  # type: ignore[no-untyped-def]
+    from maturity.services.assessments import AttestationInput
+
+    return AttestationInput(True, "总经理")
 
 
 def make_user(
@@ -56,15 +65,24 @@ VALID_PROFILE = {
 }
 
 
-def publish_questionnaires(app: Flask, only: str | None = None) -> None:
-    """Publish the questionnaire files (``only``: just this version, e.g. "1.0.0")."""
-    from maturity.core.questionnaire import Catalogue
+def publish_questionnaires(app: Flask, only: str | None = None, upto: str | None = None) -> None:
+    """Publish the questionnaire files (``only``: just this version, e.g. "1.0.0";
+    ``upto``: this version and the older ones, so that it is the current one)."""
+    from maturity.core.questionnaire import Catalogue, version_key
     from maturity.services.questionnaires import publish_all
     from tests.conftest import ROOT
 
     files = Catalogue.scan(ROOT / "questionnaires")
     if only is not None:
         files = Catalogue({key: path for key, path in files.files.items() if key[1] == only})
+    if upto is not None:
+        files = Catalogue(
+            {
+                key: path
+                for key, path in files.files.items()
+                if version_key(key[1]) <= version_key(upto)
+            }
+        )
     with app.app_context():
         report = publish_all(files)
         assert not report.problems, report.problems
@@ -109,11 +127,28 @@ def add_membership(app: Flask, user_id: int, organisation_id: int, role: str) ->
 
 
 # A profile of questionnaire 2.0.0 under which every question applies.
+# A profile under which every question of the current questionnaire (3.0.0) applies;
+# its size is not asked but taken from the organisation.
 FULL_PROFILE = {
+    "sector": "discrete",
+    "customers": "consumers",
+    "designs_products": "own_design",
+    "after_sales": "connected_products",
+}
+# The same for 2.0.0.
+FULL_PROFILE_2 = {
     "designs_products": "own_design",
     "production": "discrete",
     "after_sales": "connected_products",
 }
+
+
+def version_2_questionnaire():  # type: ignore[no-untyped-def]
+    """sme-digital 2.0.0, for tests of the journey on a format-2 questionnaire."""
+    from maturity.core.questionnaire import Catalogue
+    from tests.conftest import ROOT
+
+    return Catalogue.scan(ROOT / "questionnaires").load("sme-digital@2.0.0")
 
 
 def current_questionnaire():  # type: ignore[no-untyped-def]
@@ -144,7 +179,7 @@ def fill_round(
     assessment = db.session.get(Assessment, assessment_id)
     user = db.session.get(User, user_id)
     questionnaire = questionnaire_for(assessment)
-    wanted = FULL_PROFILE if profile is None else profile
+    wanted = {**FULL_PROFILE_2, **FULL_PROFILE} if profile is None else profile
     chosen = {item.id: wanted[item.id] for item in questionnaire.profile if item.id in wanted}
     if chosen:
         saved = items.save_items(assessment, questionnaire, PROFILE, chosen, user)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+import tempfile
+import zipfile
 from typing import Any
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -17,6 +20,8 @@ from maturity.accounts.forms import DeleteOrganisationForm
 from maturity.models import Organisation
 from maturity.reports.prune import remove_reports_of
 from maturity.services import data_rights
+from maturity.storage import documents
+from maturity.storage import evidence as evidence_storage
 
 
 def _owned(organisation_id: int) -> Organisation:
@@ -80,6 +85,39 @@ def export_xlsx(organisation_id: int) -> Response:
         content,
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f"attachment; filename={_file_name(organisation, 'xlsx')}"},
+    )
+
+
+@bp.get("/organisations/<int:organisation_id>/data.zip")
+@login_required
+def export_zip(organisation_id: int) -> Response:
+    """The JSON export with the files the organisation uploaded: its evidence files
+    (by round and question) and its business licence."""
+    organisation = _owned(organisation_id)
+    data = data_rights.organisation_data(organisation)
+    # Closed by the response once sent (send_file closes the file it is given).
+    archive = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=1))
+        for path, row in data_rights.evidence_files(organisation):
+            with (
+                bundle.open(path, "w") as target,
+                evidence_storage().open(row.stored_name) as source,
+            ):
+                shutil.copyfileobj(source, target)
+        if organisation.licence_file:
+            with (
+                bundle.open(f"licence/{organisation.licence_file}", "w") as target,
+                documents().open(organisation.licence_file) as source,
+            ):
+                shutil.copyfileobj(source, target)
+    data_rights.record_export(current_user, organisation, "zip")
+    archive.seek(0)
+    return send_file(
+        archive,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=_file_name(organisation, "zip"),
     )
 
 

@@ -13,17 +13,17 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from maturity import access
+from maturity import access, queue
 from maturity.admin import bp
+from maturity.admin.forms import CentreForm, ReleaseForm
 from maturity.core import reference
-from maturity.core.text import is_single_line
 from maturity.extensions import db
 from maturity.models import Centre, CentreRole, Organisation, QuestionnaireVersion, User
-from maturity.services import audit, centres, credit_codes, sessions
+from maturity.services import audit, centres, credit_codes, releases, sessions
 from maturity.services.questionnaires import catalogue, publish_all
 from maturity.web import current_locale, database_id
 from maturity.web.audit_labels import action_label
-from maturity.web.forms import NOT_ONE_LINE
+from maturity.web.messages import refusal_message
 
 AUDIT_PAGE = 100
 
@@ -42,59 +42,67 @@ def index() -> str:
 
 @bp.route("/centres", methods=["GET", "POST"])
 def centres_page() -> str | Response:
-    if request.method == "POST":
-        name = (request.form.get("name") or "").strip()
-        province_code = request.form.get("province_code") or None
-        if not name or len(name) > 200:
-            flash(_("Please enter the centre's name (at most 200 characters)."), "error")
-        elif not is_single_line(name):
-            flash(str(NOT_ONE_LINE), "error")
-        elif province_code is not None and not reference.is_province(province_code):
-            flash(_("Please choose a province from the list."), "error")
+    form = CentreForm(locale=current_locale())
+    if form.validate_on_submit():
+        name, province_code = form.name.data or "", form.province_code.data or None
+        centre = Centre(name=name, province_code=province_code)
+        db.session.add(centre)
+        try:
+            db.session.flush()
+            audit.record(current_user, "create_centre", "centre", centre.id, name=name)
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            form.name.errors = [_("A centre with this name already exists.")]
         else:
-            centre = Centre(name=name, province_code=province_code)
-            db.session.add(centre)
-            try:
-                db.session.flush()
-                audit.record(current_user, "create_centre", "centre", centre.id, name=name)
-                db.session.commit()
-            except IntegrityError:
-                db.session.rollback()
-                flash(_("A centre with this name already exists."), "error")
-            else:
-                flash(_("Centre created."), "success")
-                return redirect(url_for("admin.centres_page"))
+            flash(_("Centre created."), "success")
+            return redirect(url_for("admin.centres_page"))
     rows = [
-        (c, centres.staff_of(c, CentreRole.REVIEWER), centres.staff_of(c, CentreRole.CONSULTANT))
+        (
+            c,
+            centres.staff_of(c, CentreRole.REVIEWER),
+            centres.staff_of(c, CentreRole.CONSULTANT),
+            centres.staff_of(c, CentreRole.VERIFIER),
+        )
         for c in centres.all_centres()
     ]
     return render_template(
-        "admin/centres.html", rows=rows, reference=reference, locale=current_locale()
+        "admin/centres.html", rows=rows, form=form, reference=reference, locale=current_locale()
     )
+
+
+def staff_role(given: str | None) -> CentreRole:
+    """The centre role a form names (a reviewer unless it names another)."""
+    return {
+        "consultant": CentreRole.CONSULTANT,
+        "verifier": CentreRole.VERIFIER,
+    }.get(given or "", CentreRole.REVIEWER)
 
 
 @bp.post("/centres/<int:centre_id>/staff")
 def add_staff(centre_id: int) -> Response:
     """Name a centre's reviewer or one of its consultants (whom it may assign)."""
-    centre = db.session.get(Centre, centre_id)
-    access.require(centre is not None)
-    assert centre is not None
+    centre = access.load(Centre, centre_id)
     email = (request.form.get("email") or "").strip().lower()
     user = db.session.scalar(select(User).where(func.lower(User.email) == email)) if email else None
-    role = (
-        CentreRole.CONSULTANT if request.form.get("role") == "consultant" else CentreRole.REVIEWER
-    )
+    role = staff_role(request.form.get("role"))
     if user is None:
         flash(_("No account with this email: the person must sign up first."), "error")
         return redirect(url_for("admin.centres_page"))
     try:
         centres.add_staff(centre, user, role, current_user)
-    except centres.CentreError:
-        flash(_("This person already has this role at this centre."), "error")
+    except centres.CentreRefused as refused:
+        flash(refusal_message(refused), "error")
     else:
         if role is CentreRole.CONSULTANT:
             message = _(
                 "%(name)s is now a consultant of %(centre)s.", name=user.name, centre=centre.name
+            )
+        elif role is CentreRole.VERIFIER:
+            message = _(
+                "%(name)s now verifies the answers of the organisations that consent to %(centre)s.",
+                name=user.name,
+                centre=centre.name,
             )
         else:
             message = _("%(name)s now reviews %(centre)s.", name=user.name, centre=centre.name)
@@ -104,13 +112,8 @@ def add_staff(centre_id: int) -> Response:
 
 @bp.post("/centres/<int:centre_id>/staff/<int:user_id>/remove")
 def remove_staff(centre_id: int, user_id: int) -> Response:
-    centre = db.session.get(Centre, centre_id)
-    user = db.session.get(User, user_id)
-    access.require(centre is not None and user is not None)
-    assert centre is not None and user is not None
-    role = (
-        CentreRole.CONSULTANT if request.form.get("role") == "consultant" else CentreRole.REVIEWER
-    )
+    centre, user = access.load(Centre, centre_id), access.load(User, user_id)
+    role = staff_role(request.form.get("role"))
     if centres.remove_staff(centre, user, role, current_user):
         flash(
             _(
@@ -121,6 +124,61 @@ def remove_staff(centre_id: int, user_id: int) -> Response:
             "success",
         )
     return redirect(url_for("admin.centres_page"))
+
+
+@bp.route("/releases", methods=["GET", "POST"])
+def releases_page() -> str | Response:
+    """Every population's releases, and a new revision of one on request."""
+    named = [(releases.PLATFORM, _("The whole platform (benchmark)"))] + [
+        (releases.centre_population(c.id), c.name) for c in centres.all_centres()
+    ]
+    form = ReleaseForm(populations=named)
+    today = date.today()
+    if form.validate_on_submit():
+        population = form.population.data or ""
+        period = releases.parse_closed(form.period.data or "", today)
+        if period is None:
+            form.period.errors = [
+                _(
+                    "%(period)s is not a closed period: a year or a quarter that is over.",
+                    period=form.period.data,
+                )
+            ]
+        else:
+            revision = releases.next_revision(population, period.code)
+            audit.record(
+                current_user, "request_release", "release", None,
+                population=population, period=period.code, revision=revision,
+                reason=form.reason.data or "",
+            )  # fmt: skip
+            db.session.commit()
+            try:
+                queue.queue(queue.RELEASE_TASK, population, period.code, revision)
+            except queue.QueueUnavailable:
+                flash(_("The workers cannot be reached: try again in a minute."), "error")
+            else:
+                flash(
+                    _(
+                        "Revision %(revision)d of %(period)s is being computed.",
+                        revision=revision,
+                        period=period.code,
+                    ),
+                    "success",
+                )
+            return redirect(url_for("admin.releases_page"))
+    labels = dict(named)
+    rows = [
+        (labels.get(row.population, row.population), row)
+        for population, _label in named
+        for row in releases.releases_of(population)
+    ]
+    return render_template(
+        "admin/releases.html",
+        form=form,
+        rows=rows,
+        due=len(releases.due(today)),
+        next_due=releases.next_release_due(today),
+    )
 
 
 @bp.get("/credit-codes")
@@ -136,9 +194,7 @@ def users() -> str:
 
 @bp.post("/users/<int:user_id>")
 def update_user(user_id: int) -> Response:
-    user = db.session.get(User, user_id)
-    access.require(user is not None)
-    assert user is not None
+    user = access.load(User, user_id)
     action = request.form.get("action")
     if user.id == current_user.id and action in ("deactivate", "revoke_admin"):
         flash(_("You cannot lock yourself out."), "error")

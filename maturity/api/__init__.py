@@ -3,13 +3,14 @@
 ``auth`` authenticates (Flask-Login's request loader), ``errors`` answers in the one
 error shape, ``serialisers`` writes the JSON of each object, ``routes`` serves it,
 ``items`` serves the profile and outcome figures, ``plan`` the curated plan,
+``evidence`` evidence files and verification,
 ``openapi`` (with ``spec``) describes it."""
 
 from __future__ import annotations
 
 from flask import Flask
 
-from maturity.api import auth, errors, items, plan, routes  # noqa: F401  (register on the blueprint)
+from maturity.api import auth, errors, evidence, items, plan, routes  # noqa: F401  (register on the blueprint)
 from maturity.api.blueprint import bp
 
 

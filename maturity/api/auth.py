@@ -59,6 +59,11 @@ def require_token() -> tuple[Response, int] | None:
         return json_error(
             403, "forbidden", "This API token may only read; create one that may also write."
         )
-    if request.content_length is not None and request.content_length > MAX_BODY:
+    # An evidence upload is a file: its own limit, checked by its route.
+    if (
+        request.endpoint != "api.upload_evidence"
+        and request.content_length is not None
+        and request.content_length > MAX_BODY
+    ):
         return json_error(413, "too_large", "The request body is too large.")
     return None

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from maturity.api import evidence as evidence_api
 from maturity.api import plan as plan_api
+from maturity.api import verification_spec
 from maturity.api.spec import json_response as _json
 from maturity.api.spec import operation as _operation
 from maturity.api.spec import path_id as _id
@@ -18,6 +20,8 @@ from maturity.core.answers import NOT_APPLICABLE
 from maturity.core.items import ROUND_ITEM_TYPES
 from maturity.core.questionnaire import Questionnaire
 
+# Roadmap 2 is a list of steps, roadmap 3 (format-3 questionnaires) phases of items.
+_ROADMAP = {"oneOf": [{"type": "array", "items": _ref("Step")}, _ref("ItemRoadmap")]}
 SCHEMAS: dict[str, Any] = {
     "Error": {
         "type": "object",
@@ -79,7 +83,10 @@ SCHEMAS: dict[str, Any] = {
             "answers": {"type": "object", "additionalProperties": _ref("Answer")},
             "profile": {"type": "object", "additionalProperties": {"type": "string"}},
             "not_applicable": {"type": "object", "additionalProperties": _ref("Text")},
-            "outcomes": {"type": "object", "additionalProperties": {"type": "number"}},
+            "outcomes": {
+                "type": "object",
+                "additionalProperties": {"anyOf": [{"type": "number"}, {"const": "na"}]},
+            },
         },
     },
     "Text": {
@@ -92,7 +99,11 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "profile": {"type": "object", "additionalProperties": {"type": "string"}},
             "not_applicable": {"type": "object", "additionalProperties": _ref("Text")},
-            "outcomes": {"type": "object", "additionalProperties": {"type": "number"}},
+            "outcomes": {
+                "type": "object",
+                "description": "figure id → number, or \"na\" where the questionnaire lets a figure be not applicable; at the first round also \"<id>:previous\" → the previous year's figure",
+                "additionalProperties": {"anyOf": [{"type": "number"}, {"const": "na"}]},
+            },
         },
     },
     "AnswerInput": {
@@ -139,32 +150,39 @@ SCHEMAS: dict[str, Any] = {
         "required": ["scoring_version", "questionnaire", "dimensions", "overall", "roadmap", "benchmark"],
         "properties": {
             "scoring_version": {"type": "string"},
-            "roadmap_version": {"const": "2"},
+            "roadmap_version": {"enum": ["2", "3"]},
             "questionnaire": {"type": "object"},
             "dimensions": {"type": "object"},
             "overall": {
                 "type": "object", "required": ["index", "level"],
                 "properties": {"index": {"type": ["number", "null"]}, "level": {"type": ["integer", "null"]}},
             },
-            "roadmap": {"type": "array", "items": _ref("Step")},
+            "roadmap": _ROADMAP,
             "services": {"type": "array", "items": {"type": "string"}},
-            "benchmark": {"type": "object"},
+            "benchmark": _ref("Benchmark"),
+            "attestation": _ref("Attestation"),
+            "verification": _ref("Verification"),
         },
     },
     "Roadmap": {
         "type": "object", "required": ["roadmap", "services"],
-        "properties": {"roadmap": {"type": "array", "items": _ref("Step")}, "services": {"type": "array", "items": {"type": "string"}}},
+        "properties": {"roadmap": _ROADMAP, "services": {"type": "array", "items": {"type": "string"}}},
     },
     "Aggregates": {
-        "type": "object", "required": ["min_cohort", "shown", "tables"],
+        "type": "object", "required": ["min_cohort", "shown", "release", "next_release", "tables"],
         "properties": {
             "min_cohort": {"type": "integer"}, "shown": {"type": "boolean"},
-            "period": {
+            "release": {
                 "type": ["object", "null"],
-                "description": "The period used: from/to are widened to whole quarters",
-                "required": ["code", "from", "to"],
-                "properties": {"code": {"type": "string"}, "from": {"type": "string"}, "to": {"type": "string"}},
+                "description": "The stored release the tables are read from (null: none yet)",
+                "required": ["period", "from", "to", "revision", "computed_at", "version"],
+                "properties": {
+                    "period": {"type": "string"}, "from": {"type": "string", "format": "date"},
+                    "to": {"type": "string", "format": "date"}, "revision": {"type": "integer"},
+                    "computed_at": {"type": "string"}, "version": {"type": ["string", "null"]},
+                },
             },
+            "next_release": {"type": "string", "format": "date", "description": "When the next releases are computed"},
             "tables": {
                 "type": "array",
                 "items": {
@@ -178,16 +196,35 @@ SCHEMAS: dict[str, Any] = {
             },
         },
     },
+    "Standing": {
+        "type": ["object", "null"], "required": ["quarter", "quartiles"],
+        "description": "In which quarter of its cohort a score stands (1: bottom, 4: top), against the cohort's quartiles (null: not shown)",
+        "properties": {
+            "quarter": {"type": "integer", "minimum": 1, "maximum": 4},
+            "quartiles": {"type": "array", "items": {"type": "number"}, "minItems": 3, "maxItems": 3},
+        },
+    },
+    "Benchmark": {
+        "type": "object",
+        "required": ["release", "cohort", "cohort_size", "min_cohort", "dimensions", "overall"],
+        "description": "Read from the platform's latest benchmark release",
+        "properties": {
+            "release": {"type": ["string", "null"], "description": "its period (null: none yet)"},
+            "cohort": {"enum": ["section_size", "section", "all", None]},
+            "cohort_size": {"type": ["string", "null"], "description": "a band, e.g. 20–49"},
+            "min_cohort": {"type": "integer"},
+            "dimensions": {"type": "object", "additionalProperties": _ref("Standing")},
+            "overall": _ref("Standing"),
+        },
+    },
 }  # fmt: skip
 
 
 def filter_schemas() -> dict[str, dict[str, Any]]:
-    """The aggregates' filters exactly as the server accepts them (core.dashboard); an
-    empty value is no filter, as from the dashboard's form."""
+    """The aggregates' filters exactly as the server accepts them
+    (services.dashboard); an empty value is no filter, as from the dashboard's form.
+    A period or version the centre has no release of is refused (400)."""
     regions = reference.regions().values()
-    day = {
-        "anyOf": [{"const": ""}, {"type": "string", "format": "date", "pattern": r"^20[0-9]{2}-"}]
-    }
 
     def codes(values: list[str]) -> dict[str, Any]:
         return {"type": "string", "enum": ["", *values]}
@@ -199,10 +236,12 @@ def filter_schemas() -> dict[str, dict[str, Any]]:
         "city": codes([r.code for r in regions if r.parent is not None]),
         "period": {
             "anyOf": [{"const": ""}, {"type": "string", "pattern": r"^20[0-9]{2}(-Q[1-4])?$"}],
-            "description": "a year (2026) or a quarter (2026-Q3)",
+            "description": "a year (2026) or a quarter (2026-Q3) with a release; default: the latest",
         },
-        "from": {**day, "description": "first day, widened to the start of its quarter"},
-        "to": {**day, "description": "last day, widened to the end of its quarter"},
+        "version": {
+            "type": "string",
+            "description": "a questionnaire version of the release (sme-digital@3.0.0); default: the one most organisations answered",
+        },
     }
 
 
@@ -221,13 +260,19 @@ def item_input_schemas(questionnaire: Questionnaire | None) -> dict[str, Any]:
     null (or an empty text) clears a value."""
     schemas = {}
     for item_type in ROUND_ITEM_TYPES:
-        entries = () if questionnaire is None else questionnaire.sections.get(item_type.section, ())
+        entries = (
+            ()
+            if questionnaire is None
+            else item_type.accepted(questionnaire.sections.get(item_type.section, ()))
+        )
         schemas[item_type.section] = {
             "type": "object",
             "additionalProperties": False,
+            # A derived item (filled in from the organisation) takes no value, not even null.
             "properties": {
                 entry.id: {"anyOf": [item_type.value_schema(entry), {"type": "null"}]}
                 for entry in entries
+                if item_type.asked(entry)
             },
             "description": f"{item_type.section} of {questionnaire.label if questionnaire else 'the current questionnaire'}: item id → value",
         }
@@ -306,8 +351,9 @@ def document(questionnaire: Questionnaire | None = None) -> dict[str, Any]:
         },
         **item_paths,
         **plan_api.paths(),
+        **evidence_api.paths(),
         "/assessments/{assessment_id}/submit": {
-            "post": {"operationId": "submit", **_operation("Submit a complete draft; the scores are stored", {"200": _json(_ref("Results"), "Results")}, [assessment_id])}
+            "post": {"operationId": "submit", **_operation("Submit a complete draft with the submitter's attestation (真实性承诺); the scores are stored", {"200": _json(_ref("Results"), "Results")}, [assessment_id], _ref("Submission"))}
         },
         "/assessments/{assessment_id}/results": {
             "get": {"operationId": "getResults", **_operation("Scores, levels, roadmap and benchmark", {"200": _json(_ref("Results"), "Results")}, [assessment_id])}
@@ -317,7 +363,7 @@ def document(questionnaire: Questionnaire | None = None) -> dict[str, Any]:
         },
         "/centres/{centre_id}/aggregates": {
             "get": {"operationId": "getAggregates", **_operation(
-                "A centre's suppressed aggregate tables (reviewers)",
+                "A centre's published figures: tables of its stored release (reviewers)",
                 {"200": _json(_ref("Aggregates"), "Aggregates")},
                 [_id("centre_id"), *filters],
             )}
@@ -333,7 +379,7 @@ def document(questionnaire: Questionnaire | None = None) -> dict[str, Any]:
         "servers": [{"url": "/api/v1"}],
         "paths": paths,
         "components": {
-            "schemas": {**SCHEMAS, **plan_api.SCHEMAS},
+            "schemas": {**SCHEMAS, **plan_api.SCHEMAS, **verification_spec.SCHEMAS},
             "securitySchemes": {
                 "bearerAuth": {
                     "type": "http",

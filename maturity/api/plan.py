@@ -1,7 +1,11 @@
 """The plan of a submitted round over the API: the plan people act on with its
 revision and step statuses, its revisions, a new revision of edits (or back to the
 computed roadmap), and the status of one step. The same access rules as the pages:
-anyone who sees the round reads its plan; those who may plan it change it."""
+anyone who sees the round reads its plan; those who may plan it change it.
+
+Roadmap 3 plans items: the plan lists them with their steps, and edits may name an
+item of the plan instead of its steps (core.plan.expand_items). Its schemas are here
+too."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Any
 
 from flask import Response, jsonify, request
 from flask_login import current_user
+from werkzeug.exceptions import Forbidden
 
 from maturity import access
 from maturity.api.blueprint import bp
@@ -16,15 +21,29 @@ from maturity.api.errors import ApiError
 from maturity.api.lookups import submitted
 from maturity.api.spec import json_response, operation, path_id, ref
 from maturity.core.evaluation import Evaluation
-from maturity.core.plan import MAX_SUMMARY, MAX_TEXT, PHASES, TOP_STEPS, parse_edits
+from maturity.core.plan import (
+    MAX_SUMMARY,
+    MAX_TEXT,
+    PHASES,
+    TOP_STEPS,
+    PlannedItem,
+    expand_items,
+    parse_edits,
+)
+from maturity.core.reference import SizeClass
+from maturity.core.refusals import Refusal
+from maturity.core.roadmap_items import ITEM_REASONS, LATER, MOVED_BY
 from maturity.models import Assessment, PlanRevision, StepStatus
 from maturity.services import plans, results
+from maturity.web.messages import refusal_message
 
 
 def _plannable(assessment_id: int) -> tuple[Assessment, Evaluation]:
     found = submitted(assessment_id)
-    if not access.can_plan(current_user, found):
-        raise ApiError(403, "forbidden", "You may read this plan but not change it.")
+    try:
+        access.plannable(current_user, found)
+    except Forbidden:
+        raise ApiError(403, "forbidden", "You may read this plan but not change it.") from None
     return found, results.evaluation_of(found)
 
 
@@ -53,6 +72,18 @@ def _status_json(status: StepStatus | None) -> dict[str, Any]:
     }
 
 
+def _item_json(item: PlannedItem) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "project": item.project,
+        "phase": item.phase,
+        "text": item.text,
+        "pinned": item.pinned,
+        "new": item.new,
+        "steps": [_key(*s.key) for s in item.steps],
+    }
+
+
 def plan_json(curated: plans.CuratedPlan) -> dict[str, Any]:
     plan = curated.plan
     return {
@@ -76,6 +107,8 @@ def plan_json(curated: plans.CuratedPlan) -> dict[str, Any]:
         "removed": [_key(*s.key) for s in plan.removed],
         "top": [_key(*s.key) for s in plan.top],
         "stale": [_key(*key) for key in plan.stale],
+        "items": [_item_json(item) for item in plan.items],
+        "later": [_item_json(item) for item in plan.later_items],
     }
 
 
@@ -92,7 +125,9 @@ def get_plan(assessment_id: int) -> Response:
 @bp.put("/assessments/<int:assessment_id>/plan")
 def put_plan(assessment_id: int) -> Response:
     found, evaluation = _plannable(assessment_id)
-    edits, problems = parse_edits(evaluation.roadmap, request.get_json(silent=True))
+    current = plans.plan_of(found, evaluation).plan
+    raw = expand_items(current, request.get_json(silent=True))
+    edits, problems = parse_edits(evaluation.roadmap, raw)
     if edits is None:
         # Well-formed edits that do not fit the current roadmap conflict with its state.
         status = 409 if all(p.conflict for p in problems) else 400
@@ -137,8 +172,8 @@ def put_step_status(assessment_id: int, question_id: str, level: int) -> Respons
             current_user,
         )
     except plans.StatusRefused as refused:
-        status = 404 if refused.code == "unknown_step" else 400
-        raise ApiError(status, refused.code, f"The status was not saved: {refused.code}.") from None
+        status = 404 if refused.code is Refusal.UNKNOWN_STEP else 400
+        raise ApiError(status, refused.code, refusal_message(refused)) from None
     return plan_response(found, evaluation)
 
 
@@ -150,8 +185,94 @@ _STEP_KEY = {
         "level": {"type": "integer", "minimum": 1, "maximum": 5},
     },
 }
+# Phase 4 is after the plan (roadmap 3 only).
+_PHASE = {"enum": [*PHASES, LATER]}
+_ITEM_KEY = {"type": "object", "required": ["item"], "properties": {"item": {"type": "string"}}}
+_PLANNED_ITEM = {
+    "type": "object",
+    "required": ["id", "project", "phase", "text", "pinned", "new", "steps"],
+    "properties": {
+        "id": {"type": "string"},
+        "project": {"type": ["string", "null"]},
+        "phase": _PHASE,
+        "steps": {"type": "array", "items": ref("StepKey")},
+    },
+}
+_NUMBER_OR_NULL = {"type": ["number", "null"]}
+_TEXTS = {"type": "array", "items": ref("Text")}
+# Roadmap 3 in the results and the roadmap (README, "Public contract").
+ROADMAP_SCHEMAS: dict[str, Any] = {
+    "ItemRoadmap": {
+        "type": "object",
+        "required": ["organisation", "phases", "later"],
+        "properties": {
+            "organisation": {
+                "type": "object",
+                "required": ["size_class", "revenue", "budget"],
+                "properties": {
+                    "size_class": {"enum": [size.value for size in SizeClass]},
+                    "revenue": _NUMBER_OR_NULL,
+                    "budget": _NUMBER_OR_NULL,
+                },
+            },
+            "phases": {"type": "array", "items": ref("RoadmapPhase")},
+            "later": {
+                "type": "array",
+                "items": {"type": "object", "required": ["id", "project", "steps"]},
+            },
+        },
+    },
+    "RoadmapPhase": {
+        "type": "object",
+        "required": ["phase", "months", "capacity", "cost", "items"],
+        "properties": {
+            "phase": {"enum": list(PHASES)},
+            "months": {"type": "array", "items": {"type": "integer"}},
+            "capacity": {"type": "integer"},
+            "cost": {
+                "type": "object",
+                "required": ["low", "high", "midpoint", "budget", "unpriced", "share_of_revenue"],
+                "properties": {
+                    "low": {"type": "number"},
+                    "high": {"type": "number"},
+                    "midpoint": {"type": "number"},
+                    "budget": _NUMBER_OR_NULL,
+                    "unpriced": {"type": "array", "items": {"type": "string"}},
+                    "share_of_revenue": {"type": ["object", "null"]},
+                },
+            },
+            "items": {"type": "array", "items": ref("RoadmapItem")},
+        },
+    },
+    "RoadmapItem": {
+        "type": "object",
+        "required": ["id", "project", "reasons", "steps", "how", "evidence", "owner", "effort"],
+        "properties": {
+            "id": {"type": "string"},
+            "project": {"type": ["string", "null"]},
+            "reasons": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["code"],
+                    "properties": {
+                        "code": {"enum": list(ITEM_REASONS)},
+                        "by": {"enum": list(MOVED_BY)},
+                    },
+                },
+            },
+            "steps": {"type": "array", "items": {"type": "object", "required": ["question", "to"]}},
+            "how": _TEXTS,
+            "evidence": _TEXTS,
+            "cost": {"type": ["object", "null"]},
+            "services": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+}
 SCHEMAS: dict[str, Any] = {
+    **ROADMAP_SCHEMAS,
     "StepKey": _STEP_KEY,
+    "ItemKey": _ITEM_KEY,
     "Plan": {
         "type": "object",
         "required": ["edited", "revision", "summary", "steps", "removed", "top", "stale"],
@@ -166,6 +287,8 @@ SCHEMAS: dict[str, Any] = {
             "removed": {"type": "array", "items": ref("StepKey")},
             "top": {"type": "array", "items": ref("StepKey")},
             "stale": {"type": "array", "items": ref("StepKey")},
+            "items": {"type": "array", "items": _PLANNED_ITEM},
+            "later": {"type": "array", "items": _PLANNED_ITEM},
         },
     },
     "PlanRevision": {
@@ -185,22 +308,28 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "steps": {
                 "type": "array",
+                "description": "Kept steps in order; an entry may name an item of the plan "
+                "instead of a step (its phase and pin apply to each of its steps)",
                 "items": {
                     "type": "object",
-                    "required": ["question", "level", "phase"],
+                    "anyOf": [
+                        {"required": ["question", "level", "phase"]},
+                        {"required": ["item", "phase"]},
+                    ],
                     "properties": {
                         "question": {"type": "string"},
                         "level": {"type": "integer", "minimum": 1, "maximum": 5},
-                        "phase": {"enum": list(PHASES)},
+                        "item": {"type": "string"},
+                        "phase": _PHASE,
                         "text": {"type": ["string", "null"], "maxLength": MAX_TEXT},
                         "pinned": {"type": "boolean"},
                     },
                 },
             },
-            "removed": {"type": "array", "items": ref("StepKey")},
+            "removed": {"type": "array", "items": {"anyOf": [ref("StepKey"), ref("ItemKey")]}},
             "top": {
                 "type": "array",
-                "items": ref("StepKey"),
+                "items": {"anyOf": [ref("StepKey"), ref("ItemKey")]},
                 "maxItems": TOP_STEPS,
                 "uniqueItems": True,
             },
@@ -212,7 +341,8 @@ SCHEMAS: dict[str, Any] = {
         "required": ["state"],
         "properties": {
             "state": {"enum": ["planned", "in_progress", "done"]},
-            "due_on": {"type": ["string", "null"], "format": "date"},
+            # Dates this century: plan steps are due within years, not millennia.
+            "due_on": {"type": ["string", "null"], "format": "date", "pattern": "^20[0-9]{2}-"},
             "note": {"type": ["string", "null"], "maxLength": MAX_TEXT},
         },
     },

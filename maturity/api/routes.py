@@ -3,6 +3,8 @@ not see, audited like the pages) and answers with ``serialisers``."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Response, jsonify, request
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
@@ -20,13 +22,16 @@ from maturity.api.serialisers import (
 )
 from maturity.core.answers import AnswerRefused, parse_payload
 from maturity.core.evaluation import evaluation_json
+from maturity.core.refusals import Refusal, Refused
+from maturity.core.releases import CellView, VersionTables
 from maturity.extensions import db
 from maturity.models import Centre, Organisation
 from maturity.reports.tables import build_tables
 from maturity.services import assessments as service
 from maturity.services import consultants, results
-from maturity.services.dashboard import NoQuestionnaire, centre_dashboard
+from maturity.services.dashboard import centre_dashboard
 from maturity.services.questionnaires import (
+    NoQuestionnaire,
     current_questionnaire,
 )
 from maturity.web import current_locale
@@ -79,7 +84,7 @@ def start_assessment(organisation_id: int) -> tuple[Response, int]:
         raise ApiError(403, "forbidden", "You may not start assessments for this organisation.")
     try:
         assessment = service.start_or_resume(found, current_user)
-    except service.AssessmentError as error:
+    except Refused as error:
         raise ApiError(409, error.code, refusal_message(error)) from None
     return jsonify(assessment_json(assessment, with_answers=True)), 201
 
@@ -113,7 +118,7 @@ def put_answer(assessment_id: int, question_id: str) -> Response:
             refusal_message(conflict),
             [f"current revision {current.revision}: {current.answer_value}"],
         ) from None
-    except service.REFUSALS as error:
+    except Refused as error:
         status = 404 if error.code == "unknown_question" else 400
         raise ApiError(status, error.code, refusal_message(error)) from None
     return jsonify(question_id=question_id, **answer_json(saved))
@@ -128,8 +133,21 @@ def submit(assessment_id: int) -> Response:
             "forbidden",
             "This assessment cannot be submitted (already submitted, or not yours).",
         )
+    body = request.get_json(silent=True)
+    given = body.get("attestation") if isinstance(body, dict) else None
+    if not isinstance(given, dict):
+        raise ApiError(
+            400,
+            "not_attested",
+            "Submitting needs the submitter's attestation: "
+            '{"attestation": {"accepted": true, "role": "总经理"}}.',
+        )
+    attested = service.AttestationInput(
+        given.get("accepted") is True,
+        given["role"] if isinstance(given.get("role"), str) else "",
+    )
     try:
-        service.submit(found, current_user)
+        service.submit(found, current_user, attested)
     except service.Incomplete as error:
         # A valid request the draft's state cannot take yet: a conflict, listing why.
         raise ApiError(
@@ -139,8 +157,15 @@ def submit(assessment_id: int) -> Response:
             [f"{q.id}: missing answer" for q in error.missing]
             + [f"profile: {item.id}: missing answer" for item in error.missing_items],
         ) from None
-    except service.AssessmentError as error:
-        raise ApiError(409, error.code, refusal_message(error)) from None
+    except Refused as error:
+        attestation_codes = (
+            Refusal.NOT_ATTESTED,
+            Refusal.ROLE_MISSING,
+            Refusal.ROLE_TOO_LONG,
+            Refusal.NOT_ONE_LINE,
+        )
+        status = 400 if error.code in attestation_codes else 409
+        raise ApiError(status, error.code, refusal_message(error)) from None
     return jsonify(results_json(found))
 
 
@@ -157,34 +182,44 @@ def roadmap(assessment_id: int) -> Response:
 
 @bp.get("/centres/<int:centre_id>/aggregates")
 def aggregates(centre_id: int) -> Response:
+    """The centre's published figures: a table of its stored release, as the dashboard
+    shows it (the same filters choose among the release's tables)."""
     centre = db.session.get(Centre, centre_id)
     if centre is None or not access.can_review_centre(current_user, centre):
         raise ApiError(404, "not_found", "No such centre.")
     try:
-        found = centre_dashboard(centre.id, request.args)
+        view = centre_dashboard(centre.id, request.args, date.today())
     except NoQuestionnaire:
         raise ApiError(404, "not_found", "No questionnaire has been published yet.") from None
-    if found.ignored_filters:
+    problems = [f"{name}: {request.args.get(name, '')!r}" for name in view.problems]
+    if set(view.problems) <= {"period", "version"} and view.problems:
+        # Well-formed, but the centre has no such release (yet): nothing to show.
         raise ApiError(
-            400,
-            "bad_filter",
-            "Some filters were not understood: a known code, or a date from 2000-01-01 to 2099-12-31.",
-            [f"{name}: {request.args.get(name, '')!r}" for name in found.ignored_filters],
+            404,
+            "no_release",
+            "The centre has no release of that period or questionnaire version.",
+            problems,
         )
-    data = found.dashboard
-    tables = build_tables(data, found.questionnaire, current_locale())
-    period = found.filters.period
+    if view.problems:
+        raise ApiError(
+            400, "bad_filter", "Some filters were not understood: use the codes listed.", problems
+        )
+    tables = build_tables(view, current_locale())
+    stored = view.stored
     return jsonify(
-        min_cohort=data.min_cohort,
-        shown=data.shown,
-        # The period used: dates are widened to whole quarters.
-        period=None
-        if period is None
+        min_cohort=view.k,
+        shown=isinstance(view.shown, VersionTables | CellView),
+        release=None
+        if stored is None
         else {
-            "code": period.code,
-            "from": period.first.isoformat(),
-            "to": period.last.isoformat(),
+            "period": stored.row.period,
+            "from": stored.row.period_first.isoformat(),
+            "to": stored.row.period_last.isoformat(),
+            "revision": stored.row.revision,
+            "computed_at": stored.row.computed_at.isoformat(),
+            "version": view.version_key,
         },
+        next_release=view.next_due.isoformat(),
         tables=[
             {"key": t.key, "title": t.title, "columns": t.columns, "rows": t.rows} for t in tables
         ],

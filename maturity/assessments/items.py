@@ -16,7 +16,7 @@ from maturity.assessments.routes import load_assessment, neighbours, page_saved
 from maturity.core.items import ROUND_ITEM_TYPES, item_type
 from maturity.services import items as items_service
 from maturity.web import current_locale
-from maturity.web.messages import item_message, refusal_message
+from maturity.web.messages import refusal_message
 
 SECTIONS = ",".join(t.section for t in ROUND_ITEM_TYPES)
 FIELD_PREFIX = "item-"
@@ -28,7 +28,7 @@ def items_page(assessment_id: int, section: str) -> str | Response | tuple[str, 
     assessment = load_assessment(assessment_id)
     journey = Journey.of(assessment)
     kind = item_type(section)
-    entries = journey.questionnaire.sections.get(section, ())
+    entries = items_service.page_items(assessment, journey.questionnaire, kind)
     if not entries:
         abort(404)  # this questionnaire version does not ask them
     locale = current_locale()
@@ -37,9 +37,8 @@ def items_page(assessment_id: int, section: str) -> str | Response | tuple[str, 
     errors: dict[str, str] = {}
     submitted: dict[str, str] = {}
     if request.method == "POST":
-        if not editable:
-            abort(403)
-        known = {entry.id for entry in entries}
+        access.require(editable, hide=False)
+        known = {entry.id for entry in entries if kind.asked(entry)}
         unknown = [
             key for key in request.form if key.startswith(FIELD_PREFIX) and key[5:] not in known
         ]
@@ -51,7 +50,7 @@ def items_page(assessment_id: int, section: str) -> str | Response | tuple[str, 
         submitted = {
             entry.id: request.form[FIELD_PREFIX + entry.id]
             for entry in entries
-            if FIELD_PREFIX + entry.id in request.form
+            if kind.asked(entry) and FIELD_PREFIX + entry.id in request.form
         }
         try:
             saved = items_service.save_items(
@@ -62,7 +61,7 @@ def items_page(assessment_id: int, section: str) -> str | Response | tuple[str, 
             return redirect(here)
         by_id = {entry.id: entry for entry in entries}
         errors = {
-            item_id: item_message(refused, by_id[item_id], locale)
+            item_id: refusal_message(refused, by_id[item_id], locale)
             for item_id, refused in saved.refused.items()
         }
         if not errors:

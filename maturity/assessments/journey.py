@@ -8,6 +8,7 @@ from typing import Any
 
 from maturity.core.applicability import Applicability, applicability
 from maturity.core.items import ROUND_ITEM_TYPES, ItemType
+from maturity.core.items.wording import VariantChoice
 from maturity.core.questionnaire import Question, Questionnaire
 from maturity.models import Answer, Assessment
 from maturity.services import items
@@ -39,7 +40,7 @@ class Journey:
         return items.profile_of(self.assessment, self.questionnaire, self.stored_items)
 
     @property
-    def variant(self) -> str | None:
+    def variant(self) -> VariantChoice:
         return self.applicable.variant
 
     def sections(self, before_questions: bool) -> list[ItemType]:
@@ -51,7 +52,11 @@ class Journey:
         ]
 
     def section_counts(self, item_type: ItemType) -> tuple[int, int]:
-        section = self.questionnaire.sections.get(item_type.section, ())
+        section = [
+            item
+            for item in self.questionnaire.sections.get(item_type.section, ())
+            if item_type.asked(item)
+        ]
         return sum(1 for item in section if item.id in self.stored_items), len(section)
 
     def applicable_questions(self, dimension_id: str | None = None) -> list[Question]:

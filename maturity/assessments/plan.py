@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -17,10 +17,10 @@ from maturity.assessments import bp
 from maturity.assessments.routes import load_assessment
 from maturity.core.plan import PHASES, TOP_STEPS, StepKey, parse_edits
 from maturity.core.roadmap import PHASE_MONTHS
-from maturity.models import AssessmentStatus
 from maturity.services import plans
 from maturity.services import results as results_service
 from maturity.web import current_locale
+from maturity.web.messages import refusal_message
 
 
 def field(key: StepKey) -> str:
@@ -69,11 +69,7 @@ def edits_from_form(keys: list[StepKey], form: Any) -> dict[str, Any]:
 @bp.route("/assessments/<int:assessment_id>/plan", methods=["GET", "POST"])
 @login_required
 def plan_editor(assessment_id: int) -> str | Response | tuple[str, int]:
-    assessment = load_assessment(assessment_id)
-    if assessment.status != AssessmentStatus.SUBMITTED:
-        abort(404)
-    if not access.can_plan(current_user, assessment):
-        abort(403)
+    assessment = access.plannable(current_user, load_assessment(assessment_id))
     evaluation = results_service.evaluation_of(assessment)
     curated = plans.plan_of(assessment, evaluation)
     problems: Sequence[str] = []
@@ -112,11 +108,7 @@ def plan_editor(assessment_id: int) -> str | Response | tuple[str, int]:
 @bp.post("/assessments/<int:assessment_id>/plan/steps/<question_id>/<int:level>")
 @login_required
 def step_status(assessment_id: int, question_id: str, level: int) -> Response:
-    assessment = load_assessment(assessment_id)
-    if assessment.status != AssessmentStatus.SUBMITTED:
-        abort(404)
-    if not access.can_plan(current_user, assessment):
-        abort(403)
+    assessment = access.plannable(current_user, load_assessment(assessment_id))
     evaluation = results_service.evaluation_of(assessment)
     try:
         plans.set_status(
@@ -129,13 +121,7 @@ def step_status(assessment_id: int, question_id: str, level: int) -> Response:
             current_user,
         )
     except plans.StatusRefused as refused:
-        messages = {
-            "unknown_step": _("This step is not part of the plan."),
-            "invalid_state": _("Choose planned, in progress or done."),
-            "invalid_date": _("Enter the due date as a date, such as 2027-03-31."),
-            "note_too_long": _("The note is too long."),
-        }
-        flash(messages[refused.code], "error")
+        flash(refusal_message(refused), "error")
     else:
         flash(_("The step's progress is saved."), "success")
     anchor = f"step-{question_id}-{level}"

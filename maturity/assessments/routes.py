@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -9,34 +9,20 @@ from werkzeug.wrappers import Response
 from maturity import access
 from maturity.assessments import bp
 from maturity.assessments.journey import Journey
-from maturity.core.answers import (
-    AnswerInput,
-    AnswerRefused,
-    parse_payload,
-    parse_revision,
-    parse_value,
-)
-from maturity.core.comparison import trend_rounds
-from maturity.core.evaluation import strongest_and_weakest
-from maturity.core.plan import StepState
-from maturity.core.report import OVERALL
-from maturity.core.roadmap import PHASE_MONTHS, InvalidPlanInput
+from maturity.assessments.results_view import ResultsView
+from maturity.core import attestation
+from maturity.core.answers import AnswerRefused, page_answers, parse_payload
+from maturity.core.refusals import Refusal, Refused
+from maturity.core.roadmap import targets_from_text
+from maturity.core.roadmap_costs import budget_from_text
 from maturity.extensions import db
 from maturity.models import Answer, Assessment, AssessmentStatus, Organisation
-from maturity.reports.charts import score_radar
 from maturity.services import assessments as service
-from maturity.services import consultants, plans, providers
+from maturity.services import evidence, plans, verification
 from maturity.services import results as results_service
 from maturity.web import current_locale
-from maturity.web.messages import plan_message, refusal_message
-
-
-def step_state_labels() -> dict[str, str]:
-    return {
-        StepState.PLANNED.value: _("Planned"),
-        StepState.IN_PROGRESS.value: _("In progress"),
-        StepState.DONE.value: _("Done"),
-    }
+from maturity.web.errors import json_error, refusal_error
+from maturity.web.messages import refusal_message
 
 
 def load_assessment(assessment_id: int) -> Assessment:
@@ -51,13 +37,12 @@ def load_organisation(organisation_id: int) -> Organisation:
 @login_required
 def start(organisation_id: int) -> Response:
     organisation = load_organisation(organisation_id)
-    if not access.can_start_assessment(current_user, organisation):
-        abort(403)
+    access.require(access.can_start_assessment(current_user, organisation), hide=False)
     try:
         assessment = service.start_or_resume(
             organisation, current_user, from_previous=request.form.get("start") == "previous"
         )
-    except service.AssessmentError as error:
+    except Refused as error:
         flash(refusal_message(error), "error")
         return redirect(url_for("organisations.show", organisation_id=organisation.id))
     return redirect(url_for("assessments.resume", assessment_id=assessment.id))
@@ -168,38 +153,25 @@ def dimension_page(assessment_id: int, dimension_id: str) -> str | Response | tu
     conflicts: dict[str, Answer] = {}
     submitted_values: dict[str, str] = {}
     if request.method == "POST":
-        if not editable:
-            abort(403)
+        access.require(editable, hide=False)
         # Plain per-page save (works without JavaScript): every question on the page.
-        unknown = [
-            key[2:]
-            for key in request.form
-            if key.startswith("q-") and not any(q.id == key[2:] for q in dimension.questions)
-        ]
-        if unknown:
+        page = page_answers([q.id for q in dimension.questions], request.form)
+        if page.unknown:
             return render_template(
                 "errors/message.html",
-                message=refusal_message(AnswerRefused("unknown_question", unknown[0])),
+                message=refusal_message(AnswerRefused(Refusal.UNKNOWN_QUESTION, page.unknown[0])),
             ), 400
-        for question in dimension.questions:
-            raw = request.form.get(f"q-{question.id}")
-            note = request.form.get(f"note-{question.id}", "")
-            if raw is None:
-                continue
-            submitted_values[question.id] = raw
-            try:
-                given = AnswerInput(
-                    question.id,
-                    parse_value(raw),
-                    note,
-                    parse_revision(request.form.get(f"rev-{question.id}")),
-                )
-                service.save_answer(assessment, given, current_user)
-            except service.Conflict as conflict:
-                conflicts[question.id] = conflict.current
-                errors[question.id] = refusal_message(conflict)
-            except service.REFUSALS as error:
-                errors[question.id] = refusal_message(error)
+        submitted_values = page.submitted
+        refused: dict[str, Refused] = {
+            **page.refused,
+            **service.save_answers(assessment, page.given, current_user),
+        }
+        errors = {question_id: refusal_message(error) for question_id, error in refused.items()}
+        conflicts = {
+            question_id: error.current
+            for question_id, error in refused.items()
+            if isinstance(error, service.Conflict)
+        }
         if not errors:
             return page_saved(assessment, here)
     journey = Journey.of(assessment)
@@ -218,6 +190,10 @@ def dimension_page(assessment_id: int, dimension_id: str) -> str | Response | tu
         errors=errors,
         conflicts=conflicts,
         submitted_values=submitted_values,
+        evidence_files=evidence.files_by_question(assessment),
+        may_add_evidence=access.can_add_evidence(current_user, assessment)
+        and evidence.open_for_evidence(assessment),
+        evidence_file_mb=current_app.config["EVIDENCE_FILE_MB"],
         locale=current_locale(),
     ), (400 if errors else 200)
 
@@ -225,36 +201,30 @@ def dimension_page(assessment_id: int, dimension_id: str) -> str | Response | tu
 @bp.post("/assessments/<int:assessment_id>/answers")
 @login_required
 def save_answer_json(assessment_id: int) -> tuple[Response, int]:
-    """Background save of one answer: {question_id, value, note, revision}."""
+    """Background save of one answer: {question_id, value, note, revision}; errors in
+    the one JSON shape (a conflict also sends the answer now stored, as ``current``)."""
     assessment = load_assessment(assessment_id)
     if not access.can_answer(current_user, assessment):
-        message = (
-            refusal_message(service.NotEditable(""))
-            if assessment.status == AssessmentStatus.SUBMITTED
-            else _("You are not allowed to do this.")
-        )
-        return jsonify(error="forbidden", message=message), 403
+        if assessment.status == AssessmentStatus.SUBMITTED:
+            refused = service.NotEditable()
+            return refusal_error(refused, refusal_message(refused), 403)
+        return json_error(403, "forbidden", _("You are not allowed to do this."))
     try:
         given = parse_payload(request.get_json(silent=True))
-    except AnswerRefused as refused:
-        status = 400
-        return jsonify(error="bad_request", message=refusal_message(refused)), status
-    try:
         answer = service.save_answer(assessment, given, current_user)
     except service.Conflict as conflict:
         current = conflict.current
-        return jsonify(
-            error="conflict",
-            message=refusal_message(conflict),
-            current={
-                "value": current.answer_value,
-                "note": current.note or "",
-                "revision": current.revision,
-                "by": current.answered_by.name if current.answered_by else "",
-            },
-        ), 409
-    except service.REFUSALS as error:
-        return jsonify(error=error.code, message=refusal_message(error)), 400
+        response, status = refusal_error(conflict, refusal_message(conflict), 409)
+        body = response.get_json()
+        body["current"] = {
+            "value": current.answer_value,
+            "note": current.note or "",
+            "revision": current.revision,
+            "by": current.answered_by.name if current.answered_by else "",
+        }
+        return jsonify(body), status
+    except Refused as error:
+        return refusal_error(error, refusal_message(error))
     progress = Journey.of(assessment).progress()
     return jsonify(
         revision=answer.revision,
@@ -272,19 +242,22 @@ def review(assessment_id: int) -> tuple[str, int] | Response:
         return redirect(url_for("assessments.results", assessment_id=assessment.id))
     questionnaire = results_service.questionnaire_for(assessment)
     unticked = False
+    role, role_error = request.form.get("role", ""), None
     if request.method == "POST":
-        if not access.can_answer(current_user, assessment):
-            abort(403)
-        if request.form.get("confirm") != "final":
-            unticked = True  # submitting is final: the box says so and must be ticked
-        else:
-            try:
-                service.submit(assessment, current_user)
-            except service.AssessmentError as error:
-                flash(refusal_message(error), "error")
+        access.require(access.can_answer(current_user, assessment), hide=False)
+        attested = service.AttestationInput(request.form.get("confirm") == "final", role)
+        try:
+            service.submit(assessment, current_user, attested)
+        except Refused as error:
+            if error.code is Refusal.NOT_ATTESTED:
+                unticked = True  # the promise and finality: the box says so and must be ticked
+            elif error.code in (Refusal.ROLE_MISSING, Refusal.ROLE_TOO_LONG, Refusal.NOT_ONE_LINE):
+                role_error = refusal_message(error)
             else:
-                flash(_("Assessment submitted. Here are your results."), "success")
-                return redirect(url_for("assessments.results", assessment_id=assessment.id))
+                flash(refusal_message(error), "error")
+        else:
+            flash(_("Assessment submitted. Here are your results."), "success")
+            return redirect(url_for("assessments.results", assessment_id=assessment.id))
     journey = Journey.of(assessment)
     return render_template(
         "assessments/review.html",
@@ -297,8 +270,11 @@ def review(assessment_id: int) -> tuple[str, int] | Response:
         progress=journey.progress(),
         editable=access.can_answer(current_user, assessment),
         unticked=unticked,
+        role=role,
+        role_error=role_error,
+        attestation_text=attestation.wording(attestation.CURRENT_VERSION),
         locale=current_locale(),
-    ), 400 if unticked else 200
+    ), 400 if unticked or role_error else 200
 
 
 @bp.route("/assessments/<int:assessment_id>/results", methods=["GET", "POST"])
@@ -307,67 +283,60 @@ def results(assessment_id: int) -> str | Response | tuple[str, int]:
     assessment = load_assessment(assessment_id)
     if assessment.status != AssessmentStatus.SUBMITTED:
         return redirect(url_for("assessments.review", assessment_id=assessment.id))
-    questionnaire = results_service.questionnaire_for(assessment)
     plan_error = None
     if request.method == "POST":
-        if not access.can_plan(current_user, assessment):
-            abort(403)
-        raw_targets = {
-            dimension.id: raw
-            for dimension in questionnaire.dimensions
-            if (raw := request.form.get(f"target-{dimension.id}"))
-        }
+        access.plannable(current_user, assessment)
+        questionnaire = results_service.questionnaire_for(assessment)
         try:
-            if not all(raw.isdecimal() for raw in raw_targets.values()):
-                raise ValueError("a target is not a number")
-            targets = {dimension_id: int(raw) for dimension_id, raw in raw_targets.items()}
-            plans.set_plan(assessment, targets, request.form.getlist("goals"))
-        except InvalidPlanInput as refused:
+            targets = targets_from_text(
+                {
+                    dimension.id: raw
+                    for dimension in questionnaire.dimensions
+                    if (raw := request.form.get(f"target-{dimension.id}"))
+                }
+            )
+            raw_budget = request.form.get("budget")
+            plans.set_plan(
+                assessment,
+                targets,
+                request.form.getlist("goals"),
+                plans.KEEP_BUDGET if raw_budget is None else budget_from_text(raw_budget),
+            )
+        except Refused as refused:
             db.session.rollback()
-            plan_error = plan_message(refused, questionnaire)
-        except ValueError:
-            plan_error = _("A target must be one of the levels 0 to 5.")
+            plan_error = refusal_message(refused)
         else:
             flash(_("Targets and goals saved; the roadmap has been updated."), "success")
             return redirect(
                 url_for("assessments.results", assessment_id=assessment.id, _anchor="roadmap")
             )
-    evaluation = results_service.evaluation_of(assessment)
-    trends = results_service.outcome_history(assessment)
-    locale = current_locale()
-    show_computed = request.args.get("plan") == "computed"
-    return render_template(
-        "assessments/results.html",
-        curated=plans.plan_of(assessment, evaluation, computed=show_computed),
-        show_computed=show_computed,
-        state_labels=step_state_labels(),
-        providers=providers.providers_for(assessment.organisation),
-        assessment=assessment,
-        questionnaire=questionnaire,
-        evaluation=evaluation,
-        benchmark=results_service.benchmark_of(assessment),
-        outcome_trends=trends,
-        outcome_rounds=trend_rounds(trends),
-        radar=score_radar(evaluation, locale, label_size=26, wrap=130),
-        strongest_weakest=strongest_and_weakest(evaluation),
-        phases=PHASE_MONTHS,
-        can_plan=access.can_plan(current_user, assessment),
-        can_write_findings=access.can_write_findings(current_user, assessment),
-        findings=consultants.findings_of(assessment),
-        overall_key=OVERALL,
+    view = ResultsView.of(
+        assessment,
+        current_user,
+        current_locale(),
+        show_computed=request.args.get("plan") == "computed",
         plan_error=plan_error,
-        locale=locale,
-    ), (400 if plan_error else 200)
+    )
+    return render_template("assessments/results.html", **view.context()), (
+        400 if plan_error else 200
+    )
 
 
 @bp.get("/organisations/<int:organisation_id>/history")
 @login_required
 def history(organisation_id: int) -> str:
     organisation = load_organisation(organisation_id)
+    rounds = results_service.history_of(organisation)
     return render_template(
         "assessments/history.html",
         organisation=organisation,
-        assessments=results_service.history_of(organisation),
+        assessments=rounds,
+        # Only rounds someone began to verify cost the scoring of their answers.
+        verified={
+            a.id: verification.verified_round(a)
+            for a in rounds
+            if a.verification is not None and a.status == AssessmentStatus.SUBMITTED
+        },
         locale=current_locale(),
     )
 
@@ -395,5 +364,7 @@ def compare(organisation_id: int) -> str | tuple[str, int]:
         done=plans.done_between(earlier, later),
         earlier_questionnaire=results_service.questionnaire_for(earlier),
         questionnaire=results_service.questionnaire_for(later),
+        verified_earlier=verification.verified_round(earlier),
+        verified_later=verification.verified_round(later),
         locale=current_locale(),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from typing import Any
 
 import click
@@ -34,9 +35,9 @@ class DatabaseCommands(click.Group):
 
 def init_app(app: Flask) -> None:
     from maturity.cli import (
-        bench,
         data,
         questionnaires,
+        releases,
         report,
         score,
         seed,
@@ -50,10 +51,15 @@ def init_app(app: Flask) -> None:
         questionnaires.questionnaires_cli,
         score.score_command,
         report.report_cli,
-        bench.bench_cli,
         summaries.summaries_cli,
+        releases.releases_cli,
         data.export_data_command,
         data.import_data_command,
         tokens.tokens_cli,
     ):
         app.cli.add_command(command)
+    if importlib.util.find_spec("benchmarks") is not None:
+        # A checkout of the repository: its benchmarks beside the package.
+        from benchmarks.cli import bench_cli
+
+        app.cli.add_command(bench_cli)

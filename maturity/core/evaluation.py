@@ -5,9 +5,14 @@ command line, the API and the services all share:
      "targets": {"<dimension id>": level},      (optional)
      "goals": ["<goal id>", ...],                (optional)
      "profile": {"<profile item id>": "<option id>"},   (optional)
-     "outcomes": {"<outcome id>": number}}      (optional)
+     "outcomes": {"<outcome id>": number},      (optional)
+     "organisation": {"size_class": ..., "revenue": CNY, "budget": CNY}}  (optional)
 
-Questions that the profile marks not applicable need no answer.
+Questions that the profile marks not applicable need no answer. From format 3 an
+outcome figure may be "na" where the questionnaire allows it, and the previous
+year's figure of a figure that asks for a baseline is given as "<outcome id>:previous".
+Roadmap 3 (format 3) prices its items with ``organisation``: the size class (else the
+profile's), the annual revenue and the annual digital budget, all optional.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from maturity.core.answers import AnswerValue, answer_problems
@@ -26,12 +32,17 @@ from maturity.core.applicability import (
 )
 from maturity.core.items import OUTCOME, ROUND_ITEM_TYPES, ItemRefused
 from maturity.core.items import level as level_item
-from maturity.core.items.action import Action
+from maturity.core.items.action import Action, Band
+from maturity.core.items.outcome import BASELINE_SUFFIX, OutcomeValue
 from maturity.core.questionnaire import Dimension, Questionnaire
-from maturity.core.roadmap import Roadmap, build_roadmap, plan_problems
+from maturity.core.roadmap import Roadmap, plan_problems
+from maturity.core.roadmap_costs import OrganisationFacts, parse_organisation, profile_size_class
+from maturity.core.roadmap_items import ItemRoadmap, roadmap_for
+from maturity.core.roadmap_json import item_roadmap_json
 from maturity.core.scoring import ScoreResult, score
 
 INPUT_KEYS = ("answers", "targets", "goals", "profile", "outcomes")
+ITEM_ROADMAP_KEYS = ("organisation",)  # read by roadmap 3 (format-3 questionnaires) only
 
 
 class InvalidInput(ValueError):
@@ -47,6 +58,11 @@ class EvaluationInput:
     goals: tuple[str, ...] = ()
     profile: Mapping[str, str] = field(default_factory=dict)
     outcomes: Mapping[str, Decimal] = field(default_factory=dict)
+    # Format 3: figures marked not applicable, and previous-year figures by figure id.
+    outcomes_not_applicable: tuple[str, ...] = ()
+    baselines: Mapping[str, Decimal] = field(default_factory=dict)
+    # Roadmap 3: the organisation's size class, revenue and budget.
+    organisation: OrganisationFacts = field(default_factory=OrganisationFacts)
 
 
 @dataclass(frozen=True)
@@ -81,10 +97,9 @@ def parse_input(questionnaire: Questionnaire, data: Any) -> EvaluationInput:
     """Check plain input against the questionnaire; InvalidInput lists every problem."""
     if not isinstance(data, dict):
         raise InvalidInput(['input must be a JSON object with an "answers" object'])
+    keys = INPUT_KEYS + (ITEM_ROADMAP_KEYS if questionnaire.file_format >= 3 else ())
     problems = [
-        f"unknown key {key!r} (expected {', '.join(INPUT_KEYS)})"
-        for key in data
-        if key not in INPUT_KEYS
+        f"unknown key {key!r} (expected {', '.join(keys)})" for key in data if key not in keys
     ]
     answers = data.get("answers")
     targets = data.get("targets", {})
@@ -111,8 +126,13 @@ def parse_input(questionnaire: Questionnaire, data: Any) -> EvaluationInput:
     marked = applicability(questionnaire, profile).not_applicable if not profile_errors else {}
     problems += answer_problems(questionnaire, answers, not_required=set(marked))
     problems += plan_problems(questionnaire, targets, goals)
-    outcomes, outcome_errors = parse_outcomes(questionnaire, raw_outcomes)
+    values, outcome_errors = parse_outcome_values(questionnaire, raw_outcomes)
     problems += outcome_errors
+    organisation, organisation_errors = parse_organisation(
+        data.get("organisation", {}) if "organisation" in keys else {},
+        profile_size_class(questionnaire, profile),
+    )
+    problems += organisation_errors
     if problems:
         raise InvalidInput(problems)
     return EvaluationInput(
@@ -120,7 +140,14 @@ def parse_input(questionnaire: Questionnaire, data: Any) -> EvaluationInput:
         targets=dict(targets),
         goals=tuple(goals),
         profile=dict(profile),
-        outcomes=outcomes,
+        outcomes=OUTCOME.figures(values),
+        outcomes_not_applicable=tuple(k for k, v in values.items() if v == "na"),
+        baselines={
+            k.removesuffix(BASELINE_SUFFIX): v
+            for k, v in values.items()
+            if k.endswith(BASELINE_SUFFIX) and isinstance(v, Decimal)
+        },
+        organisation=organisation,
     )
 
 
@@ -128,12 +155,21 @@ def parse_outcomes(
     questionnaire: Questionnaire, raw: Mapping[str, object]
 ) -> tuple[dict[str, Decimal], list[str]]:
     """The outcome figures of the scoring input, and why some are refused (plain text)."""
-    values: dict[str, Decimal] = {}
+    values, problems = parse_outcome_values(questionnaire, raw)
+    return OUTCOME.figures(values), problems
+
+
+def parse_outcome_values(
+    questionnaire: Questionnaire, raw: Mapping[str, object]
+) -> tuple[dict[str, OutcomeValue], list[str]]:
+    """Every outcome value of the scoring input (figures, "na", baselines under
+    "<id>:previous"), and why some are refused (plain text)."""
+    accepted = {item.id: item for item in OUTCOME.accepted(questionnaire.outcomes)}
+    values: dict[str, OutcomeValue] = {}
     problems = []
     for outcome_id, given in raw.items():
-        try:
-            item = questionnaire.outcome(outcome_id)
-        except KeyError:
+        item = accepted.get(outcome_id)
+        if item is None:
             problems.append(f"outcomes: unknown outcome {outcome_id!r}")
             continue
         try:
@@ -144,6 +180,8 @@ def parse_outcomes(
                     f"outcomes: {outcome_id}: {given!r} is outside {refused.details['minimum']}"
                     f" to {refused.details['maximum']} {item.unit.en}"
                 )
+            elif refused.code == "not_applicable":
+                problems.append(f'outcomes: {outcome_id}: cannot be "na"')
             else:
                 problems.append(f"outcomes: {outcome_id}: {given!r} is not a number")
             continue
@@ -155,8 +193,8 @@ def parse_outcomes(
 def evaluate(questionnaire: Questionnaire, given: EvaluationInput) -> Evaluation:
     answers = scored_answers(questionnaire, given.answers, given.profile)
     scores = score(questionnaire, answers)
-    variant = applicability(questionnaire, given.profile).variant
-    roadmap = build_roadmap(questionnaire, answers, scores, given.targets, given.goals, variant)
+    plan = (given.targets, given.goals, given.profile, given.organisation)
+    roadmap = roadmap_for(questionnaire, answers, scores, *plan)
     return Evaluation(questionnaire, given, scores, roadmap)
 
 
@@ -175,15 +213,19 @@ def evaluate_stored(
     goals: Iterable[str],
     profile: Mapping[str, str] | None = None,
     outcomes: Mapping[str, Decimal] | None = None,
+    organisation: OrganisationFacts | None = None,
 ) -> Evaluation:
     """A submitted round: the scores stored at submission (never recomputed by a newer
-    rule) with the roadmap for the organisation's current targets and goals."""
+    rule) with the roadmap for the organisation's current targets and goals (and, for
+    roadmap 3, its size class, revenue and budget)."""
     chosen = plan_goals(questionnaire, goals)
     profile = dict(profile or {})
+    facts = organisation or OrganisationFacts()
     scored = scored_answers(questionnaire, answers, profile)
-    variant = applicability(questionnaire, profile).variant
-    roadmap = build_roadmap(questionnaire, scored, scores, targets, chosen, variant)
-    given = EvaluationInput(answers, dict(targets), chosen, profile, dict(outcomes or {}))
+    roadmap = roadmap_for(questionnaire, scored, scores, targets, chosen, profile, facts)
+    given = EvaluationInput(
+        answers, dict(targets), chosen, profile, dict(outcomes or {}), organisation=facts
+    )
     return Evaluation(questionnaire, given, scores, roadmap)
 
 
@@ -217,7 +259,9 @@ def evaluation_json(evaluation: Evaluation) -> dict[str, Any]:
             "index": evaluation.scores.overall_index,
             "level": evaluation.scores.overall_level,
         },
-        "roadmap": [
+        "roadmap": item_roadmap_json(evaluation.roadmap)
+        if isinstance(evaluation.roadmap, ItemRoadmap)
+        else [
             {
                 "question": step.question_id,
                 "dimension": step.dimension_id,
@@ -244,33 +288,33 @@ def evaluation_json(evaluation: Evaluation) -> dict[str, Any]:
             item.id: OUTCOME.to_json(item, evaluation.input.outcomes[item.id])
             for item in questionnaire.outcomes
             if item.id in evaluation.input.outcomes
-        },
-    }
+        }
+        | dict.fromkeys(evaluation.input.outcomes_not_applicable, "na"),
+    } | (
+        {
+            "baselines": {
+                item.id: OUTCOME.to_json(item, evaluation.input.baselines[item.id])
+                for item in questionnaire.outcomes
+                if item.id in evaluation.input.baselines
+            }
+        }
+        if questionnaire.file_format >= 3
+        else {}
+    )
 
 
 def _action_json(action: Action) -> dict[str, Any]:
     """Who acts on a step, effort, cost (band ids) and the figure to watch (an outcome
     id, or a KPI as {zh, en}); only what the questionnaire gives."""
-    found: dict[str, Any] = {
-        name: value
-        for name, value in (
-            ("owner", action.owner),
-            ("effort", action.effort),
-            ("cost", action.cost),
-        )
-        if value is not None
-    }
-    if isinstance(action.watch, str):
-        found["watch"] = action.watch
-    elif action.watch is not None:
-        found["watch"] = action.watch.as_dict()
-    return found
+    return action.as_json()
 
 
 def questionnaire_json(questionnaire: Questionnaire) -> dict[str, Any]:
     """The public export shape of a questionnaire. Format 1 files keep the contract
     they were published with; format 2 adds crosswalks, level-scoped prerequisites,
-    the phase capacity, the applicability profile and the outcome figures."""
+    the phase capacity, the applicability profile and the outcome figures; format 3
+    adds level statements with their evidence, recommendations with their actions and
+    projects, the projects catalogue, band ranges and goals naming questions."""
     file_format = questionnaire.file_format
     exported: dict[str, Any] = {
         "key": questionnaire.key,
@@ -300,6 +344,9 @@ def questionnaire_json(questionnaire: Questionnaire) -> dict[str, Any]:
     ]
     exported["goals"] = [
         {"id": goal.id, "dimensions": list(goal.dimensions), "label": goal.label.as_dict()}
+        if file_format < 3
+        else {"id": goal.id, "questions": list(goal.questions), "label": goal.label.as_dict()}
+        | ({"source": goal.source.as_dict()} if goal.source else {})
         for goal in questionnaire.goals
     ]
     exported["services"] = [
@@ -317,5 +364,19 @@ def questionnaire_json(questionnaire: Questionnaire) -> dict[str, Any]:
             for variant in questionnaire.variants
         ]
         for kind, found in questionnaire.bands.items():
-            exported[kind] = [{"id": band.id, "label": band.label.as_dict()} for band in found]
+            exported[kind] = [_band_json(band, file_format) for band in found]
+    if file_format >= 3:
+        exported["projects"] = [project.as_dict() for project in questionnaire.projects]
+    return exported
+
+
+def _band_json(band: Band, file_format: int) -> dict[str, Any]:
+    """A role or band; from format 3 effort and cost bands with their range."""
+    exported: dict[str, Any] = {"id": band.id, "label": band.label.as_dict()}
+    if file_format >= 3 and band.unit is not None:
+        exported |= {
+            "unit": band.unit,
+            "low": level_item.number(Fraction(band.low or 0)),
+            "high": level_item.number(Fraction(band.high or 0)),
+        }
     return exported

@@ -15,7 +15,6 @@ from dataclasses import astuple, dataclass, field
 from datetime import date, datetime
 
 from maturity.core.answers import NOT_APPLICABLE, AnswerValue
-from maturity.core.benchmark import Benchmark
 from maturity.core.comparison import (
     Comparison,
     OutcomeTrend,
@@ -26,6 +25,7 @@ from maturity.core.comparison import (
 from maturity.core.evaluation import Evaluation, EvaluationInput, evaluate, strongest_and_weakest
 from maturity.core.plan import Plan, PlannedStep, computed_plan
 from maturity.core.questionnaire import Dimension, Question, Questionnaire
+from maturity.core.releases import PublishedBenchmark
 
 OVERALL = "__overall__"
 
@@ -53,6 +53,34 @@ class ProviderLine:
 
 
 @dataclass(frozen=True)
+class AttestationLine:
+    """Who attested the round's answers as true, in which role, when."""
+
+    name: str
+    role: str
+    attested_at: datetime
+
+
+@dataclass(frozen=True)
+class AdjustedAnswer:
+    declared: int
+    found: int
+    note: str
+
+
+@dataclass(frozen=True)
+class VerificationLine:
+    """How far the round's answers were checked, and the score with the adjustments."""
+
+    status: str  # core.verification.Status's value
+    checked: int
+    applicable: int
+    verified_index: float | None
+    adjusted: Mapping[str, AdjustedAnswer] = field(default_factory=dict)
+    completed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class ReportData:
     language: str
     organisation_name: str
@@ -65,7 +93,7 @@ class ReportData:
     assessed_by: tuple[str, ...] = ()
     findings: dict[str, str] = field(default_factory=dict)
     finding_authors: tuple[str, ...] = ()
-    benchmark: Benchmark | None = None
+    benchmark: PublishedBenchmark | None = None
     comparison: Comparison | None = None
     previous_round: int | None = None
     previous_overall: tuple[float, int] | None = None  # that round's index and level
@@ -76,6 +104,8 @@ class ReportData:
     # Per support service, the providers the organisation's centres list.
     providers: Mapping[str, tuple[ProviderLine, ...]] = field(default_factory=dict)
     centres: tuple[CentreBranding, ...] = ()  # the centres it is registered with
+    attestation: AttestationLine | None = None  # None: submitted before attestations
+    verification: VerificationLine | None = None  # None: self-declared
 
     @property
     def current_plan(self) -> Plan:
@@ -123,6 +153,7 @@ class ReportData:
             "targets": sorted(self.evaluation.roadmap.targets.items()),
             "goals": list(self.evaluation.input.goals),
             "profile": sorted(self.evaluation.input.profile.items()),
+            "pricing": repr(self.evaluation.input.organisation),  # roadmap 3: size, revenue, budget
             "outcomes": [
                 (trend.item.id, [(r, str(value)) for r, value in trend.points])
                 for trend in self.outcome_trends
@@ -133,20 +164,12 @@ class ReportData:
             ),
             "round": self.round,
             "submitted": self.submitted_at.isoformat() if self.submitted_at else None,
+            "attestation": repr(self.attestation),
+            "verification": repr(self.verification),
             "assessed_by": list(self.assessed_by),
             "findings": sorted(self.findings.items()),
             "finding_authors": list(self.finding_authors),
-            "benchmark": None
-            if self.benchmark is None
-            else [
-                str(self.benchmark.scope),
-                None if self.benchmark.cohort is None else self.benchmark.cohort.label,
-                sorted(
-                    (d, None if s is None else astuple(s))
-                    for d, s in self.benchmark.dimensions.items()
-                ),
-                None if self.benchmark.overall is None else astuple(self.benchmark.overall),
-            ],
+            "benchmark": None if self.benchmark is None else self.benchmark.fingerprint(),
             "previous_overall": self.previous_overall,
             "centres": [centre.fingerprint() for centre in self.centres],
             "comparison": None
@@ -222,7 +245,7 @@ def report_data(
     assessed_by: Iterable[str] = (),
     findings: Mapping[str, str] | None = None,
     finding_authors: Iterable[str] = (),
-    benchmark: Benchmark | None = None,
+    benchmark: PublishedBenchmark | None = None,
     comparison: Comparison | None = None,
     previous_round: int | None = None,
     previous_overall: tuple[float, int] | None = None,
@@ -232,6 +255,8 @@ def report_data(
     plan_edited_at: datetime | None = None,
     providers: Mapping[str, tuple[ProviderLine, ...]] | None = None,
     centres: Iterable[CentreBranding] = (),
+    attestation: AttestationLine | None = None,
+    verification: VerificationLine | None = None,
 ) -> ReportData:
     """The report of an evaluation; answers to questions the questionnaire does not
     have (a question removed before publication) are left out."""
@@ -267,6 +292,8 @@ def report_data(
         plan_edited_at=plan_edited_at,
         providers=dict(providers or {}),
         centres=tuple(centres),
+        attestation=attestation,
+        verification=verification,
     )
 
 

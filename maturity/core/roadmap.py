@@ -3,21 +3,25 @@
 The rules are those of PRODUCT.md "Roadmap, exactly (version 2)": prerequisites
 are level-scoped (a requirement applies from its ``from`` level on), the first two
 phases hold at most the questionnaire's ``phase_capacity`` steps, and every step
-says why it is there.
+says why it is there. ``PhasedSteps`` (targets, effective targets, steps, phases by
+level and the phase rules) is what version 3 (``roadmap_items``) keeps of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from maturity.core.answers import NOT_APPLICABLE, is_level
+from maturity.core.items.wording import VariantChoice
 from maturity.core.next_level import NextLevel, next_levels
 from maturity.core.questionnaire import Question, Questionnaire, Recommendation
+from maturity.core.refusals import Refusal, Refused
 from maturity.core.scoring import MAX_LEVEL, Answers, ScoreResult
 
 ROADMAP_VERSION = "2"
+StepKey = tuple[str, int]  # (question id, level the step reaches)
 GOAL_BONUS = Fraction(3, 2)
 # Why a step is in the plan (PRODUCT.md), in the order they are listed.
 REASONS = ("goal", "next_level", "prerequisite")
@@ -37,10 +41,30 @@ class PlanProblem(str):
         return problem
 
 
-class InvalidPlanInput(ValueError):
-    def __init__(self, problems: list[PlanProblem]) -> None:
+class InvalidPlanInput(Refused):
+    """Targets or goals refused: ``too_many_goals`` (its ``limit``) or ``invalid_plan``;
+    ``problems`` lists each (its text is the exception's)."""
+
+    def __init__(self, problems: list[PlanProblem], max_goals: int) -> None:
+        too_many = any(problem.code == "too_many_goals" for problem in problems)
+        super().__init__(
+            Refusal.TOO_MANY_GOALS if too_many else Refusal.INVALID_PLAN, limit=max_goals
+        )
         self.problems = problems
-        super().__init__("\n".join(problems))
+        self.args = ("\n".join(problems),)
+
+
+def targets_from_text(given: Mapping[str, str]) -> dict[str, int]:
+    """Target levels as a form gives them (dimension id → "0".."5"); Refused
+    ``invalid_target`` when one is not a whole number. Whether it is a level, and which
+    dimensions may have targets, is ``plan_problems``' question."""
+    targets = {}
+    for dimension_id, raw in given.items():
+        text = raw.strip()
+        if not (text.isdecimal() and text.isascii()):
+            raise Refused(Refusal.INVALID_TARGET, dimension_id)
+        targets[dimension_id] = int(text)
+    return targets
 
 
 def phase_of_level(level: int) -> int:
@@ -91,7 +115,7 @@ class Roadmap:
     steps: tuple[Step, ...]
     services: tuple[str, ...]  # named by the steps, in questionnaire order
     next_levels: Mapping[str, NextLevel | None] = field(default_factory=dict)
-    capacity: tuple[int, int] = (5, 8)
+    capacity: tuple[int, ...] = (5, 8)  # steps (version 2) or items (3) per phase
     version: str = ROADMAP_VERSION
 
     def phase(self, phase: int) -> list[Step]:
@@ -146,145 +170,197 @@ def default_target(level: int) -> int:
     return min(level + 1, MAX_LEVEL)
 
 
+class PhasedSteps:
+    """What versions 2 and 3 of the roadmap share (PRODUCT.md): targets, level-scoped
+    prerequisites, effective targets, one step per level to the target, phases by the
+    level reached and the phase rules. ``phase`` is the phase of every step, by
+    (question, level reached); the versions move steps to later phases by their own
+    rules and then call ``apply_phase_rules`` again."""
+
+    def __init__(
+        self,
+        questionnaire: Questionnaire,
+        answers: Answers,
+        scores: ScoreResult,
+        targets: Mapping[str, int] | None = None,
+        goals: Iterable[str] = (),
+        variant: VariantChoice = None,
+    ) -> None:
+        self.questionnaire = questionnaire
+        self.variant = variant
+        self.goals = list(goals)
+        chosen = dict(targets or {})
+        problems = plan_problems(questionnaire, chosen, self.goals)
+        if problems:
+            raise InvalidPlanInput(problems, questionnaire.max_goals)
+        self.targets: dict[str, int] = {
+            dimension_id: chosen.get(dimension_id, default_target(result.level))
+            for dimension_id, result in scores.dimensions.items()
+            if result.assessed and result.level is not None
+        }
+        self.applicable: dict[str, Question] = {
+            question.id: question
+            for question in questionnaire.questions
+            if answers[question.id] != NOT_APPLICABLE
+        }
+        self.value = {question_id: int(answers[question_id]) for question_id in self.applicable}
+        self.effective = self._effective_targets()
+        self.phase: dict[StepKey, int] = {
+            (question_id, level): phase_of_level(level)
+            for question_id in self.applicable
+            for level in range(self.value[question_id] + 1, self.effective[question_id] + 1)
+        }
+        # A goal serves the dimensions it names (formats 1, 2) or its questions (format 3).
+        self.served = {
+            question_id
+            for question_id, question in self.applicable.items()
+            if any(questionnaire.goal(goal_id).serves(question) for goal_id in self.goals)
+        }
+        self.next_levels = next_levels(questionnaire, answers, scores)
+        self.apply_phase_rules()
+
+    def _effective_targets(self) -> dict[str, int]:
+        """Whenever a question has a step reaching a level from which a requirement
+        applies, raise the required question's target to the required level; until
+        nothing changes."""
+        effective = {
+            question_id: self.targets[question.dimension_id]
+            for question_id, question in self.applicable.items()
+        }
+        changed = True
+        while changed:
+            changed = False
+            for question_id, question in self.applicable.items():
+                target = effective[question_id]
+                if self.value[question_id] >= target:
+                    continue  # no steps, so it imposes nothing
+                for requirement in question.requirements_for(target):
+                    required_id = requirement.question_id
+                    if (
+                        required_id in self.applicable
+                        and effective[required_id] < requirement.level
+                    ):
+                        effective[required_id] = requirement.level
+                        changed = True
+        return effective
+
+    def depends_on(self, key: StepKey) -> list[StepKey]:
+        """The steps a step comes after: its question's own step one level lower and
+        the steps of the prerequisites that apply to its level."""
+        question_id, level = key
+        own = [(question_id, level - 1)] if (question_id, level - 1) in self.phase else []
+        return own + [
+            (r.question_id, r.level)
+            for r in self.applicable[question_id].requirements_for(level)
+            if (r.question_id, r.level) in self.phase
+        ]
+
+    def apply_phase_rules(self) -> None:
+        """Never before the step of a prerequisite that applies to the step's level,
+        nor before the question's own step one level lower; until nothing changes."""
+        changed = True
+        while changed:
+            changed = False
+            for key, current in self.phase.items():
+                floor = max((self.phase[needed] for needed in self.depends_on(key)), default=1)
+                if floor > current:
+                    self.phase[key] = floor
+                    changed = True
+
+    def required_by(self) -> dict[StepKey, list[StepKey]]:
+        """The steps of other questions that depend on each step."""
+        found: dict[StepKey, list[StepKey]] = {}
+        for key in self.phase:
+            for needed in self.depends_on(key):
+                if needed[0] != key[0]:
+                    found.setdefault(needed, []).append(key)
+        return found
+
+    def steps(
+        self, ordered: list[StepKey], priority: Callable[[StepKey], Fraction]
+    ) -> tuple[Step, ...]:
+        """``ordered`` as steps, with their reasons and prerequisites (version 2's
+        reasons: the pages explain every step by them)."""
+        rank = {key: position for position, key in enumerate(ordered)}
+        required_by = self.required_by()
+        steps = []
+        for key in ordered:
+            question_id, level = key
+            question = self.applicable[question_id]
+            upcoming = self.next_levels.get(question.dimension_id)
+            reasons = set()
+            if question_id in self.served:
+                reasons.add("goal")
+            if upcoming and question_id in upcoming.questions and level == upcoming.level:
+                reasons.add("next_level")
+            if key in required_by:
+                reasons.add("prerequisite")
+            steps.append(
+                Step(
+                    question_id=question_id,
+                    dimension_id=question.dimension_id,
+                    from_level=level - 1,
+                    to_level=level,
+                    phase=self.phase[key],
+                    priority=float(priority(key)),
+                    position=question.position,
+                    recommendation=question.wording(self.variant).recommendations[level],
+                    reasons=tuple(r for r in REASONS if r in reasons),
+                    prerequisites=tuple(
+                        Prerequisite(r.question_id, r.level, self.value[r.question_id] >= r.level)
+                        for r in question.requirements_for(level)
+                        if r.question_id in self.applicable
+                    ),
+                    required_by=tuple(sorted(required_by.get(key, ()), key=rank.__getitem__)),
+                )
+            )
+        return tuple(steps)
+
+    def services(self, steps: Iterable[Step]) -> tuple[str, ...]:
+        """The support services the steps name, in the questionnaire's order."""
+        named = {service for step in steps for service in step.services}
+        return tuple(s.id for s in self.questionnaire.services if s.id in named)
+
+
 def build_roadmap(
     questionnaire: Questionnaire,
     answers: Answers,
     scores: ScoreResult,
     targets: Mapping[str, int] | None = None,
     goals: Iterable[str] = (),
-    variant: str | None = None,
+    variant: VariantChoice = None,
 ) -> Roadmap:
-    """``variant``: the wording the profile chose (its recommendations are the steps')."""
-    goals = list(goals)
-    targets = dict(targets or {})
-    problems = plan_problems(questionnaire, targets, goals)
-    if problems:
-        raise InvalidPlanInput(problems)
-
-    dimension_targets: dict[str, int] = {}
-    for dimension_id, result in scores.dimensions.items():
-        if result.assessed and result.level is not None:
-            dimension_targets[dimension_id] = targets.get(
-                dimension_id, default_target(result.level)
-            )
-
-    applicable: dict[str, Question] = {
-        question.id: question
-        for question in questionnaire.questions
-        if answers[question.id] != NOT_APPLICABLE
-    }
-    value = {question_id: int(answers[question_id]) for question_id in applicable}
-
-    # Effective targets (level-scoped prerequisites): whenever a question has a step
-    # reaching a level from which a requirement applies, raise the required
-    # question's target to the required level; until nothing changes.
-    effective = {qid: dimension_targets[q.dimension_id] for qid, q in applicable.items()}
-    changed = True
-    while changed:
-        changed = False
-        for question_id, question in applicable.items():
-            target = effective[question_id]
-            if value[question_id] >= target:
-                continue  # no steps, so it imposes nothing
-            for requirement in question.requirements_for(target):
-                required_id = requirement.question_id
-                if required_id in applicable and effective[required_id] < requirement.level:
-                    effective[required_id] = requirement.level
-                    changed = True
-
-    # Phases: by the level a step reaches, then never before the step of a prerequisite
-    # that applies to its level, nor before the question's own step one level lower.
-    phase: dict[tuple[str, int], int] = {
-        (question_id, level): phase_of_level(level)
-        for question_id in applicable
-        for level in range(value[question_id] + 1, effective[question_id] + 1)
-    }
-
-    def depends_on(question_id: str, level: int) -> list[tuple[str, int]]:
-        own = [(question_id, level - 1)] if (question_id, level - 1) in phase else []
-        return own + [
-            (r.question_id, r.level)
-            for r in applicable[question_id].requirements_for(level)
-            if (r.question_id, r.level) in phase
-        ]
-
-    def apply_phase_rules() -> None:
-        changed = True
-        while changed:
-            changed = False
-            for (question_id, level), current in phase.items():
-                floor = max((phase[key] for key in depends_on(question_id, level)), default=1)
-                if floor > current:
-                    phase[(question_id, level)] = floor
-                    changed = True
-
-    goal_dimensions = {
-        dimension_id for goal_id in goals for dimension_id in questionnaire.goal(goal_id).dimensions
-    }
+    """Version 2. ``variant``: the wording the profile chose (its recommendations are
+    the steps')."""
+    phased = PhasedSteps(questionnaire, answers, scores, targets, goals, variant)
+    applicable, phase = phased.applicable, phased.phase
     priority: dict[str, Fraction] = {}
     for question_id, question in applicable.items():
-        weight = question.weight * (effective[question_id] - value[question_id])
-        bonus = GOAL_BONUS if question.dimension_id in goal_dimensions else 1
+        weight = question.weight * (phased.effective[question_id] - phased.value[question_id])
+        bonus = GOAL_BONUS if question_id in phased.served else 1
         priority[question_id] = weight * bonus
 
-    def order(key: tuple[str, int]) -> tuple[int, Fraction, int, int]:
+    def order(key: StepKey) -> tuple[int, Fraction, int, int]:
         question_id, level = key
         return phase[key], -priority[question_id], applicable[question_id].position, level
 
     # Capacity: phase 1 then phase 2 gives its last steps in order to the next phase
     # until it holds no more than its capacity; dependants follow by the phase rules.
-    apply_phase_rules()
-    for limited, capacity in enumerate(questionnaire.phase_capacity, start=1):
+    # Roadmap 2 limits two phases; a format-3 file's third capacity is roadmap 3's.
+    for limited, capacity in enumerate(questionnaire.phase_capacity[:2], start=1):
         while True:
             held = sorted((key for key in phase if phase[key] == limited), key=order)
             if len(held) <= capacity:
                 break
             phase[held[-1]] = limited + 1
-            apply_phase_rules()
+            phased.apply_phase_rules()
 
-    levels = next_levels(questionnaire, answers, scores)
-    required_by: dict[tuple[str, int], list[tuple[str, int]]] = {}
-    for question_id, level in phase:
-        for key in depends_on(question_id, level):
-            if key[0] != question_id:
-                required_by.setdefault(key, []).append((question_id, level))
-    steps = []
-    for key in sorted(phase, key=order):
-        question_id, level = key
-        question = applicable[question_id]
-        upcoming = levels.get(question.dimension_id)
-        reasons = set()
-        if question.dimension_id in goal_dimensions:
-            reasons.add("goal")
-        if upcoming and question_id in upcoming.questions and level == upcoming.level:
-            reasons.add("next_level")
-        if key in required_by:
-            reasons.add("prerequisite")
-        steps.append(
-            Step(
-                question_id=question_id,
-                dimension_id=question.dimension_id,
-                from_level=level - 1,
-                to_level=level,
-                phase=phase[key],
-                priority=float(priority[question_id]),
-                position=question.position,
-                recommendation=question.wording(variant).recommendations[level],
-                reasons=tuple(r for r in REASONS if r in reasons),
-                prerequisites=tuple(
-                    Prerequisite(r.question_id, r.level, value[r.question_id] >= r.level)
-                    for r in question.requirements_for(level)
-                    if r.question_id in applicable
-                ),
-                required_by=tuple(sorted(required_by.get(key, ()), key=order)),
-            )
-        )
-    named = {service for step in steps for service in step.services}
+    steps = phased.steps(sorted(phase, key=order), lambda key: priority[key[0]])
     return Roadmap(
-        targets=dimension_targets,
-        effective_targets=effective,
-        steps=tuple(steps),
-        services=tuple(s.id for s in questionnaire.services if s.id in named),
-        next_levels=levels,
-        capacity=questionnaire.phase_capacity,
+        targets=phased.targets,
+        effective_targets=phased.effective,
+        steps=steps,
+        services=phased.services(steps),
+        next_levels=phased.next_levels,
+        capacity=(questionnaire.phase_capacity[0], questionnaire.phase_capacity[1]),
     )

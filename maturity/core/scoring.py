@@ -7,7 +7,7 @@ floating-point rounding; scores are handed out as floats at full precision.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -34,16 +34,26 @@ class InvalidAnswers(ValueError):
 
 def gated_level(weighted_values: Iterable[tuple[Fraction, int]], gate: Fraction) -> int:
     """The largest n in 0..5 such that for every k in 1..n the weight share of
-    values ≥ k is at least the gate. Shares fall as k rises, so the first k that
-    misses the gate ends the climb."""
+    values ≥ k is at least the gate."""
     pairs = list(weighted_values)
     total = sum((weight for weight, _value in pairs), Fraction(0))
     if total == 0:
         raise ValueError("no applicable question")
+    reach = [
+        sum((weight for weight, value in pairs if value >= k), Fraction(0))
+        for k in range(MAX_LEVEL + 1)
+    ]
+    return level_reached(reach, total, gate)
+
+
+def level_reached(reach: Sequence[Fraction | int], total: Fraction | int, gate: Fraction) -> int:
+    """The gate rule on weights already summed: ``reach[k]`` is the weight of answers
+    with a value of k or more, of ``total``. Shares fall as k rises, so the first k
+    that misses the gate ends the climb. (Cross-multiplied: integer weights stay
+    integers, which matters when a million rounds are scored.)"""
     level = 0
     for k in range(1, MAX_LEVEL + 1):
-        reaching = sum((weight for weight, value in pairs if value >= k), Fraction(0))
-        if reaching < gate * total:
+        if reach[k] * gate.denominator < gate.numerator * total:
             break
         level = k
     return level
@@ -94,11 +104,7 @@ def score(questionnaire: Questionnaire, answers: Answers) -> ScoreResult:
             continue
         numerator = sum(level_score(value) * weight for value, weight in enumerate(histogram))
         reach = _reach(histogram)
-        level = 0
-        for k in range(1, MAX_LEVEL + 1):
-            if reach[k] * gate.denominator < gate.numerator * total:
-                break
-            level = k
+        level = level_reached(reach, total, gate)
         dimension_scores[dimension.id] = DimensionScore(
             dimension.id, True, numerator / total, level
         )
@@ -109,11 +115,7 @@ def score(questionnaire: Questionnaire, answers: Answers) -> ScoreResult:
 
     if weight_total == 0:
         return ScoreResult(SCORING_VERSION, dimension_scores, None, None)
-    overall_level = 0
-    for k in range(1, MAX_LEVEL + 1):
-        if pooled_reach[k] < gate * weight_total:
-            break
-        overall_level = k
+    overall_level = level_reached(pooled_reach, weight_total, gate)
     return ScoreResult(
         SCORING_VERSION,
         dimension_scores,

@@ -24,6 +24,10 @@ class Text:
         return cls(zh=raw["zh"].strip(), en=raw["en"].strip())
 
 
+# Between the items of a list in running text: 甲、乙 / A, B.
+LIST_SEPARATOR = Text("、", ", ")
+
+
 # The JSON Schema of a text in a questionnaire file.
 NON_EMPTY = {"type": "string", "pattern": r"\S"}
 TEXT_SCHEMA = {

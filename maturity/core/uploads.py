@@ -45,6 +45,7 @@ _OFFICE_MAIN_PART = {
     DocumentKind.PPTX: "ppt/presentation.xml",
 }
 IMAGES_AND_PDF = frozenset({DocumentKind.PDF, DocumentKind.PNG, DocumentKind.JPEG})
+EVERY_KIND = frozenset(DocumentKind)
 
 
 def document_kind(data: bytes) -> DocumentKind | None:

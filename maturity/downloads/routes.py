@@ -18,12 +18,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from maturity import access, tasks
+from maturity import access, queue
 from maturity.core.report import ReportData
 from maturity.downloads import bp
 from maturity.extensions import db
 from maturity.models import Assessment, AssessmentStatus, ReportJob, ReportJobStatus
 from maturity.reports import jobs
+from maturity.reports import tasks as reports_tasks
 from maturity.reports.render import cached_name, cached_pdf
 from maturity.services import audit
 from maturity.services.reports import load_report_data
@@ -42,9 +43,9 @@ def download(assessment_id: int) -> Response:
     language = request.args.get("lang", "zh")
     access.require(language in LANGUAGES)
     data = load_report_data(assessment.id, language)
-    if not tasks.run_at_once() and not report_cache().exists(cached_name(data, assessment.id)):
+    if not queue.run_at_once() and not report_cache().exists(cached_name(data, assessment.id)):
         # Rendering takes seconds: a worker does it while a page shows progress.
-        job = jobs.queue_batch(current_user, [assessment.id], language)
+        job = reports_tasks.queue_batch(current_user, [assessment.id], language)
         if job.status != ReportJobStatus.FAILED:
             return redirect(url_for("downloads.job", job_id=job.id))
         # The broker is unreachable: render here, as without one (it was logged).
@@ -69,32 +70,27 @@ def batch() -> Response:
     raw_ids = request.form.getlist("assessment_id")
     ids: list[int] = []
     for raw in raw_ids:
-        assessment_id = database_id(raw)
-        access.require(assessment_id is not None)
-        assert assessment_id is not None
-        ids.append(assessment_id)
+        ids.append(access.found(database_id(raw)))
     ids = list(dict.fromkeys(ids))
     if not ids or language not in LANGUAGES or len(ids) > MAX_BATCH:
         flash(_("Choose between 1 and %(count)d submitted assessments.", count=MAX_BATCH), "error")
         return redirect(request.referrer or url_for("consultants.workspace"))
     for assessment_id in ids:
-        assessment = db.session.get(Assessment, assessment_id)
-        access.require(
-            assessment is not None
-            and access.can_view_assessment(current_user, assessment)
-            and assessment.status == AssessmentStatus.SUBMITTED
+        assessment = access.load(
+            Assessment,
+            assessment_id,
+            lambda a: (
+                access.can_view_assessment(current_user, a)
+                and a.status == AssessmentStatus.SUBMITTED
+            ),
         )
-        assert assessment is not None
         access.audit_read(current_user, assessment.organisation_id, "report", assessment.id)
-    job = jobs.queue_batch(current_user, ids, language)
+    job = reports_tasks.queue_batch(current_user, ids, language)
     return redirect(url_for("downloads.job", job_id=job.id))
 
 
 def own_job(job_id: int) -> ReportJob:
-    job = db.session.get(ReportJob, job_id)
-    access.require(job is not None and job.user_id == current_user.id)
-    assert job is not None
-    return job
+    return access.load(ReportJob, job_id, lambda j: j.user_id == current_user.id)
 
 
 def no_longer_visible(job: ReportJob) -> list[int]:

@@ -1,5 +1,5 @@
 """E-mail: rendered in the recipient's language, plain text plus HTML, and
-delivered by a worker (maturity/tasks.py) so that a slow or absent mail server
+delivered by a worker (maturity/mail/tasks.py) so that a slow or absent mail server
 never holds a page; without a broker it is sent at once, in the request.
 
 Each message is one template, ``templates/mail/<name>.txt``, with a ``subject``
@@ -13,27 +13,18 @@ from __future__ import annotations
 
 import logging
 import re
-import smtplib
-from typing import TYPE_CHECKING
 
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
-from flask_mailman import EmailMultiAlternatives, Mail
+from flask_mailman import Mail
 from flask_mailman.message import BadHeaderError
 from markupsafe import Markup, escape
 
-from maturity import tasks
-
-if TYPE_CHECKING:
-    from celery import Task
-
+from maturity import queue
+from maturity.mail.tasks import deliver, message_of
 
 logger = logging.getLogger(__name__)
 mail = Mail()
-
-# Transient failures (the mail server restarting, a network blip) are retried after
-# these many seconds; the worker is free for other tasks meanwhile.
-RETRY_DELAYS = (5, 30, 120, 600)
 
 
 def init_app(app: Flask) -> None:
@@ -74,17 +65,6 @@ def render(template_name: str, locale: str, **context: object) -> tuple[str, str
     return subject, text, html
 
 
-def _message(message: dict[str, str]) -> EmailMultiAlternatives:
-    email = EmailMultiAlternatives(
-        subject=message["subject"],
-        body=message["text"],
-        from_email=message["from"],
-        to=[message["to"]],
-    )
-    email.attach_alternative(message["html"], "text/html")
-    return email
-
-
 def send(to: str, template_name: str, locale: str, **context: object) -> bool:
     """Render now (in this request) and queue the delivery for a worker; False when the
     mail cannot be built (a header with a line break, from a name stored before such
@@ -100,38 +80,13 @@ def send(to: str, template_name: str, locale: str, **context: object) -> bool:
         "html": html,
     }
     try:
-        _message(message).message()  # what the worker will build: its headers checked
+        message_of(message).message()  # what the worker will build: its headers checked
     except BadHeaderError as error:
         logger.error("mail %s to %s cannot be built: %s", template_name, to, error)
         return False
     try:
-        tasks.queue(deliver, message)
-    except tasks.QueueUnavailable as error:
+        queue.queue(deliver, message)
+    except queue.QueueUnavailable as error:
         # Like a mail server away for good: the page goes on, the log says what was lost.
         logger.error("mail %s to %s could not be queued: %s", template_name, to, error)
     return True
-
-
-@tasks.task(bind=True, name="maturity.mail.deliver", max_retries=len(RETRY_DELAYS))
-def deliver(self: Task, message: dict[str, str]) -> None:
-    """Send one rendered message; a transient failure (the mail server restarting, a
-    network blip) is tried again later, a refusal is logged and not repeated."""
-    name, to = message["name"], message["to"]
-    try:
-        _message(message).send()
-    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, BadHeaderError) as refused:
-        logger.error("mail %s to %s refused: %s", name, to, refused)
-        return  # permanent: trying again gets the same answer
-    except Exception as error:
-        if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500:
-            logger.error("mail %s to %s refused: %s", name, to, error)
-            return
-        attempt = self.request.retries
-        if self.request.is_eager or attempt >= len(RETRY_DELAYS):
-            logger.error("mail %s to %s could not be sent: %s", name, to, error)
-            return
-        logger.warning("mail %s to %s: attempt %d failed: %s", name, to, attempt + 1, error)
-        raise self.retry(exc=error, countdown=RETRY_DELAYS[attempt]) from error
-    backend = current_app.config["MAIL_BACKEND"]
-    where = f" (written to {current_app.config['MAIL_FILE_PATH']})" if backend == "file" else ""
-    logger.info("mail %s to %s sent%s", name, to, where)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import url_for
 
 from maturity.mail import send
-from maturity.models import Centre, Organisation
+from maturity.models import Assessment, Centre, Organisation
 from maturity.models._types import utcnow
 from maturity.services.accounts import PasswordChanged
 from maturity.services.credit_codes import Verified
 from maturity.services.organisations import owners_of
+from maturity.services.verification import VerifiedRound
 
 
 def password_changed(changed: PasswordChanged) -> None:
@@ -74,5 +75,31 @@ def licence_rejected(organisation: Organisation) -> None:
             name=owner.name,
             organisation=organisation.name,
             code=organisation.credit_code,
+            link=link,
+        )
+
+
+def verification_completed(assessment: Assessment, found: VerifiedRound) -> None:
+    """Tell the organisation's owners that a round's verification is complete: its
+    status, the scores side by side, how many answers were adjusted."""
+    organisation = assessment.organisation
+    link = url_for("assessments.results", assessment_id=assessment.id, _external=True)
+    declared = found.declared.overall_index if found.declared else None
+    verified = found.verified.overall_index if found.verified else None
+    for owner in owners_of(organisation):
+        send(
+            owner.email,
+            "verification_completed",
+            owner.locale,
+            name=owner.name,
+            organisation=organisation.name,
+            round=assessment.round,
+            status=found.status.value,
+            checked=found.state.checked,
+            applicable=found.state.applicable,
+            adjusted=found.state.adjusted,
+            declared=declared,
+            verified=verified,
+            verifier=found.completed_by or "",
             link=link,
         )

@@ -11,6 +11,14 @@ from maturity.models.assessment import (
     ItemValue,
 )
 from maturity.models.audit import AuditEvent
+from maturity.models.evidence import (
+    AnswerReview,
+    Attestation,
+    EvidenceFile,
+    ReviewMethod,
+    ReviewOutcome,
+    Verification,
+)
 from maturity.models.organisation import (
     Centre,
     CentreRegistration,
@@ -24,8 +32,9 @@ from maturity.models.organisation import (
 from maturity.models.organisation_import import ImportStatus, OrganisationImport
 from maturity.models.plan import PlanRevision, StepStatus
 from maturity.models.questionnaire import QuestionnaireVersion
+from maturity.models.release import Release
 from maturity.models.report import ReportJob, ReportJobItem, ReportJobStatus
-from maturity.models.summary import AggregateGeneration, ResultSummary
+from maturity.models.summary import ResultSummary
 from maturity.models.user import (
     ApiToken,
     CentreMembership,
@@ -40,13 +49,14 @@ from maturity.models.user import (
 )
 
 __all__ = [
-    "AggregateGeneration",
     "Answer",
+    "AnswerReview",
     "ApiToken",
     "Assessment",
     "AssessmentResult",
     "AssessmentStatus",
     "AssessmentTarget",
+    "Attestation",
     "AuditEvent",
     "Centre",
     "CentreMembership",
@@ -56,6 +66,7 @@ __all__ = [
     "CreditCodeState",
     "DimensionResult",
     "EmailLink",
+    "EvidenceFile",
     "Finding",
     "ImportStatus",
     "Invitation",
@@ -68,13 +79,17 @@ __all__ = [
     "OrganisationImport",
     "PlanRevision",
     "QuestionnaireVersion",
+    "Release",
     "ReportJob",
     "ReportJobItem",
     "ReportJobStatus",
     "ResultSummary",
+    "ReviewMethod",
+    "ReviewOutcome",
     "ServiceProvider",
     "StepStatus",
     "TokenScope",
     "User",
     "UserSession",
+    "Verification",
 ]

@@ -20,6 +20,7 @@ from maturity.extensions import Model
 from maturity.models._types import UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
+    from maturity.models.evidence import AnswerReview, Attestation, EvidenceFile, Verification
     from maturity.models.organisation import Organisation
     from maturity.models.questionnaire import QuestionnaireVersion
     from maturity.models.user import User
@@ -75,6 +76,22 @@ class Assessment(Model):
     )
     item_values: Mapped[list[ItemValue]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan"
+    )
+    # At most one row each, shown wherever a round is (results, history, reports):
+    # joined to the round's own query rather than read one query each.
+    attestation: Mapped[Attestation | None] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", lazy="joined"
+    )
+    # The files on disk go with the rows only through services.evidence (which
+    # removes them): never delete a round's evidence rows by cascade alone.
+    evidence_files: Mapped[list[EvidenceFile]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan"
+    )
+    reviews: Mapped[list[AnswerReview]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan"
+    )
+    verification: Mapped[Verification | None] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", lazy="joined"
     )
 
 

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     CheckConstraint,
     ColumnElement,
     ForeignKey,
@@ -24,7 +23,6 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from maturity.core.disclosure import new_record_key
 from maturity.core.reference import SizeClass
 from maturity.extensions import Model
 from maturity.models._types import UTCDateTime, str_enum, utcnow
@@ -54,6 +52,9 @@ class Organisation(Model):
         CheckConstraint("employees IS NULL OR employees >= 0", name="employees_not_negative"),
         CheckConstraint("revenue IS NULL OR revenue >= 0", name="revenue_not_negative"),
         CheckConstraint("total_assets IS NULL OR total_assets >= 0", name="assets_not_negative"),
+        CheckConstraint(
+            "digital_budget IS NULL OR digital_budget >= 0", name="digital_budget_not_negative"
+        ),
         # One verified holder per code; claims beside it are allowed (and disputed).
         Index(
             "uq_organisation_verified_credit_code",
@@ -88,16 +89,15 @@ class Organisation(Model):
     # Annual operating revenue and total assets in 10,000 CNY (万元).
     revenue: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     total_assets: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    # The annual digital budget the roadmap's phases must fit (roadmap 3), in 万元;
+    # set with the targets and goals by the organisation's people or its consultant.
+    digital_budget: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     # Derived from the measures by core.reference.classify_size and stored for aggregation.
     size_class: Mapped[SizeClass] = mapped_column(str_enum(SizeClass, 10), index=True)
     province_code: Mapped[str] = mapped_column(String(6), index=True)
     city_code: Mapped[str | None] = mapped_column(String(6))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
-    # The secret record key of the cell-key method (core.disclosure): random, kept for
-    # good, copied into the organisation's result summaries; never shown or exported
-    # (backups hold it, so that a restored database perturbs exactly as before).
-    record_key: Mapped[int] = mapped_column(BigInteger, default=new_record_key)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan"

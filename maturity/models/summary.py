@@ -12,6 +12,7 @@ from sqlalchemy import (
     Integer,
     SmallInteger,
     String,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -55,9 +56,6 @@ class ResultSummary(Model):
     size_class: Mapped[str] = mapped_column(String(10))
     province_code: Mapped[str] = mapped_column(String(6))
     city_code: Mapped[str | None] = mapped_column(String(6))
-    # The organisation's record key (core.disclosure), so that aggregates can derive
-    # every cell's key in the same scan that computes its figures.
-    record_key: Mapped[int] = mapped_column(BigInteger)
     overall_index: Mapped[float | None] = mapped_column(Float(53))
     overall_level: Mapped[int | None]
     answers: Mapped[str] = mapped_column(String(200))
@@ -94,6 +92,11 @@ class ResultSummary(Model):
     # at a million organisations took a quarter of the time. The database keeps it
     # (triggers on this table and on centre_registration, migration 7b3e91c4d2a8),
     # whatever path writes either table; nothing in Python sets it.
+    # The round's verification, once completed (services.verification): whether every
+    # answer was checked and found or set at a level, and the index with the verifier's
+    # adjustments. Releases count verified rounds as their own figures.
+    verified: Mapped[bool] = mapped_column(default=False, server_default=false())
+    verified_index: Mapped[float | None] = mapped_column(Float(53))
     centre_ids: Mapped[list[int] | None] = mapped_column(
         ARRAY(Integer).with_variant(JSON(), "sqlite"), deferred=True
     )
@@ -114,16 +117,3 @@ for _position in range(1, MAX_OUTCOMES + 1):
         f"outcome_change_{_position}",
         mapped_column(f"outcome_change_{_position}", Float(53)),
     )
-
-
-class AggregateGeneration(Model):
-    """A counter raised by every change that can alter a centre's aggregates
-    (a submission, a registration, an import), so cached dashboards know when
-    they are stale. One row."""
-
-    __tablename__ = "aggregate_generation"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    # Random per row: a restored or rebuilt database never matches an old cache key.
-    token: Mapped[str] = mapped_column(String(32))
-    value: Mapped[int] = mapped_column(default=0)

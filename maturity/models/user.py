@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import contextlib
 import enum
 import functools
 import secrets
@@ -19,7 +18,35 @@ from maturity.models._types import UTCDateTime, str_enum, utcnow
 if TYPE_CHECKING:
     from maturity.models.organisation import Centre, Organisation
 
-_hasher = PasswordHasher()
+
+class Passwords:
+    """The password hasher: Argon2id with argon2-cffi's defaults (RFC 9106's
+    low-memory choice: 64 MiB, 3 passes), a memory-hard function. One object, so that
+    the test suite can give the work it does for hundreds of throw-away accounts cheap
+    parameters (tests/conftest.py) while the test of login timing keeps these."""
+
+    hasher = PasswordHasher()
+
+    @classmethod
+    def hash(cls, password: str) -> str:
+        return cls.hasher.hash(password)
+
+    @classmethod
+    def verify(cls, password_hash: str, password: str) -> bool:
+        try:
+            return cls.hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    @classmethod
+    def spend_check(cls, password: str) -> None:
+        """The work of one check against a hash made with the current parameters."""
+        cls.verify(_unknown_account_hash(cls.hasher), password)
+
+
+@functools.cache
+def _unknown_account_hash(hasher: PasswordHasher) -> str:
+    return hasher.hash(secrets.token_hex(16))
 
 
 class User(UserMixin, Model):
@@ -64,28 +91,19 @@ class User(UserMixin, Model):
         return f"{self.id}:{self.session_key}" if self.session_key else str(self.id)
 
     def set_password(self, password: str) -> None:
-        self.password_hash = _hasher.hash(password)
+        self.password_hash = Passwords.hash(password)
 
     def check_password(self, password: str) -> bool:
-        try:
-            return _hasher.verify(self.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            return False
+        return Passwords.verify(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
 
 
 def spend_password_check(password: str) -> None:
     """The work of one password check, for an address that has no account: login
     then takes as long whether or not the address is known."""
-    with contextlib.suppress(VerificationError, InvalidHashError):
-        _hasher.verify(_unknown_account_hash(), password)
-
-
-@functools.cache
-def _unknown_account_hash() -> str:
-    return _hasher.hash(secrets.token_hex(16))
-
-    def __repr__(self) -> str:
-        return f"<User {self.id} {self.email}>"
+    Passwords.spend_check(password)
 
 
 class MembershipRole(enum.StrEnum):
@@ -123,6 +141,7 @@ class CentreRole(enum.StrEnum):
 
     REVIEWER = "reviewer"  # reviews the centre's aggregates, imports, keeps its directory
     CONSULTANT = "consultant"  # the centre's consultant staff, assignable to its clients
+    VERIFIER = "verifier"  # checks the answers of the organisations that consent
 
 
 class CentreMembership(Model):

@@ -10,7 +10,6 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from maturity import access
-from maturity.extensions import db
 from maturity.mail import notices
 from maturity.models import CreditCodeState, Organisation
 from maturity.organisations import bp
@@ -18,27 +17,13 @@ from maturity.services import credit_codes
 from maturity.services.audit import note_read
 from maturity.storage import documents
 from maturity.web.downloads import attachment, sandboxed
+from maturity.web.messages import refusal_message
 
 
 def _load(organisation_id: int) -> Organisation:
-    organisation = db.session.get(Organisation, organisation_id)
-    access.require(organisation is not None and access.can_see_licence(current_user, organisation))
-    assert organisation is not None
-    return organisation
-
-
-def licence_refusal(code: str) -> str:
-    return {
-        "no_code": _("Enter the organisation's credit code in its profile first."),
-        "empty": _("Please choose the file of the business licence."),
-        "too_large": _(
-            "The file is too large: at most %(mb)d MB.",
-            mb=credit_codes.MAX_LICENCE_BYTES // (1024 * 1024),
-        ),
-        "wrong_type": _(
-            "This file is not a PDF, PNG or JPEG (whatever its name says): scan or photograph the business licence and upload that."
-        ),
-    }[code]
+    return access.load(
+        Organisation, organisation_id, lambda o: access.can_see_licence(current_user, o)
+    )
 
 
 def _page(
@@ -71,7 +56,7 @@ def upload_licence(organisation_id: int) -> Response | tuple[str, int]:
     try:
         credit_codes.upload_licence(organisation, upload.read() if upload else b"", current_user)
     except credit_codes.LicenceRefused as refused:
-        return _page(organisation, licence_refusal(refused.code), 400)
+        return _page(organisation, refusal_message(refused), 400)
     flash(
         _("The business licence is uploaded. An administrator or your centre will check it."),
         "success",
@@ -114,10 +99,5 @@ def verify_credit_code(organisation_id: int) -> Response | tuple[str, int]:
             notices.credit_code_verified(organisation, outcome)
             flash(_("The credit code is verified."), "success")
     except credit_codes.VerificationRefused as refused:
-        message = (
-            _("The code is verified already.")
-            if refused.code == "verified"
-            else _("There is no business licence to check yet.")
-        )
-        return _page(organisation, message, 409)
+        return _page(organisation, refusal_message(refused), 409)
     return redirect(url_for("organisations.credit_code", organisation_id=organisation.id))

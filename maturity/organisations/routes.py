@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -32,9 +31,9 @@ from maturity.services.questionnaires import (
     current_questionnaire,
 )
 from maturity.web import current_locale, database_id
-from maturity.web.messages import plan_message
+from maturity.web.messages import refusal_message
 from maturity.web.qr import qr_code_data_uri
-from maturity.web.requests import EMAIL_SHAPE
+from maturity.web.requests import mail_address
 
 
 def make_form(
@@ -93,7 +92,7 @@ def _profile_page(organisation: Organisation | None) -> str | Response:
         except InvalidPlanInput as refused:
             db.session.rollback()
             assert questionnaire is not None  # goals are only checked against one
-            form.goals.errors = [plan_message(refused, questionnaire)]
+            form.goals.errors = [refusal_message(refused)]
         else:
             credit_codes.forget_file(forgotten)
             flash(_("Organisation profile saved."), "success")
@@ -155,10 +154,10 @@ def invite(organisation_id: int) -> str:
     address = (request.form.get("email") or "").strip()
     sent_to, refused, unsent = None, None, None
     if address:
-        if not re.match(EMAIL_SHAPE, address) or len(address) > 254:
+        recipient = mail_address(address)
+        if recipient is None:
             refused = address
         else:
-            recipient = address.lower()
             known = accounts.find_by_email(recipient)
             language = request.form.get("language")
             sent = mail.send(
@@ -191,6 +190,10 @@ def invite(organisation_id: int) -> str:
 def join(token: str) -> str | Response | tuple[str, int]:
     try:
         invitation = invitations.find_invitation(token)
+        if request.method == "POST":
+            organisation = invitations.accept_invitation(token, current_user)
+            flash(_("You have joined %(name)s.", name=organisation.name), "success")
+            return redirect(url_for("organisations.show", organisation_id=organisation.id))
     except invitations.InvitationInvalid:
         return render_template(
             "errors/message.html",
@@ -198,10 +201,6 @@ def join(token: str) -> str | Response | tuple[str, int]:
                 "This invitation link is not valid: it may have expired or been used already. Ask your colleague for a new one."
             ),
         ), 404
-    if request.method == "POST":
-        organisation = invitations.accept_invitation(token, current_user)
-        flash(_("You have joined %(name)s.", name=organisation.name), "success")
-        return redirect(url_for("organisations.show", organisation_id=organisation.id))
     return render_template(
         "organisations/join.html", organisation=invitation.organisation, role=invitation.role
     )
@@ -247,10 +246,8 @@ def register_with_centre(organisation_id: int) -> Response:
 def consent(organisation_id: int, centre_id: int) -> Response:
     organisation = _load(organisation_id)
     access.require(access.can_manage_centres(current_user, organisation), hide=False)
-    centre = db.session.get(Centre, centre_id)
-    registration = centres.registration(centre, organisation) if centre else None
-    access.require(registration is not None and registration.is_accepted)
-    assert registration is not None and centre is not None
+    centre = access.load(Centre, centre_id)
+    registration = access.found(centres.registration(centre, organisation), lambda r: r.is_accepted)
     granted = request.form.get("action") == "grant"
     centres.set_consent(registration, granted, current_user)
     if granted:
@@ -280,10 +277,8 @@ def answer_request(organisation_id: int, centre_id: int) -> Response:
     """Accept or decline a centre's request to register the organisation."""
     organisation = _load(organisation_id)
     access.require(access.can_manage_centres(current_user, organisation), hide=False)
-    centre = db.session.get(Centre, centre_id)
-    pending = centres.registration(centre, organisation) if centre else None
-    access.require(pending is not None and not pending.is_accepted)
-    assert pending is not None and centre is not None
+    centre = access.load(Centre, centre_id)
+    pending = access.found(centres.registration(centre, organisation), lambda r: not r.is_accepted)
     action = request.form.get("action")
     if action not in ("accept", "decline"):
         return redirect(url_for("organisations.show", organisation_id=organisation.id))

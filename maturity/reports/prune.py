@@ -15,7 +15,6 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import or_, select
 
-from maturity import tasks
 from maturity.extensions import db
 from maturity.models import ReportJob
 from maturity.models._types import utcnow
@@ -86,19 +85,6 @@ def _removed(
         return False
     pruned.bytes_freed += freed
     return True
-
-
-@tasks.task(name=tasks.PRUNE_TASK)
-def prune_report_files() -> None:
-    """Daily, on Celery beat: what `flask report prune` does with its defaults."""
-    pruned = prune(retention())
-    logger.info(
-        "pruned %d cached PDFs, %d batch ZIPs, %d partial files (%d bytes)",
-        pruned.cached_pdfs,
-        pruned.batch_zips,
-        pruned.partial_files,
-        pruned.bytes_freed,
-    )
 
 
 def remove_reports_of(assessment_ids: list[int]) -> Pruned:

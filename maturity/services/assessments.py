@@ -7,6 +7,7 @@ core's scoring.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,11 +15,13 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from maturity.core.answers import AnswerInput, AnswerRefused, check_answer
+from maturity.core import attestation
+from maturity.core.answers import AnswerInput, check_answer
 from maturity.core.applicability import applicability, scored_answers
 from maturity.core.comparison import carry_over
 from maturity.core.items import PROFILE
 from maturity.core.questionnaire import Question, Questionnaire
+from maturity.core.refusals import Refusal, Refused
 from maturity.core.scoring import score
 from maturity.extensions import db, rows_changed
 from maturity.models import (
@@ -26,12 +29,13 @@ from maturity.models import (
     Assessment,
     AssessmentResult,
     AssessmentStatus,
+    Attestation,
     DimensionResult,
     Organisation,
     User,
 )
 from maturity.services import items
-from maturity.services.questionnaires import current_version
+from maturity.services.questionnaires import NoQuestionnaire, current_version
 from maturity.services.results import (
     answer_values,
     answers_of,
@@ -42,43 +46,27 @@ from maturity.services.results import (
 from maturity.services.summaries import write_summary
 
 
-class AssessmentError(Exception):
-    """A refused operation; ``code`` selects the message shown to the user."""
-
-    code = "error"
-
-
-class NoQuestionnaire(AssessmentError):
-    code = "no_questionnaire"
+class NotEditable(Refused):
+    def __init__(self) -> None:
+        super().__init__(Refusal.NOT_EDITABLE)
 
 
-class NotEditable(AssessmentError):
-    code = "not_editable"
-
-
-class Incomplete(AssessmentError):
-    code = "incomplete"
-
+class Incomplete(Refused):
     def __init__(self, missing: list[Question], missing_items: list[Any] | None = None) -> None:
         self.missing = missing
         self.missing_items = missing_items or []
         super().__init__(
-            f"{len(missing)} question(s) and {len(self.missing_items)} profile item(s) unanswered"
+            Refusal.INCOMPLETE,
+            f"{len(missing)} question(s) and {len(self.missing_items)} profile item(s) unanswered",
         )
 
 
-class Conflict(AssessmentError):
+class Conflict(Refused):
     """A colleague changed the answer since this user last saw it."""
 
-    code = "conflict"
-
     def __init__(self, current: Answer) -> None:
-        super().__init__(f"answer to {current.question_id} changed meanwhile")
+        super().__init__(Refusal.CONFLICT, current.question_id)
         self.current = current
-
-
-# What a save or submit may refuse, for views that show the reason.
-REFUSALS = (AssessmentError, AnswerRefused, items.ItemsNotEditable)
 
 
 def draft_of(organisation: Organisation) -> Assessment | None:
@@ -101,7 +89,7 @@ def start_or_resume(
         return existing
     version = current_version(current_app.config["QUESTIONNAIRE_KEY"])
     if version is None:
-        raise NoQuestionnaire("no questionnaire version is published")
+        raise NoQuestionnaire()
     last_round = db.session.scalar(
         select(func.max(Assessment.round)).where(Assessment.organisation_id == organisation.id)
     )
@@ -170,10 +158,24 @@ def unconfirmed(assessment: Assessment) -> set[str]:
     )
 
 
+def save_answers(
+    assessment: Assessment, answers: list[AnswerInput], user: User
+) -> dict[str, Refused]:
+    """Save a page of answers, each in its own short transaction: what was refused,
+    by question (a `Conflict` carries the answer a colleague stored meanwhile)."""
+    refused: dict[str, Refused] = {}
+    for given in answers:
+        try:
+            save_answer(assessment, given, user)
+        except Refused as error:
+            refused[given.question_id] = error
+    return refused
+
+
 def save_answer(assessment: Assessment, given: AnswerInput, user: User) -> Answer:
     """Save one answer in its own short transaction; refuse stale or invalid ones."""
     if assessment.status != AssessmentStatus.DRAFT:
-        raise NotEditable("the assessment has been submitted")
+        raise NotEditable()
     given = check_answer(questionnaire_for(assessment), given)
     stored = Answer.columns_for(given.value)
 
@@ -237,8 +239,35 @@ def missing_questions(
     return [q for q in questionnaire.questions if q.id not in answered and q.id not in marked]
 
 
-def submit(assessment: Assessment, user: User) -> AssessmentResult:
-    """Score a complete draft, store the scores, and make the assessment read-only."""
+@dataclass(frozen=True)
+class AttestationInput:
+    """The submitter's 真实性承诺: the promise accepted, in their role (职务)."""
+
+    accepted: bool
+    role: str
+
+
+def checked_attestation(given: AttestationInput) -> str:
+    """The role, once the promise is accepted and the role can be taken."""
+    if not given.accepted:
+        raise Refused(Refusal.NOT_ATTESTED)
+    problem = attestation.role_problem(given.role)
+    if problem is not None:
+        raise Refused(
+            {
+                "missing": Refusal.ROLE_MISSING,
+                "too_long": Refusal.ROLE_TOO_LONG,
+                "not_one_line": Refusal.NOT_ONE_LINE,
+            }[problem],
+            limit=attestation.ROLE_MAX_LENGTH,
+        )
+    return given.role.strip()
+
+
+def submit(assessment: Assessment, user: User, attested: AttestationInput) -> AssessmentResult:
+    """Score a complete draft, store the scores and the submitter's attestation, and
+    make the assessment read-only."""
+    role = checked_attestation(attested)
     questionnaire = questionnaire_for(assessment)
     answers = answer_values(assessment)
     profile, outcomes = profile_and_outcomes(assessment, questionnaire)
@@ -257,7 +286,7 @@ def submit(assessment: Assessment, user: User) -> AssessmentResult:
     )
     if claimed != 1:
         db.session.rollback()
-        raise NotEditable("the assessment has already been submitted")
+        raise NotEditable()
     stored = AssessmentResult(
         assessment_id=assessment.id,
         scoring_version=result.scoring_version,
@@ -272,6 +301,16 @@ def submit(assessment: Assessment, user: User) -> AssessmentResult:
         ],
     )
     db.session.add(stored)
+    db.session.add(
+        Attestation(
+            assessment_id=assessment.id,
+            user_id=user.id,
+            name=user.name,
+            role=role,
+            text_version=attestation.CURRENT_VERSION,
+            attested_at=now,
+        )
+    )
     db.session.refresh(assessment)
     write_summary(assessment, questionnaire, result, scored, outcomes)
     db.session.commit()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 
+from maturity.core.refusals import Refusal, Refused
 from maturity.core.report import CentreBranding
 from maturity.extensions import db
 from maturity.models import Centre, User
@@ -20,12 +21,9 @@ MAX_PIXELS = 25_000_000  # refused before decoding: no decompression bombs
 LOGO_BOX = (600, 240)  # the stored logo fits in this many pixels
 
 
-class BrandingRefused(ValueError):
-    """``code``: contact_too_long, logo_too_large, not_an_image, image_too_large."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+class BrandingRefused(Refused):
+    """contact_too_long, logo_too_large (each with its ``limit``), not_an_image,
+    image_too_large."""
 
 
 def normalised_logo(upload: bytes) -> bytes:
@@ -33,23 +31,23 @@ def normalised_logo(upload: bytes) -> bytes:
     from PIL import Image, UnidentifiedImageError
 
     if len(upload) > MAX_UPLOAD:
-        raise BrandingRefused("logo_too_large")
+        raise BrandingRefused(Refusal.LOGO_TOO_LARGE, limit=MAX_UPLOAD)
     try:
         # Pillow refuses a header claiming over twice its MAX_IMAGE_PIXELS at once.
         with Image.open(io.BytesIO(upload)) as image:
             if image.format not in ("PNG", "JPEG"):
-                raise BrandingRefused("not_an_image")
+                raise BrandingRefused(Refusal.NOT_AN_IMAGE)
             width, height = image.size
             if width * height > MAX_PIXELS:
-                raise BrandingRefused("image_too_large")
+                raise BrandingRefused(Refusal.IMAGE_TOO_LARGE)
             image.load()
             converted = image.convert("RGBA")
     except Image.DecompressionBombError as error:
-        raise BrandingRefused("image_too_large") from error
+        raise BrandingRefused(Refusal.IMAGE_TOO_LARGE) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         if isinstance(error, BrandingRefused):
             raise
-        raise BrandingRefused("not_an_image") from error
+        raise BrandingRefused(Refusal.NOT_AN_IMAGE) from error
     converted.thumbnail(LOGO_BOX)
     output = io.BytesIO()
     converted.save(output, format="PNG", optimize=True)
@@ -62,7 +60,7 @@ def save_branding(
     """Store the contact and, if given, the logo (refused whole: nothing is stored)."""
     cleaned = contact.strip()
     if len(cleaned) > MAX_CONTACT:
-        raise BrandingRefused("contact_too_long")
+        raise BrandingRefused(Refusal.CONTACT_TOO_LONG, limit=MAX_CONTACT)
     new_logo = normalised_logo(logo) if logo else None
     centre.contact = cleaned or None
     if new_logo is not None:

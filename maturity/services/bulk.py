@@ -37,7 +37,7 @@ def _copy(table: Any, rows: list[dict[str, Any]]) -> None:
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
     )
-    connection = db.session.connection().connection.dbapi_connection
+    connection = db.session.connection().connection.driver_connection
     assert isinstance(connection, psycopg.Connection)
     with connection.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from maturity.core.refusals import Refusal, Refused
 from maturity.extensions import db
 from maturity.models import (
     Assessment,
@@ -22,14 +23,11 @@ from maturity.models import (
     User,
 )
 from maturity.models._types import utcnow
-from maturity.services import generation
 from maturity.services.audit import record
 
 
-class CentreError(Exception):
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+class CentreRefused(Refused):
+    """A refused change of a centre's staff, assignments or requests."""
 
 
 def all_centres() -> list[Centre]:
@@ -62,10 +60,10 @@ def staff_of(centre: Centre, role: CentreRole) -> list[User]:
 
 
 def add_staff(centre: Centre, user: User, role: CentreRole, actor: User) -> None:
-    """Give a person a role at the centre (an administrator does); CentreError
+    """Give a person a role at the centre (an administrator does); CentreRefused
     ``already_staff`` when they have it."""
     if any(m.centre_id == centre.id and m.role is role for m in user.centre_memberships):
-        raise CentreError("already_staff")
+        raise CentreRefused(Refusal.ALREADY_STAFF)
     db.session.add(CentreMembership(user=user, centre=centre, role=role))
     record(actor, "add_centre_staff", "centre", centre.id, user_id=user.id, role=str(role))
     db.session.commit()
@@ -92,7 +90,6 @@ def register(organisation: Organisation, centre: Centre, user: User) -> CentreRe
     )
     db.session.add(created)
     record(user, "register_with_centre", "centre", centre.id, organisation.id)
-    generation.bump()
     db.session.commit()
     return created
 
@@ -101,7 +98,7 @@ def answer_request(request: CentreRegistration, accept: bool, user: User) -> Non
     """The organisation's answer to a centre's registration request: accepted, it
     counts in the centre's aggregates from now on; declined, it is gone."""
     if request.is_accepted:
-        raise CentreError("not_a_request")
+        raise CentreRefused(Refusal.NOT_A_REQUEST)
     record(
         user,
         "accept_registration_request" if accept else "decline_registration_request",
@@ -111,7 +108,6 @@ def answer_request(request: CentreRegistration, accept: bool, user: User) -> Non
     )
     if accept:
         request.accepted_at = utcnow()
-        generation.bump()
     else:
         db.session.delete(request)
     db.session.commit()
@@ -200,16 +196,16 @@ def assign_consultant(
     own (a consultant by an organisation's invitation, which anyone can arrange) a
     consultant who reads what consent gives the centre's consultants."""
     if consultant.id == user.id:
-        raise CentreError("self_assignment")
+        raise CentreRefused(Refusal.SELF_ASSIGNMENT)
     if consultant not in staff_of(centre, CentreRole.CONSULTANT):
-        raise CentreError("not_centre_consultant")
+        raise CentreRefused(Refusal.NOT_CENTRE_CONSULTANT, name=consultant.name)
     existing = db.session.scalar(
         select(Membership).where(
             Membership.user_id == consultant.id, Membership.organisation_id == organisation.id
         )
     )
     if existing is not None:
-        raise CentreError("already_member")
+        raise CentreRefused(Refusal.ALREADY_MEMBER)
     db.session.add(
         Membership(
             user=consultant,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete, or_, select
 
+from maturity.core.refusals import Refusal, Refused
 from maturity.core.uploads import IMAGES_AND_PDF, DocumentKind, accepted_kind
 from maturity.extensions import db
 from maturity.models import (
@@ -28,7 +29,6 @@ from maturity.models import (
     User,
 )
 from maturity.models._types import utcnow
-from maturity.services import generation
 from maturity.services.audit import record
 from maturity.storage import documents
 
@@ -36,21 +36,13 @@ from maturity.storage import documents
 MAX_LICENCE_BYTES = 5 * 1024 * 1024
 
 
-class LicenceRefused(ValueError):
-    """``code``: ``no_code`` (the organisation gave no credit code), ``empty``,
-    ``too_large`` or ``wrong_type`` (not a PDF, PNG or JPEG by its content)."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+class LicenceRefused(Refused):
+    """``no_code`` (the organisation gave no credit code), ``empty``, ``too_large``
+    (with its ``limit``) or ``wrong_type`` (not a PDF, PNG or JPEG by its content)."""
 
 
-class VerificationRefused(ValueError):
-    """``code``: ``no_licence`` (nothing to compare the code with) or ``verified``."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+class VerificationRefused(Refused):
+    """``no_licence`` (nothing to compare the code with) or ``verified``."""
 
 
 def upload_licence(organisation: Organisation, data: bytes, user: User) -> None:
@@ -58,14 +50,14 @@ def upload_licence(organisation: Organisation, data: bytes, user: User) -> None:
     name, replacing an earlier one; committed. A new licence asks for a new check, so
     a disputed code stays disputed until someone verifies it."""
     if not organisation.credit_code:
-        raise LicenceRefused("no_code")
+        raise LicenceRefused(Refusal.NO_CODE)
     if not data:
-        raise LicenceRefused("empty")
+        raise LicenceRefused(Refusal.EMPTY)
     if len(data) > MAX_LICENCE_BYTES:
-        raise LicenceRefused("too_large")
+        raise LicenceRefused(Refusal.TOO_LARGE, limit=MAX_LICENCE_BYTES)
     kind = accepted_kind(data, IMAGES_AND_PDF)
     if kind is None:
-        raise LicenceRefused("wrong_type")
+        raise LicenceRefused(Refusal.WRONG_TYPE)
     name = f"licence-{organisation.id}-{secrets.token_hex(16)}.{kind.extension}"
     with documents().writing(name) as handle:
         handle.write(data)
@@ -118,9 +110,9 @@ def verify(organisation: Organisation, verifier: User) -> Verified:
     code is disputed, and the registration requests that imports held back for the
     code go to this organisation."""
     if organisation.credit_code_state is CreditCodeState.VERIFIED:
-        raise VerificationRefused("verified")
+        raise VerificationRefused(Refusal.VERIFIED)
     if not organisation.licence_file or not organisation.credit_code:
-        raise VerificationRefused("no_licence")
+        raise VerificationRefused(Refusal.NO_LICENCE)
     code = organisation.credit_code
     others = list(
         db.session.scalars(
@@ -169,8 +161,6 @@ def verify(organisation: Organisation, verifier: User) -> Verified:
         verifier, "verify_credit_code", "organisation", organisation.id, organisation.id,
         disputed=[o.id for o in others],
     )  # fmt: skip
-    if outcome.requesting_centres:
-        generation.bump()
     db.session.commit()
     return outcome
 
@@ -179,9 +169,9 @@ def reject(organisation: Organisation, verifier: User) -> None:
     """The licence does not show the organisation's code: it is removed (committed),
     the code stays a claim, and the owner may upload the right one."""
     if organisation.credit_code_state is CreditCodeState.VERIFIED:
-        raise VerificationRefused("verified")
+        raise VerificationRefused(Refusal.VERIFIED)
     if not organisation.licence_file:
-        raise VerificationRefused("no_licence")
+        raise VerificationRefused(Refusal.NO_LICENCE)
     forgotten = organisation.licence_file
     organisation.licence_file = organisation.licence_kind = None
     organisation.licence_uploaded_at = None

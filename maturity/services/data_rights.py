@@ -16,21 +16,21 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, delete, select
 
 from maturity.extensions import db
-from maturity.models import Assessment, Membership, Organisation, User
+from maturity.models import Assessment, EvidenceFile, Membership, Organisation, User
 from maturity.models._types import utcnow
-from maturity.services import audit, generation
+from maturity.services import audit, evidence
 from maturity.services.audit import record
 from maturity.storage import documents
 
 FORMAT = "maturity-organisation-data"
 FORMAT_VERSION = 1
 SECRET_COLUMNS = {
-    "record_key",
     "token_hash",
     "key_hash",
     "password_hash",
     "ip_address",
     "licence_file",  # a storage name; the licence itself is the owners' own upload
+    "stored_name",  # an evidence file's storage name (the ZIP export holds the file)
 }
 # Derived from the tables exported (the centres' anonymised aggregates read it).
 DERIVED_TABLES = {"result_summary"}
@@ -125,7 +125,8 @@ def record_export(actor: User, organisation: Organisation, file_format: str) -> 
 def delete_organisation(organisation: Organisation, actor: User) -> list[int]:
     """Delete the organisation and everything it owns (committed): profile, goals,
     memberships, registrations, invitations, assessments, answers, results, reports'
-    data and plans, and the documents it uploaded (its business licence); its summary
+    data and plans, and the documents it uploaded (its business licence, its evidence
+    files); its summary
     rows go too, so the centres' aggregates no longer count it. The audit trail stays
     (without the link). Returns the ids of the assessments deleted, whose cached
     report files the caller removes."""
@@ -136,6 +137,7 @@ def delete_organisation(organisation: Organisation, actor: User) -> list[int]:
             select(Assessment.id).where(Assessment.organisation_id == organisation_id)
         )
     )
+    files = evidence.stored_names(assessment_ids)
     record(
         actor, "delete_organisation", "organisation", organisation_id, None,
         name=organisation.name, assessments=len(assessment_ids),
@@ -143,8 +145,26 @@ def delete_organisation(organisation: Organisation, actor: User) -> list[int]:
     db.session.flush()
     db.session.execute(delete(Assessment).where(Assessment.organisation_id == organisation_id))
     db.session.execute(delete(Organisation).where(Organisation.id == organisation_id))
-    generation.bump()
     db.session.commit()
     if licence:
         documents().remove(licence)
+    evidence.remove_stored(files)
     return assessment_ids
+
+
+def evidence_files(organisation: Organisation) -> list[tuple[str, EvidenceFile]]:
+    """Every evidence file of the organisation's rounds, with the path it has in the
+    ZIP export (``evidence/<round>/<question>/<id>-<name>``)."""
+    rows = db.session.scalars(
+        select(EvidenceFile)
+        .join(Assessment)
+        .where(Assessment.organisation_id == organisation.id)
+        .order_by(Assessment.round, EvidenceFile.question_id, EvidenceFile.id)
+    ).all()
+    return [
+        (
+            f"evidence/round-{row.assessment.round}/{row.question_id}/{row.id}-{row.original_name}",
+            row,
+        )
+        for row in rows
+    ]

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from maturity.extensions import db, rows_changed
+from maturity.extensions import db
 from maturity.models import EmailLink, LinkPurpose, User
 from maturity.models._types import utcnow
+from maturity.services import tokens
 
 
 class LinkInvalid(Exception):
     """Unknown, expired or already used."""
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def issue(
@@ -36,26 +31,28 @@ def issue(
         )
         .values(expires_at=now)
     )
-    token = secrets.token_urlsafe(32)
+    secret = tokens.new_secret()
     db.session.add(
         EmailLink(
             user_id=user.id,
             purpose=purpose,
-            token_hash=_hash(token),
+            token_hash=secret.hash,
             created_at=now,
             expires_at=now + lifetime,
             next_url=next_url,
         )
     )
-    return token
+    return secret.token
 
 
 def find(token: str, purpose: LinkPurpose) -> EmailLink:
     """A link that may still be used; raises LinkInvalid otherwise."""
     link = db.session.scalar(
-        select(EmailLink).where(EmailLink.token_hash == _hash(token), EmailLink.purpose == purpose)
+        select(EmailLink).where(
+            EmailLink.token_hash == tokens.token_hash(token), EmailLink.purpose == purpose
+        )
     )
-    if link is None or link.used_at is not None or link.expires_at <= utcnow():
+    if link is None or link.used_at is not None or not tokens.live(link.expires_at):
         raise LinkInvalid()
     return link
 
@@ -64,12 +61,7 @@ def redeem(token: str, purpose: LinkPurpose) -> EmailLink:
     """Use the link up (in the current transaction). Two requests racing with the
     same link: one wins, the other gets LinkInvalid."""
     link = find(token, purpose)
-    won = rows_changed(
-        update(EmailLink)
-        .where(EmailLink.id == link.id, EmailLink.used_at.is_(None))
-        .values(used_at=utcnow())
-    )
-    if not won:
+    if not tokens.redeem(EmailLink, link.id, EmailLink.used_at, EmailLink.expires_at):
         raise LinkInvalid()
     db.session.refresh(link)
     return link

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from maturity.extensions import db
 from maturity.models import Invitation, Membership, MembershipRole, Organisation, User
+from maturity.models._types import utcnow
+from maturity.services import tokens
 from maturity.services.audit import record
 
 
 class InvitationInvalid(Exception):
     """Unknown, expired or already used."""
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 INVITABLE_ROLES = (MembershipRole.MEMBER, MembershipRole.CONSULTANT)
@@ -30,34 +26,48 @@ def create_invitation(
     """Store an invitation and return its token (shown once, never stored)."""
     if role not in INVITABLE_ROLES:
         raise ValueError(f"cannot invite as {role}")
-    token = secrets.token_urlsafe(24)
+    secret = tokens.new_secret(size=24)
     db.session.add(
         Invitation(
             organisation=organisation,
-            token_hash=_hash(token),
+            token_hash=secret.hash,
             role=role,
             created_by_id=user.id,
-            expires_at=datetime.now(UTC) + timedelta(days=days),
+            expires_at=utcnow() + timedelta(days=days),
         )
     )
     record(
         user, "create_invitation", "organisation", organisation.id, organisation.id, role=str(role)
     )
     db.session.commit()
-    return token
+    return secret.token
 
 
 def find_invitation(token: str) -> Invitation:
-    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _hash(token)))
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == tokens.token_hash(token))
+    )
     if invitation is None or invitation.accepted_at is not None:
         raise InvitationInvalid()
-    if invitation.expires_at < datetime.now(UTC):
+    if not tokens.live(invitation.expires_at):
         raise InvitationInvalid()
     return invitation
 
 
 def accept_invitation(token: str, user: User) -> Organisation:
+    """Join by the link, once: of two people accepting one link at the same moment,
+    exactly one joins (the conditional update of ``tokens.redeem``); the other gets
+    InvitationInvalid, as for a link used before."""
     invitation = find_invitation(token)
+    if not tokens.redeem(
+        Invitation,
+        invitation.id,
+        Invitation.accepted_at,
+        Invitation.expires_at,
+        accepted_by_id=user.id,
+    ):
+        db.session.rollback()
+        raise InvitationInvalid()
     organisation = invitation.organisation
     already = db.session.scalar(
         select(Membership).where(
@@ -76,7 +86,5 @@ def accept_invitation(token: str, user: User) -> Organisation:
         organisation.id,
         role=str(invitation.role),
     )
-    invitation.accepted_by_id = user.id
-    invitation.accepted_at = datetime.now(UTC)
     db.session.commit()
     return organisation

@@ -37,7 +37,7 @@ from maturity.models import (
     User,
 )
 from maturity.models._types import utcnow
-from maturity.services import credit_codes, generation
+from maturity.services import credit_codes
 from maturity.services.audit import record
 from maturity.services.organisations import profile_columns
 from maturity.storage import import_uploads
@@ -360,7 +360,6 @@ def register_rows(centre: Centre, check: ImportCheck, user: User, filename: str)
         requested=requested,
         already=already,
     )
-    generation.bump()
     return Registered(requested, already, to_notify)
 
 

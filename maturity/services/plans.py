@@ -5,9 +5,11 @@ the next round shows of the steps that were done."""
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +27,7 @@ from maturity.core.plan import (
     edits_from_json,
 )
 from maturity.core.questionnaire import Questionnaire
+from maturity.core.refusals import Refusal, Refused
 from maturity.core.roadmap import InvalidPlanInput, plan_problems
 from maturity.extensions import db
 from maturity.models import (
@@ -50,7 +53,7 @@ def set_goals(organisation: Organisation, questionnaire: Questionnaire, goals: l
     lists what is wrong (unknown, repeated, more than the questionnaire allows)."""
     problems = plan_problems(questionnaire, {}, goals)
     if problems:
-        raise InvalidPlanInput(problems)
+        raise InvalidPlanInput(problems, questionnaire.max_goals)
     # Keep rows that stay: replacing them would insert before deleting and trip
     # the (organisation, goal) unique constraint.
     existing = {goal.goal_id: goal for goal in organisation.goals}
@@ -62,14 +65,29 @@ def set_goals(organisation: Organisation, questionnaire: Questionnaire, goals: l
     organisation.goals = kept
 
 
-def set_plan(assessment: Assessment, targets: Mapping[str, int], goals: list[str]) -> None:
-    """Store chosen target levels and business goals; the roadmap follows from them."""
+class KeepBudget(enum.Enum):
+    """The budget left as it is (a form of a round on roadmap 2 does not ask it)."""
+
+    KEEP = "keep"
+
+
+KEEP_BUDGET = KeepBudget.KEEP
+
+
+def set_plan(
+    assessment: Assessment,
+    targets: Mapping[str, int],
+    goals: list[str],
+    budget: Decimal | KeepBudget | None = KEEP_BUDGET,
+) -> None:
+    """Store chosen target levels, business goals and (roadmap 3) the organisation's
+    annual digital budget in 万元 (None: none); the roadmap follows from them."""
     questionnaire = questionnaire_for(assessment)
     scores = stored_scores(assessment)
     assessed = [d for d, result in scores.dimensions.items() if result.assessed]
     problems = plan_problems(questionnaire, targets, goals, assessed)
     if problems:
-        raise InvalidPlanInput(problems)
+        raise InvalidPlanInput(problems, questionnaire.max_goals)
     existing = {target.dimension_id: target for target in assessment.targets}
     kept = []
     for dimension_id, level in targets.items():
@@ -78,16 +96,14 @@ def set_plan(assessment: Assessment, targets: Mapping[str, int], goals: list[str
         kept.append(row)
     assessment.targets = kept
     set_goals(assessment.organisation, questionnaire, goals)
+    if not isinstance(budget, KeepBudget):
+        assessment.organisation.digital_budget = budget
     db.session.commit()
 
 
-class StatusRefused(ValueError):
-    """A step status that cannot be stored: ``code`` is ``unknown_step``,
-    ``invalid_state``, ``invalid_date`` or ``note_too_long``."""
-
-    def __init__(self, code: str) -> None:
-        self.code = code
-        super().__init__(code)
+class StatusRefused(Refused):
+    """A step status that cannot be stored: ``unknown_step``, ``invalid_state``,
+    ``invalid_date`` or ``note_too_long`` (with its ``limit``)."""
 
 
 @dataclass(frozen=True)
@@ -177,21 +193,21 @@ def set_status(
 ) -> StepStatus:
     """Store where the organisation stands with a step of the current plan."""
     if plan_of(assessment, evaluation).plan.step(key) is None:
-        raise StatusRefused("unknown_step")
+        raise StatusRefused(Refusal.UNKNOWN_STEP)
     try:
         chosen = StepState(state)
     except ValueError:
-        raise StatusRefused("invalid_state") from None
+        raise StatusRefused(Refusal.INVALID_STATE) from None
     due: date | None = None
     if due_on.strip():
         try:
             due = date.fromisoformat(due_on.strip())
         except ValueError:
-            raise StatusRefused("invalid_date") from None
+            raise StatusRefused(Refusal.INVALID_DATE) from None
         if not date(2000, 1, 1) <= due <= date(2099, 12, 31):
-            raise StatusRefused("invalid_date")
+            raise StatusRefused(Refusal.INVALID_DATE)
     if len(note) > MAX_TEXT:
-        raise StatusRefused("note_too_long")
+        raise StatusRefused(Refusal.NOTE_TOO_LONG, limit=MAX_TEXT)
     row = statuses_of(assessment).get(key)
     if row is None:
         row = StepStatus(assessment_id=assessment.id, question_id=key[0], level=key[1])

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from maturity.core.refusals import Refusal, Refused
 from maturity.core.report import ProviderLine
 from maturity.core.text import is_single_line
 from maturity.extensions import db
@@ -20,14 +21,10 @@ MAX_CONTACT = 500
 MAX_PROGRAMMES = 2000
 
 
-class ProviderRefused(ValueError):
-    """``code``: ``name_missing``, ``name_too_long``, ``no_service``, ``unknown_service``,
-    ``contact_too_long``, ``programmes_too_long`` or ``not_one_line`` (a line break or a
-    control character in the name or the contact)."""
-
-    def __init__(self, code: str) -> None:
-        self.code = code
-        super().__init__(code)
+class ProviderRefused(Refused):
+    """``name_missing``, ``name_too_long``, ``no_service``, ``unknown_service``,
+    ``contact_too_long``, ``programmes_too_long`` (each with its ``limit``) or
+    ``not_one_line`` (a line break or a control character in the name or the contact)."""
 
 
 @dataclass(frozen=True)
@@ -42,20 +39,20 @@ def check(given: ProviderInput, service_ids: Iterable[str]) -> ProviderInput:
     """The input cleaned, or ProviderRefused saying what is wrong."""
     name = given.name.strip()
     if not name:
-        raise ProviderRefused("name_missing")
+        raise ProviderRefused(Refusal.NAME_MISSING)
     if len(name) > MAX_NAME:
-        raise ProviderRefused("name_too_long")
+        raise ProviderRefused(Refusal.NAME_TOO_LONG, limit=MAX_NAME)
     if not (is_single_line(name) and is_single_line(given.contact.strip())):
-        raise ProviderRefused("not_one_line")
+        raise ProviderRefused(Refusal.NOT_ONE_LINE)
     services = list(dict.fromkeys(given.services))
     if not services:
-        raise ProviderRefused("no_service")
+        raise ProviderRefused(Refusal.NO_SERVICE)
     if not set(services) <= set(service_ids):
-        raise ProviderRefused("unknown_service")
+        raise ProviderRefused(Refusal.UNKNOWN_SERVICE)
     if len(given.contact) > MAX_CONTACT:
-        raise ProviderRefused("contact_too_long")
+        raise ProviderRefused(Refusal.CONTACT_TOO_LONG, limit=MAX_CONTACT)
     if len(given.programmes) > MAX_PROGRAMMES:
-        raise ProviderRefused("programmes_too_long")
+        raise ProviderRefused(Refusal.PROGRAMMES_TOO_LONG, limit=MAX_PROGRAMMES)
     return ProviderInput(name, services, given.contact.strip(), given.programmes.strip())
 
 

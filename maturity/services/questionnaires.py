@@ -17,6 +17,7 @@ from maturity.core.questionnaire import (
     parse_with_document,
     version_key,
 )
+from maturity.core.refusals import Refusal, Refused
 from maturity.extensions import db
 from maturity.models import QuestionnaireVersion
 
@@ -93,6 +94,14 @@ def _mark_current(rows: list[QuestionnaireVersion]) -> None:
             latest[row.key] = row
     for row in rows:
         row.is_current = latest[row.key] is row
+
+
+class NoQuestionnaire(Refused):
+    """No questionnaire version is published yet: no round can start, no figure be
+    aggregated."""
+
+    def __init__(self) -> None:
+        super().__init__(Refusal.NO_QUESTIONNAIRE)
 
 
 def current_version(key: str) -> QuestionnaireVersion | None:

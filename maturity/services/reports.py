@@ -8,7 +8,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from maturity.core import reference
-from maturity.core.report import CentreBranding, GivenAnswer, ReportData, report_data
+from maturity.core.answers import AnswerValue
+from maturity.core.report import (
+    AdjustedAnswer,
+    AttestationLine,
+    CentreBranding,
+    GivenAnswer,
+    ReportData,
+    VerificationLine,
+    report_data,
+)
+from maturity.core.text import LIST_SEPARATOR
+from maturity.core.verification import Status
 from maturity.extensions import db
 from maturity.models import (
     Answer,
@@ -22,7 +33,7 @@ from maturity.models import (
     MembershipRole,
     User,
 )
-from maturity.services import plans, providers
+from maturity.services import plans, providers, verification
 from maturity.services.branding import branding_of
 from maturity.services.results import (
     NotSubmitted,
@@ -77,7 +88,7 @@ def organisation_facts(assessment: Assessment, language: str) -> tuple[tuple[str
             facts.append(
                 (
                     _("Consultant"),
-                    "、".join(consultants) if language == "zh" else ", ".join(consultants),
+                    LIST_SEPARATOR.get(language).join(consultants),
                 )
             )
     return tuple(facts)
@@ -95,6 +106,35 @@ def centres_of(assessment: Assessment) -> list[CentreBranding]:
         .order_by(Centre.name)
     ).all()
     return [branding_of(centre) for centre in centres]
+
+
+def attestation_line(assessment: Assessment) -> AttestationLine | None:
+    attested = assessment.attestation
+    if attested is None:
+        return None
+    return AttestationLine(attested.name, attested.role, attested.attested_at)
+
+
+def verification_line(
+    assessment: Assessment, answers: dict[str, AnswerValue]
+) -> VerificationLine | None:
+    found = verification.verified_round(assessment)
+    if found.status is Status.SELF_DECLARED:
+        return None
+    adjusted = {
+        question_id: AdjustedAnswer(declared, review.adjusted_value, review.note or "")
+        for question_id, review in found.adjusted.items()
+        if review.adjusted_value is not None
+        and isinstance(declared := answers.get(question_id), int)
+    }
+    return VerificationLine(
+        status=found.status.value,
+        checked=found.state.checked,
+        applicable=found.state.applicable,
+        verified_index=None if found.verified is None else found.verified.overall_index,
+        adjusted=adjusted,
+        completed_at=found.completed_at,
+    )
 
 
 def load_report_data(assessment_id: int, language: str) -> ReportData:
@@ -173,6 +213,8 @@ def load_report_data(assessment_id: int, language: str) -> ReportData:
         plan_edited_at=revision.created_at if revision else None,
         providers=providers.providers_for(assessment.organisation),
         centres=centres_of(assessment),
+        attestation=attestation_line(assessment),
+        verification=verification_line(assessment, answers),
     )
     # The data is plain from here on: end the transaction before the (long) render
     # so that SQLite's write lock, taken by BEGIN IMMEDIATE, is not held meanwhile.

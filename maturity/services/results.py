@@ -6,15 +6,11 @@ Read-only: nothing here changes an assessment (``assessments`` does that).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from maturity.core import benchmark as benchmark_core
 from maturity.core.answers import AnswerValue
 from maturity.core.applicability import scored_answers
 from maturity.core.comparison import (
@@ -26,17 +22,21 @@ from maturity.core.comparison import (
 )
 from maturity.core.evaluation import Evaluation, evaluate_stored
 from maturity.core.questionnaire import Questionnaire
+from maturity.core.releases import (
+    BenchmarkPosition,
+    PublishedBenchmark,
+    benchmark_position,
+)
+from maturity.core.roadmap_costs import facts_of
 from maturity.core.scoring import DimensionScore, ScoreResult
 from maturity.extensions import db
 from maturity.models import (
     Answer,
     Assessment,
-    AssessmentResult,
     AssessmentStatus,
-    DimensionResult,
     Organisation,
 )
-from maturity.services import items
+from maturity.services import items, releases
 from maturity.services.questionnaires import questionnaire_of
 
 
@@ -129,85 +129,47 @@ def evaluation_of(
     ``answers``: the round's answer values when the caller has them already."""
     questionnaire = questionnaire_for(assessment)
     profile, outcomes = profile_and_outcomes(assessment, questionnaire)
+    organisation = assessment.organisation
     return evaluate_stored(
         questionnaire,
         answer_values(assessment) if answers is None else answers,
         stored_scores(assessment),
         targets_of(assessment),
-        goals_of(assessment.organisation),
+        goals_of(organisation),
         profile,
         outcomes,
+        facts_of(organisation.size_class, organisation.revenue, organisation.digital_budget),
     )
 
 
-def start_of_today() -> datetime:
-    """Midnight of today where the service is used (MATURITY_TIMEZONE), in UTC."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    today = datetime.now(zone).date()
-    return datetime.combine(today, time.min, tzinfo=zone).astimezone(UTC)
-
-
-def peer_results(questionnaire_version_id: int) -> list[benchmark_core.PeerResult]:
-    """The latest result submitted before today of every organisation on this
-    questionnaire version: a cohort does not move while someone watches it."""
-    latest = (
-        select(Assessment.organisation_id, func.max(Assessment.round).label("round"))
-        .where(
-            Assessment.questionnaire_version_id == questionnaire_version_id,
-            Assessment.status == AssessmentStatus.SUBMITTED,
-            Assessment.submitted_at < start_of_today(),
-        )
-        .group_by(Assessment.organisation_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(
-            Assessment.id,
-            Assessment.organisation_id,
-            Organisation.industry_section,
-            Organisation.size_class,
-            AssessmentResult.overall_index,
-        )
-        .join(
-            latest,
-            (latest.c.organisation_id == Assessment.organisation_id)
-            & (latest.c.round == Assessment.round),
-        )
-        .join(Organisation, Organisation.id == Assessment.organisation_id)
-        .join(AssessmentResult, AssessmentResult.assessment_id == Assessment.id)
-    ).all()
-    scores: dict[int, dict[str, float]] = {row.id: {} for row in rows}
-    if rows:
-        for assessment_id, dimension_id, value in db.session.execute(
-            select(
-                DimensionResult.assessment_id, DimensionResult.dimension_id, DimensionResult.score
-            ).where(DimensionResult.assessment_id.in_(scores), DimensionResult.assessed.is_(True))
-        ):
-            if value is not None:  # an assessed dimension always has a score
-                scores[assessment_id][dimension_id] = value
-    return [
-        benchmark_core.PeerResult(
-            organisation_id=row.organisation_id,
-            industry_section=row.industry_section,
-            size_class=str(row.size_class),
-            dimension_scores=scores[row.id],
-            overall_index=row.overall_index,
-        )
-        for row in rows
-    ]
-
-
-def benchmark_of(assessment: Assessment) -> benchmark_core.Benchmark:
+def benchmark_of(assessment: Assessment) -> PublishedBenchmark:
+    """Where the round stands among its peers, read from the platform's latest
+    benchmark release (nothing is computed from other organisations' answers here)."""
     scores = stored_scores(assessment)
     organisation = assessment.organisation
-    return benchmark_core.benchmark(
-        organisation.id,
-        organisation.industry_section,
-        str(organisation.size_class),
-        {d: r.score for d, r in scores.dimensions.items() if r.assessed and r.score is not None},
-        scores.overall_index,
-        peer_results(assessment.questionnaire_version_id),
-        current_app.config["BENCHMARK_MIN_COHORT"],
+    questionnaire = questionnaire_for(assessment)
+    dimension_scores = {
+        d: r.score for d, r in scores.dimensions.items() if r.assessed and r.score is not None
+    }
+    newest = None
+    # The newest release with a cohort for this round (a quarter in which few rounds
+    # of its questionnaire were submitted may have none), else the newest.
+    for stored in releases.newest_first(releases.PLATFORM):
+        position = benchmark_position(
+            stored.release,
+            questionnaire=questionnaire.key,
+            version=questionnaire.version,
+            section=organisation.industry_section,
+            size=str(organisation.size_class),
+            overall_index=scores.overall_index,
+            dimension_scores=dimension_scores,
+        )
+        found = PublishedBenchmark(stored.row.period, stored.release.k, position)
+        newest = newest or found
+        if found.shown:
+            return found
+    return newest or PublishedBenchmark(
+        None, releases.benchmark_settings().k, BenchmarkPosition(None, None, None, None, {})
     )
 
 
@@ -302,7 +264,9 @@ def history_of(organisation: Organisation) -> list[Assessment]:
             select(Assessment)
             .where(Assessment.organisation_id == organisation.id)
             .options(
-                selectinload(Assessment.result), selectinload(Assessment.questionnaire_version)
+                selectinload(Assessment.result),
+                selectinload(Assessment.questionnaire_version),
+                selectinload(Assessment.verification),
             )
             .order_by(Assessment.round.desc())
         )

@@ -9,8 +9,6 @@ logged in".
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,6 +18,7 @@ from sqlalchemy.orm import joinedload
 from maturity.extensions import db, rows_changed
 from maturity.models import User, UserSession
 from maturity.models._types import utcnow
+from maturity.services import tokens
 
 # How often a session's last activity is written: one write per request would
 # serialise every reader behind the database's write lock.
@@ -37,18 +36,15 @@ class Lifetimes:
         return now - found.last_seen_at > self.idle
 
 
-def _hash(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
 def start(user: User, remember: bool, user_agent: str | None, ip_address: str | None) -> str:
     """Open a session for the user (committed) and set its key on the user object."""
-    key = secrets.token_urlsafe(32)
+    secret = tokens.new_secret()
+    key = secret.token
     now = utcnow()
     db.session.add(
         UserSession(
             user_id=user.id,
-            key_hash=_hash(key),
+            key_hash=secret.hash,
             remember=remember,
             created_at=now,
             last_seen_at=now,
@@ -67,7 +63,7 @@ def load(user_id: int, key: str, lifetimes: Lifetimes) -> User | None:
         select(UserSession)
         .options(joinedload(UserSession.user))  # one query for both
         .where(
-            UserSession.key_hash == _hash(key),
+            UserSession.key_hash == tokens.token_hash(key),
             UserSession.user_id == user_id,
             UserSession.ended_at.is_(None),
         )
@@ -92,7 +88,10 @@ def end(user: User) -> None:
     if user.session_key:
         db.session.execute(
             update(UserSession)
-            .where(UserSession.key_hash == _hash(user.session_key), UserSession.ended_at.is_(None))
+            .where(
+                UserSession.key_hash == tokens.token_hash(user.session_key),
+                UserSession.ended_at.is_(None),
+            )
             .values(ended_at=utcnow())
         )
     user.session_key = None
@@ -104,7 +103,7 @@ def end_all(user: User, keep_current: bool = False) -> int:
         UserSession.user_id == user.id, UserSession.ended_at.is_(None)
     )
     if keep_current and user.session_key:
-        statement = statement.where(UserSession.key_hash != _hash(user.session_key))
+        statement = statement.where(UserSession.key_hash != tokens.token_hash(user.session_key))
     return rows_changed(statement.values(ended_at=utcnow()))
 
 
@@ -119,4 +118,4 @@ def active(user: User, lifetimes: Lifetimes) -> list[UserSession]:
 
 
 def is_current(found: UserSession, user: User) -> bool:
-    return user.session_key is not None and found.key_hash == _hash(user.session_key)
+    return user.session_key is not None and found.key_hash == tokens.token_hash(user.session_key)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, current_app, g, make_response, render_template, request
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from jinja2 import FileSystemBytecodeCache
@@ -21,7 +22,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 
 from maturity.core.items.level import NOT_APPLICABLE
 from maturity.extensions import db, login_manager
-from maturity.web.errors import http_error_code, json_error, with_error_headers
+from maturity.web.errors import http_error_code, json_error, wants_json, with_error_headers
 from maturity.web.requests import CleanRequest, DatabaseId, database_id, safe_next
 
 __all__ = [
@@ -79,6 +80,15 @@ def current_locale() -> str:
     return locale.language if locale is not None else "zh"
 
 
+def period_words(code: str | None) -> str:
+    """A release's period ("2026-Q3") in the reader's words ("2026 年第 3 季度")."""
+    from maturity.core.periods import parse_period
+    from maturity.reports.tables import period_label
+
+    period = parse_period(code or "")
+    return code or "" if period is None else period_label(period)
+
+
 def init_app(app: Flask) -> None:
     """Call before any blueprint is registered (routes use the converter)."""
     app.request_class = CleanRequest
@@ -90,13 +100,22 @@ def init_app(app: Flask) -> None:
     cache.mkdir(parents=True, exist_ok=True)
     app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(cache))
     app.jinja_env.globals["current_locale"] = current_locale
+    app.jinja_env.filters["period_words"] = period_words
     app.jinja_env.globals["NOT_APPLICABLE"] = NOT_APPLICABLE
     from maturity.web import privacy
 
     privacy.init_app(app)
 
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError) -> tuple[str, int]:
+    def csrf_error(error: CSRFError) -> Any:
+        if wants_json():
+            return json_error(
+                400,
+                "csrf",
+                _(
+                    "For your security the form could not be accepted. Please go back, reload the page and send it again."
+                ),
+            )
         return render_template("errors/csrf.html"), 400
 
     @app.errorhandler(OperationalError)
@@ -149,8 +168,8 @@ def init_app(app: Flask) -> None:
             # A host the platform does not answer to (TRUSTED_HOSTS): no page of ours,
             # and no link that would name the host the request gave.
             return Response("400 Bad Request: unknown host\n", 400, mimetype="text/plain")
-        if request.path.startswith("/api/"):
-            # Unmatched API paths answer in the API's error shape too.
+        if wants_json():
+            # The API, and background requests of the pages, in the one JSON shape.
             response, code = json_error(code, http_error_code(code), error.description or "")
         else:
             response = make_response(render_template("errors/http.html", code=code), code)

@@ -7,10 +7,14 @@ sandboxes whatever a browser might still render."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Response
 
 from maturity.core.uploads import DocumentKind
 from maturity.extensions import talisman
+from maturity.models import EvidenceFile, User
+from maturity.services import evidence
 
 # Nothing may load, run or be framed, should a browser display the file anyway.
 SANDBOX_POLICY = "sandbox; default-src 'none'; frame-ancestors 'none'"
@@ -19,11 +23,25 @@ SANDBOX_POLICY = "sandbox; default-src 'none'; frame-ancestors 'none'"
 sandboxed = talisman(content_security_policy=SANDBOX_POLICY)
 
 
-def attachment(data: bytes, kind: DocumentKind, stem: str) -> Response:
-    """The document as a download named ``stem`` with its kind's extension."""
+def attachment(
+    data: bytes, kind: DocumentKind, stem: str, display_name: str | None = None
+) -> Response:
+    """The document as a download named ``stem`` with its kind's extension (an ASCII
+    name every browser takes), or by ``display_name`` (the name it was uploaded
+    under, any script, RFC 6266) where the browser reads that."""
     response = Response(data, mimetype=kind.media_type)
-    response.headers["Content-Disposition"] = f"attachment; filename={stem}.{kind.extension}"
+    disposition = f"attachment; filename={stem}.{kind.extension}"
+    if display_name:
+        disposition += f"; filename*=UTF-8''{quote(display_name, safe='')}"
+    response.headers["Content-Disposition"] = disposition
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = SANDBOX_POLICY
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def evidence_download(row: EvidenceFile, reader: User) -> Response:
+    """An evidence file as its download (the read audited), for pages and the API."""
+    with evidence.open_file(row, reader) as handle:
+        data = handle.read()
+    return attachment(data, DocumentKind(row.kind), f"evidence-{row.id}", row.original_name)

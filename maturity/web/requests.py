@@ -15,6 +15,14 @@ MAX_ID = 2**31 - 1
 EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+$"
 
 
+def mail_address(raw: str) -> str | None:
+    """A typed address that can be an account's (lower case), or None."""
+    address = raw.strip()
+    if not re.match(EMAIL_SHAPE, address) or len(address) > 254:
+        return None
+    return address.lower()
+
+
 def database_id(raw: object) -> int | None:
     """A submitted id, if it is one (digits, 1 to MAX_ID); None otherwise."""
     text = str(raw or "").strip()

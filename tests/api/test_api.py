@@ -11,13 +11,14 @@ from flask import Flask
 from maturity.extensions import db
 from maturity.models import TokenScope, User
 from maturity.services.api_tokens import create
-from tests.helpers import FULL_PROFILE, make_organisation, make_user, publish_questionnaires
-from tests.web.world import QUESTIONNAIRE, SECRET_A, SECRET_B, World, build_world
-
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    return build_world(app)
+from tests.helpers import (
+    ATTESTATION_JSON,
+    FULL_PROFILE,
+    make_organisation,
+    make_user,
+    publish_questionnaires,
+)
+from tests.web.world import QUESTIONNAIRE, SECRET_A, SECRET_B, World
 
 
 def token_for(app: Flask, role: str) -> dict[str, str]:
@@ -61,30 +62,39 @@ def test_owner_runs_an_assessment_through_the_api(app: Flask, world: World) -> N
     }
     stale = client.put(f"{url}/answers/{first}", json={"value": 1, "revision": 0}, headers=headers)
     assert stale.status_code == 409 and stale.json["error"]["code"] == "conflict"
-    incomplete = client.post(f"{url}/submit", headers=headers)
+    incomplete = client.post(f"{url}/submit", headers=headers, json=ATTESTATION_JSON)
     problems = incomplete.json["error"]["problems"]
     assert incomplete.status_code == 409
-    assert len(problems) == len(QUESTIONNAIRE.questions) - 1 + len(QUESTIONNAIRE.profile)
-    assert "profile: production: missing answer" in problems
-    # The profile is taken whole or refused whole.
+    # The size is not asked: it is the organisation's size class.
+    asked = [item for item in QUESTIONNAIRE.profile if item.derived_from is None]
+    assert len(asked) == len(QUESTIONNAIRE.profile) - 1
+    assert len(problems) == len(QUESTIONNAIRE.questions) - 1 + len(asked)
+    assert "profile: sector: missing answer" in problems
+    assert not any(problem.startswith("profile: size") for problem in problems)
+    # The profile is taken whole or refused whole; the derived size cannot be set.
     refused = client.put(
-        f"{url}/profile", json={**FULL_PROFILE, "production": "bogus"}, headers=headers
+        f"{url}/profile", json={**FULL_PROFILE, "sector": "bogus", "size": "micro"}, headers=headers
     )
     assert refused.status_code == 400
-    assert refused.json["error"]["problems"] == ["production: not one of the options"]
-    assert client.get(url, headers=headers).json["profile"] == {}
+    assert refused.json["error"]["problems"] == [
+        "sector: not one of the options",
+        "size: derived",
+    ]
+    assert client.get(url, headers=headers).json["profile"] == {"size": "small"}
     pure_service = {
+        "sector": "services",
+        "customers": "businesses",
         "designs_products": "no_products",
-        "production": "no_physical_products",
         "after_sales": "no_after_sales",
     }
     profile = client.put(f"{url}/profile", json=pure_service, headers=headers)
-    assert profile.status_code == 200 and profile.json["profile"] == pure_service
+    assert profile.status_code == 200
+    assert profile.json["profile"] == {**pure_service, "size": "small"}
     marked = profile.json["not_applicable"]
     assert {"pp_scheduling", "pd_cad_modelling", "md_after_sales_service"} <= set(marked)
     assert marked["pp_scheduling"]["en"] == (
-        "The firm offers no physical products, so production, prototyping and equipment "
-        "practices do not apply."
+        "A service business offers no physical products, so production, prototyping and "
+        "production-equipment practices do not apply."
     )
     out_of_range = client.put(
         f"{url}/outcomes", json={"on_time_delivery": 90, "first_pass_yield": 101}, headers=headers
@@ -107,7 +117,7 @@ def test_owner_runs_an_assessment_through_the_api(app: Flask, world: World) -> N
             ).status_code
             == 200
         )
-    results = client.post(f"{url}/submit", headers=headers)
+    results = client.post(f"{url}/submit", headers=headers, json=ATTESTATION_JSON)
     assert results.status_code == 200 and results.json["scoring_version"] == "1"
     assert results.json["not_applicable"].keys() == marked.keys()
     assert results.json["outcomes"] == figures.json["outcomes"]
@@ -210,7 +220,9 @@ def test_a_version_without_a_profile_answers_409_and_takes_every_answer(app: Fla
     for section in ("profile", "outcomes"):
         refused = client.put(f"{url}/{section}", json={}, headers=headers)
         assert refused.status_code == 409 and refused.json["error"]["code"] == "not_asked"
-    incomplete = client.post(f"{url}/submit", headers=headers).json["error"]["problems"]
+    incomplete = client.post(f"{url}/submit", headers=headers, json=ATTESTATION_JSON).json["error"][
+        "problems"
+    ]
     assert len(incomplete) == 23 and not any(p.startswith("profile") for p in incomplete)
 
 
@@ -314,7 +326,8 @@ def test_answers_taken_over_from_the_previous_round_say_so_until_saved_again(
     url = f"/api/v1/assessments/{new}"
     answers = client.get(url, headers=headers).json["answers"]
     assert answers and all(a["carried_over"] for a in answers.values())
-    assert client.get(url, headers=headers).json["profile"] == FULL_PROFILE
+    # The profile carries over, with the size taken from the organisation.
+    assert client.get(url, headers=headers).json["profile"] == {**FULL_PROFILE, "size": "small"}
     first = next(iter(answers))
     confirmed = client.put(
         f"{url}/answers/{first}",
@@ -322,5 +335,5 @@ def test_answers_taken_over_from_the_previous_round_say_so_until_saved_again(
         headers=headers,
     )
     assert confirmed.status_code == 200 and confirmed.json["carried_over"] is False
-    refused = client.post(f"{url}/submit", headers=headers)
+    refused = client.post(f"{url}/submit", headers=headers, json=ATTESTATION_JSON)
     assert refused.status_code == 409  # the others still wait for confirmation

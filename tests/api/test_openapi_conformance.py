@@ -20,7 +20,7 @@ def test_every_operation_conforms(app: Flask) -> None:
     headers = token_for(app, "owner")
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 18  # with the round items and the plan
+    assert len(operations) == 26  # with the round items, the plan, evidence and verification
 
     for operation in operations:
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -93,3 +95,19 @@ def confirm_sign_up(page: Any, mailbox: Mailbox, email: str) -> None:
     page.locator("#password").fill(password)
     with page.expect_navigation():
         page.locator("form.form button[type=submit]").click()
+
+
+def pdf_text(page: Any, url: str, folder: Path) -> str:
+    """The PDF at ``url`` fetched in the page's session, as pdftotext reads it, without
+    whitespace (line breaks fall anywhere in a laid-out page)."""
+    response = page.request.get(url)
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    path = folder / "fetched.pdf"
+    path.write_bytes(response.body())
+    try:
+        read = subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+    finally:
+        path.unlink()
+    return re.sub(r"\s+", "", read)

@@ -68,10 +68,10 @@ LOGINS = {
 
 @pytest.fixture
 def demo_world(live: LiveServer) -> Iterator[DemoWorld]:
-    from maturity import tasks
-    from maturity.centres.imports import import_organisations
+    from maturity import queue
+    from maturity.centres.tasks import import_organisations
     from maturity.models import Assessment, Centre, Organisation, User
-    from maturity.reports import jobs
+    from maturity.reports import tasks as report_tasks
     from maturity.services import assessments, invitations, organisation_imports
     from maturity.services.results import questionnaire_for
     from maturity.services.seeding import seed_demo
@@ -94,7 +94,7 @@ def demo_world(live: LiveServer) -> Iterator[DemoWorld]:
         first, latest = rounds[0].id, rounds[-1].id
         draft = assessments.start_or_resume(sme, manager, from_previous=True)
         token = invitations.create_invitation(sme, manager, days=7)
-        job = jobs.queue_batch(consultant, [latest], "zh")
+        job = report_tasks.queue_batch(consultant, [latest], "zh")
         centre = db.session.scalars(select(Centre)).one()
         questionnaire = questionnaire_for(draft)
         dimension = questionnaire.dimensions[0].id
@@ -106,7 +106,7 @@ def demo_world(live: LiveServer) -> Iterator[DemoWorld]:
             "示例企业,,99,45,3200,,330000,330100\n"
         ).encode()
         import_id = organisation_imports.record_upload(centre, reviewer, "orgs.csv", upload)
-        tasks.queue(import_organisations, import_id)  # no broker: runs here and now
+        queue.queue(import_organisations, import_id)  # no broker: runs here and now
     org = f"/organisations/{sme_id}"
     pages = {
         "public": [

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import confirm_sign_up
+from tests.browser.conftest import confirm_sign_up, pdf_text
 from tests.helpers import current_questionnaire
 from tests.mailbox import Mailbox
 
 pytestmark = pytest.mark.slow
 
-QUESTIONNAIRE = current_questionnaire()  # 2.0.0: new rounds use it
+QUESTIONNAIRE = current_questionnaire()  # 3.0.0: new rounds use it
 PASSWORD = "browser test password"
+PROFILE = {"sector": "process", "customers": "consumers", "designs_products": "own_design",
+           "after_sales": "connected_products"}  # fmt: skip
 
 TEXT = {
     "zh": {
@@ -99,12 +100,13 @@ def test_sign_up_answer_resume_submit_and_plan(
     page.get_by_role("button", name=t["save_profile"]).click()
     assert page.locator("h1").inner_text() == f"浏览器测试公司 {locale}"
 
-    # The round opens with the questions about the firm: a process manufacturer.
+    # The round opens with the questions about the firm: a process manufacturer (its
+    # size is the organisation's, shown and not asked).
     page.get_by_role("button", name=t["start"]).click()
     assert page.locator("h1").inner_text() == t["about"]
-    page.locator('input[name="item-designs_products"][value="own_design"]').check()
-    page.locator('input[name="item-production"][value="process"]').check()
-    page.locator('input[name="item-after_sales"][value="connected_products"]').check()
+    assert page.locator('input[name="item-size"]').count() == 0
+    for item_id, option_id in PROFILE.items():
+        page.locator(f'input[name="item-{item_id}"][value="{option_id}"]').check()
     for name, width, height in (("phone", 390, 844), ("desktop", 1280, 900)):
         page.set_viewport_size({"width": width, "height": height})
         page.evaluate("window.scrollTo(0, 0)")
@@ -114,22 +116,22 @@ def test_sign_up_answer_resume_submit_and_plan(
     page.get_by_role("button", name=t["next"]).click()
     page.wait_for_load_state("load")  # the background saving script is running
 
-    # Answer part of the first dimension; each answer is saved in the background.
-    # Mass customisation does not apply to a process manufacturer: it says why.
-    assert re.search(r"/dimensions/product_design$", page.url)
-    assert page.locator('fieldset[data-question="pd_mass_customisation"] input').count() == 0
-    first_three = [q.id for q in QUESTIONNAIRE.dimensions[0].questions[:2]] + [
-        "pd_rapid_prototyping"
-    ]
+    # Answer part of the first dimension (foundations); each answer is saved in the
+    # background. Every level says what counts as evidence.
+    assert re.search(r"/dimensions/foundations$", page.url)
+    assert page.locator(".evidence").count() == 5 * len(QUESTIONNAIRE.dimensions[0].questions)
+    first_three = [q.id for q in QUESTIONNAIRE.dimensions[0].questions[:3]]
     choose(page, first_three[0], "2")
-    page.locator(f"#note-{first_three[0]}").fill("CAD 试点" if locale == "zh" else "CAD pilot")
+    page.locator(f"#note-{first_three[0]}").fill(
+        "规划起草中" if locale == "zh" else "plan in draft"
+    )
     choose(page, first_three[1], "1")
-    choose(page, first_three[2], "na")
+    choose(page, first_three[2], "3")
     for question_id in first_three:
         wait_saved(page, question_id, t["saved"])
     page.wait_for_timeout(1200)  # the note is saved after a short pause in typing
     wait_saved(page, first_three[0], t["saved"])
-    assert page.locator("[data-answered]").first.inner_text() == "6"  # 3 about the firm + 3
+    assert page.locator("[data-answered]").first.inner_text() == "7"  # 4 about the firm + 3
     for name, width, height in (("phone", 390, 844), ("desktop", 1280, 900)):
         page.set_viewport_size({"width": width, "height": height})
         page.evaluate("window.scrollTo(0, 0)")
@@ -150,21 +152,25 @@ def test_sign_up_answer_resume_submit_and_plan(
     page.get_by_role("link", name=f"浏览器测试公司 {locale}").click()
     page.get_by_role("button", name=t["continue"]).click()
     assert re.search(
-        rf"/dimensions/product_design#q-{QUESTIONNAIRE.dimensions[0].questions[2].id}$", page.url
+        rf"/dimensions/foundations#q-{QUESTIONNAIRE.dimensions[0].questions[3].id}$", page.url
     )
     checked = page.locator("input[type=radio]:checked").evaluate_all(
         "els => els.map(e => e.name + '=' + e.value)"
     )
-    assert checked == [f"q-{first_three[0]}=2", f"q-{first_three[1]}=1", f"q-{first_three[2]}=na"]
-    assert page.locator(f"#note-{first_three[0]}").input_value() in ("CAD 试点", "CAD pilot")
+    assert checked == [f"q-{first_three[0]}=2", f"q-{first_three[1]}=1", f"q-{first_three[2]}=3"]
+    assert page.locator(f"#note-{first_three[0]}").input_value() in ("规划起草中", "plan in draft")
 
-    # Finish all five dimensions.
+    # Finish all five dimensions. Mass customisation does not apply to a process
+    # manufacturer: it says why; prototyping is answered "not applicable".
     assert len(QUESTIONNAIRE.dimensions) == 5
     for dimension in QUESTIONNAIRE.dimensions:
         assert dimension.id in page.url
+        if dimension.id == "product_design":
+            selector = 'fieldset[data-question="pd_mass_customisation"] input'
+            assert page.locator(selector).count() == 0
         for question in dimension.questions:
             if question.id not in first_three and question.id != "pd_mass_customisation":
-                choose(page, question.id, "2")
+                choose(page, question.id, "na" if question.id == "pd_rapid_prototyping" else "2")
         page.get_by_role("button", name=t["next"]).click()
 
     # Business results: a figure out of range is refused with its message; the other
@@ -183,6 +189,7 @@ def test_sign_up_answer_resume_submit_and_plan(
     page.set_viewport_size({"width": 1280, "height": 900})
     page.locator("#input-first_pass_yield").fill("98.2")
     page.get_by_role("button", name=t["review"]).click()
+    page.locator('input[name="role"]').fill("总经理")
     page.locator('input[name="confirm"]').check()
     page.get_by_role("button", name=t["submit"]).click()
     assert "/results" in page.url
@@ -203,18 +210,7 @@ def test_sign_up_answer_resume_submit_and_plan(
     link = page.locator("p.actions").get_by_role(
         "link", name="中文" if locale == "zh" else "English"
     )
-    response = page.request.get(live_server + str(link.get_attribute("href")))
-    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
-    pdf = screenshot_dir / f"report-{locale}.pdf"
-    pdf.write_bytes(response.body())
-    text = re.sub(
-        r"\s+",
-        "",
-        subprocess.run(
-            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
-        ).stdout,
-    )
-    pdf.unlink()
+    text = pdf_text(page, live_server + str(link.get_attribute("href")), screenshot_dir)
     for dimension in QUESTIONNAIRE.dimensions:
         assert re.sub(r"\s+", "", dimension.label.get(locale)) in text
     assert re.sub(r"\s+", "", QUESTIONNAIRE.outcome("first_pass_yield").label.get(locale)) in text
@@ -242,10 +238,9 @@ def _expected_overall() -> float:
     answers: dict[str, Any] = {q.id: 2 for q in QUESTIONNAIRE.questions}
     first = QUESTIONNAIRE.dimensions[0].questions
     answers[first[1].id] = 1
+    answers[first[2].id] = 3
     answers["pd_rapid_prototyping"] = "na"
-    profile = {"designs_products": "own_design", "production": "process",
-               "after_sales": "connected_products"}  # fmt: skip
-    result = score(QUESTIONNAIRE, scored_answers(QUESTIONNAIRE, answers, profile))
+    result = score(QUESTIONNAIRE, scored_answers(QUESTIONNAIRE, answers, PROFILE))
     assert result.overall_index is not None
     return result.overall_index
 
@@ -279,12 +274,14 @@ def test_questions_can_be_answered_with_the_keyboard(
     page.keyboard.press("Enter")
     # The questions about the firm, by keyboard too: the first option of each.
     for item in QUESTIONNAIRE.profile:
+        if item.derived_from:  # filled in from the organisation, not asked
+            continue
         page.locator(f'input[name="item-{item.id}"]').first.focus()
         page.keyboard.press("Space")
     page.get_by_role("button", name="保存并继续").focus()
     page.keyboard.press("Enter")
     # The dimension page, with its scripts running, before the keys go to a radio.
-    page.wait_for_url(re.compile(r"/dimensions/product_design"))
+    page.wait_for_url(re.compile(rf"/dimensions/{QUESTIONNAIRE.dimensions[0].id}"))
     page.wait_for_load_state("load")
     first = QUESTIONNAIRE.questions[0].id
     page.locator(f'fieldset[data-question="{first}"] input[type=radio][value="0"]').focus()

@@ -204,7 +204,7 @@ def test_unknown_questionnaire_exits_2(offline_app: Flask, tmp_path: Path) -> No
 VERSION_2 = load_file(ROOT / "questionnaires" / "sme-digital" / "2.0.0.yaml")
 
 
-def test_the_current_version_scores_with_a_profile_and_outcome_figures(
+def test_version_2_scores_with_a_profile_and_outcome_figures(
     offline_app: Flask, tmp_path: Path
 ) -> None:
     # A pure service firm: no products, no production, no after-sales service.
@@ -224,7 +224,7 @@ def test_the_current_version_scores_with_a_profile_and_outcome_figures(
         "profile": profile,
         "outcomes": {"on_time_delivery": "９６.５%", "inventory_days": 12},
     }
-    result = run(offline_app, tmp_path, payload, reference="sme-digital")
+    result = run(offline_app, tmp_path, payload, reference="sme-digital@2.0.0")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["questionnaire"]["version"] == "2.0.0"
@@ -253,8 +253,83 @@ def test_the_current_version_scores_with_a_profile_and_outcome_figures(
         offline_app,
         tmp_path,
         {**payload, "outcomes": {"on_time_delivery": 101}, "profile": {"production": "x"}},
-        reference="sme-digital",
+        reference="sme-digital@2.0.0",
     )
     assert refused.exit_code == 2
     assert "outcomes: on_time_delivery: 101 is outside 0.0 to 100.0 %" in refused.output
     assert "production" in refused.output
+
+
+VERSION_3 = load_file(ROOT / "questionnaires" / "sme-digital" / "3.0.0.yaml")
+BUILD_TO_PRINT = {
+    "size": "small",
+    "sector": "discrete",
+    "customers": "businesses",
+    "designs_products": "build_to_print",
+    "after_sales": "no_after_sales",
+}
+
+
+def test_version_3_plans_items_priced_for_the_organisation(
+    offline_app: Flask, tmp_path: Path
+) -> None:
+    # A 60-person build-to-print shop: half its foundations at 0, the rest at 1, most
+    # practices at 1; the security goal; 30 million CNY of revenue, 200,000 a year for
+    # digital work.
+    zero = ["fd_strategy", "fd_equipment_connectivity", "fd_cybersecurity", "fd_data_security",
+            "fd_talent", "fd_investment", "md_digital_marketing", "md_co_creation"]  # fmt: skip
+    answers = {q.id: 1 for q in VERSION_3.questions} | dict.fromkeys(zero, 0)
+    answers |= {"pp_digital_process": 2, "bd_office_collaboration": 2}
+    payload = {
+        "answers": answers,
+        "goals": ["security_compliance"],
+        "profile": BUILD_TO_PRINT,
+        "organisation": {"revenue": 30_000_000, "budget": 200_000},
+    }
+    result = run(offline_app, tmp_path, payload, reference="sme-digital@3.0.0")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["roadmap_version"] == "3"
+    roadmap = data["roadmap"]
+    assert roadmap["organisation"] == {"size_class": "small", "revenue": 30000000, "budget": 200000}
+    phases = roadmap["phases"]
+    # The security baseline (the goal) and the digital plan (which the ERP needs) first,
+    # all four cheap quick wins: phase 1 may cost 100,000 at midpoints.
+    assert [i["id"] for i in phases[0]["items"]] == [
+        "security_baseline@1", "digital_plan@1", "fd_equipment_connectivity:1", "training@1",
+    ]  # fmt: skip
+    assert phases[0]["cost"]["budget"] == 100000 and phases[0]["cost"]["midpoint"] == 100000
+    assert phases[0]["cost"]["share_of_revenue"] == {"low": 0.0, "high": 0.6666666666666666}
+    assert all(len(p["items"]) <= p["capacity"] for p in phases)
+    assert [p["capacity"] for p in phases] == [4, 6, 8]
+    # The ERP is one item of its steps, moved on by the budget, with the digital plan
+    # as its enabler.
+    erp = next(i for p in phases for i in p["items"] if i["project"] == "erp")
+    assert [s["question"] for s in erp["steps"]] == [
+        "fd_systems_coverage",
+        "pp_purchasing",
+        "bd_core_systems",
+    ]
+    assert erp["reasons"][-1] == {"code": "moved", "by": "budget"}
+    plan = phases[0]["items"][1]
+    assert {"code": "enabler", "items": [erp["id"]]} in plan["reasons"]
+    assert plan["how"] and plan["evidence"] and plan["owner"] == "general_manager"
+    # What does not fit is listed after the plan, by name only.
+    assert roadmap["later"] and all(set(i) == {"id", "project", "steps"} for i in roadmap["later"])
+
+    refused = run(
+        offline_app,
+        tmp_path,
+        {**payload, "organisation": {"size_class": "medium", "budget": -5}},
+        reference="sme-digital@3.0.0",
+    )
+    assert refused.exit_code == 2
+    assert refused.output.splitlines() == [
+        f"error: {tmp_path / 'answers.json'}: organisation: size_class: 'medium' is not the"
+        " profile's size 'small'",
+        f"error: {tmp_path / 'answers.json'}: organisation: budget: must be a number of CNY,"
+        " 0 or more",
+    ]
+    # Older questionnaires keep roadmap 2, which prices nothing.
+    older = run(offline_app, tmp_path, {"answers": full_answers(), "organisation": {}})
+    assert older.exit_code == 2 and "unknown key 'organisation'" in older.output

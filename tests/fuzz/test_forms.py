@@ -10,7 +10,7 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.web.world import QUESTIONNAIRE, World, build_world
+from tests.web.world import QUESTIONNAIRE, World
 
 pytestmark = pytest.mark.slow
 
@@ -50,11 +50,6 @@ def forms(world: World) -> list[tuple[str, str, list[str]]]:
         ("admin", f"/admin/centres/{c}/staff", ["email", "role"]),
         ("admin", f"/admin/users/{world.ids['user_stranger']}", ["action"]),
     ]  # fmt: skip
-
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    return build_world(app)
 
 
 def test_no_form_input_causes_a_server_error(app: Flask, world: World) -> None:

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.api.test_api import token_for
-from tests.web.world import QUESTIONNAIRE, World, build_world
+from tests.web.world import QUESTIONNAIRE, World
 
 pytestmark = pytest.mark.slow
 
@@ -48,11 +48,6 @@ def nested(depth: int, kind: str) -> str:
 SETTINGS = settings(
     max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck)
 )
-
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    return build_world(app)
 
 
 def json_endpoints(app: Flask, world: World) -> list[tuple[Any, str, str, dict[str, str]]]:

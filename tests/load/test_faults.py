@@ -22,7 +22,7 @@ from maturity.extensions import db
 from maturity.models import Assessment, AssessmentResult, AssessmentStatus, ResultSummary
 from tests.conftest import ROOT, make_app
 from tests.databases import fresh_database
-from tests.helpers import FULL_PROFILE, log_in, make_user
+from tests.helpers import ATTESTATION_JSON, FULL_PROFILE, log_in, make_user
 from tests.load.servers import start_gunicorn
 from tests.load.test_saves_under_load import (
     QUESTIONNAIRE,
@@ -90,7 +90,7 @@ def client_run(port: int, token: str, assessment_id: int, results: dict[str, Any
                 acknowledged[question.id] = payload["value"]
                 break
     for _attempt in range(20):
-        submitted = call("POST", f"/api/v1/assessments/{assessment_id}/submit")
+        submitted = call("POST", f"/api/v1/assessments/{assessment_id}/submit", ATTESTATION_JSON)
         if submitted is not None:
             break
         time.sleep(0.05)

@@ -222,8 +222,8 @@ def test_pages_stay_fast_while_workers_render_a_batch(
     measured, warms the web server. The worker runs at SCHED_IDLE, as deployed beside
     web servers: it renders on CPU time the pages leave, which is the point."""
     from maturity.models import ReportJobStatus
-    from maturity.reports.jobs import queue_batch
-    from maturity.tasks import celery_of
+    from maturity.queue import celery_of
+    from maturity.reports.tasks import queue_batch
     from tests.workers import Worker, app_settings, forget_queue, wait_until, worker_settings
 
     with load_database(tmp_path, backend) as url:

@@ -19,6 +19,7 @@ from maturity.services import assessments as service
 from maturity.services import items
 from tests.helpers import (
     FULL_PROFILE,
+    attested,
     current_questionnaire,
     make_organisation,
     make_user,
@@ -28,7 +29,7 @@ from tests.helpers import (
 QUESTIONNAIRE = current_questionnaire()
 # The second round: a process manufacturer, so one question is marked not applicable
 # and others read in their process wording.
-PROCESS_PROFILE = {**FULL_PROFILE, "production": "process"}
+PROCESS_PROFILE = {**FULL_PROFILE, "sector": "process"}
 HOSTILE_NAME = '<script>alert("x")</script> 测试&公司'
 
 
@@ -55,7 +56,7 @@ def submit_round(
             raw = value_of(index, question)
             given = AnswerInput(question.id, parse_value(raw), note if index == 0 else None)
             service.save_answer(assessment, given, user)
-        service.submit(assessment, user)
+        service.submit(assessment, user, attested())
         return assessment.id
 
 

@@ -19,10 +19,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
-from maturity import tasks
+from maturity import queue
 from maturity.extensions import db
 from maturity.models import ReportJob, ReportJobItem, ReportJobStatus
 from maturity.reports import jobs
+from maturity.reports import tasks as report_tasks
 from maturity.reports.render import cached_pdf
 from maturity.services.reports import load_report_data
 from maturity.storage import report_archives
@@ -32,9 +33,9 @@ from tests.reports.conftest import quiet_since
 pytestmark = pytest.mark.slow
 
 
-def run_task(app: Flask, task: tasks.TaskDefinition, *args: object) -> None:
+def run_task(app: Flask, task: queue.TaskDefinition, *args: object) -> None:
     """Run one task as a worker would (again, when Celery redoes it)."""
-    tasks.celery_of(app).tasks[task.name].apply(args=args).get()
+    queue.celery_of(app).tasks[task.name].apply(args=args).get()
 
 
 def in_cache(app: Flask, name: str) -> Path:
@@ -115,7 +116,7 @@ def test_a_batch_redone_from_the_start_renders_only_what_is_missing(
     app: Flask, reported: dict[str, int]
 ) -> None:
     job_id = unstarted_batch(app, reported["user"], [reported["first"], reported["second"]])
-    run_task(app, jobs.render_batch_report, job_id, 0)  # then the worker died
+    run_task(app, report_tasks.render_batch_report, job_id, 0)  # then the worker died
     assert batch_state(app, job_id) == ("running", 1, [True, False], [])
     with app.app_context():
         first_name, cached = cached_pdf(
@@ -125,7 +126,7 @@ def test_a_batch_redone_from_the_start_renders_only_what_is_missing(
     first = in_cache(app, first_name)
     first_inode = first.stat().st_ino
 
-    run_task(app, jobs.start_batch, job_id)  # Celery hands the batch's task to another
+    run_task(app, report_tasks.start_batch, job_id)  # Celery hands the batch's task to another
     assert batch_state(app, job_id)[:3] == ("done", 2, [True, True])
     assert first.stat().st_ino == first_inode  # the first report was not rendered again
     with app.app_context():
@@ -139,16 +140,16 @@ def test_redoing_any_step_of_a_finished_batch_changes_nothing(
     app: Flask, reported: dict[str, int]
 ) -> None:
     job_id = unstarted_batch(app, reported["user"], [reported["second"], reported["first"]])
-    run_task(app, jobs.start_batch, job_id)
+    run_task(app, report_tasks.start_batch, job_id)
     finished = batch_state(app, job_id)
     assert finished[:3] == ("done", 2, [True, True])
     (name,) = finished[3]
     archive = Path(app.config["REPORT_JOBS_DIR"]) / name
     built = archive.stat().st_mtime_ns, archive.stat().st_ino
     for task, args in (
-        (jobs.render_batch_report, (job_id, 1)),
-        (jobs.assemble_batch, (job_id,)),
-        (jobs.start_batch, (job_id,)),
+        (report_tasks.render_batch_report, (job_id, 1)),
+        (report_tasks.assemble_batch, (job_id,)),
+        (report_tasks.start_batch, (job_id,)),
     ):
         run_task(app, task, *args)
     assert batch_state(app, job_id) == finished
@@ -159,7 +160,7 @@ def test_a_batch_whose_report_cannot_be_built_says_so(
     app: Flask, client: FlaskClient, reported: dict[str, int]
 ) -> None:
     job_id = unstarted_batch(app, reported["user"], [reported["first"], 999_999])
-    run_task(app, jobs.start_batch, job_id)
+    run_task(app, report_tasks.start_batch, job_id)
     assert batch_state(app, job_id) == ("failed", 1, [True, False], [])
     with app.app_context():
         job = db.session.get(ReportJob, job_id)
@@ -168,7 +169,7 @@ def test_a_batch_whose_report_cannot_be_built_says_so(
     log_in(client)
     page = client.get(f"/reports/jobs/{job_id}").get_data(as_text=True)
     assert "批量生成未能完成" in page and 'http-equiv="refresh"' not in page
-    run_task(app, jobs.render_batch_report, job_id, 1)  # a late redo leaves it failed
+    run_task(app, report_tasks.render_batch_report, job_id, 1)  # a late redo leaves it failed
     assert batch_state(app, job_id)[0] == "failed"
 
 
@@ -240,8 +241,8 @@ def test_batches_of_the_same_reports_share_their_zip_until_the_last_expires(
 ) -> None:
     ids = [reported["first"], reported["second"]]
     older, newer = (unstarted_batch(app, reported["user"], ids) for _ in range(2))
-    run_task(app, jobs.start_batch, older)
-    run_task(app, jobs.start_batch, newer)
+    run_task(app, report_tasks.start_batch, older)
+    run_task(app, report_tasks.start_batch, newer)
     (name,) = batch_state(app, older)[3]
     assert batch_state(app, newer)[3] == [name]  # one ZIP for both
     archive = Path(app.config["REPORT_JOBS_DIR"]) / name
@@ -305,9 +306,9 @@ def test_the_consultant_workspace_lists_recent_batches(
 def test_the_workers_prune_daily_what_the_command_would(
     app: Flask, reported: dict[str, int]
 ) -> None:
-    from maturity.reports.prune import prune_report_files
+    from maturity.reports.tasks import prune_report_files
 
-    celery = tasks.celery_of(app)
+    celery = queue.celery_of(app)
     (daily,) = (e for e in celery.conf.beat_schedule.values() if e["schedule"] == timedelta(days=1))
     assert daily["task"] == prune_report_files.name in celery.tasks
     with app.app_context():
@@ -323,22 +324,22 @@ def test_the_workers_prune_daily_what_the_command_would(
 def test_a_batch_quiet_for_twice_the_visibility_timeout_is_started_again(
     app: Flask, reported: dict[str, int]
 ) -> None:
-    celery = tasks.celery_of(app)
+    celery = queue.celery_of(app)
     visibility = app.config["TASK_VISIBILITY_SECONDS"]
     every = {entry["task"]: entry["schedule"] for entry in celery.conf.beat_schedule.values()}
-    assert every[tasks.SWEEP_TASK] == timedelta(seconds=visibility)
+    assert every[queue.SWEEP_TASK] == timedelta(seconds=visibility)
     lost = unstarted_batch(app, reported["user"], [reported["first"], reported["second"]])
-    run_task(app, jobs.render_batch_report, lost, 0)  # then its next task was lost
+    run_task(app, report_tasks.render_batch_report, lost, 0)  # then its next task was lost
     quiet_since(app, lost, 2 * visibility + 1)
     waiting = unstarted_batch(app, reported["user"], [reported["second"]])
     quiet_since(app, waiting, 2 * visibility - 5)  # quiet, but not for that long
     finished = unstarted_batch(app, reported["user"], [reported["first"]])
-    run_task(app, jobs.start_batch, finished)
+    run_task(app, report_tasks.start_batch, finished)
     quiet_since(app, finished, 10 * visibility)
     with app.app_context():
         assert jobs.stalled(datetime.now(UTC)) == [lost]
 
-    run_task(app, tasks.requeue_stalled)
+    run_task(app, queue.requeue_stalled)
     assert batch_state(app, lost)[:3] == ("done", 2, [True, True])
     assert batch_state(app, waiting)[:3] == ("queued", 0, [False])
     assert batch_state(app, finished)[:2] == ("done", 1)

@@ -20,11 +20,12 @@ import redis
 from flask import Flask
 from sqlalchemy import select
 
-from maturity import tasks
+from maturity import queue
 from maturity.extensions import db
 from maturity.models import ReportJob, ReportJobItem, User
 from maturity.models._types import utcnow
 from maturity.reports import jobs
+from maturity.reports import tasks as report_tasks
 from maturity.storage import report_archives
 from tests.conftest import make_app
 from tests.helpers import log_in
@@ -69,11 +70,11 @@ def many_rounds(app: Flask, reported: dict[str, int]) -> list[int]:
     return [reported["first"], reported["second"], *more]
 
 
-def queue(app: Flask, user_id: int, assessment_ids: list[int]) -> int:
+def queue_reports(app: Flask, user_id: int, assessment_ids: list[int]) -> int:
     with app.test_request_context():
         user = db.session.get(User, user_id)
         assert user is not None
-        return jobs.queue_batch(user, assessment_ids, "zh").id
+        return report_tasks.queue_batch(user, assessment_ids, "zh").id
 
 
 def finish_on(worker: Worker, app: Flask, job_id: int, timeout: float = 300) -> None:
@@ -110,7 +111,7 @@ def test_a_batch_runs_on_the_worker(
     queueing_app: Flask, worker: Worker, reported: dict[str, int]
 ) -> None:
     ids = [reported["first"], reported["second"]]
-    job_id = queue(queueing_app, reported["user"], ids)
+    job_id = queue_reports(queueing_app, reported["user"], ids)
     wait_until(queueing_app, job_id, finished)
     assert_complete(queueing_app, job_id, ids)
     assert "maturity.reports.assemble_batch" in worker.log()
@@ -119,7 +120,7 @@ def test_a_batch_runs_on_the_worker(
 def test_a_worker_process_killed_mid_report_has_its_report_redone(
     queueing_app: Flask, worker: Worker, reported: dict[str, int], many_rounds: list[int]
 ) -> None:
-    job_id = queue(queueing_app, reported["user"], many_rounds)
+    job_id = queue_reports(queueing_app, reported["user"], many_rounds)
     wait_until(queueing_app, job_id, lambda job: job.done >= 2)
     (busy,) = worker.pool_processes()
     signal_time = time.monotonic()
@@ -140,7 +141,7 @@ def test_a_worker_stopped_mid_batch_leaves_the_rest_to_the_next(
     many_rounds: list[int],
 ) -> None:
     first = Worker(environment, tmp_path / "first.log").start()
-    job_id = queue(queueing_app, reported["user"], many_rounds)
+    job_id = queue_reports(queueing_app, reported["user"], many_rounds)
     wait_until(queueing_app, job_id, lambda job: job.done >= 1)
     first.stop(signal.SIGTERM)  # warm: finishes its report, returns the rest
     stopped_at = progress(queueing_app, job_id)
@@ -163,7 +164,7 @@ def test_a_worker_killed_outright_has_its_tasks_redone_by_the_next(
     # the queue once MATURITY_TASK_VISIBILITY_SECONDS have passed (here 5, normally 300).
     hasty = {**environment, "MATURITY_TASK_VISIBILITY_SECONDS": "5"}
     first = Worker(hasty, tmp_path / "first.log").start()
-    job_id = queue(queueing_app, reported["user"], many_rounds)
+    job_id = queue_reports(queueing_app, reported["user"], many_rounds)
     wait_until(queueing_app, job_id, lambda job: job.done >= 1)
     # Mid-report, as the test's name says. (Killed in the instant between taking a task
     # from Redis and recording it as unacknowledged, Kombu's Redis transport loses that
@@ -192,13 +193,13 @@ def test_a_batch_whose_task_was_lost_is_started_again_by_beat(
     reported: dict[str, int],
     many_rounds: list[int],
 ) -> None:
-    job_id = queue(queueing_app, reported["user"], many_rounds)
+    job_id = queue_reports(queueing_app, reported["user"], many_rounds)
     with queueing_app.app_context():
-        assert tasks.waiting() == 1
-        assert jobs.requeue_stalled() == []  # not stalled yet
+        assert queue.waiting() == 1
+        assert report_tasks.requeue_stalled() == []  # not stalled yet
     lose_queued_tasks(environment)
     with queueing_app.app_context():
-        assert tasks.waiting() == 0
+        assert queue.waiting() == 0
     # Beat sweeps every MATURITY_TASK_VISIBILITY_SECONDS (here 2, normally 300) for
     # batches quiet for twice as long.
     hasty = {**environment, "MATURITY_TASK_VISIBILITY_SECONDS": "2"}
@@ -213,25 +214,25 @@ def test_a_batch_whose_task_was_lost_is_started_again_by_beat(
 def test_a_batch_behind_others_in_the_queue_is_not_queued_again(
     queueing_app: Flask, environment: dict[str, str], reported: dict[str, int]
 ) -> None:
-    waiting = queue(queueing_app, reported["user"], [reported["first"]])
-    lost = queue(queueing_app, reported["user"], [reported["second"]])
+    waiting = queue_reports(queueing_app, reported["user"], [reported["first"]])
+    lost = queue_reports(queueing_app, reported["user"], [reported["second"]])
     for job_id in (waiting, lost):
         quiet_since(queueing_app, job_id, 3600)
     with queueing_app.app_context():
         assert jobs.stalled(utcnow()) == [waiting, lost]
         db.session.commit()
-        assert tasks.waiting() == 2
-        assert jobs.requeue_stalled() == []  # the workers are behind: nothing is lost
-        assert tasks.waiting() == 2
+        assert queue.waiting() == 2
+        assert report_tasks.requeue_stalled() == []  # the workers are behind: nothing is lost
+        assert queue.waiting() == 2
 
 
 def test_the_first_sweep_of_a_beat_tick_is_not_held_back_by_the_others(
     queueing_app: Flask, environment: dict[str, str], reported: dict[str, int]
 ) -> None:
-    lost = queue(queueing_app, reported["user"], [reported["first"]])
+    lost = queue_reports(queueing_app, reported["user"], [reported["first"]])
     lose_queued_tasks(environment)
     quiet_since(queueing_app, lost, 3600)
-    celery = tasks.celery_of(queueing_app)
+    celery = queue.celery_of(queueing_app)
     every = timedelta(seconds=queueing_app.config["TASK_VISIBILITY_SECONDS"])
     tick = [
         entry["task"] for entry in celery.conf.beat_schedule.values() if entry["schedule"] == every
@@ -246,7 +247,7 @@ def test_the_first_sweep_of_a_beat_tick_is_not_held_back_by_the_others(
     celery.tasks[tick[0]].apply().get()
     with queueing_app.app_context():
         assert jobs.stalled(utcnow()) == []  # queued again
-        assert tasks.waiting() == len(tick)  # the rest of the tick, and the batch's task
+        assert queue.waiting() == len(tick)  # the rest of the tick, and the batch's task
 
 
 def test_an_uncached_report_is_rendered_by_a_worker_while_a_page_shows_progress(

@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
 from flask import Flask
 
-from tests.web.world import ROLES, SECRET_A, SECRET_B, World, build_world
+from tests.web.world import ROLES, SECRET_A, SECRET_B, World
 
 STAFF = {"owner", "member"}
 ASSESSORS = STAFF | {"consultant"}
@@ -284,6 +283,7 @@ def cases(w: World) -> list[Case]:
             data={"role": "consultant"},
         ),
         case("admin.credit_codes_page", "GET", "/admin/credit-codes", {"admin"}),
+        case("admin.releases_page", "GET", "/admin/releases", {"admin"}),
         case("admin.users", "GET", "/admin/users", {"admin"}),
         case(
             "admin.update_user",
@@ -297,6 +297,36 @@ def cases(w: World) -> list[Case]:
         case("admin.audit_log", "GET", "/admin/audit", {"admin"}),
         case("accounts.export_json", "GET", f"/organisations/{a}/data.json", {"owner"}),
         case("accounts.export_xlsx", "GET", f"/organisations/{a}/data.xlsx", {"owner"}),
+        case("accounts.export_zip", "GET", f"/organisations/{a}/data.zip", {"owner"}),
+        # Evidence and verification: those who answer add files; those who may see the
+        # answer download them; the consultant verifies (the centre's reviewer is no
+        # verifier unless an administrator names them one: tests/web/test_evidence.py).
+        case(
+            "assessments.upload_evidence", "POST", f"/assessments/{a2}/evidence/{first}", ASSESSORS
+        ),
+        case(
+            "assessments.upload_evidence",
+            "POST",
+            f"/assessments/{b1}/evidence/{first}",
+            {"other_owner"},
+        ),
+        case("assessments.evidence_file", "GET", f"/evidence/{w.ids['evidence']}", READERS),
+        case("assessments.remove_evidence", "POST", "/evidence/999999/remove", set()),
+        case("assessments.verify", "GET", f"/assessments/{a1}/verify", {"consultant"}),
+        case("assessments.verify", "POST", f"/assessments/{a1}/verify", {"consultant"}, data={}),
+        case("assessments.verify", "GET", f"/assessments/{b1}/verify", set()),
+        case(
+            "assessments.complete_verification",
+            "POST",
+            f"/assessments/{a1}/verify/complete",
+            {"consultant"},
+        ),
+        case(
+            "assessments.reopen_verification",
+            "POST",
+            f"/assessments/{a1}/verify/reopen",
+            {"consultant"},
+        ),
         case("accounts.delete_organisation", "GET", f"/organisations/{a}/delete", {"owner"}),
         case(
             "accounts.delete_organisation",
@@ -360,11 +390,6 @@ def check(world: World, case: Case, role: str) -> str | None:
         if secret in body and secret not in visible_secrets(role, case):
             return f"{role} {case.method} {case.url}: response shows {secret}"
     return None
-
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    return build_world(app)
 
 
 def test_every_route_and_role(world: World) -> None:

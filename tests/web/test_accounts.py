@@ -6,7 +6,6 @@ import io
 import json
 from datetime import timedelta
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
@@ -26,7 +25,7 @@ from maturity.models import (
 from maturity.models._types import utcnow
 from tests.helpers import PASSWORD, log_in, make_user
 from tests.mailbox import Mailbox
-from tests.web.world import SECRET_A, World, build_world
+from tests.web.world import SECRET_A, World
 
 NEW_PASSWORD = "seven green kites over the harbour"
 PRIVATE_PAGE = "/account"
@@ -271,11 +270,6 @@ def test_the_privacy_notice_is_asked_for_until_accepted(app: Flask) -> None:
         assert db.session.scalar(
             select(AuditEvent).where(AuditEvent.action == "accept_privacy_notice")
         )
-
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    return build_world(app)
 
 
 def test_an_owner_downloads_all_of_the_organisation_s_data(app: Flask, world: World) -> None:

@@ -3,42 +3,44 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select, update
+from sqlalchemy import select
 
+from maturity.core.releases import Cohort
 from maturity.core.scoring import score
 from maturity.extensions import db
 from maturity.models import Answer, Assessment, AssessmentStatus
+from tests.conftest import Owner
 from tests.helpers import (
     CONFIRMED,
-    FULL_PROFILE,
+    FULL_PROFILE_2,
     add_membership,
-    current_questionnaire,
     fill_round,
     log_in,
     make_organisation,
     make_user,
     publish_questionnaires,
     sign_up,
+    version_2_questionnaire,
 )
 from tests.mailbox import Mailbox
 
-QUESTIONNAIRE = current_questionnaire()  # 2.0.0: new rounds use it
+# The journey's mechanics on 2.0.0 as the current version (pages, saves, submission,
+# results); what 3.0.0 adds to the pages is tested in test_version_3_pages.py.
+QUESTIONNAIRE = version_2_questionnaire()
 FIRST = QUESTIONNAIRE.questions[0].id  # pd_cad_modelling
-ITEM_FIELDS = {f"item-{item_id}": option for item_id, option in FULL_PROFILE.items()}
+ITEM_FIELDS = {f"item-{item_id}": option for item_id, option in FULL_PROFILE_2.items()}
 
 
 @pytest.fixture
-def setup(app: Flask, client: FlaskClient) -> dict[str, Any]:
-    publish_questionnaires(app)
-    user_id = make_user(app)
-    organisation_id = make_organisation(app, user_id)
-    log_in(client)
+def setup(app: Flask, client: FlaskClient, owner: Owner) -> dict[str, Any]:
+    publish_questionnaires(app, upto="2.0.0")
+    user_id, organisation_id = owner.user, owner.organisation
     response = client.post(f"/organisations/{organisation_id}/assessments")
     assert response.status_code == 302
     with app.app_context():
@@ -125,7 +127,7 @@ def test_background_save_is_idempotent_and_detects_conflicts(
     stale = save(other, assessment_id, FIRST, 1, revision=1)
     assert stale.status_code == 409
     assert stale.json["current"] == {"value": 3, "note": "", "revision": 2, "by": "王经理"}
-    assert "同事" in stale.json["message"]
+    assert "同事" in stale.json["error"]["message"]
     assert stored(app, assessment_id)[FIRST] == (3, False, None, 2)
 
 
@@ -156,7 +158,7 @@ def test_tampered_background_saves_are_refused_and_change_nothing(
     save(client, setup["assessment"], FIRST, 1)
     response = client.post(f"/assessments/{setup['assessment']}/answers", json=payload)
     assert response.status_code == status
-    assert message in response.json["message"]
+    assert message in response.json["error"]["message"]
     assert stored(app, setup["assessment"]) == {FIRST: (1, False, None, 1)}
 
 
@@ -287,7 +289,7 @@ def test_submit_needs_every_answer_then_stores_scores_and_locks(
         }
     # Read-only now.
     locked = save(client, assessment_id, FIRST, 5, revision=1)
-    assert locked.status_code == 403 and "已提交" in locked.json["message"]
+    assert locked.status_code == 403 and "已提交" in locked.json["error"]["message"]
     assert (
         client.post(
             f"/assessments/{assessment_id}/dimensions/product_design", data={f"q-{FIRST}": "5"}
@@ -315,7 +317,7 @@ def test_results_show_scores_meaning_chart_roadmap_and_plan_controls(
     assert "日常使用单点数字化工具，并有规范。" in html  # the level's meaning
     assert "按权重至少 80% 的实践达到该级" in html
     assert "<svg" in html and "产品设计数字化" in html
-    assert "完成该问卷版本的其他企业少于 10 家，暂不显示对标" in html
+    assert "暂无对标：同行数据在每个季度结束后发布" in html
     assert "第 2 阶段" in html  # steps 2 → 3 are phase 2
     assert html.count('data-step="') == 42
     # Roadmap version 2 explains itself: no priority number, but why each dimension is
@@ -371,54 +373,57 @@ def test_bad_plan_input_is_refused_with_a_message(
         assert assessment.targets == [] and assessment.organisation.goals == []
 
 
-def test_benchmark_uses_widening_cohorts_and_hides_small_ones(
+def store_benchmark_release(app: Flask, period: str, *cohorts: Cohort) -> None:
+    """A benchmark release as the workers store it, with cohorts chosen by hand."""
+    from maturity.core.periods import parse_period
+    from maturity.core.releases import BenchmarkTables, Release
+    from maturity.models import Release as StoredRelease
+
+    chosen = parse_period(period)
+    assert chosen is not None
+    dimensions = tuple(d.id for d in QUESTIONNAIRE.dimensions)
+    release = Release(
+        population="platform", period=period, revision=1, k=10, mechanism="", neighbouring="",
+        opendp="", rho=0.5, epsilon=3.0, delta=1e-6,
+        benchmark=(BenchmarkTables(f"sme-digital@{QUESTIONNAIRE.version.split('.')[0]}",
+                                   dimensions, cohorts, 0.5, ()),),
+    )  # fmt: skip
+    with app.app_context():
+        stored = StoredRelease(
+            population="platform", centre_id=None, period=period,
+            period_first=chosen.first, period_last=chosen.last, revision=1,
+            computed_at=datetime.now(UTC), rho=0.5, epsilon=3.0, document=release.to_json(),
+        )  # fmt: skip
+        db.session.add(stored)
+        db.session.commit()
+
+
+def test_the_benchmark_is_read_from_the_newest_release_with_a_cohort(
     app: Flask, client: FlaskClient, setup: dict[str, Any]
 ) -> None:
-    app.config["BENCHMARK_MIN_COHORT"] = 3
-    submit_full(app, client, setup, value=3)
-    for n, (section, division, value) in enumerate(
-        [("C", "34", 1), ("C", "35", 2), ("F", "51", 4)]
-    ):
-        peer_user = make_user(app, f"peer{n}@example.com", f"同行{n}")
-        peer_org = make_organisation(
-            app, peer_user, name=f"同行公司{n}", section=section, division=division, employees=150
-        )
-        peer = app.test_client()
-        log_in(peer, f"peer{n}@example.com")
-        peer.post(f"/organisations/{peer_org}/assessments")
-        with app.app_context():
-            peer_assessment = db.session.scalars(
-                select(Assessment).where(Assessment.organisation_id == peer_org)
-            ).one()
-        answer_all(
-            app, peer_assessment.id, peer_user, {q.id: value for q in QUESTIONNAIRE.questions}
-        )
-        assert (
-            peer.post(f"/assessments/{peer_assessment.id}/submit", data=CONFIRMED).status_code
-            == 302
-        )
-    html = client.get(f"/assessments/{setup['assessment']}/results").get_data(as_text=True)
-    # Rounds submitted today do not count yet: the cohort does not move while one watches.
-    assert "暂不显示对标" in html
-    with app.app_context():
-        db.session.execute(
-            update(Assessment)
-            .where(Assessment.id != setup["assessment"])
-            .values(submitted_at=datetime.now(UTC) - timedelta(days=2))
-        )
-        db.session.commit()
-    html = client.get(f"/assessments/{setup['assessment']}/results").get_data(as_text=True)
-    # Two peers share section C and size (small): fewer than 3 → all three organisations,
-    # shown as a band of sizes, never the exact number.
-    assert "与完成本问卷版本的 3–19 家企业比较" in html
-    # Own overall 60 vs peers 20, 40, 80 → 2 of 3 below → 66.7, shown rounded to 5.
-    assert "高于约 65% 的同行" in html
-    # The chart: the peers' quartiles 30, 40, 60 and the organisation's own 60.
+    from maturity.core.releases import Cohort
+
+    submit_full(app, client, setup, value=3)  # overall 60, every dimension 60
+    url = f"/assessments/{setup['assessment']}/results"
+    assert "暂无对标：同行数据在每个季度结束后发布" in client.get(url).get_data(as_text=True)
+    quartiles = (30.0, 45.0, 60.0)
+    dimensions = tuple((d.id, quartiles) for d in QUESTIONNAIRE.dimensions)
+    # Last year's release: the organisation's section (C) has a cohort, its section and
+    # size do not (too few, or too few to read); a newer quarter has no cohort of this
+    # questionnaire at all, so the benchmark stays with the year.
+    store_benchmark_release(app, "2025", Cohort("section", "C", 140, quartiles, dimensions))
+    store_benchmark_release(app, "2026-Q1", Cohort("section", "F", 40, quartiles, dimensions))
+    html = client.get(url).get_data(as_text=True)
+    assert (
+        "与您同一行业门类且同等规模的企业太少，无法比较，因此与同一行业门类的 100+ 家企业比较。"
+        in html
+    )
+    assert "2025 年发布的数据。" in html
     overall_row = html[html.index('<span class="peer-label">总体</span>') :]
     overall_row = overall_row[: overall_row.index("</li>")]
-    assert "同行 30–60，中位数 40" in overall_row
-    assert 'class="peer-box" style="left: 30%; width: 30%"' in overall_row
-    assert 'class="peer-median" style="left: 40%"' in overall_row
+    assert "同行 30–60，中位数 45" in overall_row and "位于同行前四分之一" in overall_row
+    assert 'class="peer-box" style="left: 30.0%; width: 30.0%"' in overall_row
+    assert 'class="peer-median" style="left: 45.0%"' in overall_row
     assert 'class="peer-you" style="left: 60.0%"' in overall_row
 
 

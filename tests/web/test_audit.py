@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from flask import Flask
 from flask_login import current_user, login_user
 from sqlalchemy import select
@@ -10,12 +9,7 @@ from sqlalchemy import select
 from maturity import access
 from maturity.extensions import db
 from maturity.models import AuditEvent, Organisation, User
-from tests.web.world import SECRET_A, World, build_world
-
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    return build_world(app)
+from tests.web.world import SECRET_A, World
 
 
 def audited(app: Flask, actor_id: int) -> list[tuple[str, str | None]]:

@@ -1,4 +1,4 @@
-"""Access that ends when consent ends (issue findings 1-3, replayed).
+"""Access that ends when consent ends (three findings of a review, replayed).
 
 1. A reviewer could make themselves consultant and keep the access after the owner
    revoked consent. 2. A batch ZIP built under consent stayed downloadable after it.
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -25,12 +24,7 @@ from maturity.models import (
 )
 from tests.api.test_api import token_for
 from tests.helpers import store_archive
-from tests.web.world import SECRET_A, World, build_world, name_centre_consultant
-
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    return build_world(app)
+from tests.web.world import SECRET_A, World, name_centre_consultant
 
 
 def assign(world: World, role: str):  # type: ignore[no-untyped-def]

@@ -11,7 +11,6 @@ import io
 import re
 from pathlib import Path
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -25,16 +24,11 @@ from maturity.models import (
 )
 from tests.helpers import PASSWORD, VALID_PROFILE, log_in, make_user
 from tests.mailbox import Mailbox
-from tests.web.world import World, build_world
+from tests.web.world import World
 
 CODE = VALID_PROFILE["credit_code"]
 HEADER = "name,credit_code,industry_division,employees,revenue,total_assets,province_code,city_code"
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    return build_world(app)
 
 
 def register(client: FlaskClient, name: str, code: str = CODE) -> tuple[int, str]:

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from flask import Flask
 
 from tests.helpers import make_user
-from tests.web.world import SECRET_A, SECRET_B, World, build_world
-
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    return build_world(app)
+from tests.web.world import SECRET_A, SECRET_B, World
 
 
 def home(world: World, role: str) -> str:
@@ -93,7 +87,8 @@ def test_the_results_open_with_strongest_weakest_and_the_three_next_steps(
     # Every dimension at the same score: no strongest or weakest to name.
     assert "最强维度" not in summary
     assert "最重要的三项后续行动" in summary
-    assert summary.count("<li>") == 3 and 'href="#step-' in summary
+    # The round is on 3.0.0: the three are items of roadmap 3, each leading to its step.
+    assert summary.count("<li data-top-item=") == 3 and 'href="#step-' in summary
 
 
 def test_a_round_can_start_from_the_previous_answers_each_marked_until_confirmed(
@@ -122,8 +117,12 @@ def test_a_round_can_start_from_the_previous_answers_each_marked_until_confirmed
     with app.app_context():
         from maturity.services import items
 
-        # The firm's profile describes the firm: the new round starts with it.
-        assert items.profile_of(db.session.get(Assessment, new_id), QUESTIONNAIRE) == FULL_PROFILE
+        # The firm's profile describes the firm: the new round starts with it (and with
+        # the size class the organisation's figures give).
+        assert items.profile_of(db.session.get(Assessment, new_id), QUESTIONNAIRE) == {
+            **FULL_PROFILE,
+            "size": "small",
+        }
     first = QUESTIONNAIRE.dimensions[0]
     page = owner.get(f"/assessments/{new_id}/dimensions/{first.id}").get_data(as_text=True)
     assert "沿用上一轮，待确认" in page

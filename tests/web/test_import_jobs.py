@@ -14,8 +14,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select, update
 
-from maturity import tasks
-from maturity.centres.imports import import_organisations
+from maturity import queue
+from maturity.centres.tasks import import_organisations
 from maturity.extensions import db
 from maturity.models import (
     Centre,
@@ -32,7 +32,7 @@ from maturity.storage import import_uploads
 from tests.conftest import make_app
 from tests.helpers import log_in
 from tests.mailbox import Mailbox, smtp_server
-from tests.web.world import World, build_world
+from tests.web.world import World
 from tests.workers import Worker, app_settings, forget_queue, worker_settings
 
 HEADER = "name,credit_code,industry_division,employees,revenue,total_assets,province_code,city_code"
@@ -41,11 +41,6 @@ HEADER = "name,credit_code,industry_division,employees,revenue,total_assets,prov
 PLACEHOLDERS = "\n".join(
     [HEADER, *(f"后台导入企业{i},,65,45,3200,,330000,330100" for i in range(3))]
 ).encode()
-
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    return build_world(app)
 
 
 def recorded(app: Flask, world: World, content: bytes, filename: str = "orgs.csv") -> int:
@@ -77,7 +72,7 @@ def test_the_page_shows_progress_until_the_import_has_run(app: Flask, world: Wor
     assert "正在导入 orgs.csv" in page and 'http-equiv="refresh"' in page
     assert placeholders(app) == 0
     with app.app_context():
-        tasks.queue(import_organisations, import_id)
+        queue.queue(import_organisations, import_id)
         job = db.session.get_one(OrganisationImport, import_id)
         assert job.status == ImportStatus.DONE and job.upload is None
         assert list(import_uploads().files()) == []  # the list is not kept once imported
@@ -101,7 +96,7 @@ def test_an_import_run_again_after_its_worker_died_imports_once(app: Flask, worl
         assert organisation_imports.run(import_id) is True
         # Celery redelivers it once more (the worker died before acknowledging).
         assert organisation_imports.run(import_id) is False
-        tasks.queue(import_organisations, import_id)
+        queue.queue(import_organisations, import_id)
     assert placeholders(app) == 3
     with app.app_context():
         requests = db.session.scalar(
@@ -156,7 +151,7 @@ def test_an_import_that_cannot_be_run_says_so_and_imports_nothing(app: Flask, wo
         assert upload is not None
         db.session.commit()  # the task runs here, on a connection of its own
         import_uploads().remove(upload)  # the shared folder lost it
-        tasks.queue(import_organisations, import_id)
+        queue.queue(import_organisations, import_id)
         job = db.session.get_one(OrganisationImport, import_id)
         assert job.status == ImportStatus.FAILED and "UploadMissing" in (job.error or "")
     page = page_of(world, import_id)
@@ -183,13 +178,13 @@ def test_a_vanished_upload_is_not_tried_again_but_a_vanished_folder_is(
         with pytest.raises(OSError) as folder_away:
             organisation_imports.run(import_id)
         db.session.rollback()
-        assert tasks.transient(folder_away.value)
+        assert queue.transient(folder_away.value)
         away.rename(folder)
         import_uploads().remove(upload)
         with pytest.raises(organisation_imports.UploadMissing) as file_gone:
             organisation_imports.run(import_id)
         db.session.rollback()
-        assert not tasks.transient(file_gone.value)
+        assert not queue.transient(file_gone.value)
     assert placeholders(app) == 0
 
 
@@ -235,7 +230,7 @@ def test_an_import_whose_owners_could_not_be_told_stays_imported(
 
     monkeypatch.setattr("maturity.mail.notices.centre_request", mail_template_broken)
     with app.app_context():
-        tasks.queue(import_organisations, import_id)
+        queue.queue(import_organisations, import_id)
         job = db.session.get_one(OrganisationImport, import_id)
         assert job.status == ImportStatus.DONE and job.error is None
         assert job.to_notify == [world.ids["org_b"]]

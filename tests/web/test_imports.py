@@ -19,15 +19,10 @@ from openpyxl import Workbook
 
 from maturity.core.organisation_import import UnreadableFile, read_csv, read_xlsx
 from tests.web.test_centres import imported
-from tests.web.world import World, build_world
+from tests.web.world import World
 
 HEADER = "name,credit_code,industry_division,employees,revenue,total_assets,province_code,city_code"
 ROW = "杭州一号科技有限公司,,65,45,3200,,330000,330100"
-
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    return build_world(app)
 
 
 def upload(world: World, content: bytes, filename: str):  # type: ignore[no-untyped-def]

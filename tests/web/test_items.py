@@ -16,18 +16,19 @@ from maturity.extensions import db
 from maturity.models import Assessment
 from maturity.services import items
 from maturity.services.results import questionnaire_for
+from tests.conftest import Owner
 from tests.helpers import (
     CONFIRMED,
-    FULL_PROFILE,
-    current_questionnaire,
+    FULL_PROFILE_2,
     fill_round,
     log_in,
     make_organisation,
     make_user,
     publish_questionnaires,
+    version_2_questionnaire,
 )
 
-QUESTIONNAIRE = current_questionnaire()
+QUESTIONNAIRE = version_2_questionnaire()  # the current version in these tests
 
 
 def start_round(app: Flask, client: FlaskClient, organisation_id: int) -> int:
@@ -37,15 +38,12 @@ def start_round(app: Flask, client: FlaskClient, organisation_id: int) -> int:
 
 
 @pytest.fixture
-def draft(app: Flask, client: FlaskClient) -> dict[str, Any]:
-    publish_questionnaires(app)
-    user_id = make_user(app)
-    organisation_id = make_organisation(app, user_id)
-    log_in(client)
+def draft(app: Flask, client: FlaskClient, owner: Owner) -> dict[str, Any]:
+    publish_questionnaires(app, upto="2.0.0")
     return {
-        "user": user_id,
-        "organisation": organisation_id,
-        "assessment": start_round(app, client, organisation_id),
+        "user": owner.user,
+        "organisation": owner.organisation,
+        "assessment": start_round(app, client, owner.organisation),
     }
 
 
@@ -113,7 +111,7 @@ def test_a_process_manufacturer_reads_process_wording_and_the_reason_for_what_is
     app: Flask, client: FlaskClient, draft: dict[str, Any]
 ) -> None:
     url = f"/assessments/{draft['assessment']}"
-    client.post(f"{url}/profile", data={**_fields(FULL_PROFILE), "item-production": "process"})
+    client.post(f"{url}/profile", data={**_fields(FULL_PROFILE_2), "item-production": "process"})
     html = client.get(f"{url}/dimensions/product_design").get_data(as_text=True)
     question = QUESTIONNAIRE.question("pd_mass_customisation")
     assert 'name="q-pd_mass_customisation"' not in html  # nothing to answer
@@ -159,7 +157,7 @@ def test_a_1_0_0_round_compared_with_a_2_0_0_round_lists_what_it_left_out(
     with app.app_context():
         fill_round(first, user_id, 1)
     assert client.post(f"/assessments/{first}/submit", data=CONFIRMED).status_code == 302
-    publish_questionnaires(app)  # 2.0.0 arrives; the next round uses it
+    publish_questionnaires(app, upto="2.0.0")  # 2.0.0 arrives; the next round uses it
     second = start_round(app, client, organisation_id)
     with app.app_context():
         assert questionnaire_for(db.session.get(Assessment, second)).version == "2.0.0"

@@ -5,17 +5,11 @@ from __future__ import annotations
 import base64
 import io
 
-import pytest
 from flask import Flask
 
 from tests.helpers import make_user, sign_up
 from tests.mailbox import Mailbox
-from tests.web.world import SECRET_A, World, build_world
-
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    return build_world(app)
+from tests.web.world import SECRET_A, World
 
 
 def test_an_invitation_by_mail_arrives_in_the_chosen_language(

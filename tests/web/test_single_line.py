@@ -120,8 +120,8 @@ def test_an_invitation_mail_that_cannot_be_built_is_not_said_to_be_sent(
 def test_a_worker_given_a_broken_message_refuses_it_at_once(
     app: Flask, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from maturity import tasks
-    from maturity.mail import deliver
+    from maturity import queue
+    from maturity.mail.tasks import deliver
 
     message = {
         "name": "invitation",
@@ -132,7 +132,7 @@ def test_a_worker_given_a_broken_message_refuses_it_at_once(
         "html": "<p>x</p>",
     }
     with app.app_context(), caplog.at_level(logging.WARNING, logger="maturity.mail"):
-        tasks.queue(deliver, message)  # run here (no broker), as a worker runs it
+        queue.queue(deliver, message)  # run here (no broker), as a worker runs it
     # Refused as permanent, like a mail server's 5xx; not "could not be sent" after tries.
     assert [(r.levelname, r.getMessage().split(":")[0]) for r in caplog.records] == [
         ("ERROR", "mail invitation to colleague@example.com refused")

@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-from flask import Flask
-
-from tests.web.world import SECRET_A, World, build_world
-
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    return build_world(app)
+from tests.web.world import SECRET_A, World
 
 
 def test_each_client_shows_score_level_draft_progress_and_findings(world: World) -> None:

@@ -22,6 +22,7 @@ from maturity.models import (
 from maturity.services import assessments as service
 from tests.helpers import (
     PASSWORD,
+    attested,
     current_questionnaire,
     fill_round,
     log_in,
@@ -34,6 +35,7 @@ from tests.helpers import (
 QUESTIONNAIRE = current_questionnaire()  # the version new rounds use
 SECRET_A = "甲方保密精工有限公司"
 SECRET_B = "乙方保密电子有限公司"
+EVIDENCE_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 LICENSED_CODE = "91350100M000103Y31"  # organisation A's, not yet verified
 ROLES = (
     "anonymous",
@@ -74,7 +76,9 @@ def name_centre_consultant(world: World, role: str) -> None:
 def _submit(app: Flask, assessment_id: int, user_id: int, value: int) -> None:
     with app.app_context():
         fill_round(assessment_id, user_id, value)
-        service.submit(db.session.get(Assessment, assessment_id), db.session.get(User, user_id))
+        service.submit(
+            db.session.get(Assessment, assessment_id), db.session.get(User, user_id), attested()
+        )
 
 
 def build_world(app: Flask) -> World:
@@ -139,6 +143,14 @@ def build_world(app: Flask) -> World:
         ).id
         assert db.session.scalar(select(Assessment.status).where(Assessment.id == a2)) == "draft"
     world.ids.update(a1=a1, a2=a2, b1=b1)
+    with app.app_context():
+        from maturity.services import evidence
+
+        first = QUESTIONNAIRE.questions[0].id
+        world.ids["evidence"] = evidence.add(
+            db.session.get(Assessment, a1), first, "制度.pdf", EVIDENCE_PDF,
+            db.session.get(User, users["owner"]),
+        ).id  # fmt: skip
     from maturity.models import ReportJob, ReportJobStatus
 
     with app.app_context():
