@@ -24,6 +24,7 @@ VALUES = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=60), st.integers()
 def forms(world: World) -> list[tuple[str, str, list[str]]]:
     a, a1, a2, c = world.ids["org_a"], world.ids["a1"], world.ids["a2"], world.ids["centre"]
     first = QUESTIONNAIRE.questions[0].id
+    page = QUESTIONNAIRE.questions[0].dimension_id
     return [
         ("anonymous", "/auth/register", ["name", "email", "password", "password_again", "accept_privacy"]),
         ("anonymous", "/auth/forgot", ["email"]),
@@ -33,8 +34,8 @@ def forms(world: World) -> list[tuple[str, str, list[str]]]:
                                           "employees", "revenue", "total_assets", "province_code", "city_code", "goals"]),
         ("owner", f"/organisations/{a}/edit", ["name", "credit_code", "industry_section", "industry_division",
                                                "employees", "revenue", "total_assets", "province_code", "city_code", "goals"]),
-        ("owner", f"/assessments/{a2}/dimensions/product_design", [f"q-{first}", f"note-{first}", f"rev-{first}", "action", "q-x"]),
-        ("owner", f"/assessments/{a1}/results", ["target-product_design", "target-business_decisions", "goals"]),
+        ("owner", f"/assessments/{a2}/dimensions/{page}", [f"q-{first}", f"note-{first}", f"rev-{first}", "action", "q-x"]),
+        ("owner", f"/assessments/{a1}/results", ["target-product_design", "target-business_decisions", "goals", "budget"]),
         ("owner", f"/organisations/{a}/invitations", ["role", "email", "language"]),
         ("owner", "/account", ["name", "locale"]),
         ("owner", "/account/password", ["current", "password", "password_again"]),
@@ -44,6 +45,10 @@ def forms(world: World) -> list[tuple[str, str, list[str]]]:
         ("owner", f"/organisations/{a}/centres", ["centre_id"]),
         ("owner", f"/organisations/{a}/centres/{c}/consent", ["action"]),
         ("consultant", f"/assessments/{a1}/findings", ["finding-__overall__", "finding-product_design"]),
+        ("consultant", f"/assessments/{a1}/verify", [f"outcome-{first}", f"adjusted-{first}", f"method-{first}", f"day-{first}", f"note-{first}"]),
+        ("consultant", f"/assessments/{a1}/verify/complete", ["note"]),
+        ("owner", f"/assessments/{a2}/submit", ["confirm", "role"]),
+        ("admin", "/admin/releases", ["population", "period", "reason"]),
         ("reviewer", f"/centres/{c}/consultants", ["organisation_id", "consultant_id"]),
         ("owner", "/reports/batch", ["assessment_id", "lang"]),
         ("admin", "/admin/centres", ["name", "province_code"]),
@@ -102,14 +107,15 @@ def test_no_background_save_causes_a_server_error(app: Flask, world: World) -> N
 def test_markup_in_names_and_notes_comes_out_escaped(app: Flask, world: World) -> None:
     owner = world.client("owner")
     a, a2 = world.ids["org_a"], world.ids["a2"]
-    first = QUESTIONNAIRE.questions[0].id
+    first = QUESTIONNAIRE.questions[0]
+    question_page = f"/assessments/{a2}/dimensions/{first.dimension_id}"
     hostile = "<script>alert('x')</script><b>粗体</b>"
     owner.post(
-        f"/assessments/{a2}/dimensions/product_design",
-        data={f"q-{first}": "2", f"note-{first}": hostile, f"rev-{first}": "0"},
+        question_page,
+        data={f"q-{first.id}": "2", f"note-{first.id}": hostile, f"rev-{first.id}": "0"},
     )
-    for url in (f"/assessments/{a2}/dimensions/product_design", f"/organisations/{a}"):
+    for url in (question_page, f"/organisations/{a}"):
         html = owner.get(url).get_data(as_text=True)
         assert "<script>alert('x')</script>" not in html
-    page = owner.get(f"/assessments/{a2}/dimensions/product_design").get_data(as_text=True)
+    page = owner.get(question_page).get_data(as_text=True)
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&lt;b&gt;粗体&lt;/b&gt;" in page

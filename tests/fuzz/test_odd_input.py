@@ -93,7 +93,7 @@ def test_deeply_nested_json_is_a_clear_bad_request(app: Flask, world: World, dep
     page = world.client("owner").post(
         f"/assessments/{world.ids['a2']}/answers", data=body, content_type="application/json"
     )
-    assert page.status_code == 400 and page.json["message"] == "无法读取提交的答案。"
+    assert page.status_code == 400 and page.json["error"]["message"] == "无法读取提交的答案。"
     api = app.test_client().put(
         f"/api/v1/assessments/{world.ids['a2']}/answers/{QUESTIONNAIRE.questions[0].id}",
         data=body,
@@ -107,13 +107,14 @@ def test_deeply_nested_json_is_a_clear_bad_request(app: Flask, world: World, dep
 FILTER_VALUES = st.one_of(
     st.sampled_from(
         ["9999-12-31", "0001-01-01", "2026-02-30", "1999-12-31", "2100-01-01", "", "C", "large",
-         "330000", "330100", "110100", "x" * 5_000, "\x00", "2026-13-01", "+002026-01-01"]
+         "330000", "330100", "110100", "x" * 5_000, "\x00", "2026-13-01", "+002026-01-01",
+         "2026", "2026-Q1", "9999-Q4", "2026-Q0", "sme-digital@3.0.0", "sme-digital@9"]
     ),
     st.dates().map(str),
     st.text(max_size=30),
 )  # fmt: skip
 FILTERS = st.dictionaries(
-    st.sampled_from(["section", "size", "province", "city", "from", "to", "other"]),
+    st.sampled_from(["section", "size", "province", "city", "period", "version", "other"]),
     FILTER_VALUES,
     max_size=6,
 )
@@ -141,11 +142,15 @@ def test_filters_of_any_value_never_cause_a_server_error(app: Flask, world: Worl
     query()
 
 
-def test_a_date_at_the_end_of_time_is_a_clear_bad_request(app: Flask, world: World) -> None:
+def test_a_period_at_the_end_of_time_is_a_clear_refusal(app: Flask, world: World) -> None:
+    """Dashboards read releases of closed periods: a period that has none (the end of
+    time, or a quarter that does not exist) is said, not computed."""
     c = world.ids["centre"]
-    page = world.client("reviewer").get(f"/centres/{c}/dashboard?to=9999-12-31")
-    assert page.status_code == 400 and "部分筛选条件无法识别" in page.get_data(as_text=True)
-    api = app.test_client().get(
-        f"/api/v1/centres/{c}/aggregates?to=9999-12-31", headers=token_for(app, "reviewer")
-    )
-    assert api.status_code == 400 and api.json["error"]["problems"] == ["to: '9999-12-31'"]
+    for period in ("9999-Q4", "2026-Q5", "2026-13"):
+        page = world.client("reviewer").get(f"/centres/{c}/dashboard?period={period}")
+        assert page.status_code == 400 and "部分筛选条件无法识别" in page.get_data(as_text=True)
+        api = app.test_client().get(
+            f"/api/v1/centres/{c}/aggregates?period={period}", headers=token_for(app, "reviewer")
+        )
+        assert api.status_code == 404 and api.json["error"]["code"] == "no_release"
+        assert api.json["error"]["problems"] == [f"period: {period!r}"]
