@@ -118,6 +118,8 @@ def attestation_line(assessment: Assessment) -> AttestationLine | None:
 def verification_line(
     assessment: Assessment, answers: dict[str, AnswerValue]
 ) -> VerificationLine | None:
+    if assessment.verification is None:  # nobody has reviewed an answer: self-declared
+        return None
     found = verification.verified_round(assessment)
     if found.status is Status.SELF_DECLARED:
         return None

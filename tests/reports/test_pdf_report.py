@@ -368,7 +368,7 @@ def test_report_command_for_an_assessment_and_offline(
             "report",
             "pdf",
             "--questionnaire",
-            "sme-digital@2.0.0",
+            f"sme-digital@{QUESTIONNAIRE.version}",
             "--answers",
             str(answers),
             "--organisation-name",
@@ -408,7 +408,7 @@ def test_a_long_peer_label_stays_inside_its_row(app: Flask) -> None:
 
     from maturity.reports.pdf import base_url
 
-    standing = SimpleNamespace(spread=SimpleNamespace(lower=30, upper=60, median=50), percentile=55)
+    standing = SimpleNamespace(quartiles=(30, 50, 60), quarter=3)
     with app.test_request_context(), force_locale("en"):
         rows = render_template_string(
             '{% import "reports/_benchmark.html" as peers %}<ul class="peer-rows">'
