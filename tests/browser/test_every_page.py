@@ -32,6 +32,8 @@ BLOCKING = {"serious", "critical"}
 NOT_PAGES = {
     "accounts.export_json",
     "accounts.export_xlsx",
+    "accounts.export_zip",
+    "assessments.evidence_file",
     "assessments.resume",
     "centres.dashboard_export",
     "centres.import_template",
@@ -121,14 +123,15 @@ def demo_world(live: LiveServer) -> Iterator[DemoWorld]:
             "/organisations/new", f"/organisations/join/{token}", "/account", "/account/password",
             "/account/privacy", "/account/delete", f"{org}/delete", f"{org}/credit-code",
         ],
-        "consultant": ["/", "/consultant", org, f"/assessments/{latest}/results", f"/reports/jobs/{job_id}"],
+        "consultant": ["/", "/consultant", org, f"/assessments/{latest}/results", f"/assessments/{latest}/verify",
+                       f"/reports/jobs/{job_id}"],
         "reviewer": [
             "/", "/centres/", f"/centres/{centre_id}", f"/centres/{centre_id}/dashboard",
             f"/centres/{centre_id}/imports/{import_id}",
         ],
         "admin": [
             "/", "/admin/", "/admin/audit", "/admin/centres", "/admin/credit-codes",
-            "/admin/questionnaires", "/admin/users",
+            "/admin/questionnaires", "/admin/releases", "/admin/users",
         ],
     }  # fmt: skip
     visits = [
