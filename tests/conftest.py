@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import functools
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,6 +15,7 @@ from flask.testing import FlaskClient
 from hypothesis import settings
 from sqlalchemy import delete, event
 
+import maturity.services.questionnaires as questionnaire_service
 from maturity import create_app
 from maturity.extensions import db, migrations
 from maturity.models.user import Passwords
@@ -24,6 +27,26 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 
+
+def give_each_test_process_its_own_redis_databases() -> None:
+    """Under pytest-xdist (``./dev test`` runs two test processes) the login-limit and
+    broker tests empty their Redis database: each process takes its own pair (15/14,
+    13/12, …), so that one process never flushes what the other is counting on."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1, …
+    if not worker:
+        return
+    offset = 2 * int(worker.removeprefix("gw"))
+    defaults = {"MATURITY_TEST_REDIS_URL": None, "MATURITY_TEST_BROKER_URL": 14}
+    for name, default in defaults.items():
+        url = os.environ.get(name) or (default and f"redis://127.0.0.1:6379/{default}")
+        if not url:
+            continue
+        base, _, number = url.rpartition("/")
+        os.environ[name] = f"{base}/{int(number) - offset}"
+
+
+give_each_test_process_its_own_redis_databases()
+
 # Hypothesis: no per-example deadline (timings flake on a loaded CI machine).
 settings.register_profile("maturity", deadline=None)
 settings.load_profile("maturity")
@@ -33,6 +56,14 @@ settings.load_profile("maturity")
 # puts the production parameters back (`production_passwords`).
 PRODUCTION_HASHER = Passwords.hasher
 Passwords.hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+# Most tests publish the same questionnaire files; parsing and validating one is a pure
+# function of its text that returns frozen dataclasses, so the suite does it once per
+# file. A file that fails raises, and an exception is never cached.
+questionnaire_service.parse_with_document = functools.lru_cache(maxsize=32)(  # type: ignore[assignment]
+    questionnaire_service.parse_with_document
+)
 
 
 @pytest.fixture
@@ -53,8 +84,11 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             continue
         with po_path.open("rb") as handle:
             catalog = read_po(handle)
-        with mo_path.open("wb") as handle:
+        # Two test processes may compile at once: each writes its own file, then swaps.
+        partial = mo_path.with_suffix(f".mo.{os.getpid()}")
+        with partial.open("wb") as handle:
             write_mo(handle, catalog)
+        partial.replace(mo_path)
 
 
 def make_app(database_url: str, instance_path: Path, **overrides: Any) -> Flask:

@@ -10,7 +10,7 @@ from flask import Flask
 from tests.reports.conftest import reported  # noqa: F401  (fixture)
 from tests.workers import BROKER_URL, forget_queue
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.alone]
 
 
 def test_batch_benchmark_prints_figures(

@@ -13,7 +13,7 @@ from flask import Flask
 
 from tests.helpers import publish_questionnaires
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.alone]
 
 
 def test_privacy_bench_prints_the_full_figures(app: Flask, capsys: Any) -> None:

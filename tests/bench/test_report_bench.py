@@ -10,7 +10,7 @@ from flask import Flask
 
 from tests.reports.conftest import reported  # noqa: F401  (fixture)
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.alone]
 
 
 def test_report_benchmark_prints_figures(app: Flask, reported: dict[str, int], capsys: Any) -> None:  # noqa: F811

@@ -76,9 +76,11 @@ def live_server(live: LiveServer) -> str:
 
 @pytest.fixture(scope="session")
 def screenshot_dir() -> Path:
-    if SCREENSHOTS.exists():
+    # With two test processes (pytest-xdist) each takes screenshots into the one folder:
+    # only a run in one process starts it afresh.
+    if SCREENSHOTS.exists() and not os.environ.get("PYTEST_XDIST_WORKER"):
         shutil.rmtree(SCREENSHOTS)
-    SCREENSHOTS.mkdir(parents=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
 
 

@@ -30,7 +30,7 @@ from tests.load.test_saves_under_load import (
     prepare,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.alone]
 
 
 def workers_of(master: int) -> list[int]:

@@ -30,7 +30,7 @@ from tests.databases import fresh_database
 from tests.helpers import current_questionnaire, make_organisation, publish_questionnaires
 from tests.load.servers import start_gunicorn
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.alone]
 
 USERS = 50
 SAVES = 100

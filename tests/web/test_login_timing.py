@@ -15,6 +15,7 @@ ATTEMPTS = 20
 
 
 @pytest.mark.slow
+@pytest.mark.alone
 @pytest.mark.usefixtures("production_passwords")
 def test_login_takes_as_long_for_unknown_addresses(
     app: Flask, capsys: pytest.CaptureFixture[str]
