@@ -7,7 +7,7 @@ floating-point rounding; scores are handed out as floats at full precision.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -32,23 +32,10 @@ class InvalidAnswers(ValueError):
         super().__init__("\n".join(problems))
 
 
-def gated_level(weighted_values: Iterable[tuple[Fraction, int]], gate: Fraction) -> int:
-    """The largest n in 0..5 such that for every k in 1..n the weight share of
-    values ≥ k is at least the gate."""
-    pairs = list(weighted_values)
-    total = sum((weight for weight, _value in pairs), Fraction(0))
-    if total == 0:
-        raise ValueError("no applicable question")
-    reach = [
-        sum((weight for weight, value in pairs if value >= k), Fraction(0))
-        for k in range(MAX_LEVEL + 1)
-    ]
-    return level_reached(reach, total, gate)
-
-
 def level_reached(reach: Sequence[Fraction | int], total: Fraction | int, gate: Fraction) -> int:
-    """The gate rule on weights already summed: ``reach[k]`` is the weight of answers
-    with a value of k or more, of ``total``. Shares fall as k rises, so the first k
+    """The level the gate allows: the largest n in 0..5 such that for every k in 1..n the
+    weight share of answers with a value of k or more is at least the gate. ``reach[k]``
+    is that weight (already summed), of ``total``. Shares fall as k rises, so the first k
     that misses the gate ends the climb. (Cross-multiplied: integer weights stay
     integers, which matters when a million rounds are scored.)"""
     level = 0
