@@ -327,10 +327,16 @@ def results(assessment_id: int) -> str | Response | tuple[str, int]:
 def history(organisation_id: int) -> str:
     organisation = load_organisation(organisation_id)
     rounds = results_service.history_of(organisation)
+    submitted = [a for a in rounds if a.status == AssessmentStatus.SUBMITTED]  # newest first
+    pairs = results_service.comparable_pairs(submitted)
     return render_template(
         "assessments/history.html",
         organisation=organisation,
         assessments=rounds,
+        # The form opens on the previous round against the latest: the pair most likely
+        # on the same questionnaire version, with the most questions to compare.
+        default_pair=pairs[0] if pairs else None,
+        pairs=pairs,
         # Only rounds someone began to verify cost the scoring of their answers.
         verified={
             a.id: verification.verified_round(a)
@@ -345,9 +351,12 @@ def history(organisation_id: int) -> str:
 @login_required
 def compare(organisation_id: int) -> str | tuple[str, int]:
     organisation = load_organisation(organisation_id)
-    rounds = {a.id: a for a in results_service.submitted_rounds(organisation)}
+    submitted = results_service.submitted_rounds(organisation)  # oldest first
+    rounds = {a.id: a for a in submitted}
     earlier = rounds.get(request.args.get("earlier", type=int) or -1)
     later = rounds.get(request.args.get("later", type=int) or -1)
+    if "earlier" not in request.args and "later" not in request.args and len(submitted) >= 2:
+        earlier, later = submitted[-2], submitted[-1]  # no choice made: the last two rounds
     if earlier is None or later is None or earlier.id == later.id:
         return render_template(
             "errors/message.html",

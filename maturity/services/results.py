@@ -6,6 +6,7 @@ Read-only: nothing here changes an assessment (``assessments`` does that).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -271,3 +272,28 @@ def history_of(organisation: Organisation) -> list[Assessment]:
             .order_by(Assessment.round.desc())
         )
     )
+
+
+@dataclass(frozen=True)
+class ComparablePair:
+    """Two submitted rounds and how many questions their comparison compares."""
+
+    earlier: Assessment
+    later: Assessment
+    questions: int
+
+
+def comparable_pairs(submitted: list[Assessment]) -> list[ComparablePair]:
+    """The pairs of rounds the history offers to compare, each with the number of
+    questions the comparison would compare (counted by the comparison itself): the
+    previous round with the latest first, then every older round with the latest, then
+    each older round with the one after it. ``submitted``: newest first."""
+    if len(submitted) < 2:
+        return []
+    latest = submitted[0]
+    wanted = [(earlier, latest) for earlier in submitted[1:]]
+    wanted += [(submitted[i + 1], submitted[i]) for i in range(1, len(submitted) - 1)]
+    return [
+        ComparablePair(earlier, later, len(comparison_of(earlier, later).questions))
+        for earlier, later in wanted
+    ]
