@@ -7,7 +7,8 @@ from werkzeug.wrappers import Response
 
 from maturity.extensions import db
 from maturity.main import bp
-from maturity.services.home import home_of
+from maturity.services.home import Home, home_of
+from maturity.services.results import questionnaire_for
 from maturity.web import current_locale, safe_next
 from maturity.web.privacy import NOTICE_VERSION, notice_template
 
@@ -16,7 +17,25 @@ from maturity.web.privacy import NOTICE_VERSION, notice_template
 def index() -> str:
     if not current_user.is_authenticated:
         return render_template("main/index.html")
-    return render_template("main/home.html", home=home_of(current_user))
+    home = home_of(current_user)
+    return render_template(
+        "main/home.html", home=home, level_names=level_names_of(home, current_locale())
+    )
+
+
+def level_names_of(home: Home, locale: str) -> dict[int, str]:
+    """The name of each latest submitted round's overall level ("规范级", "Managed"), by
+    assessment id, from the questionnaire version the round was answered on."""
+    names: dict[int, str] = {}
+    for status in home.organisations:
+        latest = status.latest_submitted
+        if latest is None or latest.result is None or latest.result.overall_level is None:
+            continue
+        levels = {level.value: level for level in questionnaire_for(latest).levels}
+        level = levels.get(latest.result.overall_level)
+        if level is not None:
+            names[latest.id] = level.label.get(locale)
+    return names
 
 
 @bp.get("/privacy")

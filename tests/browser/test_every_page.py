@@ -1,7 +1,8 @@
 """Every page of every role, in Chinese and English, on a phone (390×844): no sideways
-scrolling and no serious or critical WCAG 2.1 AA violation (axe-core, run in the
-page). Desktop (1366×900) and phone screenshots of each are saved under
-artifacts/screenshots/pages/ to be looked at.
+scrolling, no serious or critical WCAG 2.1 AA violation (axe-core, run in the page),
+and the header within reach: Log out and the language switch inside the viewport as
+the page loads, the main links one tap away in the menu. Desktop (1366×900) and phone
+screenshots of each are saved under artifacts/screenshots/pages/ to be looked at.
 
 The data is the demo's (`seed demo`: the SME with three rounds, its consultant, the
 centre with its synthetic peers, the administrator) plus a draft fourth round, an
@@ -59,6 +60,11 @@ class DemoWorld:
     app: Flask
     visits: list[Visit]
 
+
+# The header's words, by locale: the Log out button, the link to the other language.
+LOG_OUT = {"zh": "退出登录", "en": "Log out"}
+OTHER_LANGUAGE = {"zh": "English", "en": "中文"}
+ROLES = ("public", "manager", "consultant", "reviewer", "admin")
 
 LOGINS = {
     "manager": ("manager@demo.maturity.local", "demo-manager-2026"),
@@ -170,42 +176,111 @@ def blocking_violations(page: Any) -> list[str]:
     ]
 
 
+def out_of_reach(page: Any, locator: Any) -> str | None:
+    """Why the one element ``locator`` finds cannot be seen without scrolling, or None."""
+    if locator.count() != 1:
+        return f"{locator.count()} found"
+    box = locator.bounding_box()
+    if box is None or not locator.is_visible():
+        return "hidden"
+    size = page.viewport_size
+    if (
+        box["x"] < 0
+        or box["y"] < 0
+        or box["x"] + box["width"] > size["width"]
+        or box["y"] + box["height"] > size["height"]
+    ):
+        return f"outside the viewport ({box['x']:.0f}, {box['y']:.0f}, {box['width']:.0f}×{box['height']:.0f})"
+    return None
+
+
+def header_problems(page: Any, locale: str, role: str, viewport_name: str) -> list[str]:
+    """On a phone: Log out and the language switch in view as the page loads; the main
+    links in view after one tap on the menu, with Log out and the language switch
+    still there; Escape closes the menu again. On a desktop: everything in view, no
+    menu to open."""
+    header = page.locator("header.site-header")
+    controls = {
+        "the language switch": header.get_by_role("link", name=OTHER_LANGUAGE[locale], exact=True)
+    }
+    if role != "public":
+        controls["Log out"] = header.get_by_role("button", name=LOG_OUT[locale], exact=True)
+    problems = [
+        f"{name} {why}"
+        for name, locator in controls.items()
+        if (why := out_of_reach(page, locator))
+    ]
+    links = header.get_by_role("navigation").get_by_role("link")
+    menu = header.locator("details.site-menu")
+    if role == "public" or viewport_name != "phone":  # no menu to open
+        if menu.locator("summary").is_visible():
+            problems.append("the menu button shows")
+        return problems + links_out_of_reach(page, links, "")
+    if menu.count() != 1:
+        return [*problems, "no menu of the main links"]
+    if menu.evaluate("menu => menu.open"):
+        return [*problems, "the menu is open as the page loads"]
+    menu.locator("summary").click()
+    problems.extend(links_out_of_reach(page, links, "in the open menu, "))
+    problems.extend(
+        f"with the menu open, {name} {why}"
+        for name, locator in controls.items()
+        if (why := out_of_reach(page, locator))
+    )
+    page.keyboard.press("Escape")
+    if menu.evaluate("menu => menu.open"):
+        problems.append("Escape does not close the menu")
+    return problems
+
+
+def links_out_of_reach(page: Any, links: Any, where: str) -> list[str]:
+    if links.count() == 0:
+        return [f"{where}no link"]
+    return [
+        f"{where}{link.inner_text()!r} {why}"
+        for link in links.all()
+        if (why := out_of_reach(page, link))
+    ]
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_every_page_of_every_role_fits_a_phone_and_passes_axe(
-    browser: Any, demo_world: DemoWorld, screenshot_dir: Path
+    browser: Any, demo_world: DemoWorld, screenshot_dir: Path, role: str
 ) -> None:
     pages_dir = screenshot_dir / "pages"
     pages_dir.mkdir(exist_ok=True)
     problems: list[str] = []
     for locale in ("zh", "en"):
-        for role in dict.fromkeys(v.role for v in demo_world.visits):
-            for viewport_name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
-                context = browser.new_context(viewport=viewport)
-                page = context.new_page()
-                log_in(page, demo_world.base, role)
-                page.goto(f"{demo_world.base}/lang/{locale}")  # a user's own choice too
-                for visit in (v for v in demo_world.visits if v.role == role):
-                    response = page.goto(demo_world.base + visit.path)
-                    assert response is not None
-                    where = f"{locale} {viewport_name} {role} {visit.path}"
-                    if response.status >= 500:
-                        problems.append(f"{where}: HTTP {response.status}")
-                    if role != "public" and "/auth/login" in page.url:
-                        problems.append(f"{where}: sent to the login page")
-                    if not page.evaluate("document.documentElement.lang").startswith(locale):
-                        problems.append(f"{where}: not in {locale}")
-                    page.screenshot(
-                        path=str(pages_dir / f"{visit.name}-{locale}-{viewport_name}.png"),
-                        full_page=True,
-                    )
-                    if viewport_name != "phone":
-                        continue
+        for viewport_name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+            context = browser.new_context(viewport=viewport)
+            page = context.new_page()
+            log_in(page, demo_world.base, role)
+            page.goto(f"{demo_world.base}/lang/{locale}")  # a user's own choice too
+            for visit in (v for v in demo_world.visits if v.role == role):
+                response = page.goto(demo_world.base + visit.path)
+                assert response is not None
+                where = f"{locale} {viewport_name} {role} {visit.path}"
+                if response.status >= 500:
+                    problems.append(f"{where}: HTTP {response.status}")
+                if role != "public" and "/auth/login" in page.url:
+                    problems.append(f"{where}: sent to the login page")
+                if not page.evaluate("document.documentElement.lang").startswith(locale):
+                    problems.append(f"{where}: not in {locale}")
+                page.screenshot(
+                    path=str(pages_dir / f"{visit.name}-{locale}-{viewport_name}.png"),
+                    full_page=True,
+                )
+                if viewport_name == "phone":
                     width, inner = page.evaluate(
                         "[document.documentElement.scrollWidth, window.innerWidth]"
                     )
                     if width > inner:
                         problems.append(f"{where}: scrolls sideways ({width} > {inner} px)")
                     problems.extend(f"{where}: {v}" for v in blocking_violations(page))
-                context.close()
+                problems.extend(
+                    f"{where}: {p}" for p in header_problems(page, locale, role, viewport_name)
+                )
+            context.close()
     assert not problems, "\n".join(problems)
 
 
@@ -223,6 +298,7 @@ def test_the_pages_visited_are_every_page_the_application_has(demo_world: DemoWo
         if "GET" in (rule.methods or ()) and not rule.endpoint.startswith("api.")
     } - NOT_PAGES
     assert pages - visited == set()
+    assert {visit.role for visit in demo_world.visits} == set(ROLES)
 
 
 def test_the_new_round_page_fits_a_phone_and_passes_axe(

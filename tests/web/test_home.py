@@ -17,10 +17,32 @@ def test_the_owner_sees_where_the_organisation_stands_and_what_to_do_next(
 ) -> None:
     page = home(world, "owner")
     assert SECRET_A in page and SECRET_B not in page
-    assert "第 1 轮，" in page and "等级" in page  # the submitted round's index and level
+    assert "第 1 轮，" in page  # the submitted round, with its index and level (below)
     assert "第 2 轮进行中：已保存 0 个回答" in page
     assert f'href="/assessments/{world.ids["a2"]}"' in page  # continue the draft
     assert "贵企业的数字化程度如何？" not in page  # no marketing for a user at work
+
+
+def test_the_headline_is_the_index_out_of_100_and_the_level_by_name(
+    app: Flask, world: World
+) -> None:
+    """The headline reads "44.2 / 100 · 规范级", not "等级 2": the name of the level, in the
+    reader's language, from the questionnaire version the round was answered on."""
+    from maturity.extensions import db
+    from maturity.models import Assessment
+
+    with app.app_context():
+        result = db.session.get(Assessment, world.ids["a1"]).result
+        index, level = result.overall_index, result.overall_level
+    assert level == 2  # every answer at 2
+    owner = world.client("owner")
+    zh = owner.get("/").get_data(as_text=True)
+    assert f"<strong>{index:.1f}</strong> / 100 · 规范级</p>" in zh
+    assert "等级 2" not in zh
+    owner.get("/lang/en")
+    en = owner.get("/").get_data(as_text=True)
+    assert f"<strong>{index:.1f}</strong> / 100 · Managed</p>" in en
+    assert "level 2" not in en and "规范级" not in en
 
 
 def test_the_consultant_sees_clients_not_an_organisation_of_their_own(world: World) -> None:
