@@ -167,16 +167,27 @@ def _planned(roadmap: Roadmap) -> dict[StepKey, PlannedStep]:
     }
 
 
-def _leads(steps: Iterable[PlannedStep]) -> tuple[PlannedStep, ...]:
-    """The first step of each of the first items: the most important next steps."""
-    return tuple(item.steps[0] for item in grouped(steps)[:TOP_STEPS])
+def _leads(chosen: Iterable[tuple[PlannedStep, PlannedItem]]) -> tuple[PlannedStep, ...]:
+    """The most important next steps: at most TOP_STEPS of the chosen, leaving out any
+    whose item names a question or a project an earlier one named (never one question's
+    next two levels, nor one project in two phases)."""
+    leads: list[PlannedStep] = []
+    named: set[tuple[str, str | None]] = set()
+    for planned, item in chosen:
+        names = {("q", s.key[0]) for s in item.steps} | {("p", item.project)} - {("p", None)}
+        if len(leads) < TOP_STEPS and not names & named:
+            leads.append(planned)
+            named |= names
+    return tuple(leads)
 
 
 def computed_plan(roadmap: Roadmap) -> Plan:
     planned = _planned(roadmap).values()
     steps = tuple(s for s in planned if s.phase != LATER)
     later = tuple(s for s in planned if s.phase == LATER)
-    return Plan(steps, (), _leads(steps), "", False, (), (), later)
+    return Plan(
+        steps, (), _leads((i.steps[0], i) for i in grouped(steps)), "", False, (), (), later
+    )
 
 
 def apply_edits(roadmap: Roadmap, edits: PlanEdits) -> Plan:
@@ -198,10 +209,10 @@ def apply_edits(roadmap: Roadmap, edits: PlanEdits) -> Plan:
     )  # stable: keeps the edited order
     ordered = [step for item in grouped(ordered) for step in item.steps]
     in_plan = [s for s in ordered if s.phase != LATER]
-    by_key = {s.key: s for s in ordered}
-    top = tuple(by_key[key] for key in edits.top if key in by_key)
+    item_of = {s.key: (s, item) for item in grouped(ordered) for s in item.steps}
+    top = _leads(item_of[key] for key in edits.top if key in item_of)
     if not edits.top:
-        top = _leads(in_plan)
+        top = _leads((item.steps[0], item) for item in grouped(in_plan))
     removed = tuple(computed[key].step for key in edits.removed if key in computed)
     return Plan(
         steps=tuple(in_plan),
