@@ -59,6 +59,12 @@ class PhaseCost:
     unpriced: tuple[str, ...]
     revenue_share: tuple[Decimal, Decimal] | None
 
+    @property
+    def budget_months(self) -> int:
+        """The months of annual budget the phase may use (its share of the budget is
+        that of its length: 6, 12 and 18 months)."""
+        return int(BUDGET_SHARES[self.phase - 1] * 12)
+
 
 class Pricing:
     """Cost, effort and quick wins of steps for one organisation."""

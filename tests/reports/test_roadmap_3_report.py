@@ -77,9 +77,15 @@ def cny(low: Decimal, high: Decimal) -> str:
     return f"up to {high:,.0f} CNY" if low == 0 else f"{low:,.0f}–{high:,.0f} CNY"
 
 
-def percent(value: Decimal) -> str:
-    text = f"{value:.2f}" if value < 1 else f"{value:.1f}"
-    return text.rstrip("0").rstrip(".")
+def share(low: Decimal, high: Decimal) -> str:
+    """A range of shares of revenue as the report writes it: both ends to the precision
+    of the higher, zeros both share dropped; "up to" from nothing."""
+    digits = 2 if high * 100 / REVENUE < 1 else 1
+    ends = [f"{x * 100 / REVENUE:.{digits}f}" for x in (low, high)]
+    while all(end.endswith("0") for end in ends):
+        ends = [end[:-1] for end in ends]
+    first, last = (end.rstrip(".") for end in ends)
+    return f"up to {last}%" if low == 0 else f"{first}–{last}%"
 
 
 def test_the_roadmap_section_in_words_with_costs_and_budget(app: Flask) -> None:
@@ -94,15 +100,14 @@ def test_the_roadmap_section_in_words_with_costs_and_budget(app: Flask) -> None:
     assert "The plan at a glance" in overview
     for cost in roadmap.phase_costs:
         items = [i for i in plan.items if i.phase == cost.phase]
-        share = f"{percent(cost.low * 100 / REVENUE)}–{percent(cost.high * 100 / REVENUE)}%"
-        assert f"{len(items)} items · {cny(cost.low, cost.high)}, {share} of annual revenue" in (
-            overview
-        )
+        in_words = f"{share(cost.low, cost.high)} of annual revenue"
+        assert f"{len(items)} items · {cny(cost.low, cost.high)}, {in_words}" in overview
         assert all(name_of(i, "en") in overview for i in items)
         line = (
-            f"Estimated cost of this phase: {cny(cost.low, cost.high)}, {share} of annual revenue. "
-            f"It may use up to {cost.limit:,.0f} CNY of the annual digital budget of 300,000 CNY, "
-            "counting each item at the middle of its range."
+            f"Estimated cost of this phase: {cny(cost.low, cost.high)}, {in_words}. "
+            f"Over its {cost.budget_months} months it may use up to {cost.limit:,.0f} CNY, "
+            "at an annual digital budget of 300,000 CNY, counting each item at the middle of "
+            "its range."
         )
         assert line in text
     later = "; ".join(name_of(i, "en") for i in plan.later_items)
@@ -119,8 +124,8 @@ def test_the_roadmap_section_in_words_with_costs_and_budget(app: Flask) -> None:
         assert f"Owner: {QUESTIONNAIRE.band('roles', source.owner).label.en}" in words
         assert f"Takes {QUESTIONNAIRE.band('effort_bands', source.effort).label.en}" in words
         assert source.cost is not None and source.cost_cny is not None
-        low, high = (percent(x * 100 / REVENUE) for x in source.cost_cny)
-        assert f"Budget {source.cost.label.en} ({low}–{high}% of annual revenue)" in words
+        in_words = share(*source.cost_cny)
+        assert f"Budget {source.cost.label.en} ({in_words} of annual revenue)" in words
         assert "Watch: " in words
         for planned in item.steps:  # every step inside its item, with what to do
             assert planned.step.recommendation.text.en in words
@@ -161,11 +166,13 @@ def test_a_share_of_revenue_is_priced_in_cny_or_said_to_be_unpriced(app: Flask) 
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
-def test_chinese_amounts_are_in_wan(app: Flask, language: str) -> None:
+def test_chinese_amounts_are_in_wan_said_once_as_the_cost_bands_say_it(
+    app: Flask, language: str
+) -> None:
     data = report(language)
     cost = roadmap_of(data).phase_costs[1]
     assert cost.low == 100_000 and cost.high == 500_000  # phase 2, as computed
-    expected = {"zh": "10万–50万", "en": "100,000–500,000"}[language]
+    expected = {"zh": "10–50万元", "en": "100,000–500,000 CNY"}[language]
     section = html_of(app, data).split('<section id="roadmap">')[1]
     assert expected in plain(section.split('data-overview-phase="2"')[1].split("</tr>")[0])
 
@@ -204,11 +211,11 @@ def test_the_pdf_shows_the_plan_at_a_glance_on_one_page(
         assert re.sub(r"\s+", "", line.get(language)) in whole
     if language == "en":
         cost = roadmap_of(data).phase_costs[0]
-        share = f"{percent(cost.low * 100 / REVENUE)}–{percent(cost.high * 100 / REVENUE)}%"
+        in_words = f"{share(cost.low, cost.high)} of annual revenue"
         for phrase in (
             "Why: serves your goal Network and data security and compliance; needed first by",
             "a quick win: in the lowest cost band and done within three months",
-            f"Estimated cost of this phase: {cny(cost.low, cost.high)}, {share} of annual revenue.",
+            f"Estimated cost of this phase: {cny(cost.low, cost.high)}, {in_words}.",
             "moved to a later phase: it did not fit the budget of the earlier phase",
         ):
             assert re.sub(r"\s+", "", phrase) in whole, phrase

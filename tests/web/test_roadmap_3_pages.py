@@ -2,8 +2,9 @@
 inside (each keeping its progress form), every reason in words, each phase's cost, the
 items after this plan, and the three most important next steps as items that say why.
 
-A firm whose foundations are at level 1 with the security goal chosen (the case of
-issue 37): the security baseline comes first, as a goal, an enabler and a quick win."""
+A firm whose foundations are at level 1 with the security goal chosen (roadmap 2 put
+its cheapest basics 18–36 months out): the security baseline comes first, as a goal, an
+enabler and a quick win."""
 
 from __future__ import annotations
 
