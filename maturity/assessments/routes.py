@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -21,6 +20,7 @@ from maturity.services import assessments as service
 from maturity.services import evidence, plans, verification
 from maturity.services import results as results_service
 from maturity.web import current_locale
+from maturity.web.dates import datetime_in_words
 from maturity.web.errors import json_error, refusal_error
 from maturity.web.messages import refusal_message
 
@@ -228,7 +228,7 @@ def save_answer_json(assessment_id: int) -> tuple[Response, int]:
     progress = Journey.of(assessment).progress()
     return jsonify(
         revision=answer.revision,
-        saved_at=format_datetime(answer.answered_at, "short"),
+        saved_at=datetime_in_words(answer.answered_at, "short"),
         answered=progress["answered"],
         total=progress["total"],
     ), 200

@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 
 from maturity.core.items.level import NOT_APPLICABLE
 from maturity.extensions import db, login_manager
+from maturity.web import dates
 from maturity.web.errors import http_error_code, json_error, wants_json, with_error_headers
 from maturity.web.requests import CleanRequest, DatabaseId, database_id, safe_next
 
@@ -101,6 +102,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(cache))
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.filters["period_words"] = period_words
+    dates.init_app(app)
     app.jinja_env.globals["NOT_APPLICABLE"] = NOT_APPLICABLE
     from maturity.web import privacy
 
