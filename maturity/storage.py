@@ -16,10 +16,13 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Protocol
+from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
@@ -183,3 +186,12 @@ def evidence() -> Storage:
     """Evidence files of answers, under generated names; served only as downloads to
     those who may see the answer, removed with their organisation."""
     return current_app.extensions["storage"][EVIDENCE]
+
+
+def zip_entry(name: str, when: datetime, deflated: bool = False) -> zipfile.ZipInfo:
+    """A ZIP entry dated when its content came to be (a ZIP's dates are local times, here
+    the application's time zone): written by name alone, an entry says 1 January 1980."""
+    local = when.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    entry = zipfile.ZipInfo(name, date_time=local.timetuple()[:6])
+    entry.compress_type = zipfile.ZIP_DEFLATED if deflated else zipfile.ZIP_STORED
+    return entry

@@ -7,6 +7,7 @@ import json
 import shutil
 import tempfile
 import zipfile
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import flash, redirect, render_template, send_file, url_for
@@ -20,7 +21,7 @@ from maturity.accounts.forms import DeleteOrganisationForm
 from maturity.models import Organisation
 from maturity.reports.prune import remove_reports_of
 from maturity.services import data_rights
-from maturity.storage import documents
+from maturity.storage import documents, zip_entry
 from maturity.storage import evidence as evidence_storage
 
 
@@ -98,16 +99,26 @@ def export_zip(organisation_id: int) -> Response:
     # Closed by the response once sent (send_file closes the file it is given).
     archive = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
-        bundle.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=1))
+        bundle.writestr(
+            zip_entry("data.json", datetime.now(UTC), deflated=True),
+            json.dumps(data, ensure_ascii=False, indent=1),
+        )
         for path, row in data_rights.evidence_files(organisation):
             with (
-                bundle.open(path, "w") as target,
+                bundle.open(zip_entry(path, row.uploaded_at, deflated=True), "w") as target,
                 evidence_storage().open(row.stored_name) as source,
             ):
                 shutil.copyfileobj(source, target)
         if organisation.licence_file:
             with (
-                bundle.open(f"licence/{organisation.licence_file}", "w") as target,
+                bundle.open(
+                    zip_entry(
+                        f"licence/{organisation.licence_file}",
+                        organisation.licence_uploaded_at or datetime.now(UTC),
+                        deflated=True,
+                    ),
+                    "w",
+                ) as target,
                 documents().open(organisation.licence_file) as source,
             ):
                 shutil.copyfileobj(source, target)

@@ -15,7 +15,7 @@ import logging
 import re
 import shutil
 import zipfile
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import Select, func, select, update
@@ -25,7 +25,7 @@ from maturity.models import ReportJob, ReportJobItem, ReportJobStatus, User
 from maturity.models._types import utcnow
 from maturity.reports.render import cached_pdf
 from maturity.services.reports import load_report_data
-from maturity.storage import report_archives, report_cache
+from maturity.storage import report_archives, report_cache, zip_entry
 
 logger = logging.getLogger(__name__)
 UNFINISHED = (ReportJobStatus.QUEUED, ReportJobStatus.RUNNING)
@@ -75,7 +75,8 @@ def write_archive(assessment_ids: list[int], language: str) -> str | None:
     downloaded as its PDF from the cache."""
     if len(assessment_ids) == 1:
         return None
-    entries = _archive_entries(assessment_ids, language)
+    dated = _archive_entries(assessment_ids, language)
+    entries, dates = [entry for entry, _when in dated], [when for _entry, when in dated]
     name = archive_name(entries)
     archives, cache = report_archives(), report_cache()
     # Several assemblies of one batch may run at once, and batches of the same
@@ -85,15 +86,18 @@ def write_archive(assessment_ids: list[int], language: str) -> str | None:
             archives.writing(name) as handle,
             zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as archive,
         ):
-            for entry, cached in entries:
-                with cache.open(cached) as pdf, archive.open(entry, "w") as packed:
+            for (entry, cached), when in zip(entries, dates, strict=True):
+                with cache.open(cached) as pdf, archive.open(zip_entry(entry, when), "w") as packed:
                     shutil.copyfileobj(pdf, packed)
     return name
 
 
-def _archive_entries(assessment_ids: list[int], language: str) -> list[tuple[str, str]]:
-    """(name in the ZIP, name in the report cache) of each report, in order."""
-    entries: list[tuple[str, str]] = []
+def _archive_entries(
+    assessment_ids: list[int], language: str
+) -> list[tuple[tuple[str, str], datetime]]:
+    """(name in the ZIP, name in the report cache) of each report, in order, with the
+    date its entry carries: when the round was submitted."""
+    entries: list[tuple[tuple[str, str], datetime]] = []
     names: set[str] = set()
     for assessment_id in assessment_ids:
         data = load_report_data(assessment_id, language)
@@ -102,7 +106,7 @@ def _archive_entries(assessment_ids: list[int], language: str) -> list[tuple[str
         if entry in names:
             entry = entry.replace(".pdf", f"-{assessment_id}.pdf")
         names.add(entry)
-        entries.append((entry, cached))
+        entries.append(((entry, cached), data.submitted_at or datetime.now(UTC)))
     return entries
 
 

@@ -288,3 +288,5 @@ def test_the_data_export_lists_the_evidence_and_the_zip_holds_it(app: Flask, wor
     held = [name for name in archive.namelist() if name.startswith("evidence/")]
     assert held == [f"evidence/round-1/{FIRST}/{world.ids['evidence']}-制度.pdf"]
     assert archive.read(held[0]) == EVIDENCE_PDF
+    # Every entry is dated when its content came to be (a year of 1980 is no date).
+    assert all(info.date_time[0] >= 2026 for info in archive.infolist())
