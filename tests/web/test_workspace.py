@@ -28,3 +28,12 @@ def test_clients_can_be_searched_and_sorted(world: World) -> None:
     assert "没有客户的名称包含“不存在的名字”。" in missing
     for order in ("score", "activity", "name", "bogus"):
         assert SECRET_A in consultant.get(f"/consultant?sort={order}").get_data(as_text=True)
+
+
+def test_a_batch_of_reports_is_offered_in_the_interface_language(world: World) -> None:
+    consultant = world.client("consultant")
+    chosen = '<option value="%s" selected>'
+    assert chosen % "zh" in consultant.get("/consultant").get_data(as_text=True)
+    consultant.get("/lang/en")
+    page = consultant.get("/consultant").get_data(as_text=True)
+    assert chosen % "en" in page and chosen % "zh" not in page
