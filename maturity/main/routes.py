@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from maturity.extensions import db
 from maturity.main import bp
 from maturity.services.home import Home, home_of
+from maturity.services.questionnaires import current_questionnaire
 from maturity.services.results import questionnaire_for
 from maturity.web import current_locale, safe_next
 from maturity.web.privacy import NOTICE_VERSION, notice_template
@@ -16,11 +17,24 @@ from maturity.web.privacy import NOTICE_VERSION, notice_template
 @bp.get("/")
 def index() -> str:
     if not current_user.is_authenticated:
-        return render_template("main/index.html")
+        questionnaire = current_questionnaire()
+        questions = len(questionnaire.questions) if questionnaire else 0
+        return render_template(
+            "main/index.html", questions=questions, minutes=minutes_to_answer(questions)
+        )
     home = home_of(current_user)
     return render_template(
         "main/home.html", home=home, level_names=level_names_of(home, current_locale())
     )
+
+
+# Reading a level ladder and choosing takes about forty seconds a question; the landing
+# page says it in round figures (44 questions: about 30 minutes).
+SECONDS_A_QUESTION = 40
+
+
+def minutes_to_answer(questions: int) -> int:
+    return max(5, round(questions * SECONDS_A_QUESTION / 60 / 5) * 5)
 
 
 def level_names_of(home: Home, locale: str) -> dict[int, str]:

@@ -170,3 +170,15 @@ def test_a_round_can_start_from_the_previous_answers_each_marked_until_confirmed
         assert row is not None and not row.carried_over
     review = owner.get(f"/assessments/{new_id}/submit").get_data(as_text=True)
     assert f"还有 {len(carried) - 1} 个沿用上一轮的回答待确认" in review
+
+
+def test_the_landing_page_says_how_long_the_assessment_takes(app: Flask) -> None:
+    from tests.helpers import publish_questionnaires
+
+    publish_questionnaires(app)  # 3.0.0 is the current version: 44 questions
+    client = app.test_client()
+    page = client.get("/").get_data(as_text=True)
+    assert "评估约有 44 道题，大约需要 30 分钟。" in page and "营业成本" in page
+    client.get("/lang/en")
+    page = client.get("/").get_data(as_text=True)
+    assert "about 44 questions and takes about 30 minutes" in page
