@@ -37,8 +37,9 @@
     var count = document.querySelector('[data-dimension-count="' + form.dataset.dimension + '"]');
     if (count) {
       var boxes = form.querySelectorAll("fieldset[data-question]");
+      // As the server counts: a carried-over answer counts once someone confirms it.
       var answeredHere = Array.prototype.filter.call(boxes, function (box) {
-        return chosenValue(box) !== null;
+        return chosenValue(box) !== null && !box.hasAttribute("data-carried");
       }).length;
       count.textContent = answeredHere + "/" + boxes.length;
     }
@@ -77,6 +78,7 @@
       var data = result.data;
       if (result.status === 200) {
         delete pending[questionId];
+        box.removeAttribute("data-carried");  // saved again: confirmed for this round
         box.dataset.revision = data.revision;
         box.querySelector('input[name="rev-' + questionId + '"]').value = data.revision;
         setStatus(box, form.dataset.msgSaved + " · " + data.saved_at, "ok");
@@ -115,6 +117,17 @@
     if (!box || event.target.type !== "radio") return;
     clearTimeout(timers[box.dataset.question]);
     save(box.dataset.question, 0);
+  });
+  // Choosing a carried-over answer again confirms it, although the choice does not change.
+  form.addEventListener("click", function (event) {
+    var box = event.target.closest("fieldset[data-carried]");
+    if (!box || event.target.type !== "radio" || !event.target.checked) return;
+    if (event.target.value !== box.dataset.carriedValue) return;  // a new choice: "change" saves it
+    clearTimeout(timers[box.dataset.question]);
+    save(box.dataset.question, 0);
+  });
+  Array.prototype.forEach.call(form.querySelectorAll("fieldset[data-carried]"), function (box) {
+    box.dataset.carriedValue = chosenValue(box);
   });
   form.addEventListener("input", function (event) {
     if (event.target.tagName !== "TEXTAREA") return;

@@ -176,3 +176,51 @@ def test_jumps_to_a_question_land_below_the_sticky_progress(
         link.click()
     assert_lands_in_view(page, QUESTIONS[-1], "from the review")
     context.close()
+
+
+def test_choosing_a_carried_over_answer_again_confirms_it(
+    browser: Any, live: LiveServer, shots: Path
+) -> None:
+    """Clicking the level a carried-over answer already shows confirms it for this round:
+    the answer is saved, its "to confirm" tag goes, and the dimension's count and the
+    total agree with the server's without a reload."""
+    from sqlalchemy import select
+
+    from maturity.models import Answer, Organisation, User
+    from maturity.services import assessments
+    from tests.web.world import _submit
+
+    app = live.app
+    user_id = make_user(app, "carried@example.com")
+    organisation_id = make_organisation(app, user_id)
+    with app.app_context():
+        organisation = db.session.get_one(Organisation, organisation_id)
+        first = assessments.start_or_resume(organisation, db.session.get_one(User, user_id)).id
+    _submit(app, first, user_id, 2)
+    with app.app_context():
+        organisation = db.session.get_one(Organisation, organisation_id)
+        user = db.session.get_one(User, user_id)
+        second = assessments.start_or_resume(organisation, user, from_previous=True).id
+    page = browser.new_context(viewport=DESKTOP).new_page()
+    log_in(page, live.url, "carried@example.com", "en")
+    page.goto(f"{live.url}/assessments/{second}/dimensions/{DIMENSION.id}")
+    question = QUESTIONS[0]
+    box = page.locator(f"fieldset[data-question='{question}']")
+    assert box.get_attribute("data-carried") is not None
+    count = page.locator(f"[data-dimension-count='{DIMENSION.id}']")
+    assert count.inner_text().startswith("0/")
+    answered = int(page.locator("[data-answered]").inner_text())
+    box.locator("input[type=radio]:checked").click()
+    page.wait_for_function(
+        f"() => !document.querySelector(\"fieldset[data-question='{question}']\")"
+        ".hasAttribute('data-carried')"
+    )
+    assert count.inner_text().startswith("1/")
+    assert int(page.locator("[data-answered]").inner_text()) == answered + 1
+    assert "Saved" in box.locator("[data-status]").inner_text()
+    page.screenshot(path=str(shots / "carried-over-confirmed.png"))
+    with app.app_context():
+        answer = db.session.scalars(
+            select(Answer).where(Answer.assessment_id == second, Answer.question_id == question)
+        ).one()
+        assert not answer.carried_over and answer.value == 2
