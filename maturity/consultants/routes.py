@@ -61,8 +61,10 @@ def save_findings(assessment_id: int) -> Response:
                 "A finding may have at most %(count)d characters; nothing was saved.",
                 count=consultants.MAX_FINDING_LENGTH,
             ),
-            "error",
+            "findings:error",
         )
     else:
-        flash(_("Findings saved; they will appear in the report."), "success")
+        flash(_("Findings saved; they will appear in the report."), "findings:success")
+    # Back where the consultant was, the message beside the findings (the anchor skips
+    # the top of the page, where messages usually are).
     return redirect(url_for("assessments.results", assessment_id=assessment.id, _anchor="findings"))

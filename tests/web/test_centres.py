@@ -190,8 +190,12 @@ def test_too_long_finding_saves_nothing(app: Flask, world: World) -> None:
         data={"finding-__overall__": "好", "finding-product_design": "长" * 5001},
     )
     assert response.status_code == 302
+    assert response.headers["Location"].endswith("#findings")
     page = consultant.get(f"/assessments/{world.ids['a1']}/results").get_data(as_text=True)
-    assert "每条发现最多 5000 个字符" in page
+    # The message stands in the findings section, where the redirect lands, not at the top.
+    findings = page.split('id="findings"')[1]
+    assert "每条发现最多 5000 个字符" in findings
+    assert "每条发现最多 5000 个字符" not in page.split('id="findings"')[0]
     with app.app_context():
         from maturity.models import Finding
 
