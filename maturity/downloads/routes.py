@@ -47,7 +47,7 @@ def download(assessment_id: int) -> Response:
         # Rendering takes seconds: a worker does it while a page shows progress.
         job = reports_tasks.queue_batch(current_user, [assessment.id], language)
         if job.status != ReportJobStatus.FAILED:
-            return redirect(url_for("downloads.job", job_id=job.id))
+            return redirect(url_for("downloads.job", job_id=job.id, then="download"))
         # The broker is unreachable: render here, as without one (it was logged).
     return send_pdf(data, assessment.id, language)
 
@@ -113,10 +113,18 @@ def no_longer_visible(job: ReportJob) -> list[int]:
 def job(job_id: int) -> str:
     found = own_job(job_id)
     removed = jobs.zip_removed(found)
+    single = found.total == 1
+    # What the report is of, and the way back: its round's results (when still visible).
+    report_of = db.session.get(Assessment, found.ids[0]) if single else None
+    if report_of is not None and not access.can_view_assessment(current_user, report_of):
+        report_of = None
     return render_template(
         "downloads/job.html",
         job=found,
-        single=found.total == 1,
+        single=single,
+        report_of=report_of,
+        # Reached from "download the PDF": the file follows by itself once ready.
+        download_when_ready=single and request.args.get("then") == "download",
         statuses=ReportJobStatus,
         removed=removed,
         withdrawn=len(no_longer_visible(found)),

@@ -369,3 +369,30 @@ def test_with_the_broker_away_nothing_waits_in_vain(
     asked = client.post("/auth/forgot", data={"email": "nobody@example.com"})
     assert asked.status_code == 200
     assert "mail reset_no_account to nobody@example.com could not be queued" in caplog.text
+
+
+def test_a_single_report_s_page_says_what_it_is_downloads_when_ready_and_leads_back(
+    app: Flask, client: FlaskClient, reported: dict[str, int]
+) -> None:
+    from tests.helpers import store_archive
+
+    log_in(client)
+    with app.app_context():
+        job = ReportJob(
+            user_id=reported["user"], language="zh", assessment_ids=str(reported["second"]),
+            total=1, done=1, status=ReportJobStatus.DONE,
+        )  # fmt: skip
+        db.session.add(job)
+        db.session.commit()
+        job_id = job.id
+        store_archive(job, {"report.pdf": b"%PDF"})
+    download = f"/reports/jobs/{job_id}/download"
+    # Reached from "download the PDF" (the server's redirect says so): the file follows.
+    page = client.get(f"/reports/jobs/{job_id}?then=download").get_data(as_text=True)
+    assert f'http-equiv="refresh" content="0; url={download}"' in page
+    assert "报告已生成，将自动开始下载。" in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; 测试&amp;公司 · 第 2 轮 · 中文" in page
+    assert f'href="/assessments/{reported["second"]}/results">返回第 2 轮的结果' in page
+    # Opened again later (from the history of downloads): no download by itself.
+    later = client.get(f"/reports/jobs/{job_id}").get_data(as_text=True)
+    assert "http-equiv" not in later and f'href="{download}"' in later
