@@ -1,4 +1,4 @@
-"""Production server settings: `gunicorn -c gunicorn.conf.py` (see README, "Production").
+"""Production server settings: `gunicorn -c gunicorn.conf.py` (see docs/operations/production.md).
 
 Every value can be overridden from the environment.
 """

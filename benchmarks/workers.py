@@ -48,7 +48,7 @@ class Worker:
         offset = self.log_path.stat().st_size
         self.process = subprocess.Popen(
             [
-                # SCHED_IDLE, as beside web servers (README, "More than one machine").
+                # SCHED_IDLE, as beside web servers (docs/operations/production.md, "More than one machine").
                 *(["chrt", "--idle", "0"] if self.idle else []),
                 str(CELERY),
                 "-A",

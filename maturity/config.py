@@ -142,7 +142,7 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "SEEDS_DIR": os.environ.get("MATURITY_SEEDS_DIR")
         or str(Path(__file__).resolve().parent.parent / "seeds"),
         # Files every web server and worker must see: on more than one machine, a
-        # folder they share (README, "More than one machine").
+        # folder they share (docs/operations/production.md, "More than one machine").
         "REPORT_CACHE_DIR": os.environ.get("MATURITY_REPORT_CACHE_DIR")
         or str(storage_dir / "report-cache"),
         "REPORT_JOBS_DIR": os.environ.get("MATURITY_REPORT_JOBS_DIR")
@@ -188,7 +188,7 @@ def load_config(instance_path: Path) -> dict[str, Any]:
 
 
 def _release_settings() -> dict[str, Any]:
-    """The budget of releases (README, "Peer figures"): the smallest count shown and
+    """The budget of releases (docs/methodology/peer-figures.md): the smallest count shown and
     the privacy loss ρ of one centre release and of one benchmark release (None: the
     defaults of maturity.core.releases, which this module does not import)."""
 

@@ -4,13 +4,14 @@
 error shape, ``serialisers`` writes the JSON of each object, ``routes`` serves it,
 ``items`` serves the profile and outcome figures, ``plan`` the curated plan,
 ``evidence`` evidence files and verification,
-``openapi`` (with ``spec``) describes it."""
+``openapi`` (with ``spec``) describes it, and ``docs`` shows that description to people
+at ``/api/docs``."""
 
 from __future__ import annotations
 
 from flask import Flask
 
-from maturity.api import auth, errors, evidence, items, plan, routes  # noqa: F401  (register on the blueprint)
+from maturity.api import auth, docs, errors, evidence, items, plan, routes  # noqa: F401  (register on the blueprint)
 from maturity.api.blueprint import bp
 
 
@@ -19,3 +20,4 @@ def init_app(app: Flask) -> None:
 
     csrf.exempt(bp)
     app.register_blueprint(bp)
+    docs.init_app(app)

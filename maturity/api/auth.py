@@ -12,6 +12,7 @@ from flask import Request, Response, g, request
 from flask_login import current_user
 
 from maturity.api.blueprint import bp
+from maturity.api.docs import ENDPOINTS as DOCS_ENDPOINTS
 from maturity.extensions import login_manager
 from maturity.models import TokenScope, User
 from maturity.services import api_tokens
@@ -19,7 +20,7 @@ from maturity.services.api_tokens import TokenProblem
 from maturity.web.errors import json_error
 
 MAX_BODY = 64 * 1024
-OPEN_ENDPOINTS = {"api.openapi"}
+OPEN_ENDPOINTS = {"api.openapi", *DOCS_ENDPOINTS}
 READING_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 PROBLEM_MESSAGES = {

@@ -200,7 +200,7 @@ _PLANNED_ITEM = {
 }
 _NUMBER_OR_NULL = {"type": ["number", "null"]}
 _TEXTS = {"type": "array", "items": ref("Text")}
-# Roadmap 3 in the results and the roadmap (README, "Public contract").
+# Roadmap 3 in the results and the roadmap (docs/methodology/contract.md).
 ROADMAP_SCHEMAS: dict[str, Any] = {
     "ItemRoadmap": {
         "type": "object",

@@ -1,4 +1,4 @@
-"""The public JSON of roadmap version 3 (README, "Public contract"): phases with their
+"""The public JSON of roadmap version 3 (docs/methodology/contract.md): phases with their
 items, cost and capacity, and the items after this plan by name only.
 
 Amounts are CNY a year; shares of revenue are percentages. Reasons are codes with the

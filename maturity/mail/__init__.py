@@ -30,7 +30,7 @@ mail = Mail()
 def init_app(app: Flask) -> None:
     mail.init_app(app)
     if app.config["MAIL_BACKEND"] in ("file", "console") and not app.testing:
-        # Development: say where each message went (README, "E-mail").
+        # Development: say where each message went (docs/operations/configuration.md, MATURITY_MAIL_BACKEND).
         if not logger.handlers:
             handler = logging.StreamHandler()
             handler.setFormatter(logging.Formatter("%(message)s"))

@@ -5,7 +5,7 @@ walked, besides the render's own objects, the 150,000 that live as long as the
 process: the modules (Flask, SQLAlchemy, WeasyPrint …), the app and its caches.
 Frozen (``gc.freeze``), those are skipped: each full collection during a render then
 walks only what the render made, at the same peak memory (`flask bench report` and
-README "PDF reports" give the figures).
+docs/operations/reports.md give the figures).
 
 Freezing also keeps whatever cyclic garbage exists at that moment, so it is done
 where little can exist: once per process before its first render, and at the start of

@@ -1,7 +1,7 @@
 """Release figures printed in CI: the privacy review's attacks at full size
 (`flask bench privacy`: 2,000 organisations, 100 targets) and the cost of a release
 and of a dashboard served from it on the suite's database (`flask bench releases`,
-a small centre; the README has 100,000 and 1,000,000)."""
+a small centre; `flask bench privacy` also prices a 100,000-organisation release)."""
 
 from __future__ import annotations
 

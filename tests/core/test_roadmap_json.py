@@ -1,4 +1,4 @@
-"""Roadmap 3 in the scoring input and output (README, "Public contract"): the
+"""Roadmap 3 in the scoring input and output (docs/methodology/contract.md): the
 organisation's size class, revenue and budget in, items, reasons, phase costs and the
 items after the plan out. On tests/fixtures/questionnaires/roadmap-3.yaml."""
 
