@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from maturity import access, queue
@@ -18,11 +19,18 @@ from maturity.admin import bp
 from maturity.admin.forms import CentreForm, ReleaseForm
 from maturity.core import reference
 from maturity.extensions import db
-from maturity.models import Centre, CentreRole, Organisation, QuestionnaireVersion, User
+from maturity.models import (
+    Centre,
+    CentreMembership,
+    CentreRole,
+    Membership,
+    QuestionnaireVersion,
+    User,
+)
 from maturity.services import audit, centres, credit_codes, releases, sessions
 from maturity.services.questionnaires import catalogue, publish_all
-from maturity.web import current_locale, database_id
-from maturity.web.audit_labels import action_label
+from maturity.web import current_locale
+from maturity.web.audit_labels import action_label, describe
 from maturity.web.messages import refusal_message
 
 AUDIT_PAGE = 100
@@ -188,35 +196,57 @@ def credit_codes_page() -> str:
 
 @bp.get("/users")
 def users() -> str:
-    rows = list(db.session.scalars(select(User).order_by(User.created_at.desc()).limit(500)))
+    rows = list(
+        db.session.scalars(
+            select(User)
+            .options(
+                selectinload(User.centre_memberships).selectinload(CentreMembership.centre),
+                selectinload(User.memberships).selectinload(Membership.organisation),
+            )
+            .order_by(User.created_at.desc())
+            .limit(500)
+        )
+    )
     return render_template("admin/users.html", users=rows)
 
 
+# Changes to an account; the administrator role is given or taken only once confirmed.
+USER_CHANGES = {
+    "activate": ("active", True),
+    "deactivate": ("active", False),
+    "make_admin": ("is_admin", True),
+    "revoke_admin": ("is_admin", False),
+    "make_consultant": ("is_consultant", True),
+    "revoke_consultant": ("is_consultant", False),
+}
+NEEDS_CONFIRMATION = ("make_admin", "revoke_admin")
+
+
 @bp.post("/users/<int:user_id>")
-def update_user(user_id: int) -> Response:
+def update_user(user_id: int) -> str | Response:
     user = access.load(User, user_id)
     action = request.form.get("action")
     if user.id == current_user.id and action in ("deactivate", "revoke_admin"):
         flash(_("You cannot lock yourself out."), "error")
         return redirect(url_for("admin.users"))
-    changes = {
-        "activate": ("active", True),
-        "deactivate": ("active", False),
-        "make_admin": ("is_admin", True),
-        "revoke_admin": ("is_admin", False),
-        "make_consultant": ("is_consultant", True),
-        "revoke_consultant": ("is_consultant", False),
-    }
-    if action not in changes:
+    if action not in USER_CHANGES:
         flash(_("Unknown action."), "error")
         return redirect(url_for("admin.users"))
-    attribute, value = changes[action]
+    if action in NEEDS_CONFIRMATION and request.form.get("confirm") != "yes":
+        # Nothing changes until the administrator confirms on this second page.
+        return render_template("admin/confirm_admin.html", user=user, action=action)
+    attribute, value = USER_CHANGES[action]
     setattr(user, attribute, value)
     if action == "deactivate":
         sessions.end_all(user)  # logged out everywhere, now
-    audit.record(current_user, f"user_{action}", "user", user.id)
+    audit.record(current_user, f"user_{action}", "user", user.id, user_id=user.id)
     db.session.commit()
-    flash(_("Saved."), "success")
+    if action == "make_admin":
+        flash(_("%(name)s is now an administrator.", name=user.name), "success")
+    elif action == "revoke_admin":
+        flash(_("%(name)s is no longer an administrator.", name=user.name), "success")
+    else:
+        flash(_("Saved."), "success")
     return redirect(url_for("admin.users"))
 
 
@@ -261,29 +291,19 @@ def publish() -> Response:
 def audit_log() -> str:
     page = min(max(1, request.args.get("page", 1, type=int) or 1), 100_000)
     chosen, bad_dates = audit_filter(request.args)
-    events = audit.search(chosen, AUDIT_PAGE + 1, (page - 1) * AUDIT_PAGE)
-    actors = {
-        u.id: u
-        for u in db.session.scalars(
-            select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id}))
-        )
-    }
-    organisations = {
-        o.id: o
-        for o in db.session.scalars(
-            select(Organisation).where(
-                Organisation.id.in_({e.organisation_id for e in events if e.organisation_id})
-            )
-        )
-    }
+    found = audit.search(chosen, AUDIT_PAGE + 1, (page - 1) * AUDIT_PAGE)
+    events = found[:AUDIT_PAGE]
+    names = audit.names_for(events)
+    locale = current_locale()
     filters = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "admin/audit.html",
-        events=events[:AUDIT_PAGE],
-        actors=actors,
-        organisations=organisations,
+        events=events,
+        actors=names.people,
+        organisations=names.organisations,
+        details={e.id: describe(e, names, locale) for e in events},
         page=page,
-        has_next=len(events) > AUDIT_PAGE,
+        has_next=len(found) > AUDIT_PAGE,
         total=audit.count(chosen),
         actions=audit.actions_in_use(),
         action_label=action_label,
@@ -311,12 +331,11 @@ def audit_filter(args: Any) -> tuple[audit.AuditFilter, bool]:
                 tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]),
             )
         )
-    organisation_id = database_id(args.get("organisation"))
     return (
         audit.AuditFilter(
             action=(args.get("action") or "").strip()[:64] or None,
             actor=(args.get("actor") or "").strip()[:100] or None,
-            organisation_id=organisation_id,
+            organisation=(args.get("organisation") or "").strip()[:200] or None,
             since=bounds[0],
             until=bounds[1],
         ),

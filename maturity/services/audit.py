@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +21,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from maturity.extensions import db
-from maturity.models import AuditEvent, User
+from maturity.models import AuditEvent, Centre, Organisation, Release, User
 from maturity.models._types import utcnow
 
 logger = logging.getLogger(__name__)
@@ -31,16 +32,26 @@ logger = logging.getLogger(__name__)
 PEOPLE_KEYS = ("user_id", "consultant_id")
 
 
+def details_of(detail: str | None) -> dict[str, Any]:
+    """An event's stored detail as a mapping (empty when there is none)."""
+    values = json.loads(detail) if detail else {}
+    return values if isinstance(values, dict) else {}
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def object_number(event: AuditEvent) -> int | None:
+    """The event's object id when it is a number (a row id), else None."""
+    text = event.object_id or ""
+    return int(text) if text.isdigit() else None
+
+
 def people_in(detail: str | None) -> set[int]:
     """The account ids an event's stored detail names."""
-    if not detail:
-        return set()
-    values = json.loads(detail)
-    return {
-        value
-        for key in PEOPLE_KEYS
-        if isinstance(value := values.get(key), int) and not isinstance(value, bool)
-    }
+    values = details_of(detail)
+    return {value for key in PEOPLE_KEYS if (value := _int(values.get(key))) is not None}
 
 
 def _event(
@@ -118,7 +129,7 @@ class AuditFilter:
 
     action: str | None = None
     actor: str | None = None  # part of the actor's e-mail address or name
-    organisation_id: int | None = None
+    organisation: str | None = None  # part of the organisation's name
     since: datetime | None = None
     until: datetime | None = None  # exclusive
 
@@ -127,21 +138,34 @@ class AuditFilter:
         if self.action:
             conditions.append(AuditEvent.action == self.action)
         if self.actor:
-            pattern = f"%{self.actor.strip().lower()}%"
+            pattern = containing(self.actor)
             conditions.append(
                 AuditEvent.actor_id.in_(
                     select(User.id).where(
-                        func.lower(User.email).like(pattern) | func.lower(User.name).like(pattern)
+                        User.email.ilike(pattern, escape="\\")
+                        | User.name.ilike(pattern, escape="\\")
                     )
                 )
             )
-        if self.organisation_id is not None:
-            conditions.append(AuditEvent.organisation_id == self.organisation_id)
+        if self.organisation:
+            conditions.append(
+                AuditEvent.organisation_id.in_(
+                    select(Organisation.id).where(
+                        Organisation.name.ilike(containing(self.organisation), escape="\\")
+                    )
+                )
+            )
         if self.since is not None:
             conditions.append(AuditEvent.at >= self.since)
         if self.until is not None:
             conditions.append(AuditEvent.at < self.until)
         return conditions
+
+
+def containing(text: str) -> str:
+    """A LIKE pattern for ``text`` anywhere, its wildcards taken literally."""
+    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def search(chosen: AuditFilter, limit: int = 100, offset: int = 0) -> list[AuditEvent]:
@@ -163,4 +187,55 @@ def count(chosen: AuditFilter) -> int:
 def actions_in_use() -> list[str]:
     return list(
         db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
+    )
+
+
+@dataclass(frozen=True)
+class AuditNames:
+    """What a page of events names by id, loaded at once: accounts, centres,
+    organisations and releases (an id missing here is gone: "a former member")."""
+
+    people: dict[int, User] = field(default_factory=dict)
+    centres: dict[int, Centre] = field(default_factory=dict)
+    organisations: dict[int, Organisation] = field(default_factory=dict)
+    releases: dict[int, Release] = field(default_factory=dict)
+
+
+# Detail keys that name an account beside PEOPLE_KEYS (an API token's owner).
+_OTHER_PEOPLE_KEYS = ("user",)
+
+
+def names_for(events: Iterable[AuditEvent]) -> AuditNames:
+    people: set[int] = set()
+    centre_ids: set[int] = set()
+    organisation_ids: set[int] = set()
+    release_ids: set[int] = set()
+    for event in events:
+        values = details_of(event.detail)
+        object_id = object_number(event)
+        if event.actor_id is not None:
+            people.add(event.actor_id)
+        people |= people_in(event.detail)
+        people |= {v for k in _OTHER_PEOPLE_KEYS if (v := _int(values.get(k))) is not None}
+        if event.object_type == "user" and object_id is not None:
+            people.add(object_id)
+        if event.object_type == "centre" and object_id is not None:
+            centre_ids.add(object_id)
+        if (centre := _int(values.get("centre"))) is not None:
+            centre_ids.add(centre)
+        if event.organisation_id is not None:
+            organisation_ids.add(event.organisation_id)
+        if (release := _int(values.get("release"))) is not None:
+            release_ids.add(release)
+
+    def load(model: Any, ids: set[int]) -> dict[int, Any]:
+        if not ids:
+            return {}
+        return {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(ids)))}
+
+    return AuditNames(
+        people=load(User, people),
+        centres=load(Centre, centre_ids),
+        organisations=load(Organisation, organisation_ids),
+        releases=load(Release, release_ids),
     )
