@@ -14,31 +14,20 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from maturity import access
-from maturity.centres import bp
-from maturity.core import periods, reference
-from maturity.core.periods import parse_period
+from maturity.centres import bp, exports
+from maturity.core import reference
 from maturity.core.releases import (
     epsilon_of,
     yearly_loss,
 )
-from maturity.core.text import LIST_SEPARATOR
 from maturity.extensions import db
 from maturity.models import Centre, CentreRole, ImportStatus, Organisation, User
-from maturity.reports.tables import (
-    breakdown_label,
-    build_tables,
-    dashboard_charts,
-    method_note,
-    period_label,
-    to_csv,
-    to_xlsx,
-)
+from maturity.reports.tables import build_tables, dashboard_charts
 from maturity.services import audit, centres, credit_codes, organisation_imports, releases
 from maturity.services import dashboard as dashboard_service
 from maturity.services.branding import branding_of
@@ -145,7 +134,8 @@ def dashboard(centre_id: int) -> tuple[str, int]:
         view=view,
         tables=build_tables(view, locale),
         charts=dashboard_charts(view, locale),
-        about=release_lines(view, locale),
+        about=exports.release_lines(view, locale),
+        choices=dashboard_service.filter_choices(view),
         reference=reference,
         locale=locale,
         query=request.query_string.decode(),
@@ -177,82 +167,7 @@ def dashboard_export(centre_id: int, export_format: str) -> FlaskResponse:
         release=view.stored.row.id if view.stored else None,
         filters=view.filters.as_args(),
     )
-    name = f"dashboard-{centre.id}-{date.today().isoformat()}"
-    header = export_header(centre, view, locale)
-    if export_format == "csv":
-        return FlaskResponse(
-            to_csv(tables, header),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f"attachment; filename={name}.csv"},
-        )
-    if export_format == "xlsx":
-        return FlaskResponse(
-            to_xlsx(tables, header),
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": f"attachment; filename={name}.xlsx"},
-        )
-    from maturity.reports.pdf import html_to_pdf
-
-    html = render_template(
-        "centres/dashboard_print.html",
-        centre=centre,
-        view=view,
-        tables=tables,
-        charts=dashboard_charts(view, locale),
-        header=header,
-        today=date.today(),
-    )
-    return FlaskResponse(
-        html_to_pdf(html),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f"attachment; filename={name}.pdf"},
-    )
-
-
-def release_lines(view: dashboard_service.CentreDashboard, locale: str) -> list[str]:
-    """Which release is shown (its period, revision and date), when the next is due,
-    and on which questionnaire version."""
-    if view.stored is None:
-        return [
-            _(
-                "No release yet: the first is computed on %(day)s.",
-                day=format_date(view.next_due, "long"),
-            )
-        ]
-    row = view.stored.row
-    lines = [
-        _(
-            "Release: %(period)s, revision %(revision)d, computed %(day)s; the next is due on %(next)s.",
-            period=period_label(parse_period(row.period) or periods.year(row.period_first.year)),
-            revision=row.revision,
-            day=format_date(row.computed_at, "long"),
-            next=format_date(view.next_due, "long"),
-        )
-    ]
-    if view.questionnaire is not None:
-        lines.append(
-            _(
-                "Questionnaire: %(title)s %(version)s",
-                title=view.questionnaire.title.get(locale),
-                version=view.questionnaire.version,
-            )
-        )
-    return lines
-
-
-def export_header(
-    centre: Centre, view: dashboard_service.CentreDashboard, locale: str
-) -> list[str]:
-    """What an export holds, said at its top: the centre, the release, the filters,
-    the day, and where the method is explained."""
-    chosen = [breakdown_label(name, code, locale) for name, code in view.filters.as_args().items()]
-    return [
-        _("Centre: %(name)s", name=centre.name),
-        *release_lines(view, locale),
-        _("Filters: %(filters)s", filters=LIST_SEPARATOR.get(locale).join(chosen) or _("none")),
-        _("Exported on %(day)s", day=format_date(date.today(), "long")),
-        method_note(url_for("centres.methodology", _external=True)),
-    ]
+    return exports.export_response(centre, view, tables, export_format, locale)
 
 
 def methodology_facts() -> dict[str, Any]:

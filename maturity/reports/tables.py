@@ -3,23 +3,26 @@
 Pages, CSV, XLSX, the PDF summary and the API are all written from these tables, so
 an export holds exactly what the page shows, and hides exactly what the release
 withholds (a group of fewer than k organisations is "fewer than k", never a count).
+Each table says, in its notes, why a figure is withheld and why its rows need not
+add up to its total; a breakdown's total is the release's own figure for all the
+organisations, never a sum of its rows.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Literal
 
 from flask_babel import gettext as _
 
 from maturity.core import reference
 from maturity.core.periods import Period
 from maturity.core.questionnaire import Questionnaire
-from maturity.core.releases import CellView, Measure, VersionTables, weakest_practices
+from maturity.core.releases import Cell, CellView, Measure, VersionTables, weakest_practices
 from maturity.services.dashboard import CentreDashboard
 
 TableCell = str | int | float | None
+Direction = Literal["higher", "lower"]
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,18 @@ class Table:
     columns: list[str]
     rows: list[list[TableCell]]
     signed: frozenset[int] = frozenset()  # columns of changes, shown with their sign
-    note: str | None = None  # said under the table, and after its rows in exports
+    notes: tuple[str, ...] = ()  # said under the table, and after its rows in exports
+    # Per row, which way its changes are good (a cost falling is); "higher" if not given.
+    better: tuple[Direction, ...] = ()
+
+    def tone(self, row: int, column: int) -> Literal["good", "bad"] | None:
+        """Whether a change is good or bad, by its figure's direction; None where the
+        column holds no change or the cell no change (none, zero or withheld)."""
+        value = self.rows[row][column]
+        if column not in self.signed or isinstance(value, str | bool) or not value:
+            return None
+        better = self.better[row] if row < len(self.better) else "higher"
+        return "good" if (value > 0) == (better == "higher") else "bad"
 
 
 @dataclass(frozen=True)
@@ -141,7 +155,41 @@ BREAKDOWN_TITLES = {
 
 
 def build_tables(view: CentreDashboard, locale: str) -> list[Table]:
-    """The tables the dashboard shows for its release, version and filters."""
+    """The tables the dashboard shows for its release, version and filters, each
+    with the notes that explain its marks."""
+    return [explained(table, view.k) for table in _build_tables(view, locale)]
+
+
+def explained(table: Table, k: int) -> Table:
+    """The table with a note for each mark its rows hold: why a group is not shown,
+    why a figure is withheld."""
+    cells = {cell for row in table.rows for cell in row[1:] if isinstance(cell, str)}
+    notes = list(table.notes)
+    if fewer_than(k) in cells:
+        notes.append(
+            _(
+                "“%(mark)s”: a group too small to show; its count and its figures are withheld to protect its organisations.",
+                mark=fewer_than(k),
+            )
+        )
+    if hidden() in cells:
+        notes.append(
+            _(
+                "“%(mark)s”: too few organisations for this figure to be read through the noise that protects them; it is withheld.",
+                mark=hidden(),
+            )
+        )
+    return replace(table, notes=tuple(notes))
+
+
+def total_note(total: str) -> str:
+    return _(
+        "“%(total)s” is the release's own figure for all the organisations. Every figure carries its own noise for privacy, so the rows need not add up to it, nor their means average to it.",
+        total=total,
+    )
+
+
+def _build_tables(view: CentreDashboard, locale: str) -> list[Table]:
     k = view.k
     shown, questionnaire = view.shown, view.questionnaire
 
@@ -156,19 +204,22 @@ def build_tables(view: CentreDashboard, locale: str) -> list[Table]:
             return None if group is None else hidden()
         return round(value, places)
 
+    def cell_row(label: str, cell: Cell | Measure) -> list[TableCell]:
+        return [label, count(cell.count), mean(cell.count, cell.mean)]
+
     if isinstance(shown, CellView):
+        assert view.stored is not None and view.version_key is not None
+        whole = view.stored.release.tables(view.version_key)
+        rows = [cell_row(breakdown_label(shown.table, shown.code, locale), shown.figures)]
+        if whole is not None:
+            rows.append(cell_row(_("All organisations"), whole.headline))
         return [
             Table(
                 "cell",
                 _("Organisations and mean overall index"),
                 ["", _("Organisations"), _("Mean overall index")],
-                [
-                    [
-                        breakdown_label(shown.table, shown.code, locale),
-                        count(shown.figures.count),
-                        mean(shown.figures.count, shown.figures.mean),
-                    ]
-                ],
+                rows,
+                notes=(total_note(_("All organisations")),) if whole is not None else (),
             )
         ]
     if not isinstance(shown, VersionTables) or questionnaire is None:
@@ -242,10 +293,12 @@ def build_tables(view: CentreDashboard, locale: str) -> list[Table]:
                 ]
                 for p in weakest
             ],
-            note=None
+            notes=()
             if weakest
-            else _(
-                "Too few organisations for practice levels to read through the noise: they are shown from a few hundred."
+            else (
+                _(
+                    "Too few organisations for practice levels to read through the noise: they are shown from a few hundred."
+                ),
             ),
         )
     )
@@ -265,24 +318,32 @@ def build_tables(view: CentreDashboard, locale: str) -> list[Table]:
             signed=frozenset({2}),
         )
     )
-    if shown.outcomes:
+    asked = {item.id: item for item in questionnaire.outcomes}
+    outcomes = [(o, asked[o.outcome_id]) for o in shown.outcomes if o.outcome_id in asked]
+    if outcomes:
         tables.append(
             Table(
                 "outcomes",
                 _("Change of business results between rounds"),
-                [_("Figure"), _("Unit"), _("Organisations"), _("Mean change")],
+                [
+                    _("Figure"),
+                    _("Unit"),
+                    _("Which way is better"),
+                    _("Organisations"),
+                    _("Mean change"),
+                ],
                 [
                     [
-                        questionnaire.outcome(o.outcome_id).label.get(locale),
-                        questionnaire.outcome(o.outcome_id).unit.get(locale),
+                        item.label.get(locale),
+                        item.unit.get(locale),
+                        _("higher is better") if item.better == "higher" else _("lower is better"),
                         count(o.count),
-                        mean(o.count, o.mean_change, questionnaire.outcome(o.outcome_id).decimals),
+                        mean(o.count, o.mean_change, item.decimals),
                     ]
-                    for o in shown.outcomes
-                    if questionnaire.outcomes
-                    and any(x.id == o.outcome_id for x in questionnaire.outcomes)
+                    for o, item in outcomes
                 ],
-                signed=frozenset({3}),
+                signed=frozenset({4}),
+                better=tuple(item.better for _o, item in outcomes),
             )
         )
     for breakdown in shown.breakdowns:
@@ -292,14 +353,16 @@ def build_tables(view: CentreDashboard, locale: str) -> list[Table]:
                 BREAKDOWN_TITLES[breakdown.by](),
                 ["", _("Organisations"), _("Mean overall index")],
                 [
-                    [
-                        breakdown_label(breakdown.by, code, locale),
-                        count(cell.count),
-                        mean(cell.count, cell.mean),
-                    ]
-                    for code, cell in breakdown.cells
+                    *(
+                        cell_row(breakdown_label(breakdown.by, code, locale), cell)
+                        for code, cell in breakdown.cells
+                    ),
+                    cell_row(_("Total"), shown.headline),
                 ],
-                note=_("Groups not listed have fewer than %(k)d organisations.", k=k),
+                notes=(
+                    _("Groups not listed have fewer than %(k)d organisations.", k=k),
+                    total_note(_("Total")),
+                ),
             )
         )
     verified = shown.verified
@@ -323,57 +386,3 @@ def build_tables(view: CentreDashboard, locale: str) -> list[Table]:
             )
         )
     return tables
-
-
-def not_published_message() -> str:
-    return _(
-        "The release holds no table for these filters: choose one of industry section, size class, province or city, or section and size together."
-    )
-
-
-def method_note(url: str) -> str:
-    return _(
-        "Figures come from a release computed once when its period closed, with random noise that protects each organisation; how, and how accurate they are: %(url)s",
-        url=url,
-    )
-
-
-def to_csv(tables: list[Table], header: list[str]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerows([line] for line in header)
-    writer.writerow([])
-    for table in tables:
-        writer.writerow([table.title])
-        writer.writerow(table.columns)
-        writer.writerows([["" if c is None else c for c in row] for row in table.rows])
-        if table.note:
-            writer.writerow([table.note])
-        writer.writerow([])
-    return "\ufeff" + buffer.getvalue()  # BOM: Excel opens UTF-8 Chinese correctly
-
-
-def to_xlsx(tables: list[Table], header: list[str]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.worksheet.worksheet import Worksheet
-
-    workbook = Workbook()
-    sheet = workbook.active
-    assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet
-    sheet.title = "dashboard"
-    for line in header:
-        sheet.append([line])
-    sheet.append([])
-    for table in tables:
-        sheet.append([table.title])
-        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
-        sheet.append(table.columns)
-        for row in table.rows:
-            sheet.append(row)
-        if table.note:
-            sheet.append([table.note])
-        sheet.append([])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

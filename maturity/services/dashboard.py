@@ -112,6 +112,53 @@ def centre_dashboard(centre_id: int, args: Mapping[str, str], today: date) -> Ce
     )
 
 
+@dataclass(frozen=True)
+class FilterChoices:
+    """What each filter's drop-down offers: the values the release publishes a group
+    for (at least k organisations), in reference order, and the value chosen."""
+
+    section: tuple[str, ...] = ()
+    size: tuple[str, ...] = ()
+    province: tuple[str, ...] = ()
+    city: tuple[str, ...] = ()
+
+
+def filter_choices(view: CentreDashboard) -> FilterChoices:
+    """The filter values that occur in the shown release's tables (read from its
+    published breakdowns, never from the organisations), plus the values chosen. With
+    a province chosen, only its cities."""
+    occurring: dict[str, set[str]] = {name: set() for name in FILTERS}
+    tables = (
+        view.stored.release.tables(view.version_key)
+        if view.stored is not None and view.version_key is not None
+        else None
+    )
+    for breakdown in tables.breakdowns if tables is not None else ():
+        for code, cell in breakdown.cells:
+            if not cell.shown or not code:
+                continue
+            if breakdown.by == "section_size":
+                section, size = code.split("/")
+                occurring["section"].add(section)
+                occurring["size"].add(size)
+            elif breakdown.by in occurring:
+                occurring[breakdown.by].add(code)
+    for name, value in view.filters.as_args().items():
+        occurring[name].add(value)
+    province = view.filters.province
+    cities = sorted(
+        c for c in occurring["city"] if province is None or reference.is_city_of(c, province)
+    )
+    if view.filters.city:
+        cities = sorted({*cities, view.filters.city})
+    return FilterChoices(
+        section=tuple(s.code for s in reference.sections() if s.code in occurring["section"]),
+        size=tuple(size for size in SIZES if size in occurring["size"]),
+        province=tuple(p.code for p in reference.provinces() if p.code in occurring["province"]),
+        city=tuple(cities),
+    )
+
+
 def _newest_with_figures(population: str, version_key: str | None) -> releases.Stored | None:
     """The newest release that shows figures (on the version asked, or any), else the
     newest: a quarter in which few organisations submitted shows "fewer than k"
