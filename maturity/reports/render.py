@@ -11,6 +11,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 
 from maturity.core.report import OVERALL, ReportData
+from maturity.core.report_summary import full_width_brackets, summary_facts
 from maturity.core.roadmap import PHASE_MONTHS
 from maturity.reports import fonts
 from maturity.reports.charts import score_radar
@@ -52,6 +53,8 @@ def render_html(data: ReportData) -> str:
             phases=PHASE_MONTHS,
             overall_key=OVERALL,
             font_faces=fonts.font_faces(),
+            summary=summary_facts(data),
+            full_width=full_width_brackets,
         )
 
 
