@@ -1,7 +1,7 @@
 // The header's links fold into a menu on a phone. The menu is a <details> that the
-// page sends open, so that without JavaScript every link shows; this script, loaded
-// right after it, closes it at phone width before the page is drawn, opens it again
-// on a wider screen, and closes it on Escape or a tap elsewhere. Log out and the
+// page sends open, so that without JavaScript every link shows; this script (deferred:
+// it must not hold up the parsing of every page) closes it at phone width once the page
+// is parsed, opens it again on a wider screen, and closes it on Escape or a tap elsewhere. Log out and the
 // language switch are not in the menu: they stay in the top bar.
 (function () {
   var menu = document.querySelector("details[data-site-menu]");

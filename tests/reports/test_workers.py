@@ -265,7 +265,11 @@ def test_an_uncached_report_is_rendered_by_a_worker_while_a_page_shows_progress(
         assert time.monotonic() < deadline
         time.sleep(0.2)
     assert "<h1>PDF 报告</h1>" in page
-    pdf = client.get(job_url + "/download")
+    # Once ready, the page the download redirected to fetches the file by itself.
+    download = job_url.split("?")[0] + "/download"
+    assert job_url.endswith("?then=download")
+    assert f'http-equiv="refresh" content="0; url={download}"' in page
+    pdf = client.get(download)
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     assert "-en.pdf" in pdf.headers["Content-Disposition"]
     again = client.get(url)  # now in the cache: served at once
