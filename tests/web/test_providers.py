@@ -58,6 +58,7 @@ def test_reviewers_keep_the_directory_and_steps_name_its_providers(app: Flask) -
     assert (
         "请填写服务机构名称" in page and 'value="0571-1234"' in page and "创新券</textarea>" in page
     )
+    assert "服务机构名称</label>" in page and "姓名" not in page  # a provider, not a person
     assert 'value="cloud_it" checked' in page
     unknown = reviewer.post(
         url, data={"name": "某机构", "services": ["banking"]}, follow_redirects=True
