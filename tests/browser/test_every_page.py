@@ -1,7 +1,8 @@
 """Every page of every role, in Chinese and English, on a phone (390×844): no sideways
 scrolling, no serious or critical WCAG 2.1 AA violation (axe-core, run in the page),
 and the header within reach: Log out and the language switch inside the viewport as
-the page loads, the main links one tap away in the menu. Desktop (1366×900) and phone
+the page loads, the main links one tap away in the menu; every in-page link's target
+lands in view below anything sticky, at both sizes. Desktop (1366×900) and phone
 screenshots of each are saved under artifacts/screenshots/pages/ to be looked at.
 
 The data is the demo's (`seed demo`: the SME with three rounds, its consultant, the
@@ -243,6 +244,42 @@ def links_out_of_reach(page: Any, links: Any, where: str) -> list[str]:
     ]
 
 
+# Every in-page link's target, brought into view as the link would (scrollIntoView
+# honours scroll-margin and scroll-padding, as following a #link does): where its top
+# lands against whatever sticks to the top of the screen.
+JUMPS = """() => {
+  const stuckBottom = () => {
+    let bottom = 0;
+    for (const el of document.querySelectorAll("body *")) {
+      const style = getComputedStyle(el);
+      if (style.position !== "sticky" && style.position !== "fixed") continue;
+      if (style.display === "none" || style.visibility === "hidden") continue;
+      const r = el.getBoundingClientRect();
+      if (r.width && r.height && r.top <= 0.5 && r.bottom > 0) bottom = Math.max(bottom, r.bottom);
+    }
+    return bottom;
+  };
+  const found = [];
+  const seen = new Set();
+  for (const link of document.querySelectorAll('a[href^="#"]')) {
+    const id = decodeURIComponent(link.getAttribute("href").slice(1));
+    if (!id || seen.has(id)) continue;
+    seen.add(id);
+    const target = document.getElementById(id);
+    if (!target) { found.push(`#${id}: no such element`); continue; }
+    const before = target.getBoundingClientRect();
+    if (!before.width && !before.height) continue;  // inside something closed
+    target.scrollIntoView({block: "start", behavior: "instant"});
+    const top = target.getBoundingClientRect().top;
+    const covered = stuckBottom();
+    if (top < covered - 0.5) found.push(`#${id} lands under a sticky element (${top.toFixed(0)} < ${covered.toFixed(0)} px)`);
+    if (top >= innerHeight) found.push(`#${id} lands below the screen (${top.toFixed(0)} px)`);
+  }
+  window.scrollTo({top: 0, behavior: "instant"});
+  return found;
+}"""
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_of_every_role_fits_a_phone_and_passes_axe(
     browser: Any, demo_world: DemoWorld, screenshot_dir: Path, role: str
@@ -280,6 +317,7 @@ def test_every_page_of_every_role_fits_a_phone_and_passes_axe(
                 problems.extend(
                     f"{where}: {p}" for p in header_problems(page, locale, role, viewport_name)
                 )
+                problems.extend(f"{where}: {p}" for p in page.evaluate(JUMPS))
             context.close()
     assert not problems, "\n".join(problems)
 
