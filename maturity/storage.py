@@ -194,4 +194,5 @@ def zip_entry(name: str, when: datetime, deflated: bool = False) -> zipfile.ZipI
     local = when.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
     entry = zipfile.ZipInfo(name, date_time=local.timetuple()[:6])
     entry.compress_type = zipfile.ZIP_DEFLATED if deflated else zipfile.ZIP_STORED
+    entry.external_attr = 0o644 << 16  # a regular file anyone may read, as unzip expects
     return entry

@@ -109,6 +109,7 @@ def test_download_and_background_batch(
     assert len(names) == 2 and all(name.endswith("-zh.pdf") and "<" not in name for name in names)
     assert all(archive.read(name).startswith(b"%PDF") for name in names)
     assert all(info.date_time[0] >= 2026 for info in archive.infolist())  # not 1980
+    assert {info.external_attr >> 16 for info in archive.infolist()} == {0o644}
     with app.app_context():
         assert db.session.scalars(select(ReportJob)).one().done == 2
 

@@ -290,3 +290,5 @@ def test_the_data_export_lists_the_evidence_and_the_zip_holds_it(app: Flask, wor
     assert archive.read(held[0]) == EVIDENCE_PDF
     # Every entry is dated when its content came to be (a year of 1980 is no date).
     assert all(info.date_time[0] >= 2026 for info in archive.infolist())
+    # ... and unzips as a file its owner can read and write, not 0600 or 0000.
+    assert {info.external_attr >> 16 for info in archive.infolist()} == {0o644}
