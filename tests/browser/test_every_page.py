@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -81,13 +82,16 @@ def demo_world(live: LiveServer) -> Iterator[DemoWorld]:
     from maturity.centres.tasks import import_organisations
     from maturity.models import Assessment, Centre, Organisation, User
     from maturity.reports import tasks as report_tasks
-    from maturity.services import assessments, invitations, organisation_imports
+    from maturity.services import assessments, invitations, organisation_imports, releases
     from maturity.services.results import questionnaire_for
     from maturity.services.seeding import seed_demo
 
     app = live.app
     with app.app_context():
         seed_demo(Path(app.config["SEEDS_DIR"]) / "demo.yaml")
+        # As ./dev serve does: the demo's closed quarters get their releases, so that the
+        # dashboard and the results' benchmark are visited with their figures.
+        assert releases.compute_due(date.today()) > 0
         sme = db.session.scalars(
             select(Organisation).where(Organisation.credit_code == "91330100MA2D3M0P14")
         ).one()
