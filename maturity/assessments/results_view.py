@@ -13,6 +13,7 @@ from maturity import access
 from maturity.core.applicability import scored_answers
 from maturity.core.comparison import DimensionDelta, OutcomeTrend, trend_rounds
 from maturity.core.evaluation import Evaluation, strongest_and_weakest
+from maturity.core.figures import Change, change_between
 from maturity.core.plan import Plan, PlannedItem, PlannedStep, StepKey, StepState
 from maturity.core.questionnaire import Dimension, Questionnaire
 from maturity.core.releases import PublishedBenchmark
@@ -35,36 +36,35 @@ def step_state_labels() -> dict[str, str]:
     }
 
 
-def signed(delta: float) -> str:
-    """A change as shown, one decimal with its sign; "0.0" when it rounds to nothing."""
-    shown = round(delta, 1)
-    return "0.0" if shown == 0 else f"{shown:+.1f}"
-
-
-def change_words(delta: float, previous_round: int) -> str:
-    """A change of a 0-100 score in words: "up 3.1 since round 2"."""
-    shown = round(delta, 1)
-    if shown > 0:
-        return _("up %(delta)s since round %(round)d", delta=f"{shown:.1f}", round=previous_round)
-    if shown < 0:
+def change_words(moved: Change, previous_round: int) -> str:
+    """A printed change of a 0-100 score in words: "up 3.1 since round 2"."""
+    if moved.direction == "up":
         return _(
-            "down %(delta)s since round %(round)d", delta=f"{-shown:.1f}", round=previous_round
+            "up %(delta)s since round %(round)d", delta=f"{moved.delta:.1f}", round=previous_round
+        )
+    if moved.direction == "down":
+        return _(
+            "down %(delta)s since round %(round)d",
+            delta=f"{-moved.delta:.1f}",
+            round=previous_round,
         )
     return _("unchanged since round %(round)d", round=previous_round)
 
 
-def direction(delta: float) -> str:
-    """The class that colours a change: up, down or nothing (as the report does)."""
-    shown = round(delta, 1)
-    return "up" if shown > 0 else ("down" if shown < 0 else "")
+def direction(moved: Change) -> str:
+    """The class that colours a printed change: "up", "down", or none when it prints
+    as no change (as the report colours it)."""
+    return "" if moved.direction == "same" else moved.direction
 
 
 @dataclass(frozen=True)
 class RoundChange:
-    """What changed since the organisation's previous submitted round, by the rules of
-    the report's summary and progress pages: the stored index against the stored
-    index, and per dimension the scores over the questions both rounds asked the same
-    way (``services.results.comparison_of``, that is ``core.comparison.compare``)."""
+    """What changed since the organisation's previous submitted round: the stored
+    index against the stored index, and per dimension the scores over the questions
+    both rounds asked the same way (``services.results.comparison_of``, that is
+    ``core.comparison.compare``). Every change is the difference of the printed
+    figures, its direction read from that (``core.figures.change_between``), as the
+    report's summary and progress table print it."""
 
     previous: Assessment
     index_before: float
@@ -81,28 +81,28 @@ class RoundChange:
         return self.previous.round
 
     @property
-    def index_delta(self) -> float:
-        return self.index_after - self.index_before
+    def index_change(self) -> Change:
+        return change_between(self.index_before, self.index_after)
 
     @property
     def words(self) -> str:
-        return change_words(self.index_delta, self.round)
+        return change_words(self.index_change, self.round)
 
     @property
     def direction(self) -> str:
-        return direction(self.index_delta)
+        return direction(self.index_change)
 
     @property
     def signed(self) -> str:
-        return signed(self.index_delta)
+        return self.index_change.signed
 
     @staticmethod
     def dimension_direction(delta: DimensionDelta) -> str:
-        return direction(delta.delta)
+        return direction(delta.printed)
 
     @staticmethod
     def dimension_signed(delta: DimensionDelta) -> str:
-        return signed(delta.delta)
+        return delta.printed.signed
 
 
 def change_since_previous(assessment: Assessment, evaluation: Evaluation) -> RoundChange | None:

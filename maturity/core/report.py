@@ -97,6 +97,7 @@ class ReportData:
     comparison: Comparison | None = None
     previous_round: int | None = None
     previous_overall: tuple[float, int] | None = None  # that round's index and level
+    previous_version: str | None = None  # that round's questionnaire version
     outcome_trends: tuple[OutcomeTrend, ...] = ()
     plan: Plan | None = None  # the curated plan; None: the computed roadmap
     plan_author: str | None = None  # who last edited it, and when
@@ -171,6 +172,7 @@ class ReportData:
             "finding_authors": list(self.finding_authors),
             "benchmark": None if self.benchmark is None else self.benchmark.fingerprint(),
             "previous_overall": self.previous_overall,
+            "previous_version": self.previous_version,
             "centres": [centre.fingerprint() for centre in self.centres],
             "comparison": None
             if self.comparison is None
@@ -249,6 +251,7 @@ def report_data(
     comparison: Comparison | None = None,
     previous_round: int | None = None,
     previous_overall: tuple[float, int] | None = None,
+    previous_version: str | None = None,
     outcome_trends: tuple[OutcomeTrend, ...] = (),
     plan: Plan | None = None,
     plan_author: str | None = None,
@@ -286,6 +289,7 @@ def report_data(
         comparison=comparison,
         previous_round=previous_round,
         previous_overall=previous_overall,
+        previous_version=previous_version,
         outcome_trends=outcome_trends,
         plan=plan,
         plan_author=plan_author,

@@ -2,8 +2,8 @@
 
 The facts are chosen here (no Flask, no database); the template puts them into words in
 the report's language. Every figure is rounded as the report prints it (one decimal),
-and a change is the difference of the printed figures, so the sentence never
-disagrees with the numbers beside it.
+and what is said about figures is read from the printed ones (``core.figures``), so
+the sentence never disagrees with the numbers beside it.
 """
 
 from __future__ import annotations
@@ -11,12 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from maturity.core.figures import Change, change_between, shown
 from maturity.core.report import ReportData
-
-
-def shown(value: float) -> float:
-    """A score as the report prints it: one decimal."""
-    return round(value, 1)
 
 
 @dataclass(frozen=True)
@@ -37,22 +33,32 @@ class ExtremesFact:
 
 @dataclass(frozen=True)
 class ChangeFact:
-    """The overall index and level against the previous round."""
+    """The overall index and level against the previous round; ``other_version`` is
+    the previous round's questionnaire version when it is not this round's."""
 
     previous_round: int
     before: float
     after: float
     before_level: int
     after_level: int
+    other_version: str | None = None
+
+    @property
+    def printed(self) -> Change:
+        return change_between(self.before, self.after)
 
     @property
     def change(self) -> float:
-        return shown(self.after - self.before)
+        return self.printed.delta
 
     @property
     def direction(self) -> str:
-        """'up', 'down' or 'same', by the printed figures."""
-        return "up" if self.change > 0 else ("down" if self.change < 0 else "same")
+        """'up', 'down' or 'same', by the printed change."""
+        return self.printed.direction
+
+    @property
+    def signed(self) -> str:
+        return self.printed.signed
 
     @property
     def level_moved(self) -> bool:
@@ -65,8 +71,8 @@ class PeerFact:
 
     scope: str  # 'section_size', 'section' or 'all'
     count: str  # the cohort's size band, e.g. "10–19"
-    quarter: int  # 1: bottom … 4: top
-    median: int
+    place: str  # 'top', 'above', 'at', 'below' or 'bottom' (``figures.peer_place``)
+    median: float  # as printed
 
 
 @dataclass(frozen=True)
@@ -90,15 +96,17 @@ def summary_facts(data: ReportData) -> SummaryFacts | None:
         low = shown(float(scores.dimensions[weakest.id].score or 0))
         if strongest.id != weakest.id and high > low:
             extremes = ExtremesFact(strongest.id, high, weakest.id, low)
-    change = None
+    moved = None
     if data.previous_overall is not None and data.previous_round is not None:
         before, before_level = data.previous_overall
-        change = ChangeFact(
+        version = data.previous_version
+        moved = ChangeFact(
             data.previous_round,
             shown(before),
             shown(scores.overall_index),
             before_level,
             scores.overall_level,
+            None if version in (None, data.questionnaire.version) else version,
         )
     peers = None
     benchmark = data.benchmark
@@ -107,10 +115,13 @@ def summary_facts(data: ReportData) -> SummaryFacts | None:
         standing = position.overall
         if standing is not None and position.scope is not None:
             peers = PeerFact(
-                position.scope, position.band or "", standing.quarter, int(standing.quartiles[1])
+                position.scope,
+                position.band or "",
+                standing.place(scores.overall_index),
+                shown(standing.quartiles[1]),
             )
     return SummaryFacts(
-        OverallFact(shown(scores.overall_index), scores.overall_level), extremes, change, peers
+        OverallFact(shown(scores.overall_index), scores.overall_level), extremes, moved, peers
     )
 
 

@@ -209,6 +209,7 @@ def load_report_data(assessment_id: int, language: str) -> ReportData:
             and previous.result.overall_level is not None
             else None
         ),
+        previous_version=previous.questionnaire_version.version if previous is not None else None,
         outcome_trends=outcome_history(assessment),
         plan=curated.plan if revision is not None else None,
         plan_author=revision.author.name if revision and revision.author else None,

@@ -20,6 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, SecurityError
 
+from maturity.core.figures import change_between
 from maturity.core.items.level import NOT_APPLICABLE
 from maturity.extensions import db, login_manager
 from maturity.web import dates
@@ -84,7 +85,7 @@ def current_locale() -> str:
 def period_words(code: str | None) -> str:
     """A release's period ("2026-Q3") in the reader's words ("2026 年第 3 季度")."""
     from maturity.core.periods import parse_period
-    from maturity.reports.tables import period_label
+    from maturity.reports.words import period_label
 
     period = parse_period(code or "")
     return code or "" if period is None else period_label(period)
@@ -104,6 +105,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["period_words"] = period_words
     dates.init_app(app)
     app.jinja_env.globals["NOT_APPLICABLE"] = NOT_APPLICABLE
+    app.jinja_env.globals["change_between"] = change_between  # as every page prints a change
     from maturity.web import privacy
 
     privacy.init_app(app)

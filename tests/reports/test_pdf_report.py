@@ -400,15 +400,14 @@ def test_report_command_for_an_assessment_and_offline(
 def test_a_long_peer_label_stays_inside_its_row(app: Flask) -> None:
     """The label floats beside the bar: a label of two lines must push the row's
     bottom down, not run into the next row."""
-    from types import SimpleNamespace
-
     from flask import render_template_string
     from flask_babel import force_locale
     from weasyprint import HTML
 
+    from maturity.core.releases.reading import Standing
     from maturity.reports.pdf import base_url
 
-    standing = SimpleNamespace(quartiles=(30, 50, 60), quarter=3)
+    standing = Standing(3, (30.0, 50.0, 60.0))
     with app.test_request_context(), force_locale("en"):
         rows = render_template_string(
             '{% import "reports/_benchmark.html" as peers %}<ul class="peer-rows">'

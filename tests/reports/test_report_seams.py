@@ -122,6 +122,38 @@ def test_the_summary_opens_with_sentences_true_to_the_figures(
         assert "（" in method and not HALF_WIDTH_AROUND_A_FIGURE.search(method)
 
 
+@pytest.mark.parametrize(
+    ("language", "median", "sentence", "row"),
+    [
+        # 44.96 against 45.04: unrounded below the median, printed both 45.0.
+        ("en", 45.04, "whose median index is 45.0, the firm's index is at the peer median.",
+         "You 45.0 · peers 30.0–60.0, median 45.0 · at the peer median"),
+        ("zh", 45.04, "（总体指数中位数为 45.0），本企业位于同行中位数。",
+         "本企业 45.0 · 同行 30.0–60.0，中位数 45.0 · 位于同行中位数"),
+        # A median of 44.9 prints as 44.9, not 44; the firm's 45.0 is above it.
+        ("en", 44.9, "whose median index is 44.9, the firm's index is above the peer median.",
+         "You 45.0 · peers 30.0–60.0, median 44.9 · above the peer median"),
+    ],
+)  # fmt: skip
+def test_the_firm_is_placed_among_peers_by_the_printed_figures(
+    app: Flask, reported: dict[str, int], language: str, median: float, sentence: str, row: str
+) -> None:
+    data = second_round(app, reported, language)
+    evaluation = data.evaluation
+    scores = dataclasses.replace(evaluation.scores, overall_index=44.96)
+    data = dataclasses.replace(data, evaluation=dataclasses.replace(evaluation, scores=scores))
+    quartiles = (30.0, median, 60.0)
+    assert data.benchmark is not None
+    position = dataclasses.replace(data.benchmark.position, overall=standing(44.96, quartiles))
+    data = dataclasses.replace(
+        data, benchmark=dataclasses.replace(data.benchmark, position=position)
+    )
+    page = html_of(app, data)
+    assert sentence in lead_text(page)
+    chart = page.split('<figure class="peer-figure')[1].split("</figure>")[0]
+    assert row in re.sub(r"\s+", " ", markup.unescape(re.sub(r"<[^>]+>", " ", chart)))
+
+
 def test_a_first_round_without_peers_says_only_what_it_knows(
     app: Flask, reported: dict[str, int]
 ) -> None:

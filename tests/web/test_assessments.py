@@ -421,7 +421,7 @@ def test_the_benchmark_is_read_from_the_newest_release_with_a_cohort(
     assert "2025 年发布的数据。" in html
     overall_row = html[html.index('<span class="peer-label">总体</span>') :]
     overall_row = overall_row[: overall_row.index("</li>")]
-    assert "同行 30–60，中位数 45" in overall_row and "位于同行前四分之一" in overall_row
+    assert "同行 30.0–60.0，中位数 45.0" in overall_row and "位于同行前四分之一" in overall_row
     assert 'class="peer-box" style="left: 30.0%; width: 30.0%"' in overall_row
     assert 'class="peer-median" style="left: 45.0%"' in overall_row
     assert 'class="peer-you" style="left: 60.0%"' in overall_row
@@ -451,7 +451,7 @@ def test_history_and_comparison_of_two_rounds(
         query_string={"earlier": setup["assessment"], "later": second},
     ).get_data(as_text=True)
     assert "+40.0" in html  # product design 20 → 60 over the eight comparable questions
-    assert "+0.0" in html
+    assert 'class="pair-change ">0.0<' in html  # unchanged: no sign, no colour
     # Questions grouped under their dimension, in the questionnaire's order.
     by_question = html[html.index('id="by-question"') :]
     groups = re.findall(r'<th scope="rowgroup" colspan="4">([^<]+)</th>', by_question)

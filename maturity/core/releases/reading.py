@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from maturity.core import reference
+from maturity.core.figures import peer_place
 from maturity.core.releases.records import major_key
 from maturity.core.releases.release import Release
 from maturity.core.releases.tables import (
@@ -171,6 +172,10 @@ class Standing:
 
     quarter: int
     quartiles: Quartiles
+
+    def place(self, score: float) -> str:
+        """Where ``score`` stands in words, by the printed figures (``figures.peer_place``)."""
+        return peer_place(score, self.quartiles)
 
 
 def standing(score: float, quartiles: Quartiles) -> Standing:
