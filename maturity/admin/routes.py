@@ -29,7 +29,7 @@ from maturity.models import (
 )
 from maturity.services import audit, centres, credit_codes, releases, sessions
 from maturity.services.questionnaires import catalogue, publish_all
-from maturity.web import current_locale
+from maturity.web import current_locale, database_id
 from maturity.web.audit_labels import action_label, describe
 from maturity.web.messages import refusal_message
 
@@ -296,11 +296,15 @@ def audit_log() -> str:
     names = audit.names_for(events)
     locale = current_locale()
     filters = {k: v for k, v in request.args.items() if k != "page" and v}
+    if chosen.organisation_id is None:
+        filters.pop("organisation_id", None)
     return render_template(
         "admin/audit.html",
         events=events,
         actors=names.people,
         organisations=names.organisations,
+        filtered_organisation=audit.organisation_filtered(chosen),
+        other_filters={k: v for k, v in filters.items() if k != "organisation_id"},
         details={e.id: describe(e, names, locale) for e in events},
         page=page,
         has_next=len(found) > AUDIT_PAGE,
@@ -336,6 +340,7 @@ def audit_filter(args: Any) -> tuple[audit.AuditFilter, bool]:
             action=(args.get("action") or "").strip()[:64] or None,
             actor=(args.get("actor") or "").strip()[:100] or None,
             organisation=(args.get("organisation") or "").strip()[:200] or None,
+            organisation_id=database_id(args.get("organisation_id")),
             since=bounds[0],
             until=bounds[1],
         ),

@@ -27,32 +27,15 @@ from datetime import date
 from flask import Response, render_template, url_for
 from flask_babel import gettext as _
 
-from maturity.core import periods
-from maturity.core.periods import parse_period
-from maturity.core.text import Text
 from maturity.models import Centre
-from maturity.reports.tables import (
-    Table,
-    breakdown_label,
-    dashboard_charts,
-    period_label,
-)
+from maturity.reports.tables import Table, dashboard_charts
+from maturity.reports.words import filters_line, release_period
 from maturity.services import dashboard as dashboard_service
 from maturity.web.dates import date_in_words
 
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 GOOD_COLOUR, BAD_COLOUR, NOTE_COLOUR = "067647", "B42318", "52606D"
-
-# Between the filters of one line: they hold a colon each, so not a comma.
-FILTER_SEPARATOR = Text("；", "; ")
-
-FILTER_NAMES = {
-    "section": lambda: _("Industry section"),
-    "size": lambda: _("Size class"),
-    "province": lambda: _("Province"),
-    "city": lambda: _("City"),
-}
 
 
 def release_lines(view: dashboard_service.CentreDashboard, locale: str) -> list[str]:
@@ -69,7 +52,7 @@ def release_lines(view: dashboard_service.CentreDashboard, locale: str) -> list[
     lines = [
         _(
             "Release: %(period)s, revision %(revision)d, computed %(day)s; the next is due on %(next)s.",
-            period=period_label(parse_period(row.period) or periods.year(row.period_first.year)),
+            period=release_period(row),
             revision=row.revision,
             day=date_in_words(row.computed_at, "long"),
             next=date_in_words(view.next_due, "long"),
@@ -84,19 +67,6 @@ def release_lines(view: dashboard_service.CentreDashboard, locale: str) -> list[
             )
         )
     return lines
-
-
-def filter_words(filters: dashboard_service.Filters, locale: str) -> str:
-    """The filters applied, in words ("Industry section: Manufacturing; …"), or "none"."""
-    chosen = [
-        _(
-            "%(filter)s: %(value)s",
-            filter=FILTER_NAMES[name](),
-            value=breakdown_label(name, code, locale),
-        )
-        for name, code in filters.as_args().items()
-    ]
-    return FILTER_SEPARATOR.get(locale).join(chosen) or _("none")
 
 
 def method_note(url: str) -> str:
@@ -119,7 +89,7 @@ def export_header(
     return [
         _("Centre: %(name)s", name=centre.name),
         *release_lines(view, locale),
-        _("Filters: %(filters)s", filters=filter_words(view.filters, locale)),
+        filters_line(view.filters.as_args(), locale),
         _("Exported on %(day)s", day=date_in_words(today, "long")),
         method_note(methodology_url()),
     ]

@@ -15,10 +15,9 @@ from typing import Literal
 
 from flask_babel import gettext as _
 
-from maturity.core import reference
-from maturity.core.periods import Period
 from maturity.core.questionnaire import Questionnaire
 from maturity.core.releases import Cell, CellView, Measure, VersionTables, weakest_practices
+from maturity.reports.words import breakdown_label
 from maturity.services.dashboard import CentreDashboard
 
 TableCell = str | int | float | None
@@ -115,34 +114,8 @@ def fewer_than(k: int) -> str:
     return _("fewer than %(k)d", k=k)
 
 
-def period_label(period: Period) -> str:
-    """A year ("2026") or a quarter ("Q3 2026"), in words."""
-    if period.is_year:
-        return _("%(year)d", year=period.first.year)
-    return _(
-        "Q%(quarter)d %(year)d",
-        quarter=(period.first.month - 1) // 3 + 1,
-        year=period.first.year,
-    )
-
-
 def _rounded(value: float | None, places: int = 1) -> TableCell:
     return None if value is None else round(value, places)
-
-
-def breakdown_label(by: str, code: str, locale: str) -> str:
-    """A breakdown's cell in words: a section, a size class, a region or section/size."""
-    if by == "section_size":
-        section, size = code.split("/")
-        return f"{reference.industries()[section].name(locale)} · {reference.size_class_label(size, locale)}"
-    if by == "section":
-        return reference.industries()[code].name(locale)
-    if by == "size":
-        return reference.size_class_label(code, locale)
-    if not code:
-        return _("city not given")
-    regions = reference.regions()
-    return regions[code].name(locale) if code in regions else code
 
 
 BREAKDOWN_TITLES = {
@@ -186,6 +159,20 @@ def total_note(total: str) -> str:
     return _(
         "“%(total)s” is the release's own figure for all the organisations. Every figure carries its own noise for privacy, so the rows need not add up to it, nor their means average to it.",
         total=total,
+    )
+
+
+# What a change between rounds is measured against (services.releases.records_for:
+# the organisation's round before its latest of the period, whenever that was).
+def progress_note() -> str:
+    return _(
+        "Each organisation's change is measured against its own previous round. Overall: only where that round was on the same questionnaire version. Dimensions: over the practices whose level statements did not change between the two rounds and that applied in both, whatever the version."
+    )
+
+
+def outcomes_note() -> str:
+    return _(
+        "Each organisation's change is its figure in its latest round of the period less its figure in its own previous round, whenever that was. Only organisations that gave the figure in both rounds count, so each row has its own number of organisations; a first round has no change (the previous year's figures asked at a first round are not used)."
     )
 
 
@@ -306,7 +293,7 @@ def _build_tables(view: CentreDashboard, locale: str) -> list[Table]:
         Table(
             "progress",
             _("Progress between rounds (organisations with two or more)"),
-            [_("Measure"), _("Organisations"), _("Mean change of score")],
+            [_("Measure"), _("Organisations"), _("Mean change of score since the previous round")],
             [
                 [
                     _measure_label(p.key, questionnaire, locale),
@@ -316,6 +303,7 @@ def _build_tables(view: CentreDashboard, locale: str) -> list[Table]:
                 for p in shown.progress
             ],
             signed=frozenset({2}),
+            notes=(progress_note(),),
         )
     )
     asked = {item.id: item for item in questionnaire.outcomes}
@@ -330,7 +318,7 @@ def _build_tables(view: CentreDashboard, locale: str) -> list[Table]:
                     _("Unit"),
                     _("Which way is better"),
                     _("Organisations"),
-                    _("Mean change"),
+                    _("Mean change since the previous round"),
                 ],
                 [
                     [
@@ -343,6 +331,7 @@ def _build_tables(view: CentreDashboard, locale: str) -> list[Table]:
                     for o, item in outcomes
                 ],
                 signed=frozenset({4}),
+                notes=(outcomes_note(),),
                 better=tuple(item.better for _o, item in outcomes),
             )
         )

@@ -130,6 +130,7 @@ class AuditFilter:
     action: str | None = None
     actor: str | None = None  # part of the actor's e-mail address or name
     organisation: str | None = None  # part of the organisation's name
+    organisation_id: int | None = None  # exactly this organisation
     since: datetime | None = None
     until: datetime | None = None  # exclusive
 
@@ -155,6 +156,8 @@ class AuditFilter:
                     )
                 )
             )
+        if self.organisation_id is not None:
+            conditions.append(AuditEvent.organisation_id == self.organisation_id)
         if self.since is not None:
             conditions.append(AuditEvent.at >= self.since)
         if self.until is not None:
@@ -166,6 +169,13 @@ def containing(text: str) -> str:
     """A LIKE pattern for ``text`` anywhere, its wildcards taken literally."""
     escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def organisation_filtered(chosen: AuditFilter) -> Organisation | None:
+    """The organisation the log is narrowed to by id (None: none chosen, or gone)."""
+    if chosen.organisation_id is None:
+        return None
+    return db.session.get(Organisation, chosen.organisation_id)
 
 
 def search(chosen: AuditFilter, limit: int = 100, offset: int = 0) -> list[AuditEvent]:

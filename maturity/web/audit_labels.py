@@ -12,11 +12,8 @@ from flask_babel import LazyString, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from maturity.core import periods
-from maturity.core.periods import parse_period
-from maturity.core.text import LIST_SEPARATOR
 from maturity.models import AuditEvent
-from maturity.reports.tables import breakdown_label, period_label
+from maturity.reports.words import filters_line, release_period
 from maturity.services.audit import AuditNames, details_of, object_number
 
 ACTION_LABELS: dict[str, LazyString] = {
@@ -142,24 +139,18 @@ def _export(event: AuditEvent, values: dict[str, Any], names: AuditNames, locale
     if event.action == "export_dashboard":
         release = names.releases.get(values["release"]) if values.get("release") else None
         if release is not None:
-            period = parse_period(release.period) or periods.year(release.period_first.year)
             parts.append(
                 _(
                     "Release: %(period)s, revision %(revision)d",
-                    period=period_label(period),
+                    period=release_period(release),
                     revision=release.revision,
                 )
             )
         else:
             parts.append(_("Release: none yet"))
         filters = values.get("filters")
-        chosen = [
-            _filter_label(str(name), str(code), locale)
-            for name, code in (filters.items() if isinstance(filters, dict) else ())
-        ]
-        parts.append(
-            _("Filters: %(filters)s", filters=LIST_SEPARATOR.get(locale).join(chosen) or _("none"))
-        )
+        chosen = filters if isinstance(filters, dict) else {}
+        parts.append(filters_line({str(k): str(v) for k, v in chosen.items()}, locale))
     return " · ".join(parts)
 
 
@@ -168,13 +159,6 @@ def _batch_size(assessments: Any) -> int:
     if isinstance(assessments, str):
         return len([part for part in assessments.split(",") if part.strip()])
     return len(assessments) if isinstance(assessments, list) else 0
-
-
-def _filter_label(name: str, code: str, locale: str) -> str:
-    try:
-        return breakdown_label(name, code, locale)
-    except (KeyError, ValueError):  # a code the reference data no longer has
-        return code
 
 
 EXPORTS = frozenset(
@@ -228,7 +212,9 @@ def _generic(event: AuditEvent, values: dict[str, Any], names: AuditNames) -> st
         parts.append(_("Account: %(name)s", name=_person(names, values["user"])))
     if isinstance(values.get("centre"), int):
         parts.append(_("Centre: %(name)s", name=_centre(names, values["centre"])))
-    if values.get("name") and event.object_type != "centre":
+    # A centre's creation names it already, as its target (unless it is gone since).
+    redundant = event.action == "create_centre" and object_id in names.centres
+    if values.get("name") and not redundant:
         parts.append(str(values["name"]))
     if (role := _INVITATION_ROLES.get(str(values.get("role")))) is not None:
         parts.append(role())

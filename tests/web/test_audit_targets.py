@@ -1,6 +1,7 @@
 """The audit log answers "to whom?" and "what exactly?": role changes name their target,
-exports their format, release and filters; the administrator role is given or taken
-only once confirmed; the log is narrowed by an organisation's name."""
+exports their format, release and filters in the export's own words; the administrator
+role is given or taken only once confirmed; the log is narrowed to one organisation by
+its link, or by part of a name."""
 
 from __future__ import annotations
 
@@ -115,6 +116,17 @@ def test_an_export_names_its_format_release_and_filters(app: Flask, world: World
     assert f"Release: {date.today().year}, revision 1" in en
     zh = rows(world.client("admin"), "?action=export_dashboard")
     assert "CSV" in zh and "XLSX" in zh and "筛选条件：" in zh and "小型" in zh
+    # The log says the filters and the period in the very words of the export's header.
+    for client, locale in ((english, "en"), (world.client("admin"), "zh")):
+        reviewer.get(f"/lang/{locale}")
+        csv = reviewer.get(f"/centres/{world.ids['centre']}/dashboard.csv?size=small&section=C")
+        header = csv.get_data(as_text=True).lstrip("\ufeff").split("\r\n\r\n")[0].splitlines()
+        (filters,) = [line for line in header if line.startswith(("Filters: ", "筛选条件："))]
+        assert ("Size class" if locale == "en" else "规模类型") in filters
+        logged = rows(client, "?action=export_dashboard")
+        assert filters in logged, (filters, logged)
+        period = str(date.today().year) if locale == "en" else f"{date.today().year} 年"
+        assert period in header[1] and period in logged
 
     owner = world.client("owner")
     assert owner.get(f"/organisations/{world.ids['org_a']}/data.xlsx").status_code == 200
@@ -208,3 +220,75 @@ def test_the_users_list_shows_every_role(app: Flask, world: World) -> None:
     assert f"owner of {SECRET_A}" in owner
     assert f"member of {SECRET_A}" in page.split("member@example.com")[1].split("</tr>")[0]
     assert "administrator" in page.split("admin@example.com")[1].split("</tr>")[0]
+
+
+def test_an_organisations_link_lists_its_entries_and_no_namesakes(app: Flask, world: World) -> None:
+    """Organisations whose names share a prefix: the link in a row narrows the log to
+    exactly that organisation; the form still searches by part of a name."""
+    a, b = world.ids["org_a"], world.ids["org_b"]
+    with app.app_context():
+        from maturity.models import Organisation
+
+        for organisation_id, name in ((a, "Acme"), (b, "Acme Trading")):
+            organisation = db.session.get(Organisation, organisation_id)
+            assert organisation is not None
+            organisation.name = name
+        db.session.commit()
+    assert world.client("reviewer").get(f"/assessments/{world.ids['a1']}/results").status_code
+    world.client("other_owner").post(
+        f"/organisations/{b}/centres/{world.ids['centre']}/consent", data={"action": "grant"}
+    )
+    english = admin_in_english(app)
+    page = english.get("/admin/audit").get_data(as_text=True)
+    assert f'href="/admin/audit?organisation_id={a}">Acme</a>' in page
+    assert f'href="/admin/audit?organisation_id={b}">Acme Trading</a>' in page
+
+    only_a = english.get(f"/admin/audit?organisation_id={a}").get_data(as_text=True)
+    listed = only_a.split("<tbody>")[1].split("</tbody>")[0]
+    assert ">Acme</a>" in listed and "Acme Trading" not in listed
+    # Which organisation is filtered, and the way back to all of them.
+    assert "Only the entries of Acme." in only_a
+    assert "Show every organisation's entries</a>" in only_a
+    assert '<a href="/admin/audit">Show every' in only_a
+    # The form keeps the organisation while other filters are chosen.
+    assert f'<input type="hidden" name="organisation_id" value="{a}">' in only_a
+    narrowed = rows(english, f"?organisation_id={a}&action=view_assessment")
+    assert ">Acme</a>" in narrowed and "Acme Trading" not in narrowed
+    assert rows(english, f"?organisation_id={b}&action=view_assessment").count("<tr>") == 0
+    with_action = english.get(f"/admin/audit?organisation_id={a}&action=view_assessment")
+    assert '<a href="/admin/audit?action=view_assessment">Show every' in with_action.get_data(
+        as_text=True
+    )
+
+    # The name search finds both by their common part, and one by a part of its own.
+    both = rows(english, "?organisation=acme")
+    assert ">Acme</a>" in both and ">Acme Trading</a>" in both
+    trading = rows(english, "?organisation=trad")
+    assert ">Acme Trading</a>" in trading and ">Acme</a>" not in trading
+    # A value that is no id narrows nothing and claims no organisation.
+    odd = english.get("/admin/audit?organisation_id=x1").get_data(as_text=True)
+    assert "Only the entries of" not in odd and ">Acme Trading</a>" in odd
+
+
+def test_a_providers_entry_names_the_provider(app: Flask, world: World) -> None:
+    reviewer = world.client("reviewer")
+    url = f"/centres/{world.ids['centre']}/providers"
+    form = {"services": ["cloud_it"], "contact": "0571-1234", "programmes": ""}
+    assert reviewer.post(url, data={**form, "name": "云栖信息技术"}).status_code == 302
+    with app.app_context():
+        from maturity.models import ServiceProvider
+
+        provider_id = db.session.scalar(select(ServiceProvider.id))
+    edited = reviewer.post(f"{url}/{provider_id}", data={**form, "name": "云栖数字科技"})
+    assert edited.status_code == 302
+    english = admin_in_english(app)
+    saved = rows(english, "?action=save_provider")
+    assert "Centre: 测试服务中心 · 云栖信息技术" in saved
+    assert "Centre: 测试服务中心 · 云栖数字科技" in saved
+    deleted = reviewer.post(f"{url}/{provider_id}", data={"action": "delete"})
+    assert deleted.status_code == 302
+    assert "云栖数字科技" in rows(english, "?action=delete_provider")
+    # A centre's creation names the centre once, as its target.
+    english.post("/admin/centres", data={"name": "丁中心"})
+    created = rows(english, "?action=create_centre")
+    assert created.count("丁中心") == 1 and "Centre: 丁中心" in created

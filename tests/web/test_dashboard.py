@@ -19,7 +19,7 @@ from flask import Flask
 from openpyxl import load_workbook
 from sqlalchemy import event, select
 
-from maturity.core.periods import Period, parse_period, year
+from maturity.core.periods import Period, parse_period
 from maturity.core.releases import VersionTables
 from maturity.extensions import db
 from maturity.models import (
@@ -37,50 +37,10 @@ from maturity.models import (
 from maturity.services import assessments as service
 from maturity.services import releases
 from maturity.services.questionnaires import current_version
-from maturity.services.synthetic import generate
-from tests.helpers import (
-    FULL_PROFILE,
-    attested,
-    current_questionnaire,
-    log_in,
-    make_user,
-    publish_questionnaires,
-)
+from tests.helpers import FULL_PROFILE, attested, current_questionnaire, make_user
+from tests.web.dashboards import LAST_YEAR, compute, reviewer_of
 
 QUESTIONNAIRE = current_questionnaire()
-# Synthetic first rounds lie 370 to 730 days back: most in last year.
-LAST_YEAR = year(date.today().year - 1)
-
-
-def reviewer_of(app: Flask, centre_name: str, email: str) -> tuple[int, Any]:
-    user_id = make_user(app, email, f"审阅 {centre_name}")
-    with app.app_context():
-        centre_id = db.session.scalar(select(Centre.id).where(Centre.name == centre_name))
-        db.session.add(CentreMembership(user_id=user_id, centre_id=centre_id))
-        db.session.commit()
-    client = app.test_client()
-    log_in(client, email)
-    return centre_id, client
-
-
-def compute(app: Flask, centre_id: int, period: Period = LAST_YEAR) -> None:
-    with app.app_context():
-        population = releases.centre_population(centre_id)
-        releases.compute(population, period, releases.next_revision(population, period.code))
-
-
-@pytest.fixture
-def synthetic(app: Flask) -> dict[str, Any]:
-    publish_questionnaires(app)
-    with app.app_context():
-        version = current_version("sme-digital")
-        generate(120, 3, "甲中心", version)
-        generate(40, 4, "乙中心", version)
-    centre_a, client_a = reviewer_of(app, "甲中心", "a@example.com")
-    centre_b, client_b = reviewer_of(app, "乙中心", "b@example.com")
-    compute(app, centre_a)
-    compute(app, centre_b)
-    return {"a": centre_a, "b": centre_b, "client_a": client_a, "client_b": client_b}
 
 
 def stored_tables(app: Flask, centre_id: int) -> VersionTables:
@@ -534,3 +494,14 @@ def make_org(
         db.session.commit()
         submitter = db.session.scalars(select(User)).first()
         service.submit(assessment, submitter, attested())
+
+
+def test_a_centre_without_a_release_says_once_when_its_first_comes(app: Flask) -> None:
+    with app.app_context():
+        db.session.add(Centre(name="新设服务中心"))
+        db.session.commit()
+    centre_id, client = reviewer_of(app, "新设服务中心", "first-reviewer@example.com")
+    page = client.get(f"/centres/{centre_id}/dashboard").get_data(as_text=True)
+    assert page.count("尚无发布") == 1
+    assert re.search(r"尚无发布：第一次发布将于 \d{4}年\d{1,2}月\d{1,2}日 计算。", page)
+    assert "导出" not in page and 'class="flash flash-warning"' in page

@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pytest
 from flask import Flask, render_template_string
 from flask_babel import force_locale
 from openpyxl import load_workbook
@@ -21,19 +20,9 @@ from maturity.core import reference
 from maturity.extensions import db
 from maturity.reports.tables import Table, build_tables
 from maturity.services import dashboard
-from maturity.services.questionnaires import current_version
-from maturity.services.synthetic import generate
 from maturity.web.dates import date_in_words
-from tests.helpers import publish_questionnaires
-from tests.web.test_dashboard import (
-    LAST_YEAR,
-    QUESTIONNAIRE,
-    compute,
-    make_org,
-    parse_csv,
-    reviewer_of,
-    stored_tables,
-)
+from tests.web.dashboards import LAST_YEAR
+from tests.web.test_dashboard import QUESTIONNAIRE, make_org, parse_csv, stored_tables
 
 METHODOLOGY = "http://localhost/centres/methodology"
 LABELS = {
@@ -51,22 +40,6 @@ LABELS = {
     },
 }
 FILTER_NAMES = {"zh": ("行业门类", "规模类型"), "en": ("Industry section", "Size class")}
-
-
-@pytest.fixture
-def synthetic(app: Flask) -> dict[str, Any]:
-    """Two centres of synthetic organisations (120 and 40), a reviewer of each, and
-    last year's release of each."""
-    publish_questionnaires(app)
-    with app.app_context():
-        version = current_version("sme-digital")
-        generate(120, 3, "甲中心", version)
-        generate(40, 4, "乙中心", version)
-    centre_a, client_a = reviewer_of(app, "甲中心", "a@example.com")
-    centre_b, client_b = reviewer_of(app, "乙中心", "b@example.com")
-    compute(app, centre_a)
-    compute(app, centre_b)
-    return {"a": centre_a, "b": centre_b, "client_a": client_a, "client_b": client_b}
 
 
 def csv_facts(text: str) -> list[str]:
@@ -304,3 +277,46 @@ def test_a_filtered_page_is_read_from_the_release(app: Flask, synthetic: dict[st
     found_before, found_after = section.search(before), section.search(after)
     assert found_before is not None and found_after is not None
     assert found_before.group(0) == found_after.group(0)
+
+
+def test_the_change_columns_state_their_baseline_on_the_page_and_in_every_export(
+    app: Flask, synthetic: dict[str, Any], tmp_path: Path
+) -> None:
+    """Every change of a release is an organisation's latest round of the period
+    against its own previous round: the headings say so, and the notes say which
+    organisations each row counts, wherever the tables are shown."""
+    client, centre_id = synthetic["client_a"], synthetic["a"]
+    base = f"/centres/{centre_id}/dashboard"
+    headings = {
+        "progress": "Mean change of score since the previous round",
+        "outcomes": "Mean change since the previous round",
+    }
+    notes = {
+        "progress": "Overall: only where that round was on the same questionnaire version.",
+        "outcomes": "Only organisations that gave the figure in both rounds count",
+    }
+    for locale in ("en", "zh"):
+        client.get(f"/lang/{locale}")
+        with app.test_request_context(), force_locale(locale):
+            view = dashboard.centre_dashboard(centre_id, {}, date.today())
+            tables = {t.key: t for t in build_tables(view, locale) if t.key in headings}
+        assert set(tables) == set(headings)
+        page = client.get(base).get_data(as_text=True)
+        _facts, csv_tables = parse_csv(client.get(base + ".csv").get_data(as_text=True))
+        sheet = [
+            [c for c in row if c is not None]
+            for row in load_workbook(io.BytesIO(client.get(base + ".xlsx").data)).active.iter_rows(
+                values_only=True
+            )
+        ]
+        pdf = pdf_text(client.get(base + ".pdf").data, tmp_path)
+        for key, table in tables.items():
+            heading, note = table.columns[-1], table.notes[0]
+            if locale == "en":
+                assert heading == headings[key] and notes[key] in note
+            assert f'<th scope="col">{heading}</th>' in page
+            assert note.replace("'", "&#39;") in page
+            assert csv_tables[table.title][0][-1] == heading
+            assert [note] in csv_tables[table.title]
+            assert table.columns in sheet and [note] in sheet
+            assert re.sub(r"\s+", "", note) in pdf

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -15,7 +18,7 @@ from maturity.models import AuditEvent, Centre, Release, User
 from maturity.services import releases
 from maturity.services.questionnaires import current_version
 from maturity.services.synthetic import generate
-from tests.helpers import log_in, make_user, publish_questionnaires
+from tests.helpers import current_questionnaire, log_in, make_user, publish_questionnaires
 
 
 def test_closed_periods_are_quarters_and_years_that_are_over() -> None:
@@ -124,3 +127,61 @@ def test_an_administrator_asks_for_a_new_revision_with_a_reason(app: Flask) -> N
         assert event is not None and event.detail is not None
         detail = json.loads(event.detail)
         assert (detail["reason"], detail["revision"], detail["period"]) == ("修正行业", 2, period)
+
+
+def test_every_change_is_against_the_organisations_own_previous_round(
+    app: Flask, synthetic: dict[str, Any]
+) -> None:
+    """What a release's changes are measured against, recomputed from the rounds
+    themselves: for each organisation, its latest round of the period less the round
+    before it (whenever that was); a first round has none. One baseline for every
+    outcome figure, and for the overall index (rounds on one version here)."""
+    from maturity.core.periods import year
+    from maturity.models import Assessment, AssessmentStatus, ItemValue
+
+    outcome_ids = {item.id for item in current_questionnaire().outcomes}
+    changed = first_rounds = 0
+    with app.app_context():
+        population = releases.centre_population(synthetic["a"])
+        for period in (year(date.today().year - 1), year(date.today().year)):
+            records, _shapes = releases.records_for(population, period)
+            assert records
+            for record in records:
+                rounds = list(
+                    db.session.scalars(
+                        select(Assessment)
+                        .where(
+                            Assessment.organisation_id == record.organisation_id,
+                            Assessment.status == AssessmentStatus.SUBMITTED,
+                        )
+                        .order_by(Assessment.round)
+                    )
+                )
+                inside = [
+                    i
+                    for i, a in enumerate(rounds)
+                    if a.submitted_at is not None
+                    and period.first <= a.submitted_at.date() <= period.last
+                ]
+                latest = rounds[inside[-1]]
+                previous = rounds[inside[-1] - 1] if inside[-1] > 0 else None
+
+                def figures(assessment: Assessment) -> dict[str, Decimal]:
+                    values = db.session.scalars(
+                        select(ItemValue).where(ItemValue.assessment_id == assessment.id)
+                    )
+                    return {v.item_id: Decimal(v.value) for v in values if v.item_id in outcome_ids}
+
+                if previous is None:
+                    first_rounds += 1
+                    assert record.outcome_changes == {} and record.index_change is None
+                    continue
+                later, earlier = figures(latest), figures(previous)
+                expected = {k: float(later[k] - earlier[k]) for k in later.keys() & earlier.keys()}
+                assert record.outcome_changes == pytest.approx(expected)
+                assert latest.result is not None and previous.result is not None
+                assert record.index_change == pytest.approx(
+                    latest.result.overall_index - previous.result.overall_index
+                )
+                changed += bool(expected)
+    assert changed >= 10 and first_rounds >= 10
