@@ -17,6 +17,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from maturity.core.answers import NOT_APPLICABLE, AnswerValue
+from maturity.core.figures import Change, change_between
 from maturity.core.items import OutcomeItem
 from maturity.core.questionnaire import Question, Questionnaire
 from maturity.core.scoring import level_score
@@ -51,6 +52,11 @@ class DimensionDelta:
     @property
     def delta(self) -> float:
         return self.later - self.earlier
+
+    @property
+    def printed(self) -> Change:
+        """The change as the results page and the report print it."""
+        return change_between(self.earlier, self.later)
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,38 @@ def carry_over(
     return carried
 
 
+def left_out_reason(
+    earlier_questionnaire: Questionnaire,
+    earlier_answers: Mapping[str, AnswerValue],
+    later: Question,
+    later_answers: Mapping[str, AnswerValue],
+) -> LeftOutReason | None:
+    """Why a question of the later round is not compared with the earlier round, or
+    None when it is (answered as scored in both, on comparable questions)."""
+    if not earlier_questionnaire.has_question(later.id):
+        return LeftOutReason.ONLY_IN_LATER
+    if not comparable(earlier_questionnaire.question(later.id), later):
+        return LeftOutReason.LEVELS_CHANGED
+    before, after = earlier_answers.get(later.id), later_answers.get(later.id)
+    if before is None or after is None or NOT_APPLICABLE in (before, after):
+        return LeftOutReason.NOT_APPLICABLE
+    return None
+
+
+def compared_count(
+    earlier_questionnaire: Questionnaire,
+    earlier_answers: Mapping[str, AnswerValue],
+    later_questionnaire: Questionnaire,
+    later_answers: Mapping[str, AnswerValue],
+) -> int:
+    """How many questions ``compare`` compares for these rounds, without comparing
+    them (no scores, no outcome figures)."""
+    return sum(
+        left_out_reason(earlier_questionnaire, earlier_answers, later, later_answers) is None
+        for later in later_questionnaire.questions
+    )
+
+
 def compare(
     earlier_questionnaire: Questionnaire,
     earlier_answers: Mapping[str, AnswerValue],
@@ -146,17 +184,11 @@ def compare(
         if not later_questionnaire.has_question(question.id):
             left_out.append((question.id, LeftOutReason.ONLY_IN_EARLIER))
     for later in later_questionnaire.questions:
-        if not earlier_questionnaire.has_question(later.id):
-            left_out.append((later.id, LeftOutReason.ONLY_IN_LATER))
+        reason = left_out_reason(earlier_questionnaire, earlier_answers, later, later_answers)
+        if reason is not None:
+            left_out.append((later.id, reason))
             continue
-        earlier = earlier_questionnaire.question(later.id)
-        if not comparable(earlier, later):
-            left_out.append((later.id, LeftOutReason.LEVELS_CHANGED))
-            continue
-        before, after = earlier_answers.get(later.id), later_answers.get(later.id)
-        if before is None or after is None or NOT_APPLICABLE in (before, after):
-            left_out.append((later.id, LeftOutReason.NOT_APPLICABLE))
-            continue
+        before, after = earlier_answers[later.id], later_answers[later.id]
         questions.append(QuestionDelta(later.id, later.dimension_id, int(before), int(after)))
 
     dimensions = []

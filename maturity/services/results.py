@@ -19,6 +19,7 @@ from maturity.core.comparison import (
     OutcomeTrend,
     RoundFigures,
     compare,
+    compared_count,
     outcome_trends,
 )
 from maturity.core.evaluation import Evaluation, evaluate_stored
@@ -35,6 +36,7 @@ from maturity.models import (
     Answer,
     Assessment,
     AssessmentStatus,
+    ItemValue,
     Organisation,
 )
 from maturity.services import items, releases
@@ -283,17 +285,42 @@ class ComparablePair:
     questions: int
 
 
+def scored_rounds(
+    rounds: list[Assessment],
+) -> dict[int, tuple[Questionnaire, dict[str, AnswerValue]]]:
+    """Each round's questionnaire and answers as scored (the profile's marks applied),
+    by assessment id: two queries for all the rounds."""
+    ids = [assessment.id for assessment in rounds]
+    answers: dict[int, dict[str, AnswerValue]] = {i: {} for i in ids}
+    for answer in db.session.scalars(select(Answer).where(Answer.assessment_id.in_(ids))):
+        answers[answer.assessment_id][answer.question_id] = answer.answer_value
+    texts: dict[int, dict[str, str]] = {i: {} for i in ids}
+    for value in db.session.scalars(select(ItemValue).where(ItemValue.assessment_id.in_(ids))):
+        texts[value.assessment_id][value.item_id] = value.value
+    scored = {}
+    for assessment in rounds:
+        questionnaire = questionnaire_for(assessment)
+        profile = items.profile_of(assessment, questionnaire, texts[assessment.id])
+        scored[assessment.id] = (
+            questionnaire,
+            scored_answers(questionnaire, answers[assessment.id], profile),
+        )
+    return scored
+
+
 def comparable_pairs(submitted: list[Assessment]) -> list[ComparablePair]:
     """The pairs of rounds the history offers to compare, each with the number of
-    questions the comparison would compare (counted by the comparison itself): the
-    previous round with the latest first, then every older round with the latest, then
-    each older round with the one after it. ``submitted``: newest first."""
+    questions the comparison would compare (by the comparison's own rule, without
+    comparing): the previous round with the latest first, then every older round with
+    the latest, then each older round with the one after it. ``submitted``: newest
+    first."""
     if len(submitted) < 2:
         return []
     latest = submitted[0]
     wanted = [(earlier, latest) for earlier in submitted[1:]]
     wanted += [(submitted[i + 1], submitted[i]) for i in range(1, len(submitted) - 1)]
+    scored = scored_rounds(submitted)
     return [
-        ComparablePair(earlier, later, len(comparison_of(earlier, later).questions))
+        ComparablePair(earlier, later, compared_count(*scored[earlier.id], *scored[later.id]))
         for earlier, later in wanted
     ]
