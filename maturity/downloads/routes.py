@@ -110,7 +110,7 @@ def no_longer_visible(job: ReportJob) -> list[int]:
 
 @bp.get("/reports/jobs/<int:job_id>")
 @login_required
-def job(job_id: int) -> str:
+def job(job_id: int) -> Response:
     found = own_job(job_id)
     removed = jobs.zip_removed(found)
     single = found.total == 1
@@ -118,18 +118,29 @@ def job(job_id: int) -> str:
     report_of = db.session.get(Assessment, found.ids[0]) if single else None
     if report_of is not None and not access.can_view_assessment(current_user, report_of):
         report_of = None
-    return render_template(
-        "downloads/job.html",
-        job=found,
-        single=single,
-        report_of=report_of,
-        # Reached from "download the PDF": the file follows by itself once ready.
-        download_when_ready=single and request.args.get("then") == "download",
-        statuses=ReportJobStatus,
-        removed=removed,
-        withdrawn=len(no_longer_visible(found)),
-        retention_days=current_app.config["REPORT_RETENTION_DAYS"],
+    # Reached from "download the PDF": the file follows by itself once ready, once
+    # only: the page reloaded or gone back to after the download offers the button.
+    download_when_ready = (
+        single
+        and request.args.get("then") == "download"
+        and not (found.status == ReportJobStatus.DONE and jobs.downloaded(found))
     )
+    response = make_response(
+        render_template(
+            "downloads/job.html",
+            job=found,
+            single=single,
+            report_of=report_of,
+            download_when_ready=download_when_ready,
+            statuses=ReportJobStatus,
+            removed=removed,
+            withdrawn=len(no_longer_visible(found)),
+            retention_days=current_app.config["REPORT_RETENTION_DAYS"],
+        )
+    )
+    # Back must ask again rather than show a stored copy that would download again.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/reports/jobs/<int:job_id>/download")
@@ -151,7 +162,7 @@ def job_download(job_id: int) -> Response:
             403,
         )
     audit.note_read(
-        current_user, "download_batch", "report_job", found.id, assessments=found.assessment_ids
+        current_user, jobs.DOWNLOADED, "report_job", found.id, assessments=found.assessment_ids
     )
     for assessment in db.session.scalars(select(Assessment).where(Assessment.id.in_(found.ids))):
         access.audit_read(current_user, assessment.organisation_id, "report", assessment.id)

@@ -21,7 +21,7 @@ from flask import current_app
 from sqlalchemy import Select, func, select, update
 
 from maturity.extensions import db, rows_changed
-from maturity.models import ReportJob, ReportJobItem, ReportJobStatus, User
+from maturity.models import AuditEvent, ReportJob, ReportJobItem, ReportJobStatus, User
 from maturity.models._types import utcnow
 from maturity.reports.render import cached_pdf
 from maturity.services.reports import load_report_data
@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 UNFINISHED = (ReportJobStatus.QUEUED, ReportJobStatus.RUNNING)
 ARCHIVE_PREFIX = "reports-"
 UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+# The audit log's action for a batch's file handed out (the PDF of a single report).
+DOWNLOADED = "download_batch"
 
 
 def report_file_name(organisation_name: str, round_number: int | None, language: str) -> str:
@@ -144,6 +146,24 @@ def archive_ready(job: ReportJob) -> bool:
     if job.total == 1:
         return True
     return job.archive is not None and report_archives().exists(job.archive)
+
+
+def downloaded(job: ReportJob) -> bool:
+    """Whether the batch's owner has had its file at least once: the audit log notes
+    every download."""
+    return bool(
+        db.session.scalar(
+            select(AuditEvent.id)
+            .where(
+                AuditEvent.at >= job.created_at,  # the time index narrows the search
+                AuditEvent.action == DOWNLOADED,
+                AuditEvent.object_type == "report_job",
+                AuditEvent.object_id == str(job.id),
+                AuditEvent.actor_id == job.user_id,
+            )
+            .limit(1)
+        )
+    )
 
 
 def zip_removed(job: ReportJob) -> bool:

@@ -17,7 +17,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from tests.conftest import ROOT, empty_tables, make_app
-from tests.helpers import publish_questionnaires
+from tests.helpers import PASSWORD, publish_questionnaires
 from tests.mailbox import Mailbox
 
 CHROMIUM = os.environ.get("MATURITY_CHROMIUM", "/usr/bin/chromium")
@@ -113,3 +113,13 @@ def pdf_text(page: Any, url: str, folder: Path) -> str:
     finally:
         path.unlink()
     return re.sub(r"\s+", "", read)
+
+
+def log_in(page: Any, base: str, email: str, password: str = PASSWORD) -> None:
+    """Log in through the login form, as a user would."""
+    page.goto(base + "/auth/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    with page.expect_navigation():
+        page.locator("form.form button[type=submit]").click()
+    assert "/auth/login" not in page.url
