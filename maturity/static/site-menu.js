@@ -1,18 +1,17 @@
-// The header's links fold into a menu on a phone. The menu is a <details> that the
-// page sends open, so that without JavaScript every link shows; this script (deferred:
-// it must not hold up the parsing of every page) closes it at phone width once the page
-// is parsed, opens it again on a wider screen, and closes it on Escape or a tap elsewhere. Log out and the
-// language switch are not in the menu: they stay in the top bar.
+// The header's links fold into a menu on a phone: a <details> sent closed, whose open
+// state shows the links' <nav> beside it (CSS: "Phone header menu, closed as it
+// arrives" in app.css), so the menu is closed from the first paint and opens without
+// this script. The script closes it on Escape, on a tap elsewhere, and when the screen
+// turns from wide to narrow. Log out and the language switch are not in the menu: they
+// stay in the top bar.
 (function () {
   var menu = document.querySelector("details[data-site-menu]");
+  var links = document.getElementById("site-nav");
   if (!menu || !window.matchMedia) { return; }
   var phone = window.matchMedia("(max-width: 640px)");
-  function fit() {
-    menu.open = !phone.matches;
+  if (phone.addEventListener) {
+    phone.addEventListener("change", function () { menu.open = false; });
   }
-  menu.classList.add("folds");
-  fit();
-  if (phone.addEventListener) { phone.addEventListener("change", fit); }
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && phone.matches && menu.open) {
       menu.open = false;
@@ -20,6 +19,7 @@
     }
   });
   document.addEventListener("click", function (event) {
-    if (phone.matches && menu.open && !menu.contains(event.target)) { menu.open = false; }
+    var inside = menu.contains(event.target) || (links && links.contains(event.target));
+    if (phone.matches && menu.open && !inside) { menu.open = false; }
   });
 })();
