@@ -4,7 +4,7 @@ computed roadmap), and the status of one step. The same access rules as the page
 anyone who sees the round reads its plan; those who may plan it change it.
 
 Roadmap 3 plans items: the plan lists them with their steps, and edits may name an
-item of the plan instead of its steps (core.plan.expand_items). Its schemas are here
+item of the plan instead of its steps (core.plan_edits.expand_items). Its schemas are here
 too."""
 
 from __future__ import annotations
@@ -27,9 +27,8 @@ from maturity.core.plan import (
     PHASES,
     TOP_STEPS,
     PlannedItem,
-    expand_items,
-    parse_edits,
 )
+from maturity.core.plan_edits import expand_items, parse_edits
 from maturity.core.reference import SizeClass
 from maturity.core.refusals import Refusal
 from maturity.core.roadmap_items import ITEM_REASONS, LATER, MOVED_BY
@@ -132,7 +131,20 @@ def put_plan(assessment_id: int) -> Response:
         # Well-formed edits that do not fit the current roadmap conflict with its state.
         status = 409 if all(p.conflict for p in problems) else 400
         raise ApiError(status, "invalid_plan", "The plan was not saved.", list(problems))
-    plans.save_revision(found, edits, current_user)
+    try:
+        plans.save_edits(found, evaluation.roadmap, edits, current_user)
+    except plans.TopRepeated as refused:
+        place = {key: n for n, key in enumerate(edits.top)}
+        raise ApiError(
+            409,
+            "invalid_plan",
+            "The plan was not saved.",
+            [
+                f"top[{place[step]}]: repeats the practice (question or project) of "
+                f"top[{place[earlier]}]; choose another step"
+                for step, earlier in refused.plan.repeated
+            ],
+        ) from None
     return plan_response(found, evaluation)
 
 

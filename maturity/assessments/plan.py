@@ -15,7 +15,8 @@ from werkzeug.wrappers import Response
 from maturity import access
 from maturity.assessments import bp
 from maturity.assessments.routes import load_assessment
-from maturity.core.plan import PHASES, TOP_STEPS, StepKey, parse_edits
+from maturity.core.plan import PHASES, TOP_STEPS, StepKey
+from maturity.core.plan_edits import parse_edits
 from maturity.core.roadmap import PHASE_MONTHS
 from maturity.services import plans
 from maturity.services import results as results_service
@@ -52,18 +53,21 @@ def edits_from_form(keys: list[StepKey], form: Any) -> dict[str, Any]:
         }
         kept.append((phase if isinstance(phase, int) else 9, order, index, entry))
     kept.sort(key=lambda item: item[:3])
-    top = []
-    for n in range(1, TOP_STEPS + 1):
-        chosen = form.get(f"top-{n}", "")
-        question_id, _sep, level = chosen.rpartition("-")
-        if question_id and level.isdecimal():
-            top.append({"question": question_id, "level": int(level)})
     return {
         "steps": [item[3] for item in kept],
         "removed": removed,
-        "top": top,
+        "top": [{"question": key[0], "level": key[1]} for key in top_from_form(form) if key],
         "summary": form.get("summary", ""),
     }
+
+
+def top_from_form(form: Any) -> list[StepKey | None]:
+    """The step chosen for each place among the most important (None: none chosen)."""
+    chosen: list[StepKey | None] = []
+    for n in range(1, TOP_STEPS + 1):
+        question_id, _sep, level = form.get(f"top-{n}", "").rpartition("-")
+        chosen.append((question_id, int(level)) if question_id and level.isdecimal() else None)
+    return chosen
 
 
 @bp.route("/assessments/<int:assessment_id>/plan", methods=["GET", "POST"])
@@ -72,7 +76,10 @@ def plan_editor(assessment_id: int) -> str | Response | tuple[str, int]:
     assessment = access.plannable(current_user, load_assessment(assessment_id))
     evaluation = results_service.evaluation_of(assessment)
     curated = plans.plan_of(assessment, evaluation)
+    plan = curated.plan
+    top: list[StepKey | None] = [s.key for s in plan.top] if plan.edited else []
     problems: Sequence[str] = []
+    repeated: list[tuple[int, StepKey, int, StepKey]] = []  # (place, step, its earlier)
     if request.method == "POST":
         if request.form.get("action") == "reset":
             plans.save_revision(assessment, None, current_user)
@@ -80,29 +87,37 @@ def plan_editor(assessment_id: int) -> str | Response | tuple[str, int]:
             return redirect(
                 url_for("assessments.results", assessment_id=assessment.id, _anchor="roadmap")
             )
-        plan = curated.plan
         listed = [s.key for s in plan.steps] + [s.key for s in plan.removed]
         edits, problems = parse_edits(evaluation.roadmap, edits_from_form(listed, request.form))
         if edits is not None:
-            plans.save_revision(assessment, edits, current_user)
-            flash(_("The plan is saved as a new revision."), "success")
-            return redirect(
-                url_for("assessments.results", assessment_id=assessment.id, _anchor="roadmap")
-            )
+            try:
+                plans.save_edits(assessment, evaluation.roadmap, edits, current_user)
+            except plans.TopRepeated as refused:
+                # Shown again as entered, nothing lost, for the editor to choose again.
+                plan, top = refused.plan, top_from_form(request.form)
+                place = {key: n for n, key in enumerate(top, 1) if key is not None}
+                repeated = [(place[s], s, place[e], e) for s, e in refused.plan.repeated]
+            else:
+                flash(_("The plan is saved as a new revision."), "success")
+                return redirect(
+                    url_for("assessments.results", assessment_id=assessment.id, _anchor="roadmap")
+                )
     return render_template(
         "assessments/plan.html",
         assessment=assessment,
         questionnaire=evaluation.questionnaire,
         evaluation=evaluation,
-        curated=curated,
+        plan=plan,
+        edited=curated.plan.edited,
+        top=[*top, *[None] * TOP_STEPS][:TOP_STEPS],
+        repeated=repeated,
         revisions=plans.revisions_of(assessment),
         phases=PHASE_MONTHS,
         phase_numbers=PHASES,
-        top_count=TOP_STEPS,
         field=field,
         problems=problems,
         locale=current_locale(),
-    ), (400 if problems else 200)
+    ), (400 if problems or repeated else 200)
 
 
 @bp.post("/assessments/<int:assessment_id>/plan/steps/<question_id>/<int:level>")

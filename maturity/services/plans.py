@@ -24,11 +24,11 @@ from maturity.core.plan import (
     StepState,
     apply_edits,
     computed_plan,
-    edits_from_json,
 )
+from maturity.core.plan_edits import edits_from_json
 from maturity.core.questionnaire import Questionnaire
 from maturity.core.refusals import Refusal, Refused
-from maturity.core.roadmap import InvalidPlanInput, plan_problems
+from maturity.core.roadmap import InvalidPlanInput, Roadmap, plan_problems
 from maturity.extensions import db
 from maturity.models import (
     Assessment,
@@ -146,6 +146,27 @@ def plan_of(assessment: Assessment, evaluation: Evaluation, computed: bool = Fal
     else:
         plan = apply_edits(roadmap, edits_from_json(revision.edits))
     return CuratedPlan(plan, revision, statuses_of(assessment))
+
+
+class TopRepeated(Exception):
+    """Edits not saved: a chosen most important step repeats the practice (question or
+    project) of an earlier choice, which the plan would leave out without a word.
+    ``plan``: what the edits would give, for the editor to show them again."""
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__(plan.repeated)
+        self.plan = plan
+
+
+def save_edits(
+    assessment: Assessment, roadmap: Roadmap, edits: PlanEdits, user: User
+) -> PlanRevision:
+    """The edits as a new revision of the plan; TopRepeated when one of the chosen most
+    important steps would be left out."""
+    plan = apply_edits(roadmap, edits)
+    if plan.repeated:
+        raise TopRepeated(plan)
+    return save_revision(assessment, edits, user)
 
 
 def save_revision(assessment: Assessment, edits: PlanEdits | None, user: User) -> PlanRevision:

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from maturity.core.plan import (
-    PlanEdits,
-    StepEdit,
-    apply_edits,
-    computed_plan,
-    edits_from_json,
-    parse_edits,
-)
+from maturity.core.plan import PlanEdits, StepEdit, apply_edits, computed_plan
+from maturity.core.plan_edits import edits_from_json, parse_edits
 from maturity.core.roadmap import build_roadmap
 from maturity.core.scoring import score
 from tests.core.factories import build, question

@@ -12,16 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from maturity.core.plan import (
-    PlanEdits,
-    StepEdit,
-    apply_edits,
-    computed_plan,
-    edits_from_json,
-    expand_items,
-    grouped,
-    parse_edits,
-)
+from maturity.core.plan import PlanEdits, StepEdit, apply_edits, computed_plan, grouped
+from maturity.core.plan_edits import edits_from_json, expand_items, parse_edits
 from maturity.core.roadmap import build_roadmap
 from maturity.core.roadmap_items import LATER, ItemRoadmap
 from maturity.core.scoring import score

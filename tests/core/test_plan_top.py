@@ -63,3 +63,25 @@ def test_the_editor_s_choice_keeps_the_first_of_two_naming_one_practice() -> Non
     assert [s.key for s in plan.top] == [("b", 2), ("a", 1)]
     suites = edited(ROADMAP, {"top": [{"item": "suite@1"}, {"item": "suite@2"}]})
     assert [s.key for s in suites.top] == [("d_cad", 2)]
+
+
+def test_a_choice_left_out_is_named_with_the_earlier_choice_it_repeats() -> None:
+    # b's step to 1 repeats the question of its step to 2, chosen first.
+    plan = apply_edits(roadmap_2(), PlanEdits(steps=(), top=(("b", 2), ("b", 1), ("a", 1))))
+    assert plan.repeated == ((("b", 1), ("b", 2)),)
+    # suite@2 is suite@1's project in the next phase; d_data:3 is suite@1's question
+    # d_data. Each is named with the first choice whose practice it repeats.
+    suites = edited(
+        ROADMAP,
+        {"top": [{"item": "m_shop:2"}, {"item": "suite@1"}, {"item": "suite@2"}]},
+    )
+    assert [s.key for s in suites.top] == [("m_shop", 2), ("d_cad", 2)]
+    assert suites.repeated == ((("d_cad", 3), ("d_cad", 2)),)
+    data = edited(ROADMAP, {"top": [{"item": "suite@1"}, {"item": "d_data:3"}]})
+    assert data.repeated == ((("d_data", 3), ("d_cad", 2)),)
+    # Distinct practices: nothing left out; nor does the computed plan, which leaves
+    # out what it does not choose, report anything.
+    distinct_choice = edited(ROADMAP, {"top": [{"item": "suite@1"}, {"item": "m_web:2"}]})
+    assert distinct_choice.repeated == () and len(distinct_choice.top) == 2
+    assert computed_plan(roadmap_2()).repeated == () and computed_plan(ROADMAP).repeated == ()
+    assert apply_edits(ROADMAP, PlanEdits(steps=())).repeated == ()

@@ -158,3 +158,73 @@ def test_step_progress_what_is_due_and_the_next_round_shows_what_was_done(
     # the KPI in words).
     row = compare.split(f'data-done="{second[0]}:{second[1]}"')[1].split("</tr>")[0]
     assert "关注指标" in compare and re.search(r"<td>\s*\S", row.split("</td>")[-2] + "</td>")
+
+
+# The editor told why a choice among the most important steps was not taken, by language.
+REPEATED = {
+    "zh": (
+        "最重要的第 3 步（",
+        "）与第 2 步（",
+        "计划中每项实践只列一次",
+        "您填写的内容仍保留在下方表单中。",
+    ),
+    "en": (
+        "Most important step 3 (",
+        ") repeats the practice of step 2 (",
+        "The plan names each practice once",
+        "Everything you entered is still in the form below.",
+    ),
+}
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_a_top_choice_repeating_an_earlier_one_s_practice_is_refused_and_nothing_is_lost(
+    app: Flask, client: FlaskClient, round_one: dict[str, Any], locale: str
+) -> None:
+    from maturity.services import plans, results
+
+    if locale == "en":
+        client.get("/lang/en")
+    url = f"/assessments/{round_one['assessment']}"
+    with app.app_context():
+        assessment = db.session.get(Assessment, round_one["assessment"])
+        assert assessment is not None
+        dimensions = results.questionnaire_for(assessment).dimensions
+        plans.set_plan(assessment, {d.id: 4 for d in dimensions}, [])  # two steps a question
+    form = editor_form(client.get(f"{url}/plan").get_data(as_text=True))
+    assert {"phase-pd_cad_modelling-3", "phase-pd_cad_modelling-4"} <= form.keys()
+    form |= {
+        "text-pp_scheduling-3": "先排产，再谈别的。",
+        "remove-pd_simulation-3": "1",
+        "top-1": "pp_scheduling-3",
+        "top-2": "pd_cad_modelling-3",
+        "top-3": "pd_cad_modelling-4",  # the same question as place 2
+        "summary": "顾问意见：先排产。",
+        "action": "save",
+    }
+    refused = client.post(f"{url}/plan", data=form)
+    assert refused.status_code == 400
+    html = refused.get_data(as_text=True)
+    alert = html.split('role="alert"')[1].split("</div>")[0]
+    for words in REPEATED[locale]:
+        assert words in alert, words
+    with app.app_context():
+        assert db.session.scalars(select(PlanRevision)).all() == []
+    # The form as it was posted: every choice, the wording, the removal, the summary.
+    for place, chosen in (("1", "pp_scheduling-3"), ("2", "pd_cad_modelling-3")):
+        select_html = html.split(f'<select id="top-{place}"')[1].split("</select>")[0]
+        assert f'value="{chosen}" selected' in select_html
+    third = html.split('<select id="top-3"')[1].split("</div>")[0]
+    assert 'aria-invalid="true" aria-describedby="top-3-error"' in third
+    assert 'value="pd_cad_modelling-4" selected' in third and 'id="top-3-error"' in third
+    assert "先排产，再谈别的。</textarea>" in html and "顾问意见：先排产。</textarea>" in html
+    assert re.search(r'name="remove-pd_simulation-3" value="1" checked', html)
+    # Another step in its place: saved, all three of them the plan's most important.
+    form["top-3"] = "md_demand_insight-3"
+    assert client.post(f"{url}/plan", data=form).status_code == 302
+    with app.app_context():
+        (revision,) = db.session.scalars(select(PlanRevision)).all()
+        assert revision.edits is not None
+        assert [(t["question"], t["level"]) for t in revision.edits["top"]] == [
+            ("pp_scheduling", 3), ("pd_cad_modelling", 3), ("md_demand_insight", 3),
+        ]  # fmt: skip

@@ -229,7 +229,7 @@ def test_progress_of_a_step_inside_an_item_and_an_edited_plan(
         "summary": "",
     }
     with app.app_context():
-        from maturity.core.plan import parse_edits
+        from maturity.core.plan_edits import parse_edits
 
         parsed, problems = parse_edits(roadmap, edits)
         assert not problems and parsed is not None
