@@ -43,7 +43,9 @@ def give_each_test_process_its_own_redis_databases() -> None:
             continue
         base, _, number = url.rpartition("/")
         if int(number) - offset < 0:
-            raise RuntimeError(f"{worker} has no Redis database left for {name}: run fewer processes")
+            raise RuntimeError(
+                f"{worker} has no Redis database left for {name}: run fewer processes"
+            )
         os.environ[name] = f"{base}/{int(number) - offset}"
 
 
