@@ -1,5 +1,5 @@
-"""Dates name their month in English ("6 Dec 2026", never "12/6/26"); Chinese keeps
-Babel's own patterns."""
+"""Dates name their month in English ("6 Dec 2026", never "12/6/26"); in Chinese every
+date reads as the long one does ("2026年12月6日", never "2026/12/6")."""
 
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ MOMENT = datetime(2026, 12, 6, 9, 5, tzinfo=UTC)
         ("en", "{{ day|dateformat('long') }}", "6 December 2026"),
         ("en", "{{ moment|datetimeformat('short') }}", "6 Dec 2026, 17:05"),
         ("zh", "{{ day|dateformat('long') }}", "2026年12月6日"),
-        ("zh", "{{ day|dateformat('short') }}", "2026/12/6"),
-        ("zh", "{{ moment|datetimeformat('short') }}", "2026/12/6 17:05"),
+        ("zh", "{{ day|dateformat('short') }}", "2026年12月6日"),
+        ("zh", "{{ day|dateformat('medium') }}", "2026年12月6日"),
+        ("zh", "{{ moment|datetimeformat('short') }}", "2026年12月6日 17:05"),
     ],
 )
 def test_dates_in_each_language(app: Flask, language: str, template: str, expected: str) -> None:
