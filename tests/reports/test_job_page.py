@@ -51,6 +51,8 @@ def test_a_report_still_being_built_keeps_its_promise_to_download(
     page = client.get(f"/reports/jobs/{job_id}?then=download").get_data(as_text=True)
     # Refreshed (the same address, ?then=download kept) until the file is ready.
     assert '<meta http-equiv="refresh" content="2">' in page
+    # One report: no "0 of 1 reports ready", the sentence says where it stands.
+    assert "正在生成报告" in page and "份报告" not in page
     with app.app_context():
         job = db.session.get(ReportJob, job_id)
         assert job is not None
