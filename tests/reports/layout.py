@@ -88,3 +88,93 @@ def seams(document: Any) -> list[str]:
         if "tag" in classes and layout.right[id(element)] > layout.content_right + 0.5:
             found.append(f"past the right margin: {text[id(element)]}")
     return found
+
+
+def _text_of(box: Any) -> str:
+    if hasattr(box, "text"):
+        return str(box.text)
+    return "".join(_text_of(child) for child in getattr(box, "children", ()))
+
+
+def running_headers(document: Any, at_keyword: str = "@top-right") -> list[str]:
+    """The text of each page's running header in that margin box ('' where none)."""
+    headers = []
+    for page in document.pages:
+        boxes = [
+            child
+            for child in page._page_box.children
+            if getattr(child, "at_keyword", None) == at_keyword
+        ]
+        headers.append(" ".join(_text_of(boxes[0]).split()) if boxes else "")
+    return headers
+
+
+def section_in_effect(document: Any) -> list[str]:
+    """For each page, the heading of the section in effect at the page's top: the last
+    section heading (an h2 of a section) above the page, or the one that opens the page
+    itself ('' before the first). Found from where the headings are laid out, not from
+    the running header."""
+    starts: list[tuple[int, bool, str]] = []  # page, opens the page, heading
+    root = document.pages[0]._page_box.children[0].element
+    section_headings = {
+        id(child) for section in root.iter("section") for child in section if child.tag == "h2"
+    }
+    for number, page in enumerate(document.pages, start=1):
+        headings: list[tuple[float, str]] = []
+        tops: list[float] = []
+        _walk_headings(page._page_box.children[0], section_headings, headings, tops)
+        for y, text in headings:
+            starts.append((number, y <= min(tops) + 0.5, text))
+    in_effect = []
+    for number in range(1, len(document.pages) + 1):
+        current = ""
+        for page, opens, text in starts:
+            if page < number or (page == number and opens):
+                current = text
+        in_effect.append(current)
+    return in_effect
+
+
+def _walk_headings(
+    box: Any, wanted: set[int], headings: list[tuple[float, str]], tops: list[float]
+) -> None:
+    """Collect the top of each wanted heading's text and of every text on the page."""
+    if id(getattr(box, "element", None)) in wanted:
+        text_tops = _text_tops(box)
+        if text_tops:
+            headings.append((min(text_tops), " ".join(_text_of(box).split())))
+            tops.extend(text_tops)
+        return
+    if hasattr(box, "text") and str(box.text).strip():
+        tops.append(float(box.position_y))
+    for child in getattr(box, "children", ()):
+        _walk_headings(child, wanted, headings, tops)
+
+
+def _text_tops(box: Any) -> list[float]:
+    if hasattr(box, "text"):
+        return [float(box.position_y)] if str(box.text).strip() else []
+    return [y for child in getattr(box, "children", ()) for y in _text_tops(child)]
+
+
+def list_seams(document: Any) -> list[str]:
+    """Lists split so that a page holds a single item of them, and short lists (four
+    items or fewer) or the next steps split at all."""
+    layout = lay_out(document)
+    found: list[str] = []
+    for element in layout.elements.values():
+        classes = (element.get("class") or "").split()
+        text = " ".join("".join(element.itertext()).split())[:60]
+        if "next-steps" in classes and len(layout.pages_of(element)) > 1:
+            found.append(f"next steps split: {text}")
+        if element.tag not in ("ul", "ol"):
+            continue
+        items = [child for child in element if child.tag == "li"]
+        starts = [min(layout.pages_of(item)) for item in items if layout.pages_of(item)]
+        if len(set(starts)) < 2:
+            continue
+        if len(items) <= 4:
+            found.append(f"short list split: {text}")
+        elif any(starts.count(page) == 1 for page in set(starts)):
+            found.append(f"one list item alone on a page: {text}")
+    return found

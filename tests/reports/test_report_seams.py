@@ -20,7 +20,7 @@ from maturity.core.report_summary import full_width_brackets, summary_facts
 from maturity.reports.render import render_html
 from maturity.services.reports import load_report_data
 from tests.reports.conftest import QUESTIONNAIRE
-from tests.reports.layout import render, seams
+from tests.reports.layout import list_seams, render, seams
 
 QUARTILES = (30, 45, 60)
 # A half-width bracket around a figure: "(+3.1)", "2(1)".
@@ -128,8 +128,8 @@ def test_the_summary_opens_with_sentences_true_to_the_figures(
         # 44.96 against 45.04: unrounded below the median, printed both 45.0.
         ("en", 45.04, "whose median index is 45.0, the firm's index is at the peer median.",
          "You 45.0 · peers 30.0–60.0, median 45.0 · at the peer median"),
-        ("zh", 45.04, "（总体指数中位数为 45.0），本企业位于同行中位数。",
-         "本企业 45.0 · 同行 30.0–60.0，中位数 45.0 · 位于同行中位数"),
+        ("zh", 45.04, "（总体指数中位数为 45.0），本企业与同行中位数持平。",
+         "本企业 45.0 · 同行 30.0–60.0，中位数 45.0 · 与同行中位数持平"),
         # A median of 44.9 prints as 44.9, not 44; the firm's 45.0 is above it.
         ("en", 44.9, "whose median index is 44.9, the firm's index is above the peer median.",
          "You 45.0 · peers 30.0–60.0, median 44.9 · above the peer median"),
@@ -195,6 +195,8 @@ def test_every_support_service_reaches_the_text_layer_and_nothing_is_split(
     # Nothing past the right margin, no heading alone at a page's foot, no short table,
     # chart or table with its footnote split across pages.
     assert seams(document) == []
+    # No list leaves one item alone on a page; the next steps and short lists stay whole.
+    assert list_seams(document) == []
     text = pdf_text(document.write_pdf(), tmp_path)
     flat = squeeze(text)
     for name in sorted(tags):
