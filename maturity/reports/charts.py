@@ -32,12 +32,38 @@ def text_width(text: str, font_size: float = LABEL_SIZE) -> float:
     return sum(font_size if ord(char) > 0x2E80 else font_size * 0.6 for char in text)
 
 
+# Where a Chinese label breaks best: before a joining word (数字化基础 / 与保障) or
+# before the closing 数字化 (产品设计 / 数字化), never inside a word.
+CHINESE_BREAKS = ("与", "和", "及", "数字化")
+
+
+def _chinese_break(label: str, width: float, font_size: float) -> int | None:
+    """The best place to break a Chinese label in two lines that each fit ``width``:
+    before a joining word, the most even such place; None when there is none."""
+    places = {
+        index
+        for word in CHINESE_BREAKS
+        for index in range(1, len(label))
+        if label.startswith(word, index)
+    }
+    fitting = [
+        index
+        for index in places
+        if text_width(label[:index], font_size) <= width
+        and text_width(label[index:], font_size) <= width
+    ]
+    return min(fitting, key=lambda index: abs(len(label) - 2 * index)) if fitting else None
+
+
 def wrapped(label: str, width: float = 150, font_size: float = LABEL_SIZE) -> list[str]:
     """A label in lines of at most ``width`` (estimated): Latin text broken between
-    words, Chinese into lines of even length (产品设计 / 数字化, not 产品设计数字 / 化)."""
+    words, Chinese before a joining word where two lines do (数字化基础 / 与保障,
+    产品设计 / 数字化), else into lines of even length."""
     if " " not in label:
         total = text_width(label, font_size)
         count = max(1, math.ceil(total / width))
+        if count == 2 and (index := _chinese_break(label, width, font_size)) is not None:
+            return [label[:index], label[index:]]
         per_line = math.ceil(len(label) / count)
         return [label[i : i + per_line] for i in range(0, len(label), per_line)]
     lines: list[str] = []
@@ -80,26 +106,35 @@ def radar_svg(
     height = size + 2 * pad + 2 * label_size * len(series)
     cx, cy, radius = width / 2, pad + size / 2, size / 2
     step = 2 * math.pi / len(axes)
+    # The ring values, as large as the labels allow (12 px in the PDF, more on a page
+    # whose chart is scaled down), along the middle of the first two axes, where the
+    # rings are furthest from the axis lines.
+    ring_size = max(11.0, label_size * 0.8)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'role="img" aria-labelledby="radar-title" class="radar" font-family="{font}">',
         f'<title id="radar-title">{escape(title)}</title>',
         "<style>.grid{fill:none;stroke:#cbd2d9;stroke-width:1}"
-        ".axis{stroke:#cbd2d9;stroke-width:1}.ring{font-size:11px;fill:#7b8794}"
+        ".axis{stroke:#cbd2d9;stroke-width:1}"
+        # The ring values stay readable where a series covers them: a white halo.
+        f".ring{{font-size:{ring_size:.1f}px;fill:#52606d;stroke:#fff;stroke-width:{ring_size / 4:.1f}px;"
+        "paint-order:stroke;stroke-linejoin:round}"
         f".label{{font-size:{label_size}px;fill:#1f2933}}"
         ".current{fill:rgba(11,110,153,.25);stroke:#0b6e99;stroke-width:2.5}"
         ".target{fill:none;stroke:#e4572e;stroke-width:2;stroke-dasharray:6 4}"
         ".peer{fill:none;stroke:#52606d;stroke-width:1.5;stroke-dasharray:2 3}"
         f".legend{{font-size:{label_size * 0.87:.1f}px;fill:#1f2933}}</style>",
     ]
+    rings: list[str] = []
     for ring, ring_label in enumerate(ring_labels, start=1):
         r = radius * ring / len(ring_labels)
         points = " ".join(
             f"{x:.1f},{y:.1f}" for x, y in (_point(cx, cy, r, i * step) for i in range(len(axes)))
         )
         parts.append(f'<polygon class="grid" points="{points}"/>')
-        parts.append(
-            f'<text class="ring" x="{cx + 4:.1f}" y="{cy - r + 12:.1f}">{escape(ring_label)}</text>'
+        rx, ry = _point(cx, cy, r * math.cos(step / 2), step / 2)
+        rings.append(
+            f'<text class="ring" x="{rx + 3:.1f}" y="{ry + ring_size * 0.35:.1f}">{escape(ring_label)}</text>'
         )
     for i, label_lines in enumerate(lines):
         x, y = _point(cx, cy, radius, i * step)
@@ -128,6 +163,7 @@ def radar_svg(
             )
         )
         parts.append(f'<polygon class="{escape(item.css_class)}" points="{points}"/>')
+    parts.extend(rings)  # over the series, so that none hides them
     legend_y = pad + size + pad + label_size * 0.3
     for n, item in enumerate(series):
         y = legend_y + 1.75 * label_size * n

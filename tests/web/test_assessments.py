@@ -469,9 +469,12 @@ def test_history_and_comparison_of_two_rounds(
         )
         assert before is not None and after is not None
         headline = f"{before.overall_index:.1f}</span> → <span>{after.overall_index:.1f}</span>"
-        change = f"({after.overall_index - before.overall_index:+.1f})"
+        change = f"（{after.overall_index - before.overall_index:+.1f}）"  # full-width in Chinese
     assert headline in html and change in html
-    assert f"等级 {before.overall_level} → {after.overall_level}" in html
+    if before.overall_level == after.overall_level:
+        assert f"等级未变：第 {after.overall_level} 级（" in html
+    else:
+        assert f"等级 {before.overall_level} → {after.overall_level}" in html
     assert "在其中一轮中为“不适用”" in html  # rapid prototyping is left out, and why
     bad = client.get(
         f"/organisations/{setup['organisation']}/compare",

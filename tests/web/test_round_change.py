@@ -108,7 +108,9 @@ def test_the_results_page_and_the_report_print_the_same_change(
     compare = client.get(
         f"/organisations/{owner.organisation}/compare?earlier={first}&later={second}"
     ).get_data(as_text=True)
-    assert re.search(r'<small class="up">\(\+1\.0\)</small>', compare)
+    # In Chinese the change is in full-width parentheses, as the report prints it.
+    bracketed = "（+1.0）" if language == "zh" else "(+1.0)"
+    assert f'<small class="up" data-headline-change>{bracketed}</small>' in compare
     pairs = dict(
         re.findall(
             r'data-dimension="([a-z_]+)">.*?class="pair-change ?[a-z]*">([^<]+)<', compare, re.S
