@@ -10,7 +10,13 @@ program finds its tables by their titles:
 2. One blank row.
 3. Each table: a row with its title, a row of column names, its rows (the last row
    of a breakdown is the release's own total), one row per note (why a figure is
-   withheld, why rows do not add up to the total), and a blank row.
+   withheld, why rows do not add up to the total), and a blank row. A table with no
+   publishable row, which the page does not draw, is its title and the sentence that
+   says why, as on the page.
+
+Its file is named after the centre, the release's period, the version where the
+release holds several, the filters, the language and the day, so that exports of
+different views never overwrite each other.
 
 The XLSX sheet holds the same rows as the CSV, changes coloured by the figure's
 direction; the PDF states the same facts above its tables. Everything in them is
@@ -21,6 +27,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
@@ -28,7 +36,7 @@ from flask import Response, render_template, url_for
 from flask_babel import gettext as _
 
 from maturity.models import Centre
-from maturity.reports.tables import Table, dashboard_charts
+from maturity.reports.tables import Table, TableCell, dashboard_charts
 from maturity.reports.words import filters_line, release_period
 from maturity.services import dashboard as dashboard_service
 from maturity.web.dates import date_in_words
@@ -102,10 +110,10 @@ def export_response(
     export_format: str,
     locale: str,
 ) -> Response:
-    """The export as a download named after the centre and the day."""
+    """The export as a download named after what it holds (export_name)."""
     today = date.today()
     header = export_header(centre, view, locale, today)
-    name = f"dashboard-{centre.id}-{today.isoformat()}"
+    name = export_name(centre, view, locale, today)
     if export_format == "csv":
         body: str | bytes = to_csv(tables, header)
         mimetype = CSV
@@ -121,8 +129,29 @@ def export_response(
     return Response(
         body,
         mimetype=mimetype,
-        headers={"Content-Disposition": f"attachment; filename={name}.{export_format}"},
+        headers={"Content-Disposition": f'attachment; filename="{name}.{export_format}"'},
     )
+
+
+def export_name(
+    centre: Centre, view: dashboard_service.CentreDashboard, locale: str, today: date
+) -> str:
+    """dashboard-<centre>-<period>[-<version>][-<filter>-<value>…]-<language>-<day>,
+    e.g. "dashboard-1-2026-Q3-size-small-zh-2026-12-06", in ASCII letters, digits,
+    dots and hyphens only (safe in a plain filename= parameter)."""
+    parts = ["dashboard", str(centre.id)]
+    if view.stored is not None:
+        parts.append(view.stored.row.period)
+    if view.version_key is not None and len(view.versions) > 1:
+        parts.append(view.version_key)
+    for name, value in view.filters.as_args().items():
+        parts += [name, value]
+    parts += [locale, today.isoformat()]
+    return "-".join(filter(None, (_ascii(part) for part in parts)))
+
+
+def _ascii(part: str) -> str:
+    return re.sub(r"[^A-Za-z0-9.]+", "-", part).strip("-.")
 
 
 def print_html(
@@ -145,7 +174,10 @@ def print_html(
 
 
 def table_rows(table: Table) -> list[Sequence[str | int | float]]:
-    """A table as its export rows: title, columns, rows, notes (no blank row)."""
+    """A table as its export rows: title, columns, rows, notes (no blank row); a
+    table not drawn: its title and why."""
+    if table.withheld is not None:
+        return [[table.title], [table.withheld]]
     return [
         [table.title],
         list(table.columns),
@@ -182,19 +214,55 @@ def to_xlsx(tables: list[Table], header: list[str]) -> bytes:
     for table in tables:
         sheet.append([table.title])
         sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
-        sheet.append(table.columns)
-        for index, row in enumerate(table.rows):
-            sheet.append(row)
-            for column in table.signed:
-                tone = table.tone(index, column)
-                if tone is not None:
-                    colour = GOOD_COLOUR if tone == "good" else BAD_COLOUR
-                    sheet.cell(row=sheet.max_row, column=column + 1).font = Font(color=colour)
-        for note in table.notes:
+        if table.withheld is None:
+            sheet.append(table.columns)
+            for index, row in enumerate(table.rows):
+                sheet.append(row)
+                for column, value in enumerate(row):
+                    cell = sheet.cell(row=sheet.max_row, column=column + 1)
+                    if isinstance(value, float):
+                        cell.number_format = number_format(
+                            table.places(index, column), column in table.signed
+                        )
+                    tone = table.tone(index, column)
+                    if tone is not None:
+                        cell.font = Font(color=GOOD_COLOUR if tone == "good" else BAD_COLOUR)
+        for note in table.notes if table.withheld is None else (table.withheld,):
             sheet.append([note])
             sheet.cell(row=sheet.max_row, column=1).font = Font(italic=True, color=NOTE_COLOUR)
         sheet.append([])
-    sheet.column_dimensions["A"].width = 36
+    for letter, width in column_widths(tables).items():
+        sheet.column_dimensions[letter].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def number_format(places: int, signed: bool) -> str:
+    """A figure with its decimal places ("0.0": 48.0 reads "48.0"); a change with its sign."""
+    digits = "0." + "0" * places if places else "0"
+    return f"+{digits};-{digits};{digits}" if signed else digits
+
+
+def column_widths(tables: list[Table]) -> dict[str, float]:
+    """Each column's width from the widest of its names and cells (a CJK character
+    counts two), within bounds; column A at least as wide as before, for the labels.
+    Titles, notes and the header are one cell each and run over into the empty cells."""
+    from openpyxl.utils import get_column_letter
+
+    widest: dict[int, int] = {}
+    for table in tables:
+        if table.withheld is not None:
+            continue
+        rows: list[list[TableCell]] = [list(table.columns), *table.rows]
+        for row in rows:
+            for column, value in enumerate(row):
+                text = "" if value is None else str(value)
+                widest[column] = max(widest.get(column, 0), _display_width(text))
+    widths = {get_column_letter(c + 1): float(min(max(w + 2, 10), 48)) for c, w in widest.items()}
+    widths["A"] = max(widths.get("A", 0.0), 36.0)
+    return widths
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

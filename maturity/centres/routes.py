@@ -31,7 +31,12 @@ from maturity.reports.tables import build_tables, dashboard_charts
 from maturity.services import audit, centres, credit_codes, organisation_imports, releases
 from maturity.services import dashboard as dashboard_service
 from maturity.services.branding import branding_of
-from maturity.services.questionnaires import NoQuestionnaire, current_questionnaire
+from maturity.services.questionnaires import (
+    NoQuestionnaire,
+    current_questionnaire,
+    published_version,
+    questionnaire_of,
+)
 from maturity.web import current_locale, database_id
 from maturity.web.messages import refusal_message
 
@@ -116,6 +121,21 @@ def current_dashboard(centre: Centre) -> dashboard_service.CentreDashboard:
         abort(404)
 
 
+def version_labels(keys: list[str], locale: str) -> dict[str, str]:
+    """Each questionnaire version of the release by its title and version in the
+    reader's language ("中小企业数字化转型成熟度评估 2.0.0"); its key where the version
+    is no longer published."""
+    labels = {}
+    for key in keys:
+        row = published_version(key)
+        if row is None:
+            labels[key] = key
+            continue
+        questionnaire = questionnaire_of(row)
+        labels[key] = f"{questionnaire.title.get(locale)} {questionnaire.version}"
+    return labels
+
+
 @bp.get("/methodology")
 def methodology() -> str:
     """How centre figures are protected, in plain words (public: nothing in it is secret)."""
@@ -136,6 +156,7 @@ def dashboard(centre_id: int) -> tuple[str, int]:
         charts=dashboard_charts(view, locale),
         about=exports.release_lines(view, locale),
         choices=dashboard_service.filter_choices(view),
+        version_labels=version_labels(view.versions, locale),
         reference=reference,
         locale=locale,
         query=request.query_string.decode(),

@@ -17,7 +17,13 @@ from flask_babel import gettext as _
 
 from maturity.core.questionnaire import Questionnaire
 from maturity.core.releases import Cell, CellView, Measure, VersionTables, weakest_practices
-from maturity.reports.words import breakdown_label
+from maturity.reports.words import (
+    breakdown_label,
+    outcomes_note,
+    progress_note,
+    total_note,
+    withheld_reason,
+)
 from maturity.services.dashboard import CentreDashboard
 
 TableCell = str | int | float | None
@@ -34,6 +40,26 @@ class Table:
     notes: tuple[str, ...] = ()  # said under the table, and after its rows in exports
     # Per row, which way its changes are good (a cost falling is); "higher" if not given.
     better: tuple[Direction, ...] = ()
+    # The columns whose figures make a row worth drawing, and how many rows at the end
+    # are totals; a table with no such figure outside its totals is not drawn.
+    figures: frozenset[int] = frozenset()
+    totals: int = 0
+    # Why the table is not drawn (said in its place, on the page and in every export).
+    withheld: str | None = None
+    # Decimal places of a figure: per column (default 1); of a change, per row if given.
+    column_places: tuple[tuple[int, int], ...] = ()
+    row_places: tuple[int, ...] = ()
+
+    def places(self, row: int, column: int) -> int:
+        if column in self.signed and row < len(self.row_places):
+            return self.row_places[row]
+        return dict(self.column_places).get(column, 1)
+
+    def publishable(self) -> bool:
+        """Whether a row other than the totals holds a figure of the figure columns."""
+        rows = self.rows[: len(self.rows) - self.totals]
+        numbers = (row[c] for row in rows for c in self.figures if c < len(row))
+        return not self.figures or any(isinstance(n, int | float) for n in numbers)
 
     def tone(self, row: int, column: int) -> Literal["good", "bad"] | None:
         """Whether a change is good or bad, by its figure's direction; None where the
@@ -129,8 +155,19 @@ BREAKDOWN_TITLES = {
 
 def build_tables(view: CentreDashboard, locale: str) -> list[Table]:
     """The tables the dashboard shows for its release, version and filters, each
-    with the notes that explain its marks."""
-    return [explained(table, view.k) for table in _build_tables(view, locale)]
+    with the notes that explain its marks, or the sentence that says why it is not
+    drawn at all."""
+    reason = withheld_reason(
+        view.stored.row.period if view.stored is not None else None,
+        bool(view.filters.as_args()),
+        view.k,
+    )
+    return [
+        explained(table, view.k)
+        if table.withheld is not None or table.publishable()
+        else replace(table, withheld=reason, notes=())
+        for table in _build_tables(view, locale)
+    ]
 
 
 def explained(table: Table, k: int) -> Table:
@@ -153,27 +190,6 @@ def explained(table: Table, k: int) -> Table:
             )
         )
     return replace(table, notes=tuple(notes))
-
-
-def total_note(total: str) -> str:
-    return _(
-        "“%(total)s” is the release's own figure for all the organisations. Every figure carries its own noise for privacy, so the rows need not add up to it, nor their means average to it.",
-        total=total,
-    )
-
-
-# What a change between rounds is measured against (services.releases.records_for:
-# the organisation's round before its latest of the period, whenever that was).
-def progress_note() -> str:
-    return _(
-        "Each organisation's change is measured against its own previous round. Overall: only where that round was on the same questionnaire version. Dimensions: over the practices whose level statements did not change between the two rounds and that applied in both, whatever the version."
-    )
-
-
-def outcomes_note() -> str:
-    return _(
-        "Each organisation's change is its figure in its latest round of the period less its figure in its own previous round, whenever that was. Only organisations that gave the figure in both rounds count, so each row has its own number of organisations; a first round has no change (the previous year's figures asked at a first round are not used)."
-    )
 
 
 def _build_tables(view: CentreDashboard, locale: str) -> list[Table]:
@@ -199,26 +215,26 @@ def _build_tables(view: CentreDashboard, locale: str) -> list[Table]:
         whole = view.stored.release.tables(view.version_key)
         rows = [cell_row(breakdown_label(shown.table, shown.code, locale), shown.figures)]
         if whole is not None:
-            rows.append(cell_row(_("All organisations"), whole.headline))
+            rows.append(cell_row(_("Total"), whole.headline))
         return [
             Table(
                 "cell",
                 _("Organisations and mean overall index"),
                 ["", _("Organisations"), _("Mean overall index")],
                 rows,
-                notes=(total_note(_("All organisations")),) if whole is not None else (),
+                notes=(total_note(_("Total")),) if whole is not None else (),
+                figures=frozenset({1, 2}),
+                totals=len(rows) - 1,
             )
         ]
     if not isinstance(shown, VersionTables) or questionnaire is None:
         return []
-    tables = [
-        Table(
-            "headline",
-            _("Organisations and assessments"),
-            [_("Organisations"), _("Assessments")],
-            [[count(shown.headline.count), count(shown.assessments)]],
-        )
-    ]
+    headline: list[TableCell] = [count(shown.headline.count), count(shown.assessments)]
+    columns = [_("Organisations"), _("Assessments")]
+    if shown.headline.mean is not None:  # the card's figure, where the release publishes it
+        headline.append(round(shown.headline.mean, 1))
+        columns.append(_("Mean overall index"))
+    tables = [Table("headline", _("Organisations and assessments"), columns, [headline])]
 
     def measure_row(measure: Measure) -> list[TableCell]:
         if measure.quartiles is not None:
@@ -246,6 +262,7 @@ def _build_tables(view: CentreDashboard, locale: str) -> list[Table]:
                 _("Upper quartile"),
             ],
             [measure_row(m) for m in (shown.headline, *shown.dimensions)],
+            figures=frozenset({2, 3, 4, 5}),
         )
     )
     level_names = [f"{lv.value} · {lv.label.get(locale)}" for lv in questionnaire.levels]
@@ -262,6 +279,7 @@ def _build_tables(view: CentreDashboard, locale: str) -> list[Table]:
                 ]
                 for d in shown.levels
             ],
+            figures=frozenset(range(1, len(level_names) + 1)),
         )
     )
     assert view.stored is not None and view.version_key is not None
@@ -280,12 +298,11 @@ def _build_tables(view: CentreDashboard, locale: str) -> list[Table]:
                 ]
                 for p in weakest
             ],
-            notes=()
+            column_places=((3, 2),),
+            withheld=None
             if weakest
-            else (
-                _(
-                    "Too few organisations for practice levels to read through the noise: they are shown from a few hundred."
-                ),
+            else _(
+                "Too few organisations for practice levels to read through the noise: they are shown from a few hundred."
             ),
         )
     )
@@ -304,6 +321,7 @@ def _build_tables(view: CentreDashboard, locale: str) -> list[Table]:
             ],
             signed=frozenset({2}),
             notes=(progress_note(),),
+            figures=frozenset({2}),
         )
     )
     asked = {item.id: item for item in questionnaire.outcomes}
@@ -333,6 +351,8 @@ def _build_tables(view: CentreDashboard, locale: str) -> list[Table]:
                 signed=frozenset({4}),
                 notes=(outcomes_note(),),
                 better=tuple(item.better for _o, item in outcomes),
+                figures=frozenset({4}),
+                row_places=tuple(item.decimals for _o, item in outcomes),
             )
         )
     for breakdown in shown.breakdowns:
@@ -352,6 +372,8 @@ def _build_tables(view: CentreDashboard, locale: str) -> list[Table]:
                     _("Groups not listed have fewer than %(k)d organisations.", k=k),
                     total_note(_("Total")),
                 ),
+                figures=frozenset({1, 2}),
+                totals=1,
             )
         )
     verified = shown.verified

@@ -80,3 +80,51 @@ def filter_words(chosen: Mapping[str, str], locale: str) -> str:
 def filters_line(chosen: Mapping[str, str], locale: str) -> str:
     """The line that states the filters: "Filters: …"."""
     return _("Filters: %(filters)s", filters=filter_words(chosen, locale))
+
+
+def total_note(total: str) -> str:
+    return _(
+        "“%(total)s” is the release's own figure for all the organisations. Every figure carries its own noise for privacy, so the rows need not add up to it, nor their means average to it.",
+        total=total,
+    )
+
+
+# What a change between rounds is measured against (services.releases.records_for:
+# the organisation's round before its latest of the period, whenever that was).
+def progress_note() -> str:
+    return _(
+        "Each organisation's change is measured against its own previous round. Overall: only where that round was on the same questionnaire version. Dimensions: over the practices whose level statements did not change between the two rounds and that applied in both, whatever the version."
+    )
+
+
+def outcomes_note() -> str:
+    return _(
+        "Each organisation's change is its figure in its latest round of the period less its figure in its own previous round, whenever that was. Only organisations that gave the figure in both rounds count, so each row has its own number of organisations; a first round has no change (the previous year's figures asked at a first round are not used)."
+    )
+
+
+def withheld_reason(period_code: str | None, filtered: bool, k: int) -> str:
+    """Why a table of the release of the period has no row to draw (too few
+    organisations at its k and noise), and what would show more: a year's release
+    rather than a quarter's, no filter rather than one."""
+    period = parse_period(period_code) if period_code else None
+    quarter = period is not None and not period.is_year
+    if quarter and filtered:
+        return _(
+            "Not shown: too few organisations in this quarter with this filter for these figures (at least %(k)d per group, enough to read them through the noise that protects them); the year's release or no filter shows more.",
+            k=k,
+        )
+    if quarter:
+        return _(
+            "Not shown: too few organisations in this quarter for these figures (at least %(k)d per group, enough to read them through the noise that protects them); the year's release shows more.",
+            k=k,
+        )
+    if filtered:
+        return _(
+            "Not shown: too few organisations in this period with this filter for these figures (at least %(k)d per group, enough to read them through the noise that protects them); no filter shows more.",
+            k=k,
+        )
+    return _(
+        "Not shown: too few organisations in this period for these figures (at least %(k)d per group, enough to read them through the noise that protects them).",
+        k=k,
+    )

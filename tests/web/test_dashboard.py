@@ -143,7 +143,12 @@ def test_the_dashboard_shows_the_stored_release_and_it_is_near_the_truth(
     tables = stored_tables(app, synthetic["a"])
     shown = dashboard_csv(synthetic["client_a"], synthetic["a"])
     # Exactly what the release stores.
-    assert shown["企业与评估数量"][1] == [str(tables.headline.count), str(tables.assessments)]
+    assert shown["企业与评估数量"][0] == ["企业数", "评估", "总体指数平均值"]
+    assert shown["企业与评估数量"][1] == [
+        str(tables.headline.count),
+        str(tables.assessments),
+        str(round(tables.headline.mean or 0, 1)),
+    ]
     overall = shown["得分（0–100）"][1]
     # A group of about 110 shows its count and mean; its quartiles would carry more
     # noise than a tenth of it, and are not published.
@@ -164,7 +169,7 @@ def test_the_dashboard_shows_the_stored_release_and_it_is_near_the_truth(
     # The practices' means of about 110 organisations would carry more noise than a
     # quarter of a level: the release withholds them and the table says why (their
     # order, lowest mean first, is tested where hundreds publish them: test_releases).
-    weakest = shown["最薄弱的实践（平均等级最低）"][1:]
+    weakest = shown["最薄弱的实践（平均等级最低）"]
     assert weakest == [["企业太少，实践等级无法在噪声中读出：企业达到数百家时才会显示。"]]
     assert all(p.mean is None for p in tables.practices)
 
@@ -297,6 +302,10 @@ def test_exports_equal_what_is_shown(app: Flask, synthetic: dict[str, Any]) -> N
     assert len(tables) >= 8
     for table in tables:
         assert table.title in html and table.title in csv_tables
+        if table.withheld is not None:  # not drawn: the sentence that says why, everywhere
+            assert csv_tables[table.title] == [[table.withheld]]
+            assert [table.withheld] in xlsx_rows and table.withheld in html
+            continue
         assert csv_tables[table.title][0] == table.columns
         for row in table.rows:
             text_row = ["" if c is None else str(c) for c in row]
