@@ -130,4 +130,6 @@ def test_evidence_attestation_and_verification(
     assert words["pdf_status"] in text and words["pdf_adjusted"] in text
     # The appendix's note column wraps beside the "answered by" column, whose name
     # pdftotext reads into the middle of the note's lines.
-    assert "现场只见纸质记录" in text.replace("王经理", "") and ("总经理" in text or "Generalmanager" in text)
+    assert "现场只见纸质记录" in text.replace("王经理", "") and (
+        "总经理" in text or "Generalmanager" in text
+    )
