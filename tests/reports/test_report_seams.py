@@ -127,12 +127,12 @@ def test_the_summary_opens_with_sentences_true_to_the_figures(
     [
         # 44.96 against 45.04: unrounded below the median, printed both 45.0.
         ("en", 45.04, "whose median index is 45.0, the firm's index is at the peer median.",
-         "You 45.0 · peers 30.0–60.0, median 45.0 · at the peer median"),
+         "You 45.0 · middle half of peers 30.0–60.0, median 45.0 · at the peer median"),
         ("zh", 45.04, "（总体指数中位数为 45.0），本企业与同行中位数持平。",
-         "本企业 45.0 · 同行 30.0–60.0，中位数 45.0 · 与同行中位数持平"),
+         "本企业 45.0 · 中间一半同行 30.0–60.0，中位数 45.0 · 与同行中位数持平"),
         # A median of 44.9 prints as 44.9, not 44; the firm's 45.0 is above it.
         ("en", 44.9, "whose median index is 44.9, the firm's index is above the peer median.",
-         "You 45.0 · peers 30.0–60.0, median 44.9 · above the peer median"),
+         "You 45.0 · middle half of peers 30.0–60.0, median 44.9 · above the peer median"),
     ],
 )  # fmt: skip
 def test_the_firm_is_placed_among_peers_by_the_printed_figures(

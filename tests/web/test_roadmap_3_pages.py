@@ -120,6 +120,8 @@ def test_every_phase_shows_its_items_with_their_steps_reasons_and_cost(
                 and f"Owner: {QUESTIONNAIRE.band('roles', source.owner).label.en}" in text
             )
             assert source.cost and f"Budget {source.cost.label.en}" in text
+            # The amount and its unit never part at a line's end.
+            assert f'<span class="nowrap">{source.cost.label.en}</span>' in card(part, item.id)
         cost = roadmap.phase_costs[phase - 1]
         # The organisation's revenue (8,600 万元) gives each phase its share of it.
         assert f"Estimated cost of this phase: {cny(cost.low, cost.high)}, " in plain(part)
